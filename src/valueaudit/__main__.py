@@ -1,0 +1,5 @@
+"""Run valueaudit as ``python -m valueaudit``."""
+
+from valueaudit.cli import main
+
+main()

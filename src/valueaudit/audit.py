@@ -1,0 +1,226 @@
+"""The audit engine: load -> check structure -> score -> rules -> findings, per file.
+
+Each file is audited on its own (so files can be audited in parallel) into a
+:class:`FileReport` of plain data; :func:`audit_files` merges them in a stable order
+and adds what only the whole scan can see (process ids shared by files, VA104).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from valueaudit.findings import Finding, Severity, format_path
+from valueaudit.loading import LoadedFile, load_file, locate
+from valueaudit.rules import RULES, STRUCTURE_RULES, AuditContext, Rule
+from valueaudit.scoring import Interval, ProcessScore
+from valueaudit.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class TouchpointReport:
+    """One touchpoint's place, description and scores."""
+
+    id: str
+    name: str | None
+    line: int
+    stage: str | None
+    practice: str | None
+    channel: str | None
+    volume: float
+    flows: int
+    received: dict[str, Interval]
+    disparity: Interval | None
+    favoured: str | None
+    praxis: str | None
+    cumulative: dict[str, Interval]
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessReport:
+    """One process's description and scores (no model: cheap to send between processes)."""
+
+    id: str
+    name: str
+    file: str
+    id_position: tuple[int, int]
+    parties: dict[str, tuple[str, str]]
+    volume: float
+    disparity: Interval | None
+    clarity: float | None
+    received: dict[str, Interval]
+    share: dict[str, Interval]
+    favoured: str | None
+    touchpoints: tuple[TouchpointReport, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FileReport:
+    """What auditing one file gave: its process (``None`` when invalid) and findings."""
+
+    file: str
+    process: ProcessReport | None
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """A whole scan: every file's report, in path order, and all findings sorted."""
+
+    files: tuple[FileReport, ...]
+    findings: tuple[Finding, ...] = field(default=())
+
+    @property
+    def processes(self) -> list[ProcessReport]:
+        """The valid processes, in file order."""
+        return [f.process for f in self.files if f.process is not None]
+
+    def opportunities(self) -> list[Finding]:
+        """Findings with a gain, best first (ties by position, so the order is stable)."""
+        ranked = [f for f in self.findings if f.gain is not None]
+        return sorted(ranked, key=lambda f: (-(f.gain or 0.0), f.sort_key))
+
+
+def _fatal(findings: Iterable[Finding]) -> bool:
+    """Whether a file's own problems make its scores meaningless (rule default: error)."""
+    return any(RULES[f.code].severity is Severity.ERROR for f in findings)
+
+
+def _run(rule: Rule, ctx: AuditContext, loaded: LoadedFile) -> Iterator[Finding]:
+    if rule.check is None:
+        return
+    for draft in rule.check(ctx):
+        line, column = locate(loaded.root, draft.path)
+        yield Finding(
+            code=rule.code,
+            severity=rule.severity,
+            message=draft.message,
+            file=loaded.file,
+            line=line,
+            column=column,
+            process=ctx.process.id,
+            touchpoint=draft.touchpoint,
+            path=format_path(draft.path),
+            suggestion=draft.suggestion,
+            gain=draft.gain,
+        )
+
+
+def _apply_settings(findings: Iterable[Finding], settings: Settings) -> tuple[Finding, ...]:
+    kept = [
+        replace(f, severity=settings.severity_of(f.code, f.severity))
+        for f in findings
+        if settings.enabled(f.code)
+    ]
+    return tuple(sorted(kept, key=lambda f: f.sort_key))
+
+
+def audit_file(path: Path, settings: Settings, display: str | None = None) -> FileReport:
+    """Audit one process file."""
+    loaded = load_file(path, display)
+    process = loaded.process
+    if process is None:
+        return FileReport(loaded.file, None, _apply_settings(loaded.findings, settings))
+    ctx = AuditContext(process, settings)
+    findings = list(loaded.findings)
+    for rule in STRUCTURE_RULES:
+        findings.extend(_run(rule, ctx, loaded))
+    if _fatal(findings):
+        return FileReport(loaded.file, None, _apply_settings(findings, settings))
+    for rule in RULES.values():
+        if rule.check is not None and rule not in STRUCTURE_RULES and settings.enabled(rule.code):
+            findings.extend(_run(rule, ctx, loaded))
+    report = _process_report(loaded, ctx.score)
+    return FileReport(loaded.file, report, _apply_settings(findings, settings))
+
+
+def _process_report(loaded: LoadedFile, score: ProcessScore) -> ProcessReport:
+    process = loaded.process
+    assert process is not None
+    touchpoints = tuple(
+        TouchpointReport(
+            id=t.id,
+            name=t.name,
+            line=locate(loaded.root, ("touchpoints", i))[0],
+            stage=t.stage,
+            practice=t.practice,
+            channel=t.channel,
+            volume=s.volume,
+            flows=len(t.flows),
+            received=s.received,
+            disparity=s.disparity,
+            favoured=s.favoured,
+            praxis=s.praxis,
+            cumulative=s.cumulative,
+        )
+        for i, (t, s) in enumerate(zip(process.touchpoints, score.touchpoints, strict=True))
+    )
+    return ProcessReport(
+        id=process.id,
+        name=process.title,
+        file=loaded.file,
+        id_position=locate(loaded.root, ("id",)),
+        parties={p: (process.party_name(p), process.role_of(p)) for p in process.parties},
+        volume=process.volume,
+        disparity=score.disparity,
+        clarity=score.clarity,
+        received=score.received,
+        share=score.share,
+        favoured=score.favoured,
+        touchpoints=touchpoints,
+    )
+
+
+def duplicate_process_ids(reports: Sequence[FileReport], settings: Settings) -> list[Finding]:
+    """VA104 across files: every file after the first that declares a process id."""
+    if not settings.enabled("VA104"):
+        return []
+    first: dict[str, str] = {}
+    findings = []
+    for report in reports:
+        process = report.process
+        if process is None:
+            continue
+        if process.id in first:
+            line, column = process.id_position
+            findings.append(
+                Finding(
+                    code="VA104",
+                    severity=settings.severity_of("VA104", RULES["VA104"].severity),
+                    message=f"duplicate process id '{process.id}' (also in {first[process.id]})",
+                    file=report.file,
+                    line=line,
+                    column=column,
+                    process=process.id,
+                    path="id",
+                )
+            )
+        else:
+            first[process.id] = report.file
+    return findings
+
+
+def _audit_one(job: tuple[Path, str, Settings]) -> FileReport:
+    path, display, settings = job
+    return audit_file(path, settings, display)
+
+
+def audit_files(
+    files: Sequence[tuple[Path, str]], settings: Settings, jobs: int = 1
+) -> ScanResult:
+    """Audit files, in parallel with ``jobs`` > 1, and merge the results in path order
+    (cross-file checks included). The result does not depend on ``jobs``."""
+    work = [(path, display, settings) for path, display in files]
+    if jobs > 1 and len(work) > 1:
+        import multiprocessing
+
+        chunk = max(1, min(64, len(work) // (jobs * 4)))
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(work))) as pool:
+            unordered = list(pool.imap(_audit_one, work, chunksize=chunk))
+    else:
+        unordered = [_audit_one(job) for job in work]
+    reports = sorted(unordered, key=lambda r: r.file)
+    findings = [f for r in reports for f in r.findings]
+    findings.extend(duplicate_process_ids(reports, settings))
+    return ScanResult(tuple(reports), tuple(sorted(findings, key=lambda f: f.sort_key)))

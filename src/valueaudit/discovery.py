@@ -1,0 +1,38 @@
+"""Find the process files a scan covers."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from valueaudit.loading import display_path
+
+SUFFIXES = (".yaml", ".yml")
+
+
+class MissingPathError(Exception):
+    """A path named on the command line does not exist."""
+
+
+def discover(paths: Sequence[Path]) -> list[tuple[Path, str]]:
+    """Process files under ``paths``, as (path, display path), sorted by display path.
+
+    Folders are searched recursively for ``*.yaml`` and ``*.yml``, skipping hidden
+    folders; symbolic links to folders are not followed (no loops). A file named
+    explicitly is taken whatever its name.
+    """
+    found: dict[str, Path] = {}
+    for path in paths:
+        if not path.exists() and not path.is_symlink():
+            raise MissingPathError(str(path))
+        if path.is_dir():
+            for folder, subfolders, files in os.walk(path):
+                subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+                for name in files:
+                    if name.lower().endswith(SUFFIXES):
+                        candidate = Path(folder, name)
+                        found.setdefault(display_path(candidate), candidate)
+        else:
+            found.setdefault(display_path(path), path)
+    return [(found[key], key) for key in sorted(found)]

@@ -1,0 +1,634 @@
+"""Read a process file into a validated model, keeping every position.
+
+The data path is: bytes (size-checked) -> text (UTF-8, BOM accepted) -> YAML node tree
+(libyaml's composer when available) -> plain Python values built in one walk over the
+nodes -> :class:`~valueaudit.model.Process`. The node tree is kept beside the model so
+any finding, from the parser, from pydantic or from a rule, can be placed at the exact
+line and column of the key or value it is about (:func:`locate`).
+
+Problems become findings, never exceptions: VA101 (not YAML), VA102 (not the format),
+VA107 (duplicate key) and VA109 (unreadable: encoding, size, depth, aliases, I/O).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
+
+import yaml
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from valueaudit import model as m
+from valueaudit.findings import Finding, Severity, YamlPath, format_path
+from valueaudit.hints import describe, did_you_mean
+
+#: Files larger than this are refused before they are read (VA109).
+MAX_FILE_BYTES = 4 * 1024 * 1024
+#: Deepest nesting of mappings and lists accepted (VA109); real processes need about 7.
+MAX_DEPTH = 100
+#: Values that may be built beyond the file's size in bytes (alias expansion, VA109).
+ALIAS_EXPANSION_ALLOWANCE = 100_000
+
+_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if not yaml.__with_libyaml__:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_SCALAR_BUILDERS: dict[str, Callable[[yaml.ScalarNode], Any]] = {
+    _STR: lambda node: node.value,
+    "tag:yaml.org,2002:null": lambda node: None,
+    "tag:yaml.org,2002:bool": _CONSTRUCTOR.construct_yaml_bool,
+    "tag:yaml.org,2002:int": _CONSTRUCTOR.construct_yaml_int,
+    "tag:yaml.org,2002:float": _CONSTRUCTOR.construct_yaml_float,
+    "tag:yaml.org,2002:timestamp": _CONSTRUCTOR.construct_yaml_timestamp,
+    "tag:yaml.org,2002:value": lambda node: node.value,
+    "!": lambda node: node.value,
+}
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+
+
+@dataclass
+class LoadedFile:
+    """A process file after loading: the model (``None`` if it is invalid), the node
+    tree for positions, and the findings met on the way."""
+
+    file: str
+    root: yaml.Node | None = None
+    process: m.Process | None = None
+    raw_id: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    def finding(
+        self,
+        code: str,
+        message: str,
+        path: YamlPath = (),
+        *,
+        at_key: bool = False,
+        position: tuple[int, int] | None = None,
+        suggestion: str | None = None,
+    ) -> Finding:
+        """Record a loading finding; its severity is the rule's default."""
+        from valueaudit.rules import RULES
+
+        line, column = position or locate(self.root, path, at_key=at_key)
+        result = Finding(
+            code=code,
+            severity=RULES[code].severity,
+            message=message,
+            file=self.file,
+            line=line,
+            column=column,
+            process=self.raw_id,
+            path=format_path(path),
+            suggestion=suggestion,
+        )
+        self.findings.append(result)
+        return result
+
+
+def locate(root: yaml.Node | None, path: YamlPath, *, at_key: bool = False) -> tuple[int, int]:
+    """The 1-based line and column of the node at ``path`` (its key with ``at_key``).
+
+    A path that leaves the tree stops at the deepest node that exists.
+    """
+    node = root
+    mark = root.start_mark if root is not None else None
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value == part:
+                    mark = key.start_mark if at_key and part is path[-1] else value.start_mark
+                    node = value
+                    break
+            else:
+                break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if not 0 <= part < len(node.value):
+                break
+            node = node.value[part]
+            mark = node.start_mark
+        else:
+            break
+    if mark is None:
+        return 1, 1
+    return mark.line + 1, mark.column + 1
+
+
+def display_path(path: Path) -> str:
+    """A file path as findings show it: relative to the current folder when inside it,
+    always with ``/``."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def load_file(path: Path, display: str | None = None) -> LoadedFile:
+    """Load and validate one process file. Never raises for bad input."""
+    loaded = LoadedFile(display or display_path(path))
+    data = _read_bytes(path, loaded)
+    if data is None:
+        return loaded
+    text = _decode(data, loaded)
+    if text is None:
+        return loaded
+    return load_text(text, loaded)
+
+
+def load_text(text: str, loaded: LoadedFile) -> LoadedFile:
+    """Load a process from text already read (used by :func:`load_file` and tests)."""
+    if not _depth_ok(text, loaded):
+        return loaded
+    root = _compose(text, loaded)
+    if root is None:
+        return loaded
+    loaded.root = root
+    builder = _Builder(loaded, limit=ALIAS_EXPANSION_ALLOWANCE + len(text))
+    try:
+        data = builder.build(root, (), 0)
+    except _Unreadable:
+        return loaded
+    if not isinstance(data, dict):
+        loaded.finding(
+            "VA102",
+            f"a process file must be a mapping of keys (valueaudit: 1, id: ..., ...), "
+            f"found {describe(data)}",
+        )
+        return loaded
+    if isinstance(data.get("id"), str):
+        loaded.raw_id = data["id"]
+        for finding in loaded.findings:  # findings met before the id was known
+            object.__setattr__(finding, "process", loaded.raw_id)
+    if any(f.severity is Severity.ERROR for f in loaded.findings):
+        _validate(data, loaded)  # still report every shape problem, but keep no model
+        loaded.process = None
+    else:
+        loaded.process = _validate(data, loaded)
+    return loaded
+
+
+# --- Reading bytes and text ---------------------------------------------------------
+
+
+def _read_bytes(path: Path, loaded: LoadedFile) -> bytes | None:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            loaded.finding(
+                "VA109",
+                f"file is too large to be a process ({size / 1_048_576:.1f} MiB; "
+                f"the limit is {MAX_FILE_BYTES // 1_048_576} MiB)",
+                position=(1, 1),
+            )
+            return None
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except IsADirectoryError:
+        loaded.finding("VA109", "cannot read: this is a directory", position=(1, 1))
+        return None
+    except OSError as error:
+        reason = error.strerror or str(error)
+        loaded.finding("VA109", f"cannot read the file: {reason}", position=(1, 1))
+        return None
+    if len(data) > MAX_FILE_BYTES:  # it grew while we looked
+        loaded.finding("VA109", "file is too large to be a process", position=(1, 1))
+        return None
+    return data
+
+
+def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of a byte offset."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return data.count(b"\n", 0, offset) + 1, column
+
+
+def _decode(data: bytes, loaded: LoadedFile) -> str | None:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        loaded.finding(
+            "VA109", "file is UTF-16 encoded; save it as UTF-8", position=(1, 1)
+        )
+        return None
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        loaded.finding(
+            "VA109",
+            "file contains a NUL byte: it is binary, or UTF-16 without a byte order mark; "
+            "save it as UTF-8",
+            position=_byte_position(data, nul),
+        )
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        loaded.finding(
+            "VA109",
+            f"file is not valid UTF-8 (byte 0x{data[error.start]:02x}); save it as UTF-8",
+            position=_byte_position(data, error.start),
+        )
+        return None
+    return text.removeprefix("\ufeff")
+
+
+# --- YAML ---------------------------------------------------------------------------
+
+
+def _depth_ok(text: str, loaded: LoadedFile) -> bool:
+    """Refuse nesting deeper than MAX_DEPTH before libyaml's recursive composer sees it.
+
+    Nesting needs either brackets or long lines (indentation, ``- - -``), so ordinary
+    files skip the exact check; suspicious ones are measured on the event stream,
+    which libyaml produces without recursion.
+    """
+    brackets = text.count("[") + text.count("{")
+    longest = max(map(len, text.split("\n")))
+    if brackets + longest <= 4 * MAX_DEPTH:
+        return True
+    depth = 0
+    loader = _Loader(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    loaded.finding(
+                        "VA109",
+                        f"nesting is deeper than {MAX_DEPTH} levels",
+                        position=_position(event),
+                    )
+                    return False
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return True  # the composer reports the syntax error with its position
+    finally:
+        loader.dispose()
+    return True
+
+
+def _compose(text: str, loaded: LoadedFile) -> yaml.Node | None:
+    loader = _Loader(text)
+    try:
+        root: yaml.Node | None = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        position = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if error.problem == "but found another document":
+            loaded.finding(
+                "VA102",
+                "a process file holds one YAML document; a second one starts here",
+                position=position,
+            )
+        else:
+            loaded.finding("VA101", _parser_message(error), position=position)
+        return None
+    except yaml.reader.ReaderError as error:
+        before = text[: error.position]
+        position = (before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1)
+        loaded.finding(
+            "VA101",
+            f"character {error.character!r} is not allowed in YAML",
+            position=position,
+        )
+        return None
+    except yaml.YAMLError as error:  # pragma: no cover - libyaml reports marks
+        loaded.finding("VA101", f"invalid YAML: {error}", position=(1, 1))
+        return None
+    finally:
+        loader.dispose()
+    if root is None:
+        loaded.finding(
+            "VA102",
+            "file is empty: expected a process (valueaudit: 1, id, parties, touchpoints)",
+            position=(1, 1),
+        )
+    return root
+
+
+def _parser_message(error: yaml.MarkedYAMLError) -> str:
+    problem = error.problem or "invalid YAML"
+    if error.context and error.context_mark and error.context_mark != error.problem_mark:
+        where = f"line {error.context_mark.line + 1}, column {error.context_mark.column + 1}"
+        return f"{problem} ({error.context} at {where})"
+    if error.context:
+        return f"{problem} ({error.context})"
+    return problem
+
+
+class _Unreadable(Exception):
+    """Raised inside the walk when the document cannot be built at all (VA109)."""
+
+
+class _Builder:
+    """Builds plain values from nodes in one walk: mappings become dicts, sequences
+    tuples (so strict validation accepts them), scalars typed by their resolved tag.
+
+    Duplicate keys (VA107), tags that are not plain data (VA101) and merge keys (VA102)
+    are reported on the way; recursive aliases and alias expansion past the budget stop
+    the walk (VA109).
+    """
+
+    def __init__(self, loaded: LoadedFile, limit: int) -> None:
+        self.loaded = loaded
+        self.budget = limit
+        self.active: set[int] = set()
+
+    def build(self, node: yaml.Node, path: YamlPath, depth: int) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            self._stop(node, "aliases expand to too many values (an alias bomb?)")
+        if depth > MAX_DEPTH:
+            self._stop(node, f"nesting is deeper than {MAX_DEPTH} levels")
+        if type(node) is yaml.ScalarNode:
+            return self._scalar(node, path)
+        if id(node) in self.active:
+            self._stop(node, "an alias refers to the collection that contains it")
+        self.active.add(id(node))
+        try:
+            if type(node) is yaml.SequenceNode:
+                if node.tag != _SEQ:
+                    self._unsupported_tag(node, path)
+                return tuple(
+                    self.build(item, (*path, index), depth + 1)
+                    for index, item in enumerate(node.value)
+                )
+            assert isinstance(node, yaml.MappingNode)
+            if node.tag != _MAP:
+                self._unsupported_tag(node, path)
+            return self._mapping(node, path, depth)
+        finally:
+            self.active.discard(id(node))
+
+    def _mapping(self, node: yaml.MappingNode, path: YamlPath, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.loaded.finding(
+                    "VA102",
+                    "a key must be plain text, not a list or mapping",
+                    position=_position(key_node),
+                )
+                continue
+            key = key_node.value
+            if key_node.tag == _MERGE:
+                self.loaded.finding(
+                    "VA102",
+                    "merge keys (<<) are not supported in process files; write the keys out",
+                    position=_position(key_node),
+                )
+                continue
+            if key in first_line:
+                self.loaded.finding(
+                    "VA107",
+                    f"duplicate key '{key}' (first at line {first_line[key]}); "
+                    "YAML forbids it and only one of them could count",
+                    (*path, key),
+                    position=_position(key_node),
+                )
+                continue
+            first_line[key] = key_node.start_mark.line + 1
+            result[key] = self.build(value_node, (*path, key), depth + 1)
+        return result
+
+    def _scalar(self, node: yaml.ScalarNode, path: YamlPath) -> Any:
+        builder = _SCALAR_BUILDERS.get(node.tag)
+        if builder is None:
+            self._unsupported_tag(node, path)
+            return node.value
+        try:
+            return builder(node)
+        except ValueError:  # a timestamp like 2027-02-30
+            self.loaded.finding(
+                "VA102", f"'{node.value}' is not a valid date", path, position=_position(node)
+            )
+            return node.value
+
+    def _unsupported_tag(self, node: yaml.Node, path: YamlPath) -> None:
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        self.loaded.finding(
+            "VA101",
+            f"tag '{tag}' is not allowed: process files hold plain data only",
+            path,
+            position=_position(node),
+        )
+
+    def _stop(self, node: yaml.Node, message: str) -> None:
+        self.loaded.finding("VA109", message, position=_position(node))
+        raise _Unreadable
+
+
+def _position(node: yaml.Node | yaml.Event) -> tuple[int, int]:
+    mark = node.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+# --- Validation: pydantic errors become VA102 findings at the offending node ---------
+
+
+def _validate(data: dict[str, Any], loaded: LoadedFile) -> m.Process | None:
+    scale = data.get("scale", m.DEFAULT_SCALE)
+    if isinstance(scale, bool) or not isinstance(scale, int | float) or scale <= 0:
+        scale = m.DEFAULT_SCALE
+    try:
+        return m.Process.model_validate(data, context={"scale": scale})
+    except ValidationError as error:
+        details = error.errors(include_url=False)
+        for detail in details:
+            if _follows_from_others(detail, details):
+                continue
+            path, message, at_key = _explain(detail, loaded.root)
+            loaded.finding("VA102", message, path, at_key=at_key)
+        return None
+
+
+def _follows_from_others(detail: ErrorDetails, details: list[ErrorDetails]) -> bool:
+    """A list reported too short only because its items failed is no problem of its own."""
+    if detail["type"] != "too_short":
+        return False
+    loc = detail["loc"]
+    return any(len(d["loc"]) > len(loc) and d["loc"][: len(loc)] == loc for d in details)
+
+
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "practice": m.PRACTICES,
+    "role": m.ROLES,
+    "kind": m.KINDS,
+    "confidence": m.CONFIDENCES,
+    "procedures": m.ELEMENT_STATES,
+    "understandings": m.ELEMENT_STATES,
+    "engagements": m.ELEMENT_STATES,
+    "outcome": m.OUTCOMES,
+}
+_WHAT: dict[str, str] = {
+    "parties": "at least 2 parties are needed for an exchange",
+    "touchpoints": "at least 1 touchpoint is needed",
+}
+
+
+def _explain(detail: ErrorDetails, root: yaml.Node | None) -> tuple[YamlPath, str, bool]:
+    """Turn one pydantic error into (path, message, point-at-key)."""
+    loc: YamlPath = tuple(detail["loc"])
+    kind = detail["type"]
+    value = detail.get("input")
+    at_key = False
+    if loc and loc[-1] == "[key]":
+        loc, at_key = loc[:-1], True
+    name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "value")
+    if kind == "extra_forbidden":
+        allowed = _keys_of(_model_at(loc[:-1]))
+        where = _owner_name(loc[:-1])
+        message = f"unknown key '{name}' in {where}{did_you_mean(name, allowed)}"
+        parent = _node_at(root, loc[:-1])
+        if " " in name and isinstance(parent, yaml.MappingNode) and parent.flow_style:
+            message += "; inside {...} a comma ends the value: quote text that has commas"
+        return loc, message, True
+    if kind == "missing":
+        where = _owner_name(loc[:-1])
+        return loc[:-1], f"{where} is missing the required key '{name}'", False
+    if kind == "literal_error" and name in _CHOICES:
+        choices = _CHOICES[name]
+        hint = did_you_mean(str(value), choices) if isinstance(value, str) else ""
+        message = f"{describe(value)} is not a valid {name}; expected one of: {', '.join(choices)}"
+        boolean = _boolean_hint(value, _node_at(root, loc))
+        return loc, f"{message}{hint}{'; ' + boolean if boolean else ''}", False
+    if kind == "string_pattern_mismatch":
+        what = "party id" if at_key else name
+        return loc, (
+            f"'{value}' is not a valid {what}: use lower-case letters, digits and hyphens, "
+            f"starting with a letter or digit (like '{_slugify(str(value))}')"
+        ), at_key
+    if kind == "string_type":
+        return loc, _not_text(value, _node_at(root, loc)), False
+    if kind in {"float_type", "int_type", "float_parsing", "int_parsing", "int_from_float"}:
+        whole = "a whole number" if kind.startswith("int") else "a number"
+        return loc, f"{name} must be {whole}, got {describe(value)}", False
+    if kind in {"greater_than_equal", "greater_than", "less_than_equal", "less_than"}:
+        return loc, _bound_message(name, kind, detail, value), False
+    if kind in {"too_short", "string_too_short"}:
+        message = _WHAT.get(name, f"{name} must not be empty")
+        return loc, message, False
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        return loc, f"{name} must be a mapping (key: value pairs), got {describe(value)}", False
+    if kind in {"tuple_type", "list_type"}:
+        return loc, f"{name} must be a list, got {describe(value)}", False
+    if kind.startswith("date"):
+        return loc, f"{name} must be a date like 2027-06-30, got {describe(value)}", False
+    return loc, f"{name}: {detail['msg']}", False
+
+
+def _bound_message(name: str, kind: str, detail: ErrorDetails, value: object) -> str:
+    ctx = detail.get("ctx") or {}
+    limit = next(iter(ctx.values()), "?")
+    relation = {
+        "greater_than_equal": "at least",
+        "greater_than": "greater than",
+        "less_than_equal": "at most",
+        "less_than": "less than",
+    }[kind]
+    message = f"{name} must be {relation} {limit}, got {describe(value)}"
+    if name == "cost_of_capital":
+        message += " (an annual rate as a fraction: 0.12 for 12%)"
+    return message
+
+
+def _is_plain(node: yaml.Node | None) -> bool:
+    # libyaml marks plain scalars with style '', the pure-Python parser with None
+    return isinstance(node, yaml.ScalarNode) and not node.style and node.tag != _STR
+
+
+def _boolean_hint(value: object, node: yaml.Node | None) -> str:
+    if not isinstance(value, bool) or not _is_plain(node):
+        return ""
+    assert node is not None
+    return (
+        f"YAML 1.1 reads '{node.value}' as the boolean {str(value).lower()}; "
+        f"quote it to keep the text: \"{node.value}\""
+    )
+
+
+def _not_text(value: object, node: yaml.Node | None) -> str:
+    boolean = _boolean_hint(value, node)
+    if boolean:
+        return boolean
+    if value is not None and _is_plain(node):
+        assert node is not None
+        return f"expected text, got {describe(value)}; quote it: \"{node.value}\""
+    return f"expected text, got {describe(value)}"
+
+
+def _node_at(root: yaml.Node | None, path: YamlPath) -> yaml.Node | None:
+    node = root
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if k.value == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            node = node.value[part] if 0 <= part < len(node.value) else None
+        else:
+            return None
+    return node
+
+
+def _slugify(text: str) -> str:
+    slug = "".join(c if c.isascii() and c.isalnum() else "-" for c in text.lower())
+    return "-".join(part for part in slug.split("-") if part) or "my-id"
+
+
+def _owner_name(loc: YamlPath) -> str:
+    """What the mapping at ``loc`` is, in words: ``touchpoints[2]``, ``the process``."""
+    return format_path(loc) if loc else "the process"
+
+
+def _model_at(loc: YamlPath) -> type[BaseModel] | None:
+    """The model class that validates the mapping at ``loc``."""
+    current: type[BaseModel] | None = m.Process
+    skip = False
+    for part in loc:
+        if skip:
+            skip = False
+            continue
+        if current is None:
+            return None
+        fields = {info.alias or name: info for name, info in current.model_fields.items()}
+        info = fields.get(str(part))
+        if info is None:
+            return None
+        current, skip = _inner_model(info.annotation)
+    return current
+
+
+def _inner_model(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
+    """The model class inside an annotation, and whether it sits in a list or dict."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, False
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _inner_model(get_args(annotation)[0])
+    if origin in (tuple, dict, list):
+        for arg in reversed(get_args(annotation)):
+            inner, _ = _inner_model(arg)
+            if inner is not None:
+                return inner, True
+        return None, True
+    if origin in (Union, UnionType):
+        for arg in get_args(annotation):
+            inner, container = _inner_model(arg)
+            if inner is not None:
+                return inner, container
+    return None, False
+
+
+def _keys_of(model_class: type[BaseModel] | None) -> list[str]:
+    if model_class is None:
+        return []
+    return [info.alias or name for name, info in model_class.model_fields.items()]
+

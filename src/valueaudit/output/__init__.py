@@ -1,0 +1,1 @@
+"""Formatters: each turns a :class:`~valueaudit.audit.ScanResult` into text."""

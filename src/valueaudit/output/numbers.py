@@ -1,0 +1,30 @@
+"""How numbers and intervals are written in machine-readable outputs."""
+
+from __future__ import annotations
+
+from valueaudit.scoring import Interval
+
+DECIMALS = 4
+
+
+def plain(value: float) -> int | float:
+    """A float rounded for output; whole numbers become ints (``8`` not ``8.0``)."""
+    rounded = round(value, DECIMALS)
+    return int(rounded) if rounded.is_integer() else rounded
+
+
+def interval(value: Interval | None) -> int | float | list[int | float] | None:
+    """A point as a number, an interval as ``[low, high]``, nothing as ``None``."""
+    if value is None:
+        return None
+    low, high = plain(value.low), plain(value.high)
+    return low if low == high else [low, high]
+
+
+def text(value: Interval | None, digits: int = 2) -> str:
+    """An interval for people: ``0.6``, ``0.2–0.85``, ``–`` for nothing."""
+    if value is None:
+        return "–"
+    low = f"{value.low:.{digits}f}"
+    high = f"{value.high:.{digits}f}"
+    return low if low == high else f"{low}–{high}"

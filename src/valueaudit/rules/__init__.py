@@ -1,0 +1,23 @@
+"""The rule catalogue: an explicit registry built from explicit imports.
+
+Codes are stable and never renumbered. Families: VA1xx validity, VA2xx exchange,
+VA3xx clarity, VA4xx opportunities, VA5xx practices, VA9xx suppressions.
+"""
+
+from __future__ import annotations
+
+from valueaudit.rules import clarity, exchange, parsing, structure
+from valueaudit.rules.base import AuditContext, Draft, Rule
+
+RULES: dict[str, Rule] = {
+    rule.code: rule
+    for rule in sorted(
+        (*parsing.RULES, *structure.RULES, *exchange.RULES, *clarity.RULES),
+        key=lambda r: r.code,
+    )
+}
+
+#: Rules that check a model's structure before it is scored.
+STRUCTURE_RULES: tuple[Rule, ...] = structure.RULES
+
+__all__ = ["RULES", "STRUCTURE_RULES", "AuditContext", "Draft", "Rule"]

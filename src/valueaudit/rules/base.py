@@ -1,0 +1,125 @@
+"""What every rule is made of, and what it sees.
+
+A rule is a small unit: its metadata (code, name, default severity, summary, bad and
+good examples), a docstring that is its user documentation, and a ``check`` generator
+that yields :class:`Draft` findings for one process. The engine, not the rule, stamps
+the code, the severity, the file and the exact position on what a rule yields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from valueaudit.findings import Severity, YamlPath
+
+if TYPE_CHECKING:
+    from valueaudit.model import Process
+    from valueaudit.scoring import ProcessScore
+    from valueaudit.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """What a rule finds, before the engine places it in the file."""
+
+    path: YamlPath
+    message: str
+    touchpoint: str | None = None
+    suggestion: str | None = None
+    gain: float | None = None
+
+
+@dataclass
+class AuditContext:
+    """Everything a rule may look at for one process; scores are computed once, lazily."""
+
+    process: Process
+    settings: Settings
+    _score: ProcessScore | None = field(default=None, repr=False)
+
+    @property
+    def score(self) -> ProcessScore:
+        """The process's scores (SPEC §4)."""
+        if self._score is None:
+            from valueaudit.scoring import score_process
+
+            self._score = score_process(self.process)
+        return self._score
+
+
+Check = Callable[[AuditContext], Iterator[Draft]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A rule's identity and documentation, and its check (``None`` for the codes the
+    loader reports itself: VA101, VA102, VA107, VA109)."""
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    doc: str
+    bad: str
+    good: str
+    check: Check | None = None
+
+    @property
+    def family(self) -> str:
+        """The rule's family digit: 1 validity, 2 exchange, 3 clarity, 4 opportunities,
+        5 practices, 9 suppressions."""
+        return self.code[2]
+
+    @property
+    def is_opportunity(self) -> bool:
+        """Opportunities (VA2xx-VA5xx) carry a suggestion and a gain."""
+        return self.family in "2345"
+
+
+def rule(
+    code: str, name: str, severity: Severity, summary: str, *, bad: str, good: str
+) -> Callable[[Check], Rule]:
+    """Make a :class:`Rule` from a check function; its docstring is the documentation."""
+
+    def wrap(check: Check) -> Rule:
+        return Rule(
+            code=code,
+            name=name,
+            severity=severity,
+            summary=summary,
+            doc=_dedent_doc(check.__doc__ or ""),
+            bad=bad.strip("\n"),
+            good=good.strip("\n"),
+            check=check,
+        )
+
+    return wrap
+
+
+def documented(
+    code: str, name: str, severity: Severity, summary: str, doc: str, *, bad: str, good: str
+) -> Rule:
+    """A rule reported by the loader rather than by a check function."""
+    return Rule(code, name, severity, summary, _dedent_doc(doc), bad.strip("\n"), good.strip("\n"))
+
+
+def _dedent_doc(doc: str) -> str:
+    import inspect
+
+    return inspect.cleandoc(doc)
+
+
+def number(value: float) -> str:
+    """A number as messages show it: at most two decimals, no trailing zeros."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def span(low: float, high: float) -> str:
+    """A point or range as messages show it: ``0.6`` or ``0.2–0.85``."""
+    return number(low) if low == high else f"{number(low)}–{number(high)}"
+
+
+__all__ = ["AuditContext", "Check", "Draft", "Rule", "documented", "number", "rule", "span"]

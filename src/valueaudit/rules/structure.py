@@ -1,0 +1,233 @@
+"""VA103-VA106, VA108: a process must hang together as a chain of exchanges.
+
+These run on a model whose shape is valid, before any scoring. The errors among them
+(VA103, VA104, VA105) leave the process unscored: scores of a broken chain mislead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from valueaudit.findings import Severity
+from valueaudit.hints import did_you_mean
+from valueaudit.rules.base import AuditContext, Draft, rule
+
+
+@rule(
+    "VA103",
+    "unknown-party",
+    Severity.ERROR,
+    "A party reference names no declared party.",
+    bad="""
+parties:
+  customer: {role: customer}
+  company: {role: provider}
+touchpoints:
+  - id: order
+    initiator: client            # no party 'client'
+    flows: [{from: custmer, to: company, gives: order, kind: information}]
+""",
+    good="""
+touchpoints:
+  - id: order
+    initiator: customer
+    flows: [{from: customer, to: company, gives: order, kind: information}]
+""",
+)
+def unknown_party(ctx: AuditContext) -> Iterator[Draft]:
+    """**What it finds.** A ``from``, ``to`` or ``initiator`` that names a party not
+    declared under ``parties``, with the closest declared name as a hint.
+
+    **Why it matters.** Value received by an undeclared party falls out of every
+    balance; usually it is a typo that splits one party into two.
+    """
+    parties = list(ctx.process.parties)
+    for i, touchpoint in enumerate(ctx.process.touchpoints):
+        references: list[tuple[tuple[str | int, ...], str, str]] = []
+        if touchpoint.initiator is not None:
+            references.append((("initiator",), "initiator", touchpoint.initiator))
+        for j, flow in enumerate(touchpoint.flows):
+            references.append((("flows", j, "from"), "from", flow.source))
+            references.append((("flows", j, "to"), "to", flow.target))
+        for path, key, party in references:
+            if party not in ctx.process.parties:
+                yield Draft(
+                    ("touchpoints", i, *path),
+                    f"{key} names no declared party '{party}' (declared: "
+                    f"{', '.join(parties)}){did_you_mean(party, parties)}",
+                    touchpoint=touchpoint.id,
+                )
+
+
+@rule(
+    "VA104",
+    "duplicate-id",
+    Severity.ERROR,
+    "An id is used twice: a touchpoint within a process, or a process across files.",
+    bad="""
+touchpoints:
+  - id: payment
+  - id: payment
+""",
+    good="""
+touchpoints:
+  - id: payment
+  - id: payment-reminder
+""",
+)
+def duplicate_id(ctx: AuditContext) -> Iterator[Draft]:
+    """**What it finds.** Two touchpoints of one process with the same id, or (reported
+    by the scan, which sees all files) two process files with the same process id.
+
+    **Why it matters.** ``next``, suppressions, baselines and ``diff`` all refer to
+    touchpoints and processes by id; a shared id makes those references ambiguous.
+    """
+    first: dict[str, int] = {}
+    for i, touchpoint in enumerate(ctx.process.touchpoints):
+        if touchpoint.id in first:
+            yield Draft(
+                ("touchpoints", i, "id"),
+                f"duplicate touchpoint id '{touchpoint.id}' "
+                f"(first used by touchpoints[{first[touchpoint.id]}])",
+                touchpoint=touchpoint.id,
+            )
+        else:
+            first[touchpoint.id] = i
+
+
+@rule(
+    "VA105",
+    "unknown-next",
+    Severity.ERROR,
+    "``next`` names no touchpoint of the process.",
+    bad="""
+touchpoints:
+  - id: invoice-sent
+    next: [paymnet]
+  - id: payment
+""",
+    good="""
+touchpoints:
+  - id: invoice-sent
+    next: [payment]
+  - id: payment
+""",
+)
+def unknown_next(ctx: AuditContext) -> Iterator[Draft]:
+    """**What it finds.** An entry of a touchpoint's ``next`` list that is not the id of
+    any touchpoint in the same process.
+
+    **Why it matters.** The chain is what valueaudit walks to find loops that are not
+    closed and touchpoints nobody reaches; a dangling link breaks it.
+    """
+    ids = [t.id for t in ctx.process.touchpoints]
+    for i, touchpoint in enumerate(ctx.process.touchpoints):
+        for k, target in enumerate(touchpoint.next or ()):
+            if target not in ids:
+                yield Draft(
+                    ("touchpoints", i, "next", k),
+                    f"next names no touchpoint '{target}'{did_you_mean(target, ids)}",
+                    touchpoint=touchpoint.id,
+                )
+
+
+def successors(ctx: AuditContext) -> list[list[int]]:
+    """Indexes each touchpoint leads to: its ``next`` ids, or the one after it."""
+    index: dict[str, int] = {}
+    for i, touchpoint in enumerate(ctx.process.touchpoints):
+        index.setdefault(touchpoint.id, i)
+    count = len(ctx.process.touchpoints)
+    result: list[list[int]] = []
+    for i, touchpoint in enumerate(ctx.process.touchpoints):
+        if touchpoint.next is None:
+            result.append([i + 1] if i + 1 < count else [])
+        else:
+            result.append([index[t] for t in touchpoint.next if t in index])
+    return result
+
+
+@rule(
+    "VA106",
+    "unreachable-touchpoint",
+    Severity.WARNING,
+    "A touchpoint cannot be reached from the first one.",
+    bad="""
+touchpoints:
+  - id: order
+    next: [delivery]
+  - id: upsell-call          # nothing leads here
+  - id: delivery
+""",
+    good="""
+touchpoints:
+  - id: order
+    next: [upsell-call, delivery]
+  - id: upsell-call
+  - id: delivery
+""",
+)
+def unreachable_touchpoint(ctx: AuditContext) -> Iterator[Draft]:
+    """**What it finds.** A touchpoint that no path of ``next`` links (or, by default,
+    list order) leads to from the first touchpoint.
+
+    **Why it matters.** A customer never meets an unreachable touchpoint, so the value
+    recorded there is never exchanged; either a link is missing or the step is dead.
+    """
+    reached = {0}
+    pending = [0]
+    links = successors(ctx)
+    while pending:
+        for target in links[pending.pop()]:
+            if target not in reached:
+                reached.add(target)
+                pending.append(target)
+    for i, touchpoint in enumerate(ctx.process.touchpoints):
+        if i not in reached:
+            yield Draft(
+                ("touchpoints", i),
+                f"touchpoint '{touchpoint.id}' cannot be reached from the first touchpoint "
+                f"'{ctx.process.touchpoints[0].id}'",
+                touchpoint=touchpoint.id,
+            )
+
+
+@rule(
+    "VA108",
+    "no-flows",
+    Severity.WARNING,
+    "A touchpoint has no flows: nothing is exchanged.",
+    bad="""
+touchpoints:
+  - id: welcome-call
+    practice: greeting
+""",
+    good="""
+touchpoints:
+  - id: welcome-call
+    practice: greeting
+    flows:
+      - {from: company, to: customer, gives: a named contact, kind: access, value: 3}
+      - {from: customer, to: company, gives: preferred channel, kind: information, value: 2}
+""",
+)
+def no_flows(ctx: AuditContext) -> Iterator[Draft]:
+    """**What it finds.** A touchpoint without any flow.
+
+    **Why it matters.** Every customer interaction is a potential exchange of value
+    (Loshin); a touchpoint where nothing is recorded as given or received cannot be
+    scored and hides whatever really passes there.
+    """
+    for i, touchpoint in enumerate(ctx.process.touchpoints):
+        if not touchpoint.flows:
+            path: tuple[str | int, ...] = ("touchpoints", i)
+            if "flows" in touchpoint.model_fields_set:
+                path = (*path, "flows")
+            yield Draft(
+                path,
+                f"touchpoint '{touchpoint.id}' has no flows: record what each party gives "
+                "and receives here",
+                touchpoint=touchpoint.id,
+            )
+
+
+RULES = (unknown_party, duplicate_id, unknown_next, unreachable_touchpoint, no_flows)

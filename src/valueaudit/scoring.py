@@ -1,0 +1,286 @@
+"""Scoring, exactly as SPEC §4: pure functions over numbers and intervals.
+
+Values can be uncertain: a range ``[low, high]`` or unknown (``[0, scale]``). Every
+score is therefore computed as an :class:`Interval`; a score is a *point* when all
+values it depends on are points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from valueaudit.model import Elements, Process, Touchpoint
+
+DAYS_PER_YEAR = 365
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """A closed interval of admissible values; ``low == high`` is a point."""
+
+    low: float
+    high: float
+
+    @classmethod
+    def point(cls, value: float) -> Interval:
+        """The interval holding exactly ``value``."""
+        return cls(value, value)
+
+    @property
+    def is_point(self) -> bool:
+        """True when the value is known exactly."""
+        return self.low == self.high
+
+    @property
+    def mid(self) -> float:
+        """The midpoint, used where a single number is needed (ranking, favoured party)."""
+        return (self.low + self.high) / 2
+
+    def plus(self, other: Interval) -> Interval:
+        """Interval sum."""
+        return Interval(self.low + other.low, self.high + other.high)
+
+    def times(self, factor: float) -> Interval:
+        """Scale by a non-negative factor (a volume)."""
+        return Interval(self.low * factor, self.high * factor)
+
+
+ZERO = Interval(0.0, 0.0)
+
+
+def flow_value(value: Interval | None, scale: float) -> Interval:
+    """What one flow contributes: its value, or ``[0, scale]`` when unknown."""
+    return Interval(0.0, scale) if value is None else value
+
+
+def received_by_party(touchpoint: Touchpoint, scale: float) -> dict[str, Interval]:
+    """``R_p(t)`` for every party taking part in ``t`` (giving or receiving), in order of
+    first appearance in the touchpoint's flows."""
+    received: dict[str, Interval] = {}
+    for flow in touchpoint.flows:
+        received.setdefault(flow.source, ZERO)
+        received[flow.target] = received.get(flow.target, ZERO).plus(
+            flow_value(flow.value, scale)
+        )
+    return received
+
+
+def disparity(received: Mapping[str, Interval]) -> Interval:
+    """Touchpoint disparity ``D = (max R - min R) / sum R`` over admissible values.
+
+    ``D_max`` is reached with one party at its highest, another at its lowest and the
+    rest at their lowest. ``D_min`` is 0 when the received intervals share a point;
+    otherwise, with ``L`` the largest low and ``H`` the smallest high, it is
+    ``(L - H) / sum_p min(high_p, L)`` (every party as high as it may be without
+    exceeding ``L``; the ratio only grows as the top level rises above ``L``).
+    """
+    values = list(received.values())
+    if all(v.is_point for v in values):
+        total = sum(v.low for v in values)
+        if total <= 0:
+            return ZERO
+        d = (max(v.low for v in values) - min(v.low for v in values)) / total
+        return Interval.point(d)
+    largest_low = max(v.low for v in values)
+    smallest_high = min(v.high for v in values)
+    if largest_low <= smallest_high:
+        d_min = 0.0
+    else:
+        d_min = (largest_low - smallest_high) / sum(min(v.high, largest_low) for v in values)
+    sum_low = sum(v.low for v in values)
+    d_max = 0.0
+    for i, top in enumerate(values):
+        for j, bottom in enumerate(values):
+            if i == j:
+                continue
+            denominator = sum_low - top.low + top.high
+            if denominator > 0:
+                d_max = max(d_max, (top.high - bottom.low) / denominator)
+    return Interval(d_min, d_max)
+
+
+def favoured(received: Mapping[str, Interval]) -> str | None:
+    """The party receiving the most (by midpoint); ``None`` when the top is shared."""
+    if not received:
+        return None
+    ranked = sorted(received.items(), key=lambda item: item[1].mid, reverse=True)
+    if len(ranked) > 1 and ranked[0][1].mid == ranked[1][1].mid:
+        return None
+    return ranked[0][0]
+
+
+def parity_gap(received: Mapping[str, Interval]) -> float:
+    """The value that would move to reach parity: half the gap between the best- and
+    worst-served party (by midpoint). Moving it from one to the other evens them out."""
+    if not received:
+        return 0.0
+    mids = [v.mid for v in received.values()]
+    return (max(mids) - min(mids)) / 2
+
+
+def weighted_mean(pairs: Iterable[tuple[float, Interval]]) -> Interval | None:
+    """Weighted mean of intervals (bounds are independent, so this is exact).
+
+    Falls back to equal weights when every weight is 0; ``None`` when there is nothing.
+    """
+    items = list(pairs)
+    if not items:
+        return None
+    total = sum(weight for weight, _ in items)
+    if total <= 0:
+        items = [(1.0, value) for _, value in items]
+        total = float(len(items))
+    low = sum(weight * value.low for weight, value in items) / total
+    high = sum(weight * value.high for weight, value in items) / total
+    return Interval(low, high)
+
+
+def shares(totals: Mapping[str, Interval]) -> dict[str, Interval]:
+    """Each party's share of all value received, as an interval over admissible values."""
+    result: dict[str, Interval] = {}
+    sum_low = sum(v.low for v in totals.values())
+    sum_high = sum(v.high for v in totals.values())
+    for party, value in totals.items():
+        if value.is_point and sum_low == sum_high:
+            result[party] = Interval.point(value.low / sum_low if sum_low > 0 else 0.0)
+            continue
+        low_denominator = value.low + (sum_high - value.high)
+        high_denominator = value.high + (sum_low - value.low)
+        low = value.low / low_denominator if low_denominator > 0 else 0.0
+        high = value.high / high_denominator if high_denominator > 0 else 0.0
+        result[party] = Interval(low, high)
+    return result
+
+
+# --- Interaction value praxis (SPEC §4.4; the mapping is valueaudit's, not the paper's)
+
+REINFORCING_CO_CREATION = "reinforcing-co-creation"
+RECOVERY = "recovery"
+REDUCTIVE = "reductive"
+REINFORCING_CO_DESTRUCTION = "reinforcing-co-destruction"
+UNCLASSIFIED = "unclassified"
+
+
+def praxis_for_count(incongruent: int, outcome: str | None) -> str:
+    """The praxis type for a known number of incongruent elements and an outcome."""
+    if incongruent == 0:
+        return REDUCTIVE if outcome == "co-destruction" else REINFORCING_CO_CREATION
+    if outcome == "co-creation":
+        return RECOVERY
+    return REDUCTIVE if incongruent == 1 else REINFORCING_CO_DESTRUCTION
+
+
+def classify_praxis(states: Sequence[str | None], outcome: str | None) -> str:
+    """Classify from the three element states (``None`` = missing, read as unknown).
+
+    Unknown elements are tried both ways; if that could change the type, the
+    touchpoint is ``unclassified``.
+    """
+    known = sum(1 for s in states if s == "incongruent")
+    unknown = sum(1 for s in states if s not in ("congruent", "incongruent"))
+    types = {praxis_for_count(known + extra, outcome) for extra in range(unknown + 1)}
+    return types.pop() if len(types) == 1 else UNCLASSIFIED
+
+
+def praxis(elements: Elements | None, outcome: str | None) -> str | None:
+    """The praxis of a touchpoint, or ``None`` when it declares no ``elements``."""
+    if elements is None:
+        return None
+    states = (elements.procedures, elements.understandings, elements.engagements)
+    return classify_praxis(states, outcome)
+
+
+# --- Early payment (SPEC §4.3, Loshin's payment example)
+
+
+def early_receipt_worth(amount: float, annual_rate: float, days_early: float) -> float:
+    """What receiving ``amount`` ``days_early`` days early is worth to the receiver."""
+    return amount * annual_rate * days_early / DAYS_PER_YEAR
+
+
+def break_even_discount(annual_rate: float, due_days: float, paid_at_day: float) -> float:
+    """The discount (fraction of the amount) that costs the receiver exactly what paying at
+    ``paid_at_day`` instead of ``due_days`` gains it."""
+    return annual_rate * (due_days - paid_at_day) / DAYS_PER_YEAR
+
+
+def implied_annual_return(discount: float, days_early: float) -> float:
+    """The payer's annualised return of taking ``discount`` for paying ``days_early`` early."""
+    return discount / (1 - discount) * DAYS_PER_YEAR / days_early
+
+
+# --- Whole process (SPEC §4.2)
+
+
+@dataclass(frozen=True, slots=True)
+class TouchpointScore:
+    """Scores of one touchpoint. ``disparity`` is ``None`` when it has no flows."""
+
+    index: int
+    volume: float
+    received: dict[str, Interval]
+    disparity: Interval | None
+    favoured: str | None
+    gap: float
+    praxis: str | None
+    cumulative: dict[str, Interval]
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessScore:
+    """Scores of one process: disparity, balance per party, clarity, per touchpoint."""
+
+    disparity: Interval | None
+    clarity: float | None
+    received: dict[str, Interval]
+    share: dict[str, Interval]
+    favoured: str | None
+    touchpoints: tuple[TouchpointScore, ...]
+
+
+def touchpoint_volume(process: Process, touchpoint: Touchpoint) -> float:
+    """How often a touchpoint happens per period: its own volume or the process's."""
+    return process.volume if touchpoint.volume is None else touchpoint.volume
+
+
+def score_process(process: Process) -> ProcessScore:
+    """Score every touchpoint and the process as a whole (SPEC §4.1-4.2, §4.4)."""
+    running = dict.fromkeys(process.parties, ZERO)
+    touchpoint_scores: list[TouchpointScore] = []
+    flows = 0
+    exact = 0
+    for index, touchpoint in enumerate(process.touchpoints):
+        volume = touchpoint_volume(process, touchpoint)
+        received = received_by_party(touchpoint, process.scale)
+        for party, value in received.items():
+            running[party] = running.get(party, ZERO).plus(value.times(volume))
+        flows += len(touchpoint.flows)
+        exact += sum(1 for f in touchpoint.flows if f.value is not None and f.value.is_point)
+        touchpoint_scores.append(
+            TouchpointScore(
+                index=index,
+                volume=volume,
+                received=received,
+                disparity=disparity(received) if received else None,
+                favoured=favoured(received),
+                gap=parity_gap(received),
+                praxis=praxis(touchpoint.elements, touchpoint.outcome),
+                cumulative=dict(running),
+            )
+        )
+    process_disparity = weighted_mean(
+        (score.volume, score.disparity)
+        for score in touchpoint_scores
+        if score.disparity is not None
+    )
+    return ProcessScore(
+        disparity=process_disparity,
+        clarity=exact / flows if flows else None,
+        received=running,
+        share=shares(running),
+        favoured=favoured(running),
+        touchpoints=tuple(touchpoint_scores),
+    )
