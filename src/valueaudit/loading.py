@@ -351,7 +351,7 @@ class _Builder:
         if type(node) is yaml.ScalarNode:
             return self._scalar(node, path)
         if id(node) in self.active:
-            self._stop(node, "an alias refers to the collection that contains it")
+            self._stop(node, "the collection anchored here contains an alias to itself")
         self.active.add(id(node))
         try:
             if type(node) is yaml.SequenceNode:
@@ -407,10 +407,7 @@ class _Builder:
             return node.value
         try:
             return builder(node)
-        except ValueError:  # a timestamp like 2027-02-30
-            self.loaded.finding(
-                "VA102", f"'{node.value}' is not a valid date", path, position=_position(node)
-            )
+        except ValueError:  # a timestamp like 2027-02-30 stays text; validation judges it
             return node.value
 
     def _unsupported_tag(self, node: yaml.Node, path: YamlPath) -> None:

@@ -1,0 +1,216 @@
+"""The loader: every VA1xx code at its exact line and column, and hostile input."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import BASE
+from valueaudit import loading
+from valueaudit.audit import audit_files
+from valueaudit.settings import Settings
+
+VALID_TAIL = """\
+  - id: pay
+    flows:
+      - {from: customer, to: company, gives: money, kind: money, value: 5}
+      - {from: company, to: customer, gives: receipt, kind: settlement, value: 4}
+"""
+
+
+def test_valid_process_loads_into_an_immutable_model(tmp_path: Path):
+    path = tmp_path / "ok.yaml"
+    path.write_text(BASE + VALID_TAIL)
+    loaded = loading.load_file(path, "ok.yaml")
+    assert loaded.findings == []
+    assert loaded.process is not None
+    flow = loaded.process.touchpoints[0].flows[0]
+    assert (flow.source, flow.target, flow.value.low) == ("customer", "company", 5.0)
+    with pytest.raises(ValueError):
+        flow.value = None  # type: ignore[misc]
+
+
+def test_parse_error_position(positions):
+    # line 3: "parties: [a, b" never closes; the parser notices at the end
+    text = "valueaudit: 1\nid: x\nparties: {a: 1\n"
+    [(code, line, column)] = positions(text)
+    assert code == "VA101"
+    assert (line, column) == (4, 1)
+
+
+def test_bad_indentation_is_va101_at_the_offending_token(positions):
+    text = "valueaudit: 1\nid: x\n  name: y\n"
+    assert positions(text) == [("VA101", 3, 7)]
+
+
+def test_unsupported_tag_is_va101_at_the_tagged_node(positions):
+    text = BASE + "  - id: pay\n    name: !!python/object:os.system echo\n"
+    assert ("VA101", 8, 11) in positions(text)
+
+
+def test_custom_tag_on_a_mapping(positions):
+    text = BASE + "  - !thing {id: pay}\n"
+    assert ("VA101", 7, 5) in positions(text)
+
+
+def test_duplicate_key_points_at_the_second_key(positions):
+    text = BASE + VALID_TAIL + "    flows: []\n"
+    assert positions(text) == [("VA107", 11, 5)]
+
+
+def test_duplicate_key_inside_a_flow_mapping(positions):
+    text = BASE + "  - id: pay\n    flows:\n      - {from: customer, from: company}\n"
+    found = positions(text)
+    assert ("VA107", 9, 26) in found
+
+
+def test_duplicate_top_level_key(positions):
+    text = "valueaudit: 1\nid: a\nid: b\n"
+    assert ("VA107", 3, 1) in positions(text)
+
+
+def test_multi_document_file(positions):
+    text = BASE + VALID_TAIL + "---\nvalueaudit: 1\n"
+    assert positions(text) == [("VA102", 11, 1)]
+
+
+@pytest.mark.parametrize("text", ["", "   \n", "# only a comment\n"])
+def test_empty_file(positions, text):
+    assert positions(text) == [("VA102", 1, 1)]
+
+
+@pytest.mark.parametrize(("text", "what"), [("- a\n- b\n", "a list"), ("hello\n", "text")])
+def test_top_level_must_be_a_mapping(audit, text, what):
+    [finding] = audit(text).findings
+    assert (finding.code, finding.line, finding.column) == ("VA102", 1, 1)
+    assert what in finding.message
+
+
+def test_merge_keys_are_refused_with_a_hint(positions, audit):
+    text = "valueaudit: 1\nbase: &b {a: 1}\nother:\n  <<: *b\n"
+    assert ("VA102", 4, 3) in positions(text)
+    assert any("merge keys" in f.message for f in audit(text).findings)
+
+
+def test_invalid_utf8_position(tmp_path: Path):
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(b"valueaudit: 1\nname: caf\xe9 au lait\n")
+    [finding] = audit_files([(path, "latin1.yaml")], Settings()).findings
+    assert (finding.code, finding.line, finding.column) == ("VA109", 2, 10)
+    assert "UTF-8" in finding.message
+
+
+def test_utf8_bom_is_accepted_and_positions_ignore_it(tmp_path: Path):
+    path = tmp_path / "bom.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + (BASE + VALID_TAIL + "    bogus: 1\n").encode())
+    [finding] = audit_files([(path, "bom.yaml")], Settings()).findings
+    assert (finding.code, finding.line, finding.column) == ("VA102", 11, 5)
+
+
+def test_utf16_is_refused(tmp_path: Path):
+    path = tmp_path / "u16.yaml"
+    path.write_bytes("valueaudit: 1\n".encode("utf-16"))
+    [finding] = audit_files([(path, "u16.yaml")], Settings()).findings
+    assert finding.code == "VA109" and "UTF-16" in finding.message
+
+
+def test_nul_byte_position(tmp_path: Path):
+    path = tmp_path / "nul.yaml"
+    path.write_bytes(b"valueaudit: 1\nid: a\x00b\n")
+    [finding] = audit_files([(path, "nul.yaml")], Settings()).findings
+    assert (finding.code, finding.line, finding.column) == ("VA109", 2, 6)
+
+
+def test_too_large_file_is_refused_before_reading(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(loading, "MAX_FILE_BYTES", 100)
+    path = tmp_path / "big.yaml"
+    path.write_text("a: " + "x" * 200 + "\n")
+    [finding] = audit_files([(path, "big.yaml")], Settings()).findings
+    assert (finding.code, finding.line, finding.column) == ("VA109", 1, 1)
+    assert "too large" in finding.message
+
+
+def test_deep_nesting_is_refused_quickly(tmp_path: Path):
+    path = tmp_path / "deep.yaml"
+    path.write_text("a: " + "[" * 100_000 + "]" * 100_000 + "\n")
+    started = time.perf_counter()
+    [finding] = audit_files([(path, "deep.yaml")], Settings()).findings
+    assert time.perf_counter() - started < 5
+    assert finding.code == "VA109"
+    assert (finding.line, finding.column) == (1, 3 + loading.MAX_DEPTH)
+
+
+def test_deep_block_nesting_is_refused(tmp_path: Path):
+    path = tmp_path / "deep-block.yaml"
+    path.write_text("".join(" " * i + "a:\n" for i in range(300)) + " " * 300 + "b\n")
+    [finding] = audit_files([(path, "deep-block.yaml")], Settings()).findings
+    assert finding.code == "VA109"
+    assert "deeper" in finding.message
+
+
+def test_billion_laughs_is_refused_quickly(tmp_path: Path):
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level in range(1, 10):
+        refs = ", ".join([f"*a{level - 1}"] * 9)
+        lines.append(f"a{level}: &a{level} [{refs}]")
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    started = time.perf_counter()
+    [finding] = audit_files([(path, "bomb.yaml")], Settings()).findings
+    assert time.perf_counter() - started < 5
+    assert finding.code == "VA109"
+    assert "alias" in finding.message
+
+
+def test_recursive_alias_is_refused(positions):
+    assert positions("a: &x [1, *x]\n") == [("VA109", 1, 4)]
+
+
+def test_plain_aliases_are_fine(audit):
+    text = BASE + (
+        "  - id: pay\n"
+        "    flows:\n"
+        "      - &f {from: customer, to: company, gives: money, kind: money, value: 5}\n"
+        "      - {from: company, to: customer, gives: receipt, kind: settlement, value: 5}\n"
+        "  - id: again\n"
+        "    flows: [*f, {from: company, to: customer, gives: x, kind: other, value: 5}]\n"
+    )
+    assert audit(text).findings == ()
+
+
+def test_directory_named_like_a_file(tmp_path: Path):
+    folder = tmp_path / "x.yaml"
+    folder.mkdir()
+    [finding] = audit_files([(folder, "x.yaml")], Settings()).findings
+    assert (finding.code, finding.line) == ("VA109", 1)
+
+
+def test_unreadable_file(tmp_path: Path, monkeypatch):
+    path = tmp_path / "secret.yaml"
+    path.write_text("valueaudit: 1\n")
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "open", refuse)
+    [finding] = audit_files([(path, "secret.yaml")], Settings()).findings
+    assert (finding.code, finding.line, finding.column) == ("VA109", 1, 1)
+    assert "Permission denied" in finding.message
+
+
+def test_file_deleted_before_reading(tmp_path: Path):
+    path = tmp_path / "gone.yaml"
+    [finding] = audit_files([(path, "gone.yaml")], Settings()).findings
+    assert finding.code == "VA109"
+
+
+def test_one_bad_file_does_not_stop_the_others(tmp_path: Path):
+    good = tmp_path / "good.yaml"
+    good.write_text(BASE + VALID_TAIL)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("valueaudit: [\n")
+    result = audit_files([(bad, "bad.yaml"), (good, "good.yaml")], Settings())
+    assert [p.id for p in result.processes] == ["sample"]
+    assert [f.code for f in result.findings] == ["VA101"]
