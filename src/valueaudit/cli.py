@@ -147,7 +147,10 @@ def scan(
     workers = jobs or os.cpu_count() or 1
     result = audit_files(files, settings, jobs=workers)
     for output in outputs:
-        _emit(output, result, quiet=quiet)
+        try:
+            _emit(output, result, quiet=quiet)
+        except OSError as error:
+            _fail_usage(f"cannot write {output.file}: {error.strerror or error}")
     failing = any(settings.fails(f.severity) for f in result.findings)
     raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
 

@@ -172,7 +172,11 @@ def unreachable_touchpoint(ctx: AuditContext) -> Iterator[Draft]:
 
     **Why it matters.** A customer never meets an unreachable touchpoint, so the value
     recorded there is never exchanged; either a link is missing or the step is dead.
+    Not checked while a ``next`` link is broken (VA105 names the cause).
     """
+    ids = {t.id for t in ctx.process.touchpoints}
+    if any(target not in ids for t in ctx.process.touchpoints for target in t.next or ()):
+        return
     reached = {0}
     pending = [0]
     links = successors(ctx)

@@ -1,0 +1,230 @@
+"""The command line as users and CI run it: output shapes and exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import BASE
+from valueaudit import __version__
+from valueaudit.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+runner = CliRunner()
+
+EVEN = BASE + (
+    "  - id: pay\n"
+    "    flows:\n"
+    "      - {from: customer, to: company, gives: money, kind: money, value: 5}\n"
+    "      - {from: company, to: customer, gives: goods, kind: product, value: 5}\n"
+)
+UNEVEN = EVEN.replace("kind: product, value: 5", "kind: product, value: 1")
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "processes").mkdir()
+    return tmp_path
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_version():
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"valueaudit {__version__}"
+
+
+def test_module_entry_point_and_console_script_version():
+    completed = subprocess.run(
+        [sys.executable, "-m", "valueaudit", "--version"], capture_output=True, text=True
+    )
+    assert completed.returncode == 0
+    assert completed.stdout.strip() == f"valueaudit {__version__}"
+
+
+def test_clean_scan_exits_0(project: Path):
+    write(project / "processes/even.yaml", EVEN)
+    result = runner.invoke(app, ["scan"])
+    assert result.exit_code == 0, result.output
+    assert "1 file, 1 process: 0 errors, 0 warnings, 0 info" in result.stdout
+
+
+def test_warnings_pass_by_default_and_fail_with_fail_on_warning(project: Path):
+    write(project / "processes/uneven.yaml", UNEVEN)
+    assert runner.invoke(app, ["scan"]).exit_code == 0
+    assert runner.invoke(app, ["scan", "--fail-on", "warning"]).exit_code == 1
+    assert runner.invoke(app, ["scan", "--fail-on", "info"]).exit_code == 1
+
+
+def test_errors_fail_unless_never(project: Path):
+    write(project / "processes/broken.yaml", "valueaudit: [\n")
+    assert runner.invoke(app, ["scan"]).exit_code == 1
+    assert runner.invoke(app, ["scan", "--fail-on", "never"]).exit_code == 0
+
+
+def test_text_lines_are_file_line_col_code_message(project: Path):
+    write(project / "processes/uneven.yaml", UNEVEN)
+    result = runner.invoke(app, ["scan", "processes/"])
+    assert "processes/uneven.yaml:7:5 VA202 disparity 0.67 at 'pay'" in result.stdout
+    assert "Processes" in result.stdout
+    assert "Opportunities, ranked by gain" in result.stdout
+
+
+def test_quiet_leaves_out_tables(project: Path):
+    write(project / "processes/uneven.yaml", UNEVEN)
+    result = runner.invoke(app, ["scan", "-q"])
+    assert "VA202" in result.stdout
+    assert "Processes" not in result.stdout
+
+
+def test_missing_path_is_a_usage_error(project: Path):
+    result = runner.invoke(app, ["scan", "nowhere/"])
+    assert result.exit_code == 2
+    assert "path not found: nowhere" in result.stderr
+
+
+def test_default_path_missing_is_a_usage_error(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["scan"])
+    assert result.exit_code == 2
+    assert "path not found: processes" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["scan", "--fail-on", "sometimes"], ["scan", "--bogus"], ["scan", "-f", "yaml"], ["nope"]],
+)
+def test_bad_options_exit_2(project: Path, args: list[str]):
+    write(project / "processes/even.yaml", EVEN)
+    assert runner.invoke(app, args).exit_code == 2
+
+
+def test_json_shape(project: Path):
+    write(project / "processes/uneven.yaml", UNEVEN)
+    write(project / "processes/broken.yaml", "valueaudit: 1\nid: [\n")
+    result = runner.invoke(app, ["scan", "--format", "json"])
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    assert list(document) == ["tool", "format_version", "summary", "processes", "findings"]
+    assert document["tool"] == {"name": "valueaudit", "version": __version__}
+    assert document["format_version"] == 1
+    assert document["summary"] == {
+        "files": 2,
+        "processes": 1,
+        "findings": {"error": 1, "warning": 1, "info": 0},
+    }
+    [process] = document["processes"]
+    assert process["id"] == "sample"
+    assert process["file"] == "processes/uneven.yaml"
+    # received: customer 1, company 5 -> D = 4 / 6
+    assert process["disparity"] == 0.6667
+    assert process["clarity"] == 1
+    assert process["balance"] == {
+        "customer": {"received": 1, "share": 0.1667},
+        "company": {"received": 5, "share": 0.8333},
+    }
+    [touchpoint] = process["touchpoints"]
+    assert {k: touchpoint[k] for k in ("id", "line", "disparity", "favoured", "received")} == {
+        "id": "pay",
+        "line": 7,
+        "disparity": 0.6667,
+        "favoured": "company",
+        "received": {"customer": 1, "company": 5},
+    }
+    assert touchpoint["praxis"] is None
+    broken, uneven = document["findings"]
+    assert list(uneven) == [
+        "code", "severity", "message", "file", "line", "column", "process",
+        "touchpoint", "path", "suggestion", "gain",
+    ]
+    assert (uneven["code"], uneven["severity"], uneven["line"], uneven["column"]) == (
+        "VA202", "warning", 7, 5,
+    )
+    assert (uneven["path"], uneven["touchpoint"], uneven["gain"]) == ("touchpoints[0]", "pay", 2)
+    assert (broken["code"], broken["file"], broken["line"]) == ("VA101", "processes/broken.yaml", 3)
+
+
+def test_json_intervals_are_low_high_lists(project: Path):
+    write(project / "p.yaml", UNEVEN.replace("value: 1}", "value: [1, 3]}"))
+    document = json.loads(runner.invoke(app, ["scan", "p.yaml", "-f", "json"]).stdout)
+    [touchpoint] = document["processes"][0]["touchpoints"]
+    assert touchpoint["received"]["customer"] == [1, 3]
+    assert touchpoint["disparity"] == [0.25, 0.6667]
+    assert document["processes"][0]["clarity"] == 0.5
+
+
+def test_praxis_in_json(project: Path):
+    text = EVEN.replace("    flows:\n", "    elements: {procedures: incongruent, "
+                        "understandings: incongruent, engagements: congruent}\n    flows:\n")
+    write(project / "p.yaml", text)
+    document = json.loads(runner.invoke(app, ["scan", "p.yaml", "-f", "json"]).stdout)
+    assert document["processes"][0]["touchpoints"][0]["praxis"] == "reinforcing-co-destruction"
+
+
+def test_several_formats_in_one_run(project: Path):
+    write(project / "processes/uneven.yaml", UNEVEN)
+    result = runner.invoke(app, ["scan", "-f", "text", "-f", "json:out/result.json"])
+    assert result.exit_code == 0
+    assert "VA202" in result.stdout
+    document = json.loads((project / "out/result.json").read_text())
+    assert document["summary"]["findings"]["warning"] == 1
+    assert [p.name for p in (project / "out").iterdir()] == ["result.json"]
+
+
+def test_json_is_deterministic_and_independent_of_jobs(project: Path):
+    for i in range(6):
+        write(project / f"processes/p{i}.yaml", UNEVEN.replace("id: sample", f"id: p{i}"))
+    first = runner.invoke(app, ["scan", "-f", "json", "-j", "1"]).stdout
+    second = runner.invoke(app, ["scan", "-f", "json", "-j", "2"]).stdout
+    assert first == second
+
+
+def test_piped_output_is_plain(project: Path):
+    write(project / "processes/uneven.yaml", UNEVEN)
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
+    completed = subprocess.run(
+        [sys.executable, "-m", "valueaudit", "scan"], capture_output=True, text=True, env=env,
+        cwd=project,
+    )
+    assert completed.returncode == 0
+    assert "\x1b[" not in completed.stdout
+    assert "Traceback" not in completed.stderr
+
+
+def test_no_color_even_when_forced_to_a_terminal(project: Path):
+    write(project / "processes/uneven.yaml", UNEVEN)
+    env = {**os.environ, "FORCE_COLOR": "1", "NO_COLOR": "1"}
+    completed = subprocess.run(
+        [sys.executable, "-m", "valueaudit", "scan"], capture_output=True, text=True, env=env,
+        cwd=project,
+    )
+    assert re.search(r"\x1b\[[0-9;]*3[0-7]m", completed.stdout) is None  # no colour codes
+    assert "VA202" in completed.stdout
+
+
+def test_markup_in_user_text_is_printed_as_written(project: Path):
+    write(project / "p.yaml", UNEVEN.replace("gives: money", "gives: '[bold]money[/bold]'")
+          .replace("value: 1}", "value: 0}"))
+    result = runner.invoke(app, ["scan", "p.yaml"])
+    assert "'[bold]money[/bold]'" in result.stdout
+
+
+def test_unwritable_output_is_a_clear_error(project: Path):
+    write(project / "processes/even.yaml", EVEN)
+    (project / "taken").write_text("a file, not a folder")
+    result = runner.invoke(app, ["scan", "-f", "json:taken/out.json"])
+    assert result.exit_code == 2
+    assert "cannot write taken/out.json" in result.stderr

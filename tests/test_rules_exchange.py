@@ -1,0 +1,120 @@
+"""VA201, VA202, VA301: where they fire, where they do not, and their gains."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import BASE, codes
+from valueaudit.settings import Settings
+
+
+def one(*flows: str, volume: int | None = None) -> str:
+    head = "  - id: tp\n" + (f"    volume: {volume}\n" if volume is not None else "")
+    return BASE + head + "    flows:\n" + "".join(f"      - {f}\n" for f in flows)
+
+
+TO_COMPANY = "{{from: customer, to: company, gives: money, kind: money, value: {v}}}"
+TO_CUSTOMER = "{{from: company, to: customer, gives: goods, kind: product, value: {v}}}"
+
+
+def test_even_exchange_is_clean(audit):
+    assert audit(one(TO_COMPANY.format(v=5), TO_CUSTOMER.format(v=4))).findings == ()
+
+
+def test_one_sided_exchange(audit):
+    result = audit(one(TO_COMPANY.format(v=5), volume=10))
+    assert codes(result.findings) == ["VA201", "VA202"]
+    va201 = result.findings[0]
+    assert (va201.line, va201.column, va201.touchpoint) == (7, 5, "tp")
+    assert "customer gives 'money' but receives nothing" in va201.message
+    assert va201.suggestion and "customer" in va201.suggestion
+    # gap of midpoints is 5, half of it moves: 10 x 2.5
+    assert va201.gain == pytest.approx(25)
+
+
+def test_zero_valued_flow_counts_as_nothing(audit):
+    result = audit(one(TO_COMPANY.format(v=5), TO_CUSTOMER.format(v=0)))
+    assert "VA201" in codes(result.findings)
+
+
+def test_uncertain_return_is_not_nothing(audit):
+    result = audit(one(TO_COMPANY.format(v=5), TO_CUSTOMER.format(v="[0, 2]")))
+    assert "VA201" not in codes(result.findings)
+
+
+def test_high_disparity_message_and_gain(audit):
+    # received: customer 2, company 8 -> D = 0.6; process volume 1 -> gain 1 x 3
+    [finding] = audit(one(TO_COMPANY.format(v=8), TO_CUSTOMER.format(v=2))).findings
+    assert finding.code == "VA202"
+    assert finding.message == (
+        "disparity 0.6 at 'tp' favours company (received: customer 2, company 8; threshold 0.5)"
+    )
+    assert finding.gain == pytest.approx(3)
+
+
+def test_disparity_just_below_the_threshold(audit):
+    # 7 vs 3: D = 0.4
+    assert audit(one(TO_COMPANY.format(v=7), TO_CUSTOMER.format(v=3))).findings == ()
+
+
+def test_disparity_exactly_at_the_threshold_fires(audit):
+    # 6 vs 2: D = 0.5
+    assert codes(audit(one(TO_COMPANY.format(v=6), TO_CUSTOMER.format(v=2))).findings) == [
+        "VA202"
+    ]
+
+
+def test_threshold_is_a_setting(audit):
+    text = one(TO_COMPANY.format(v=7), TO_CUSTOMER.format(v=3))
+    result = audit(text, settings=Settings(disparity_threshold=0.3))
+    assert codes(result.findings) == ["VA202"]
+
+
+def test_interval_certainly_above_fires_va202_only(audit):
+    # company [8, 9] vs customer [1, 2]: D in [0.6, 0.8] >= 0.5
+    result = audit(one(TO_COMPANY.format(v="[8, 9]"), TO_CUSTOMER.format(v="[1, 2]")))
+    assert codes(result.findings) == ["VA202"]
+    assert "disparity 0.6–0.8" in result.findings[0].message
+
+
+def test_interval_straddling_the_threshold_is_va301(audit):
+    # company [4, 8] vs customer 2: D in [0.33, 0.6]
+    result = audit(one(TO_COMPANY.format(v="[4, 8]"), TO_CUSTOMER.format(v=2)))
+    [finding] = result.findings
+    assert (finding.code, finding.line, finding.column) == ("VA301", 7, 5)
+    assert "0.33–0.6" in finding.message
+
+
+def test_interval_certainly_below_is_clean(audit):
+    assert audit(one(TO_COMPANY.format(v="[4, 5]"), TO_CUSTOMER.format(v="[4, 5]"))).findings == ()
+
+
+def test_missing_value_is_va301_at_the_flow(audit):
+    flow = "{from: company, to: customer, gives: goods, kind: product}"
+    result = audit(one(TO_COMPANY.format(v=5), flow))
+    [finding] = result.findings
+    assert (finding.code, finding.line, finding.column) == ("VA301", 10, 9)
+    assert finding.path == "touchpoints[0].flows[1]"
+    assert "'goods' from company to customer has no value" in finding.message
+
+
+def test_select_and_ignore(audit):
+    text = one(TO_COMPANY.format(v=5))
+    assert codes(audit(text, settings=Settings(ignore=("VA2",))).findings) == []
+    assert codes(audit(text, settings=Settings(select=("VA201",))).findings) == ["VA201"]
+
+
+def test_three_party_touchpoint(audit):
+    text = BASE.replace("touchpoints:", "  bank: {role: partner}\ntouchpoints:") + (
+        "  - id: tp\n    flows:\n"
+        "      - {from: customer, to: company, gives: money, kind: money, value: 6}\n"
+        "      - {from: company, to: bank, gives: fee, kind: money, value: 2}\n"
+        "      - {from: bank, to: customer, gives: credit, kind: service, value: 4}\n"
+    )
+    result = audit(text)
+    [process] = result.processes
+    [touchpoint] = process.touchpoints
+    # (6 - 2) / 12
+    assert touchpoint.disparity.low == pytest.approx(1 / 3)
+    assert touchpoint.favoured == "company"
+    assert result.findings == ()
