@@ -254,7 +254,9 @@ def score_process(process: Process) -> ProcessScore:
     exact = 0
     for index, touchpoint in enumerate(process.touchpoints):
         volume = touchpoint_volume(process, touchpoint)
-        received = received_by_party(touchpoint, process.scale)
+        appearing = received_by_party(touchpoint, process.scale)
+        received = {p: appearing[p] for p in process.parties if p in appearing}
+        received.update(appearing)  # undeclared parties (never in a valid process) last
         for party, value in received.items():
             running[party] = running.get(party, ZERO).plus(value.times(volume))
         flows += len(touchpoint.flows)

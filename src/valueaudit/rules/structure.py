@@ -99,7 +99,7 @@ def duplicate_id(ctx: AuditContext) -> Iterator[Draft]:
     "VA105",
     "unknown-next",
     Severity.ERROR,
-    "``next`` names no touchpoint of the process.",
+    "`next` names no touchpoint of the process.",
     bad="""
 touchpoints:
   - id: invoice-sent
