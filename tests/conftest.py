@@ -29,10 +29,14 @@ def dedent(text: str) -> str:
 def audit(tmp_path: Path):
     """Audit YAML text written to a file; returns the ScanResult."""
 
-    def run(text: str, name: str = "p.yaml", settings: Settings | None = None) -> ScanResult:
+    def run(
+        text: str, name: str = "p.yaml", settings: Settings | None = None, *, select: str = ""
+    ) -> ScanResult:
         path = tmp_path / name
         path.write_text(dedent(text), encoding="utf-8")
-        return audit_files([(path, name)], settings or Settings(), jobs=1)
+        if settings is None:
+            settings = Settings(select=tuple(select.split(",")) if select else ())
+        return audit_files([(path, name)], settings, jobs=1)
 
     return run
 
@@ -41,8 +45,12 @@ def audit(tmp_path: Path):
 def positions(audit):
     """(code, line, column) of every finding for YAML text, in file order."""
 
-    def run(text: str, settings: Settings | None = None) -> list[tuple[str, int, int]]:
-        return [(f.code, f.line, f.column) for f in audit(text, settings=settings).findings]
+    def run(
+        text: str, settings: Settings | None = None, *, select: str = "VA1"
+    ) -> list[tuple[str, int, int]]:
+        """Positions of findings; by default of the validity rules (VA1xx) only."""
+        found = audit(text, settings=settings, select=select).findings
+        return [(f.code, f.line, f.column) for f in found]
 
     return run
 

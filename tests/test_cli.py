@@ -21,11 +21,13 @@ runner = CliRunner()
 
 EVEN = BASE + (
     "  - id: pay\n"
+    "    practice: delivering\n"
     "    flows:\n"
-    "      - {from: customer, to: company, gives: money, kind: money, value: 5}\n"
-    "      - {from: company, to: customer, gives: goods, kind: product, value: 5}\n"
+    "      - {from: customer, to: company, gives: money, kind: money, value: 4}\n"
+    "      - {from: company, to: customer, gives: receipt, kind: settlement, value: 4}\n"
 )
-UNEVEN = EVEN.replace("kind: product, value: 5", "kind: product, value: 1")
+# received: customer 1, company 4 -> D = 3 / 5 = 0.6 (VA202), and VA203 for the process
+UNEVEN = EVEN.replace("kind: settlement, value: 4", "kind: settlement, value: 1")
 
 
 @pytest.fixture
@@ -78,7 +80,8 @@ def test_errors_fail_unless_never(project: Path):
 def test_text_lines_are_file_line_col_code_message(project: Path):
     write(project / "processes/uneven.yaml", UNEVEN)
     result = runner.invoke(app, ["scan", "processes/"])
-    assert "processes/uneven.yaml:7:5 VA202 disparity 0.67 at 'pay'" in result.stdout
+    assert "processes/uneven.yaml:7:5 VA202 disparity 0.6 at 'pay'" in result.stdout
+    assert "processes/uneven.yaml:2:5 VA203 process 'sample' is uneven" in result.stdout
     assert "Processes" in result.stdout
     assert "Opportunities, ranked by gain" in result.stdout
 
@@ -115,7 +118,7 @@ def test_bad_options_exit_2(project: Path, args: list[str]):
 def test_json_shape(project: Path):
     write(project / "processes/uneven.yaml", UNEVEN)
     write(project / "processes/broken.yaml", "valueaudit: 1\nid: [\n")
-    result = runner.invoke(app, ["scan", "--format", "json"])
+    result = runner.invoke(app, ["scan", "--format", "json", "--select", "VA1,VA202"])
     assert result.exit_code == 1
     document = json.loads(result.stdout)
     assert list(document) == ["tool", "format_version", "summary", "processes", "findings"]
@@ -129,20 +132,19 @@ def test_json_shape(project: Path):
     [process] = document["processes"]
     assert process["id"] == "sample"
     assert process["file"] == "processes/uneven.yaml"
-    # received: customer 1, company 5 -> D = 4 / 6
-    assert process["disparity"] == 0.6667
+    assert process["disparity"] == 0.6
     assert process["clarity"] == 1
     assert process["balance"] == {
-        "customer": {"received": 1, "share": 0.1667},
-        "company": {"received": 5, "share": 0.8333},
+        "customer": {"received": 1, "share": 0.2},
+        "company": {"received": 4, "share": 0.8},
     }
     [touchpoint] = process["touchpoints"]
     assert {k: touchpoint[k] for k in ("id", "line", "disparity", "favoured", "received")} == {
         "id": "pay",
         "line": 7,
-        "disparity": 0.6667,
+        "disparity": 0.6,
         "favoured": "company",
-        "received": {"customer": 1, "company": 5},
+        "received": {"customer": 1, "company": 4},
     }
     assert touchpoint["praxis"] is None
     broken, uneven = document["findings"]
@@ -153,7 +155,7 @@ def test_json_shape(project: Path):
     assert (uneven["code"], uneven["severity"], uneven["line"], uneven["column"]) == (
         "VA202", "warning", 7, 5,
     )
-    assert (uneven["path"], uneven["touchpoint"], uneven["gain"]) == ("touchpoints[0]", "pay", 2)
+    assert (uneven["path"], uneven["touchpoint"], uneven["gain"]) == ("touchpoints[0]", "pay", 1.5)
     assert (broken["code"], broken["file"], broken["line"]) == ("VA101", "processes/broken.yaml", 3)
 
 
@@ -162,7 +164,8 @@ def test_json_intervals_are_low_high_lists(project: Path):
     document = json.loads(runner.invoke(app, ["scan", "p.yaml", "-f", "json"]).stdout)
     [touchpoint] = document["processes"][0]["touchpoints"]
     assert touchpoint["received"]["customer"] == [1, 3]
-    assert touchpoint["disparity"] == [0.25, 0.6667]
+    # company 4 against customer [1, 3]: D_min = (4 - 3) / (3 + 4), D_max = (4 - 1) / (4 + 1)
+    assert touchpoint["disparity"] == [0.1429, 0.6]
     assert document["processes"][0]["clarity"] == 0.5
 
 
@@ -180,7 +183,7 @@ def test_several_formats_in_one_run(project: Path):
     assert result.exit_code == 0
     assert "VA202" in result.stdout
     document = json.loads((project / "out/result.json").read_text())
-    assert document["summary"]["findings"]["warning"] == 1
+    assert document["summary"]["findings"]["warning"] == 2  # VA202 and VA203
     assert [p.name for p in (project / "out").iterdir()] == ["result.json"]
 
 

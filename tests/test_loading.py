@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from pathlib import Path
 
@@ -11,6 +12,13 @@ from conftest import BASE
 from valueaudit import loading
 from valueaudit.audit import audit_files
 from valueaudit.settings import Settings
+
+
+@pytest.fixture
+def audit(audit):
+    """This module's rules only: VA1."""
+    return functools.partial(audit, select="VA1")
+
 
 VALID_TAIL = """\
   - id: pay
@@ -211,6 +219,6 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path: Path):
     good.write_text(BASE + VALID_TAIL)
     bad = tmp_path / "bad.yaml"
     bad.write_text("valueaudit: [\n")
-    result = audit_files([(bad, "bad.yaml"), (good, "good.yaml")], Settings())
+    result = audit_files([(bad, "bad.yaml"), (good, "good.yaml")], Settings(select=("VA1",)))
     assert [p.id for p in result.processes] == ["sample"]
     assert [f.code for f in result.findings] == ["VA101"]

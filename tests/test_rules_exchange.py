@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 
 from conftest import BASE, codes
 from valueaudit.settings import Settings
+
+
+@pytest.fixture
+def audit(audit):
+    """This module's rules only: VA201,VA202,VA301."""
+    return functools.partial(audit, select="VA201,VA202,VA301")
+
 
 
 def one(*flows: str, volume: int | None = None) -> str:
@@ -66,7 +75,7 @@ def test_disparity_exactly_at_the_threshold_fires(audit):
 
 def test_threshold_is_a_setting(audit):
     text = one(TO_COMPANY.format(v=7), TO_CUSTOMER.format(v=3))
-    result = audit(text, settings=Settings(disparity_threshold=0.3))
+    result = audit(text, settings=Settings(select=("VA202",), disparity_threshold=0.3))
     assert codes(result.findings) == ["VA202"]
 
 
@@ -100,7 +109,8 @@ def test_missing_value_is_va301_at_the_flow(audit):
 
 def test_select_and_ignore(audit):
     text = one(TO_COMPANY.format(v=5))
-    assert codes(audit(text, settings=Settings(ignore=("VA2",))).findings) == []
+    ignored = Settings(select=("VA201", "VA202", "VA301"), ignore=("VA2",))
+    assert codes(audit(text, settings=ignored).findings) == []
     assert codes(audit(text, settings=Settings(select=("VA201",))).findings) == ["VA201"]
 
 

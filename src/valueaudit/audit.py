@@ -7,15 +7,16 @@ and adds what only the whole scan can see (process ids shared by files, VA104).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from valueaudit.findings import Finding, Severity, format_path
+from valueaudit.findings import Finding, Severity, YamlPath, format_path
 from valueaudit.loading import LoadedFile, load_file, locate
 from valueaudit.rules import RULES, STRUCTURE_RULES, AuditContext, Rule
 from valueaudit.scoring import Interval, ProcessScore
 from valueaudit.settings import Settings
+from valueaudit.suppress import apply_suppressions
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,14 +112,18 @@ def _apply_settings(findings: Iterable[Finding], settings: Settings) -> tuple[Fi
     kept = [
         replace(f, severity=settings.severity_of(f.code, f.severity))
         for f in findings
-        if settings.enabled(f.code)
+        if settings.enabled_in(f.code, f.file)
     ]
     return tuple(sorted(kept, key=lambda f: f.sort_key))
 
 
 def audit_file(path: Path, settings: Settings, display: str | None = None) -> FileReport:
     """Audit one process file."""
-    loaded = load_file(path, display)
+    return audit_loaded(load_file(path, display), settings)
+
+
+def audit_loaded(loaded: LoadedFile, settings: Settings) -> FileReport:
+    """Audit a file already loaded: structure, scores, rules, suppressions."""
     process = loaded.process
     if process is None:
         return FileReport(loaded.file, None, _apply_settings(loaded.findings, settings))
@@ -131,8 +136,29 @@ def audit_file(path: Path, settings: Settings, display: str | None = None) -> Fi
     for rule in RULES.values():
         if rule.check is not None and rule not in STRUCTURE_RULES and settings.enabled(rule.code):
             findings.extend(_run(rule, ctx, loaded))
+    findings = apply_suppressions(process, findings, settings, _maker(loaded, process.id))
     report = _process_report(loaded, ctx.score)
     return FileReport(loaded.file, report, _apply_settings(findings, settings))
+
+
+def _maker(loaded: LoadedFile, process_id: str) -> Callable[..., Finding]:
+    """Build findings the suppression engine reports (VA901, VA902) at their place."""
+
+    def make(code: str, message: str, path: YamlPath, touchpoint: str | None) -> Finding:
+        line, column = locate(loaded.root, path)
+        return Finding(
+            code=code,
+            severity=RULES[code].severity,
+            message=message,
+            file=loaded.file,
+            line=line,
+            column=column,
+            process=process_id,
+            touchpoint=touchpoint,
+            path=format_path(path),
+        )
+
+    return make
 
 
 def _process_report(loaded: LoadedFile, score: ProcessScore) -> ProcessReport:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import fnmatch
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from valueaudit.findings import Severity
 
@@ -21,11 +24,45 @@ class Settings:
     dominant_share: float = 0.75
     early_payment_window_days: int = 10
     fail_on: str = "error"
+    exclude: tuple[str, ...] = ()
+    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Folder that ``exclude`` and ``per-file-ignores`` patterns are relative to.
+    root: Path | None = None
+    #: The date suppressions expire against; ``None`` is today.
+    today: dt.date | None = None
 
     def enabled(self, code: str) -> bool:
         """Whether a rule runs: selected (by code or prefix, all when empty), not ignored."""
         selected = not self.select or any(code.startswith(p) for p in self.select)
         return selected and not any(code.startswith(p) for p in self.ignore)
+
+    def enabled_in(self, code: str, file: str) -> bool:
+        """Whether a rule's findings are reported in a file (``per-file-ignores``)."""
+        if not self.enabled(code):
+            return False
+        if not self.per_file_ignores:
+            return True
+        relative = self.relative(file)
+        return not any(
+            code.startswith(prefix)
+            for pattern, prefixes in self.per_file_ignores.items()
+            if matches(relative, pattern)
+            for prefix in prefixes
+        )
+
+    def excluded(self, file: str) -> bool:
+        """Whether a discovered file is left out of the scan (``exclude``)."""
+        relative = self.relative(file)
+        return any(matches(relative, pattern) for pattern in self.exclude)
+
+    def relative(self, file: str) -> str:
+        """A file's path relative to :attr:`root`, with ``/``."""
+        if self.root is None:
+            return file
+        try:
+            return Path(file).resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return file
 
     def severity_of(self, code: str, default: Severity) -> Severity:
         """A rule's severity after overrides."""
@@ -36,3 +73,14 @@ class Settings:
         if self.fail_on == "never":
             return False
         return severity.rank >= Severity(self.fail_on).rank
+
+
+def matches(path: str, pattern: str) -> bool:
+    """Glob match of a ``/`` path: ``*`` crosses folders, a pattern without ``/`` also
+    matches the file name alone, a folder pattern matches everything below it."""
+    pattern = pattern.rstrip("/")
+    return (
+        fnmatch.fnmatchcase(path, pattern)
+        or fnmatch.fnmatchcase(path, pattern + "/*")
+        or ("/" not in pattern and fnmatch.fnmatchcase(path.rsplit("/", 1)[-1], pattern))
+    )

@@ -6,13 +6,29 @@ VA3xx clarity, VA4xx opportunities, VA5xx practices, VA9xx suppressions.
 
 from __future__ import annotations
 
-from valueaudit.rules import clarity, exchange, parsing, structure
+from valueaudit.rules import (
+    clarity,
+    exchange,
+    opportunities,
+    parsing,
+    practices,
+    structure,
+    suppressions,
+)
 from valueaudit.rules.base import AuditContext, Draft, Rule
 
 RULES: dict[str, Rule] = {
     rule.code: rule
     for rule in sorted(
-        (*parsing.RULES, *structure.RULES, *exchange.RULES, *clarity.RULES),
+        (
+            *parsing.RULES,
+            *structure.RULES,
+            *exchange.RULES,
+            *clarity.RULES,
+            *opportunities.RULES,
+            *practices.RULES,
+            *suppressions.RULES,
+        ),
         key=lambda r: r.code,
     )
 }

@@ -66,4 +66,95 @@ def parity_not_clear(ctx: AuditContext) -> Iterator[Draft]:
         )
 
 
-RULES = (parity_not_clear,)
+def _worth_half_the_scale(ctx: AuditContext) -> Iterator[tuple[int, int]]:
+    """(touchpoint index, flow index) of flows certainly worth at least half the scale."""
+    half = ctx.process.scale / 2
+    for i, touchpoint in enumerate(ctx.process.touchpoints):
+        for j, flow in enumerate(touchpoint.flows):
+            if flow.value is not None and flow.value.low >= half:
+                yield i, j
+
+
+@rule(
+    "VA302",
+    "one-sided-valuation",
+    Severity.INFO,
+    "Value known from one side only: flows worth at least half the scale have no `cost`.",
+    bad="""
+- {from: customer, to: company, gives: payment, kind: money, value: 8}
+""",
+    good="""
+- {from: customer, to: company, gives: payment, kind: money, value: 8, cost: 8}
+""",
+)
+def one_sided_valuation(ctx: AuditContext) -> Iterator[Draft]:
+    """**What it finds.** Flows worth at least half the scale to their receiver that
+    say nothing of what they cost the giver. One finding per process, at the first such
+    flow, counting the rest.
+
+    **Why it matters.** An exchange is judged from both sides: a payment worth 8 to the
+    company may cost a customer 8 or, paid from a budget already set aside, much less.
+    Without costs the audit sees each exchange through the receiver's eyes only.
+    """
+    flows = list(_worth_half_the_scale(ctx))
+    missing = [(i, j) for i, j in flows if ctx.process.touchpoints[i].flows[j].cost is None]
+    if not missing:
+        return
+    i, j = missing[0]
+    touchpoint = ctx.process.touchpoints[i]
+    flow = touchpoint.flows[j]
+    more = len(missing) - 1
+    rest = f" (and {more} more flow{'s' * (more != 1)} like it)" if more else ""
+    score = ctx.score.touchpoints[i]
+    yield Draft(
+        ("touchpoints", i, "flows", j),
+        f"value known from one side only: '{flow.gives}' is worth "
+        f"{span(flow.value.low, flow.value.high) if flow.value else '?'} to {flow.target} but "
+        f"has no cost for {flow.source}{rest}",
+        touchpoint=touchpoint.id,
+        suggestion=f"Add `cost` to '{flow.gives}' (what giving it takes from {flow.source}) "
+        "and to the other valuable flows.",
+        gain=score.volume * score.gap,
+    )
+
+
+@rule(
+    "VA303",
+    "low-confidence",
+    Severity.INFO,
+    "Low confidence on a flow worth at least half the scale.",
+    bad="""
+- {from: company, to: customer, gives: loyalty points, kind: other, value: 7,
+   confidence: low}
+""",
+    good="""
+- {from: company, to: customer, gives: loyalty points, kind: other, value: [3, 7],
+   confidence: medium}   # survey-based range
+""",
+)
+def low_confidence(ctx: AuditContext) -> Iterator[Draft]:
+    """**What it finds.** A flow marked ``confidence: low`` that is worth at least half
+    the scale.
+
+    **Why it matters.** The bigger a value, the more the scores lean on it. A large
+    value nobody is sure of is the first one to research, or to write as a range so
+    the uncertainty shows in the disparity interval.
+    """
+    for i, j in _worth_half_the_scale(ctx):
+        touchpoint = ctx.process.touchpoints[i]
+        flow = touchpoint.flows[j]
+        if flow.confidence != "low" or flow.value is None:
+            continue
+        score = ctx.score.touchpoints[i]
+        yield Draft(
+            ("touchpoints", i, "flows", j),
+            f"low confidence in a large value: '{flow.gives}' is worth "
+            f"{span(flow.value.low, flow.value.high)} to {flow.target}",
+            touchpoint=touchpoint.id,
+            suggestion=f"Check what '{flow.gives}' is worth to {flow.target}, or write it "
+            "as a range [low, high].",
+            gain=score.volume * score.gap,
+        )
+
+
+RULES = (parity_not_clear, one_sided_valuation, low_confidence)

@@ -109,4 +109,109 @@ def high_disparity(ctx: AuditContext) -> Iterator[Draft]:
         )
 
 
-RULES = (one_sided_exchange, high_disparity)
+@rule(
+    "VA203",
+    "uneven-process",
+    Severity.WARNING,
+    "Process disparity is at or above the threshold (default 0.4), or one party gets "
+    "at least 75% of all value received.",
+    bad="""
+# Every step favours the company: invoice, reminder, payment, dunning fee.
+""",
+    good="""
+# The chain gives back along the way: a clear invoice, a payment plan, a discount for
+# paying early, a receipt that settles the account.
+""",
+)
+def uneven_process(ctx: AuditContext) -> Iterator[Draft]:
+    """**What it finds.** A process whose volume-weighted disparity is certainly at or
+    above ``thresholds.process-disparity`` (default 0.4), or in which one party
+    certainly receives at least 75% of all the value exchanged over the chain.
+
+    **Why it matters.** Single uneven touchpoints can be fine when the chain evens them
+    out (a customer pays at one step and is served at the next). When the whole chain
+    leans one way, the relationship does: the other party will leave when it can.
+    """
+    score = ctx.score
+    threshold = ctx.settings.process_disparity_threshold
+    dominant = ctx.settings.dominant_share
+    gap = (max(v.mid for v in score.received.values()) - min(
+        v.mid for v in score.received.values())) / 2
+    leader = max(score.share, key=lambda p: score.share[p].mid)
+    reasons = []
+    if score.disparity is not None and score.disparity.low >= threshold:
+        reasons.append(
+            f"disparity {span(score.disparity.low, score.disparity.high)} is at or above "
+            f"{number(threshold)}"
+        )
+    if score.share[leader].low >= dominant:
+        share = score.share[leader]
+        reasons.append(
+            f"{leader} receives {span(share.low * 100, share.high * 100)}% of all value"
+        )
+    if not reasons:
+        return
+    loser = min(score.received, key=lambda p: score.received[p].mid)
+    yield Draft(
+        ("id",),
+        f"process '{ctx.process.id}' is uneven: {' and '.join(reasons)}",
+        suggestion=f"Rebalance the chain towards {loser}: add value for {loser} at the "
+        "touchpoints that favour others most (see VA202), or ask less of it.",
+        gain=gap,
+    )
+
+
+@rule(
+    "VA204",
+    "customer-gives-more",
+    Severity.INFO,
+    "The customer gives up more than it receives at a touchpoint (costs known).",
+    bad="""
+- id: document-upload
+  flows:
+    - {from: customer, to: bank, gives: documents, kind: information, value: 6, cost: 5}
+    - {from: bank, to: customer, gives: upload receipt, kind: information, value: 1}
+""",
+    good="""
+- id: document-upload
+  flows:
+    - {from: customer, to: bank, gives: documents, kind: information, value: 6, cost: 2}
+    - {from: bank, to: customer, gives: pre-filled forms and a decision date,
+       kind: information, value: 4}
+""",
+)
+def customer_gives_more(ctx: AuditContext) -> Iterator[Draft]:
+    """**What it finds.** A touchpoint where a party with role ``customer`` gives flows
+    whose ``cost`` is known for every one of them, and that cost certainly exceeds the
+    value the customer receives there.
+
+    **Why it matters.** ``value`` says what a flow is worth to its receiver; ``cost``
+    says what it takes from its giver. When what the customer gives up outweighs what
+    it gets, the customer is paying to deal with you at this step.
+    """
+    customers = [p for p in ctx.process.parties if ctx.process.role_of(p) == "customer"]
+    for score in ctx.score.touchpoints:
+        touchpoint = ctx.process.touchpoints[score.index]
+        for customer in customers:
+            given = [f for f in touchpoint.flows if f.source == customer]
+            if not given or any(f.cost is None for f in given):
+                continue
+            cost = Interval(
+                sum(f.cost.low for f in given if f.cost is not None),
+                sum(f.cost.high for f in given if f.cost is not None),
+            )
+            received = score.received.get(customer, Interval(0.0, 0.0))
+            if cost.low <= received.high:
+                continue
+            yield Draft(
+                ("touchpoints", score.index),
+                f"{customer} gives up {span(cost.low, cost.high)} at '{touchpoint.id}' and "
+                f"receives {span(received.low, received.high)}",
+                touchpoint=touchpoint.id,
+                suggestion=f"Make '{touchpoint.id}' cheaper for {customer} (fewer steps, "
+                f"pre-filled data) or give {customer} more there.",
+                gain=score.volume * (cost.mid - received.mid),
+            )
+
+
+RULES = (one_sided_exchange, high_disparity, uneven_process, customer_gives_more)

@@ -146,6 +146,20 @@ def successors(ctx: AuditContext) -> list[list[int]]:
     return result
 
 
+def later_touchpoints(ctx: AuditContext, index: int) -> set[int]:
+    """Indexes of the touchpoints reachable after ``index`` along the chain (``next``
+    links, or list order); ``index`` itself only if a loop leads back to it."""
+    links = successors(ctx)
+    reached: set[int] = set()
+    pending = list(links[index])
+    while pending:
+        current = pending.pop()
+        if current not in reached:
+            reached.add(current)
+            pending.extend(links[current])
+    return reached
+
+
 @rule(
     "VA106",
     "unreachable-touchpoint",

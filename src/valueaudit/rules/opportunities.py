@@ -1,0 +1,291 @@
+"""VA4xx: opportunities in Loshin's four scenarios (payment, complaint, prospect query,
+purchase)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from valueaudit.findings import Severity
+from valueaudit.rules.base import AuditContext, Draft, number, rule
+from valueaudit.rules.structure import later_touchpoints
+from valueaudit.scoring import (
+    break_even_discount,
+    early_receipt_worth,
+    implied_annual_return,
+)
+
+
+def _money(amount: float, currency: str | None) -> str:
+    return f"{amount:,.2f}" + (f" {currency}" if currency else "")
+
+
+@rule(
+    "VA401",
+    "early-payment",
+    Severity.INFO,
+    "Early-payment opportunity: a money flow to the provider is due later than the window.",
+    bad="""
+assumptions: {cost_of_capital: 0.12}
+touchpoints:
+  - id: payment
+    flows:
+      - {from: customer, to: company, gives: payment, kind: money, value: 8,
+         amount: 10000, timing: {due_days: 30}}
+""",
+    good="""
+# Offer "0.5% 10, net 30": the company gets its money 20 days earlier for less than
+# the money is worth to it, and the customer earns a good annual return for paying.
+""",
+)
+def early_payment(ctx: AuditContext) -> Iterator[Draft]:
+    """**What it finds.** A ``money`` flow to a party with role ``provider`` that has an
+    ``amount``, is due in more days (``timing.due_days``) than the early-payment window
+    (``early-payment-window-days``, default 10), in a process that states
+    ``assumptions.cost_of_capital``.
+
+    **Why it matters.** Loshin's payment example: money received earlier is worth more
+    to the company. Receiving ``amount`` ``d - e`` days early is worth
+    ``amount * r * (d - e) / 365``; any discount below the break-even
+    ``r * (d - e) / 365`` leaves the company better off, and the customer earns an
+    annual return of ``q / (1 - q) * 365 / (d - e)`` by taking discount ``q``. The gain
+    is the money at stake per period (per payment times volume).
+    """
+    rate = ctx.process.assumptions.cost_of_capital
+    window = ctx.settings.early_payment_window_days
+    currency = ctx.process.assumptions.currency
+    if rate is None or rate == 0:
+        return
+    for score in ctx.score.touchpoints:
+        touchpoint = ctx.process.touchpoints[score.index]
+        for j, flow in enumerate(touchpoint.flows):
+            if (
+                flow.kind != "money"
+                or flow.amount is None
+                or flow.timing is None
+                or flow.timing.due_days <= window
+                or ctx.process.role_of(flow.target) != "provider"
+            ):
+                continue
+            due = flow.timing.due_days
+            days_early = due - window
+            per_payment = early_receipt_worth(flow.amount, rate, days_early)
+            per_period = per_payment * score.volume
+            discount = break_even_discount(rate, due, window)
+            annual = implied_annual_return(discount, days_early)
+            yield Draft(
+                ("touchpoints", score.index, "flows", j),
+                f"early-payment opportunity at '{touchpoint.id}': "
+                f"{_money(flow.amount, currency)} due in {due} days; paid at day {window} it "
+                f"is worth {_money(per_payment, currency)} more to {flow.target} per payment "
+                f"({_money(per_period, currency)} per period). Break-even discount "
+                f"{discount:.2%}; the payer's implied annual return at that discount "
+                f"{annual:.2%}",
+                touchpoint=touchpoint.id,
+                suggestion=f"Offer {flow.source} a discount below {discount:.2%} for paying "
+                f"within {window} days (e.g. '{number(discount * 100 * 0.75)}% {window}, "
+                f"net {due}').",
+                gain=per_period,
+            )
+
+
+@rule(
+    "VA402",
+    "feedback-loop-open",
+    Severity.WARNING,
+    "Feedback is received but no later touchpoint gives anything back to its giver.",
+    bad="""
+touchpoints:
+  - id: survey
+    flows:
+      - {from: customer, to: company, gives: survey answers, kind: feedback, value: 4}
+""",
+    good="""
+touchpoints:
+  - id: survey
+    flows:
+      - {from: customer, to: company, gives: survey answers, kind: feedback, value: 4}
+  - id: you-said-we-did
+    practice: informing
+    flows:
+      - {from: company, to: customer, gives: what changed, kind: information, value: 3}
+""",
+)
+def feedback_loop_open(ctx: AuditContext) -> Iterator[Draft]:
+    """**What it finds.** A ``feedback`` flow from A to B where no touchpoint later in
+    the chain has a flow from B back to A.
+
+    **Why it matters.** Loshin's complaint scenario trades feedback (valuable to the
+    company) for support (valuable to the customer). Feedback that vanishes teaches the
+    customer to stop giving it; closing the loop ("you said, we did") turns it into an
+    exchange. The gain is half the feedback's value, per occurrence.
+    """
+    for score in ctx.score.touchpoints:
+        touchpoint = ctx.process.touchpoints[score.index]
+        later = later_touchpoints(ctx, score.index)
+        for j, flow in enumerate(touchpoint.flows):
+            if flow.kind != "feedback":
+                continue
+            closed = any(
+                back.source == flow.target and back.target == flow.source
+                for k in later
+                for back in ctx.process.touchpoints[k].flows
+            )
+            if closed:
+                continue
+            worth = flow.value.mid if flow.value is not None else ctx.process.scale / 2
+            yield Draft(
+                ("touchpoints", score.index, "flows", j),
+                f"feedback loop not closed: {flow.target} receives '{flow.gives}' from "
+                f"{flow.source} at '{touchpoint.id}', and no later touchpoint gives "
+                f"{flow.source} anything back",
+                touchpoint=touchpoint.id,
+                suggestion=f"Add a touchpoint after '{touchpoint.id}' (practice: informing) "
+                f"where {flow.target} tells {flow.source} what changed because of "
+                f"'{flow.gives}'.",
+                gain=score.volume * worth / 2,
+            )
+
+
+@rule(
+    "VA403",
+    "prospect-not-qualified",
+    Severity.WARNING,
+    "A prospect receives information or insight but never gives qualifying information.",
+    bad="""
+parties:
+  prospect: {role: prospect}
+  vendor: {role: provider}
+touchpoints:
+  - id: webinar
+    flows:
+      - {from: vendor, to: prospect, gives: product walkthrough, kind: insight, value: 5}
+""",
+    good="""
+touchpoints:
+  - id: webinar
+    flows:
+      - {from: vendor, to: prospect, gives: product walkthrough, kind: insight, value: 5}
+      - {from: prospect, to: vendor, gives: team size and timeline,
+         kind: qualifying-information, value: 4}
+""",
+)
+def prospect_not_qualified(ctx: AuditContext) -> Iterator[Draft]:
+    """**What it finds.** A party with role ``prospect`` that receives ``information``
+    or ``insight`` somewhere in the process, while no flow of kind
+    ``qualifying-information`` goes from it to a provider anywhere in the process.
+    Reported once per prospect, at the first flow it receives.
+
+    **Why it matters.** Loshin's prospect query is an exchange: the prospect gains
+    knowledge of the product, the salesperson gains qualifying information about the
+    prospect. A process that only informs gives its value away.
+    """
+    for prospect in ctx.process.parties:
+        if ctx.process.role_of(prospect) != "prospect":
+            continue
+        qualified = any(
+            flow.kind == "qualifying-information"
+            and flow.source == prospect
+            and ctx.process.role_of(flow.target) == "provider"
+            for touchpoint in ctx.process.touchpoints
+            for flow in touchpoint.flows
+        )
+        if qualified:
+            continue
+        first = next(
+            (
+                (i, j)
+                for i, touchpoint in enumerate(ctx.process.touchpoints)
+                for j, flow in enumerate(touchpoint.flows)
+                if flow.target == prospect and flow.kind in ("information", "insight")
+            ),
+            None,
+        )
+        if first is None:
+            continue
+        i, j = first
+        touchpoint = ctx.process.touchpoints[i]
+        score = ctx.score.touchpoints[i]
+        given = touchpoint.flows[j].value
+        worth = given.mid / 2 if given is not None else ctx.process.scale / 4
+        yield Draft(
+            ("touchpoints", i, "flows", j),
+            f"prospect {prospect} receives '{touchpoint.flows[j].gives}' at "
+            f"'{touchpoint.id}' but never gives qualifying information to a provider",
+            touchpoint=touchpoint.id,
+            suggestion=f"At '{touchpoint.id}', ask {prospect} for qualifying information "
+            "(need, budget, timeline) in return: add a flow of kind qualifying-information.",
+            gain=score.volume * max(score.gap, worth),
+        )
+
+
+@rule(
+    "VA404",
+    "purchase-without-aftercare",
+    Severity.INFO,
+    "A purchase has no later helping or delivering touchpoint.",
+    bad="""
+touchpoints:
+  - id: checkout
+    practice: charging
+    flows:
+      - {from: customer, to: shop, gives: payment, kind: money, value: 8}
+      - {from: shop, to: customer, gives: software licence, kind: product, value: 8}
+""",
+    good="""
+touchpoints:
+  - id: checkout
+    practice: charging
+    flows: [...]
+  - id: onboarding
+    practice: helping
+    flows:
+      - {from: shop, to: customer, gives: setup call, kind: support, value: 4}
+""",
+)
+def purchase_without_aftercare(ctx: AuditContext) -> Iterator[Draft]:
+    """**What it finds.** A touchpoint where money goes from a customer to a provider
+    and a product or service goes back (a purchase), with no touchpoint later in the
+    chain whose practice is ``helping`` or ``delivering``.
+
+    **Why it matters.** Money for a product is Loshin's canonical exchange, but its
+    value to the customer is realised in use. Without delivery or help after the sale,
+    the customer carries every problem alone. The gain is half the value the customer
+    receives in the purchase.
+    """
+    for score in ctx.score.touchpoints:
+        touchpoint = ctx.process.touchpoints[score.index]
+        for flow in touchpoint.flows:
+            if not (
+                flow.kind == "money"
+                and ctx.process.role_of(flow.source) == "customer"
+                and ctx.process.role_of(flow.target) == "provider"
+            ):
+                continue
+            goods = [
+                back
+                for back in touchpoint.flows
+                if back.source == flow.target
+                and back.target == flow.source
+                and back.kind in ("product", "service")
+            ]
+            if not goods:
+                continue
+            later = later_touchpoints(ctx, score.index)
+            if any(
+                ctx.process.touchpoints[k].practice in ("helping", "delivering") for k in later
+            ):
+                continue
+            received = score.received.get(flow.source)
+            yield Draft(
+                ("touchpoints", score.index),
+                f"purchase at '{touchpoint.id}' ({flow.source} pays {flow.target} for "
+                f"'{goods[0].gives}') has no later helping or delivering touchpoint",
+                touchpoint=touchpoint.id,
+                suggestion=f"Add a touchpoint after '{touchpoint.id}' with practice helping "
+                f"or delivering (onboarding, a check-in, support) for {flow.source}.",
+                gain=score.volume * (received.mid / 2 if received else 0.0),
+            )
+            break
+
+
+RULES = (early_payment, feedback_loop_open, prospect_not_qualified, purchase_without_aftercare)

@@ -1,0 +1,88 @@
+"""Suppressions written in process files: hide findings on purpose, with a reason.
+
+A ``suppress`` entry at process level covers the whole process (or the touchpoint it
+names); at touchpoint level it covers that touchpoint. An entry that hides nothing is
+VA901; one past its ``expires`` date hides nothing and is VA902.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from valueaudit.findings import Finding, YamlPath
+from valueaudit.model import Process, Suppression
+from valueaudit.rules import RULES
+from valueaudit.settings import Settings
+
+#: Codes a suppression cannot hide: they mean the process could not be read at all.
+UNSUPPRESSIBLE = frozenset({"VA101", "VA102", "VA103", "VA104", "VA105", "VA107", "VA109"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    suppression: Suppression
+    path: YamlPath
+    touchpoint: str | None
+
+
+def _entries(process: Process) -> Iterator[_Entry]:
+    for k, entry in enumerate(process.suppress):
+        yield _Entry(entry, ("suppress", k), entry.touchpoint)
+    for i, touchpoint in enumerate(process.touchpoints):
+        for k, entry in enumerate(touchpoint.suppress):
+            yield _Entry(entry, ("touchpoints", i, "suppress", k), touchpoint.id)
+
+
+def apply_suppressions(
+    process: Process,
+    findings: Sequence[Finding],
+    settings: Settings,
+    make: Callable[[str, str, YamlPath, str | None], Finding],
+) -> list[Finding]:
+    """The findings left after suppressions, plus VA901/VA902 about the suppressions.
+
+    ``make(code, message, path, touchpoint)`` builds a positioned finding.
+    """
+    today = settings.today or dt.date.today()
+    hidden: set[int] = set()
+    notes: list[Finding] = []
+    for entry in _entries(process):
+        rule = entry.suppression.rule
+        where = f" at '{entry.touchpoint}'" if entry.touchpoint else ""
+        expires = entry.suppression.expires
+        if expires is not None and expires < today:
+            notes.append(
+                make(
+                    "VA902",
+                    f"suppression of {rule}{where} expired on {expires.isoformat()}; its "
+                    "findings are reported again",
+                    (*entry.path, "expires"),
+                    entry.touchpoint,
+                )
+            )
+            continue
+        matched = [
+            n
+            for n, finding in enumerate(findings)
+            if finding.code == rule
+            and finding.code not in UNSUPPRESSIBLE
+            and (entry.touchpoint is None or finding.touchpoint == entry.touchpoint)
+        ]
+        hidden.update(matched)
+        if not matched and settings.enabled(rule):
+            notes.append(
+                make(
+                    "VA901",
+                    f"suppression of {rule} ({RULES[rule].name}){where} matched no finding; "
+                    "it can be removed",
+                    entry.path,
+                    entry.touchpoint,
+                )
+            )
+    kept = [f for n, f in enumerate(findings) if n not in hidden]
+    return kept + notes
+
+
+__all__ = ["UNSUPPRESSIBLE", "apply_suppressions"]
