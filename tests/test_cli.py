@@ -149,11 +149,23 @@ def test_json_shape(project: Path):
     assert touchpoint["praxis"] is None
     broken, uneven = document["findings"]
     assert list(uneven) == [
-        "code", "severity", "message", "file", "line", "column", "process",
-        "touchpoint", "path", "suggestion", "gain",
+        "code",
+        "severity",
+        "message",
+        "file",
+        "line",
+        "column",
+        "process",
+        "touchpoint",
+        "path",
+        "suggestion",
+        "gain",
     ]
     assert (uneven["code"], uneven["severity"], uneven["line"], uneven["column"]) == (
-        "VA202", "warning", 7, 5,
+        "VA202",
+        "warning",
+        7,
+        5,
     )
     assert (uneven["path"], uneven["touchpoint"], uneven["gain"]) == ("touchpoints[0]", "pay", 1.5)
     assert (broken["code"], broken["file"], broken["line"]) == ("VA101", "processes/broken.yaml", 3)
@@ -170,8 +182,11 @@ def test_json_intervals_are_low_high_lists(project: Path):
 
 
 def test_praxis_in_json(project: Path):
-    text = EVEN.replace("    flows:\n", "    elements: {procedures: incongruent, "
-                        "understandings: incongruent, engagements: congruent}\n    flows:\n")
+    text = EVEN.replace(
+        "    flows:\n",
+        "    elements: {procedures: incongruent, "
+        "understandings: incongruent, engagements: congruent}\n    flows:\n",
+    )
     write(project / "p.yaml", text)
     document = json.loads(runner.invoke(app, ["scan", "p.yaml", "-f", "json"]).stdout)
     assert document["processes"][0]["touchpoints"][0]["praxis"] == "reinforcing-co-destruction"
@@ -199,7 +214,10 @@ def test_piped_output_is_plain(project: Path):
     write(project / "processes/uneven.yaml", UNEVEN)
     env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
     completed = subprocess.run(
-        [sys.executable, "-m", "valueaudit", "scan"], capture_output=True, text=True, env=env,
+        [sys.executable, "-m", "valueaudit", "scan"],
+        capture_output=True,
+        text=True,
+        env=env,
         cwd=project,
     )
     assert completed.returncode == 0
@@ -211,7 +229,10 @@ def test_no_color_even_when_forced_to_a_terminal(project: Path):
     write(project / "processes/uneven.yaml", UNEVEN)
     env = {**os.environ, "FORCE_COLOR": "1", "NO_COLOR": "1"}
     completed = subprocess.run(
-        [sys.executable, "-m", "valueaudit", "scan"], capture_output=True, text=True, env=env,
+        [sys.executable, "-m", "valueaudit", "scan"],
+        capture_output=True,
+        text=True,
+        env=env,
         cwd=project,
     )
     assert re.search(r"\x1b\[[0-9;]*3[0-7]m", completed.stdout) is None  # no colour codes
@@ -219,8 +240,12 @@ def test_no_color_even_when_forced_to_a_terminal(project: Path):
 
 
 def test_markup_in_user_text_is_printed_as_written(project: Path):
-    write(project / "p.yaml", UNEVEN.replace("gives: money", "gives: '[bold]money[/bold]'")
-          .replace("value: 1}", "value: 0}"))
+    write(
+        project / "p.yaml",
+        UNEVEN.replace("gives: money", "gives: '[bold]money[/bold]'").replace(
+            "value: 1}", "value: 0}"
+        ),
+    )
     result = runner.invoke(app, ["scan", "p.yaml"])
     assert "'[bold]money[/bold]'" in result.stdout
 

@@ -16,7 +16,6 @@ def audit(audit):
     return functools.partial(audit, select="VA201,VA202,VA301")
 
 
-
 def one(*flows: str, volume: int | None = None) -> str:
     head = "  - id: tp\n" + (f"    volume: {volume}\n" if volume is not None else "")
     return BASE + head + "    flows:\n" + "".join(f"      - {f}\n" for f in flows)
@@ -68,9 +67,7 @@ def test_disparity_just_below_the_threshold(audit):
 
 def test_disparity_exactly_at_the_threshold_fires(audit):
     # 6 vs 2: D = 0.5
-    assert codes(audit(one(TO_COMPANY.format(v=6), TO_CUSTOMER.format(v=2))).findings) == [
-        "VA202"
-    ]
+    assert codes(audit(one(TO_COMPANY.format(v=6), TO_CUSTOMER.format(v=2))).findings) == ["VA202"]
 
 
 def test_threshold_is_a_setting(audit):

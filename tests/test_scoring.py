@@ -75,8 +75,7 @@ def test_three_party_interval_disparity():
 
 def _brute_force(received: dict[str, Interval], steps: int = 8) -> tuple[float, float]:
     grids = [
-        [v.low + (v.high - v.low) * k / steps for k in range(steps + 1)]
-        for v in received.values()
+        [v.low + (v.high - v.low) * k / steps for k in range(steps + 1)] for v in received.values()
     ]
     values = []
     for point in itertools.product(*grids):
@@ -144,8 +143,11 @@ def test_shares_points_and_intervals():
         (("incongruent", "congruent", "congruent"), None, "reductive"),
         (("incongruent", "congruent", "congruent"), "co-destruction", "reductive"),
         (("incongruent", "incongruent", "congruent"), None, "reinforcing-co-destruction"),
-        (("incongruent", "incongruent", "congruent"), "co-destruction",
-         "reinforcing-co-destruction"),
+        (
+            ("incongruent", "incongruent", "congruent"),
+            "co-destruction",
+            "reinforcing-co-destruction",
+        ),
         # unknown elements that cannot change the type
         (("incongruent", "incongruent", "unknown"), None, "reinforcing-co-destruction"),
         (("incongruent", "unknown", None), "co-creation", "recovery"),

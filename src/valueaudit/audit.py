@@ -232,9 +232,7 @@ def _audit_one(job: tuple[Path, str, Settings]) -> FileReport:
     return audit_file(path, settings, display)
 
 
-def audit_files(
-    files: Sequence[tuple[Path, str]], settings: Settings, jobs: int = 1
-) -> ScanResult:
+def audit_files(files: Sequence[tuple[Path, str]], settings: Settings, jobs: int = 1) -> ScanResult:
     """Audit files, in parallel with ``jobs`` > 1, and merge the results in path order
     (cross-file checks included). The result does not depend on ``jobs``."""
     work = [(path, display, settings) for path, display in files]

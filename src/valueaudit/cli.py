@@ -87,14 +87,20 @@ def _codes(values: list[str] | None) -> tuple[str, ...]:
 
 PathsArgument = Annotated[
     list[Path] | None,
-    typer.Argument(help="Process files or folders to scan (folders recursively). "
-                   "Default: processes/", show_default=False),
+    typer.Argument(
+        help="Process files or folders to scan (folders recursively). Default: processes/",
+        show_default=False,
+    ),
 ]
 FormatOption = Annotated[
     list[str] | None,
-    typer.Option("--format", "-f", metavar="FORMAT[:FILE]",
-                 help="Output format, optionally written to FILE; repeatable. "
-                 f"Formats: {', '.join(FORMATS)}. Default: text on stdout."),
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT[:FILE]",
+        help="Output format, optionally written to FILE; repeatable. "
+        f"Formats: {', '.join(FORMATS)}. Default: text on stdout.",
+    ),
 ]
 FailOnOption = Annotated[
     FailOn,
@@ -102,18 +108,21 @@ FailOnOption = Annotated[
 ]
 SelectOption = Annotated[
     list[str] | None,
-    typer.Option("--select", metavar="CODES",
-                 help="Only these rule codes or prefixes (VA2, VA301); repeatable."),
+    typer.Option(
+        "--select",
+        metavar="CODES",
+        help="Only these rule codes or prefixes (VA2, VA301); repeatable.",
+    ),
 ]
 IgnoreOption = Annotated[
     list[str] | None,
-    typer.Option("--ignore", metavar="CODES",
-                 help="Skip these rule codes or prefixes; repeatable."),
+    typer.Option(
+        "--ignore", metavar="CODES", help="Skip these rule codes or prefixes; repeatable."
+    ),
 ]
 JobsOption = Annotated[
     int,
-    typer.Option("--jobs", "-j", min=0,
-                 help="Worker processes; 0 means one per CPU core."),
+    typer.Option("--jobs", "-j", min=0, help="Worker processes; 0 means one per CPU core."),
 ]
 QuietOption = Annotated[
     bool, typer.Option("--quiet", "-q", help="Text output: findings and the summary only.")
@@ -182,8 +191,9 @@ def _emit(output: OutputSpec, result: object, *, quiet: bool) -> None:
         text.render(result, Console(highlight=False), quiet=quiet)
         return
     buffer = io.StringIO()
-    text.render(result, Console(file=buffer, highlight=False, no_color=True, width=100),
-                quiet=quiet)
+    text.render(
+        result, Console(file=buffer, highlight=False, no_color=True, width=100), quiet=quiet
+    )
     write_atomic(output.file, buffer.getvalue())
 
 

@@ -213,9 +213,7 @@ def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
 
 def _decode(data: bytes, loaded: LoadedFile) -> str | None:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        loaded.finding(
-            "VA109", "file is UTF-16 encoded; save it as UTF-8", position=(1, 1)
-        )
+        loaded.finding("VA109", "file is UTF-16 encoded; save it as UTF-8", position=(1, 1))
         return None
     nul = data.find(b"\x00")
     if nul >= 0:
@@ -500,10 +498,14 @@ def _explain(detail: ErrorDetails, root: yaml.Node | None) -> tuple[YamlPath, st
         return loc, f"{message}{hint}{'; ' + boolean if boolean else ''}", False
     if kind == "string_pattern_mismatch":
         what = "party id" if at_key else name
-        return loc, (
-            f"'{value}' is not a valid {what}: use lower-case letters, digits and hyphens, "
-            f"starting with a letter or digit (like '{_slugify(str(value))}')"
-        ), at_key
+        return (
+            loc,
+            (
+                f"'{value}' is not a valid {what}: use lower-case letters, digits and hyphens, "
+                f"starting with a letter or digit (like '{_slugify(str(value))}')"
+            ),
+            at_key,
+        )
     if kind == "string_type":
         return loc, _not_text(value, _node_at(root, loc)), False
     if kind in {"float_type", "int_type", "float_parsing", "int_parsing", "int_from_float"}:
@@ -549,7 +551,7 @@ def _boolean_hint(value: object, node: yaml.Node | None) -> str:
     assert node is not None
     return (
         f"YAML 1.1 reads '{node.value}' as the boolean {str(value).lower()}; "
-        f"quote it to keep the text: \"{node.value}\""
+        f'quote it to keep the text: "{node.value}"'
     )
 
 
@@ -559,7 +561,7 @@ def _not_text(value: object, node: yaml.Node | None) -> str:
         return boolean
     if value is not None and _is_plain(node):
         assert node is not None
-        return f"expected text, got {describe(value)}; quote it: \"{node.value}\""
+        return f'expected text, got {describe(value)}; quote it: "{node.value}"'
     return f"expected text, got {describe(value)}"
 
 
@@ -628,4 +630,3 @@ def _keys_of(model_class: type[BaseModel] | None) -> list[str]:
     if model_class is None:
         return []
     return [info.alias or name for name, info in model_class.model_fields.items()]
-

@@ -98,7 +98,8 @@ def _parse_value(raw: object, info: ValidationInfo) -> Interval:
     low, high = bounds
     if low > high:
         raise PydanticCustomError(
-            "range_order", "range [{low}, {high}] has low > high",
+            "range_order",
+            "range [{low}, {high}] has low > high",
             {"low": _plain(low), "high": _plain(high)},
         )
     if low < 0 or high > scale:
@@ -145,9 +146,7 @@ def _one_or_many(raw: Any) -> Any:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, strict=True, populate_by_name=False
-    )
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=False)
 
 
 class Timing(_Strict):
@@ -176,7 +175,8 @@ class Flow(_Strict):
     def _not_to_itself(cls, target: str, info: ValidationInfo) -> str:
         if target == info.data.get("source"):
             raise PydanticCustomError(
-                "flow_to_itself", "a flow must go to another party, not back to '{party}'",
+                "flow_to_itself",
+                "a flow must go to another party, not back to '{party}'",
                 {"party": target},
             )
         return target

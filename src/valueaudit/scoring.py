@@ -62,9 +62,7 @@ def received_by_party(touchpoint: Touchpoint, scale: float) -> dict[str, Interva
     received: dict[str, Interval] = {}
     for flow in touchpoint.flows:
         received.setdefault(flow.source, ZERO)
-        received[flow.target] = received.get(flow.target, ZERO).plus(
-            flow_value(flow.value, scale)
-        )
+        received[flow.target] = received.get(flow.target, ZERO).plus(flow_value(flow.value, scale))
     return received
 
 

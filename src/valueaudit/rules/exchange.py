@@ -135,8 +135,9 @@ def uneven_process(ctx: AuditContext) -> Iterator[Draft]:
     score = ctx.score
     threshold = ctx.settings.process_disparity_threshold
     dominant = ctx.settings.dominant_share
-    gap = (max(v.mid for v in score.received.values()) - min(
-        v.mid for v in score.received.values())) / 2
+    gap = (
+        max(v.mid for v in score.received.values()) - min(v.mid for v in score.received.values())
+    ) / 2
     leader = max(score.share, key=lambda p: score.share[p].mid)
     reasons = []
     if score.disparity is not None and score.disparity.low >= threshold:
@@ -146,9 +147,7 @@ def uneven_process(ctx: AuditContext) -> Iterator[Draft]:
         )
     if score.share[leader].low >= dominant:
         share = score.share[leader]
-        reasons.append(
-            f"{leader} receives {span(share.low * 100, share.high * 100)}% of all value"
-        )
+        reasons.append(f"{leader} receives {span(share.low * 100, share.high * 100)}% of all value")
     if not reasons:
         return
     loser = min(score.received, key=lambda p: score.received[p].mid)

@@ -271,9 +271,7 @@ def purchase_without_aftercare(ctx: AuditContext) -> Iterator[Draft]:
             if not goods:
                 continue
             later = later_touchpoints(ctx, score.index)
-            if any(
-                ctx.process.touchpoints[k].practice in ("helping", "delivering") for k in later
-            ):
+            if any(ctx.process.touchpoints[k].practice in ("helping", "delivering") for k in later):
                 continue
             received = score.received.get(flow.source)
             yield Draft(

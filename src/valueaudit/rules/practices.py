@@ -45,8 +45,7 @@ def no_practice(ctx: AuditContext) -> Iterator[Draft]:
                 ("touchpoints", score.index),
                 f"touchpoint '{touchpoint.id}' has no practice",
                 touchpoint=touchpoint.id,
-                suggestion=f"Add `practice:` to '{touchpoint.id}': one of "
-                f"{', '.join(PRACTICES)}.",
+                suggestion=f"Add `practice:` to '{touchpoint.id}': one of {', '.join(PRACTICES)}.",
                 gain=score.volume * score.gap,
             )
 

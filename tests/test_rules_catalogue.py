@@ -1,0 +1,376 @@
+"""The rest of the catalogue: each rule fires where it should and nowhere else."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from conftest import BASE, codes
+from valueaudit.rules import RULES
+from valueaudit.settings import Settings
+
+SPEC_CODES = [
+    "VA101",
+    "VA102",
+    "VA103",
+    "VA104",
+    "VA105",
+    "VA106",
+    "VA107",
+    "VA108",
+    "VA109",
+    "VA201",
+    "VA202",
+    "VA203",
+    "VA204",
+    "VA301",
+    "VA302",
+    "VA303",
+    "VA401",
+    "VA402",
+    "VA403",
+    "VA404",
+    "VA501",
+    "VA502",
+    "VA503",
+    "VA504",
+    "VA901",
+    "VA902",
+]
+
+
+def test_catalogue_matches_the_spec():
+    assert list(RULES) == SPEC_CODES
+
+
+@pytest.mark.parametrize("code", SPEC_CODES)
+def test_every_rule_is_documented(code):
+    rule = RULES[code]
+    assert re.fullmatch(r"[a-z]+(-[a-z0-9]+)*", rule.name)
+    assert rule.summary.endswith(".")
+    assert "**What it finds.**" in rule.doc and "**Why it matters.**" in rule.doc
+    assert rule.bad and rule.good and rule.bad != rule.good
+
+
+def test_rule_names_are_unique():
+    assert len({r.name for r in RULES.values()}) == len(RULES)
+
+
+def tp(name: str, *flows: str, extra: str = "") -> str:
+    return f"  - id: {name}\n{extra}    flows:\n" + "".join(f"      - {f}\n" for f in flows)
+
+
+def find(audit, text: str, code: str, **settings):
+    result = audit(text, settings=Settings(select=(code,), **settings))
+    return [f for f in result.findings if f.code == code]
+
+
+PAY = "{from: customer, to: company, gives: money, kind: money, value: %s}"
+BACK = "{from: company, to: customer, gives: goods, kind: %s, value: %s}"
+
+
+# --- VA203 ----------------------------------------------------------------------
+
+
+def test_va203_process_disparity(audit):
+    text = (
+        BASE
+        + tp("a", PAY % 8, BACK % ("settlement", 2))
+        + tp("b", PAY % 4, BACK % ("settlement", 4))
+    )
+    # D = (0.6 + 0) / 2 = 0.3 < 0.4
+    assert find(audit, text, "VA203") == []
+    [finding] = find(audit, text, "VA203", process_disparity_threshold=0.3)
+    assert (finding.line, finding.column, finding.path) == (2, 5, "id")
+
+
+def test_va203_dominant_share(audit):
+    # a: customer 1, company 4 -> D 0.6; b: customer 1, company 5 -> D 0.67; mean > 0.4
+    # and company gets 9 / 11 = 82% of all value
+    text = (
+        BASE
+        + tp("a", PAY % 4, BACK % ("settlement", 1))
+        + tp("b", PAY % 5, BACK % ("settlement", 1))
+    )
+    [finding] = find(audit, text, "VA203")
+    assert "company receives 81.82% of all value" in finding.message
+    assert finding.gain == pytest.approx((9 - 2) / 2)
+
+
+# --- VA204 ----------------------------------------------------------------------
+
+
+def test_va204_customer_cost_exceeds_what_it_receives(audit):
+    flow = "{from: customer, to: company, gives: forms, kind: effort, value: 5, cost: 6}"
+    text = BASE + tp("a", flow, BACK % ("information", 2))
+    [finding] = find(audit, text, "VA204")
+    assert (finding.line, finding.column) == (7, 5)
+    assert finding.gain == pytest.approx(4)
+
+
+def test_va204_needs_every_cost_and_certainty(audit):
+    with_cost = "{from: customer, to: company, gives: forms, kind: effort, value: 5, cost: 6}"
+    no_cost = "{from: customer, to: company, gives: time, kind: time, value: 1}"
+    assert find(audit, BASE + tp("a", with_cost, no_cost, BACK % ("information", 2)), "VA204") == []
+    assert find(audit, BASE + tp("a", with_cost, BACK % ("information", "[2, 7]")), "VA204") == []
+
+
+# --- VA302, VA303 ----------------------------------------------------------------
+
+
+def test_va302_one_finding_counting_the_rest(audit):
+    text = (
+        BASE
+        + tp("a", PAY % 8, BACK % ("settlement", 6))
+        + tp("b", PAY % 2, BACK % ("settlement", 2))
+    )
+    [finding] = find(audit, text, "VA302")
+    assert (finding.line, finding.column) == (9, 9)
+    assert "(and 1 more flow like it)" in finding.message
+
+
+def test_va302_quiet_when_costs_are_known_or_values_small(audit):
+    text = BASE + tp("a", PAY % "8, cost: 8", BACK % ("settlement", 4))
+    assert find(audit, text, "VA302") == []
+
+
+def test_va303_low_confidence_on_a_large_value(audit):
+    text = BASE + tp("a", PAY % "8, confidence: low", BACK % ("settlement", "4, confidence: low"))
+    [finding] = find(audit, text, "VA303")
+    assert (finding.line, finding.column) == (9, 9)
+
+
+# --- VA401 ----------------------------------------------------------------------
+
+INVOICE = BASE.replace("parties:", "assumptions: {cost_of_capital: 0.12, currency: EUR}\nparties:")
+MONEY = (
+    "{from: customer, to: company, gives: payment, kind: money, value: 8, amount: 10000, "
+    "timing: {due_days: %d}}"
+)
+
+
+def test_va401_prints_break_even_and_implied_return(audit):
+    text = INVOICE.replace("valueaudit: 1", "valueaudit: 1\nvolume: 1200") + tp(
+        "pay", MONEY % 30, BACK % ("settlement", 2)
+    )
+    [finding] = find(audit, text, "VA401")
+    assert (finding.line, finding.column) == (11, 9)
+    assert "65.75 EUR more to company per payment (78,904.11 EUR per period)" in finding.message
+    assert "Break-even discount 0.66%" in finding.message
+    assert "implied annual return at that discount 12.08%" in finding.message
+    assert finding.gain == pytest.approx(10_000 * 0.12 * 20 / 365 * 1200)
+
+
+def test_va401_window_is_a_setting_and_needs_the_rate(audit):
+    assert find(audit, INVOICE + tp("pay", MONEY % 10, BACK % ("settlement", 2)), "VA401") == []
+    text = INVOICE + tp("pay", MONEY % 30, BACK % ("settlement", 2))
+    assert find(audit, text, "VA401", early_payment_window_days=30) == []
+    assert find(audit, BASE + tp("pay", MONEY % 30, BACK % ("settlement", 2)), "VA401") == []
+
+
+def test_va401_only_for_money_to_a_provider(audit):
+    refund = MONEY.replace("from: customer, to: company", "from: company, to: customer")
+    assert find(audit, INVOICE + tp("pay", refund, PAY % 2), "VA401") == []
+
+
+# --- VA402 ----------------------------------------------------------------------
+
+FEEDBACK = "{from: customer, to: company, gives: complaint, kind: feedback, value: 6}"
+
+
+def test_va402_feedback_loop_not_closed(audit):
+    text = BASE + tp("complain", FEEDBACK, BACK % ("support", 5))
+    [finding] = find(audit, text, "VA402")
+    assert (finding.line, finding.column) == (9, 9)
+    assert finding.gain == pytest.approx(3)
+
+
+def test_va402_closed_by_a_later_touchpoint(audit):
+    text = BASE + tp("complain", FEEDBACK) + tp("fix", BACK % ("support", 5))
+    assert find(audit, text, "VA402") == []
+
+
+def test_va402_follows_next_links_not_list_order(audit):
+    text = (
+        BASE
+        + tp("complain", FEEDBACK, extra="    next: [close]\n")
+        + tp("fix", BACK % ("support", 5))
+        + tp("close", PAY % 1)
+    )
+    assert len(find(audit, text, "VA402")) == 1
+
+
+# --- VA403 ----------------------------------------------------------------------
+
+PROSPECT = BASE.replace("customer: {role: customer}", "lead: {role: prospect}")
+INFO = "{from: company, to: lead, gives: brochure, kind: information, value: 4}"
+
+
+def test_va403_prospect_never_qualifies(audit):
+    text = PROSPECT + tp(
+        "demo", INFO, "{from: lead, to: company, gives: time, kind: time, value: 2}"
+    )
+    [finding] = find(audit, text, "VA403")
+    assert (finding.line, finding.column) == (9, 9)
+
+
+def test_va403_qualifying_information_anywhere_is_enough(audit):
+    qualify = "{from: lead, to: company, gives: budget, kind: qualifying-information, value: 4}"
+    text = PROSPECT + tp("demo", INFO) + tp("call", qualify)
+    assert find(audit, text, "VA403") == []
+
+
+# --- VA404 ----------------------------------------------------------------------
+
+
+def test_va404_purchase_without_aftercare(audit):
+    text = BASE + tp("buy", PAY % 6, BACK % ("product", 6), extra="    practice: delivering\n")
+    [finding] = find(audit, text, "VA404")
+    assert (finding.line, finding.column) == (7, 5)
+
+
+def test_va404_quiet_with_later_help_or_no_purchase(audit):
+    help_ = tp("onboard", BACK % ("support", 3), extra="    practice: helping\n")
+    assert find(audit, BASE + tp("buy", PAY % 6, BACK % ("product", 6)) + help_, "VA404") == []
+    assert find(audit, BASE + tp("buy", PAY % 6, BACK % ("settlement", 6)), "VA404") == []
+
+
+# --- VA5xx ----------------------------------------------------------------------
+
+
+def test_va501_missing_practice(audit):
+    text = (
+        BASE
+        + tp("a", PAY % 4, BACK % ("settlement", 4))
+        + tp("b", PAY % 4, BACK % ("settlement", 4), extra="    practice: helping\n")
+    )
+    [finding] = find(audit, text, "VA501")
+    assert (finding.line, finding.column, finding.touchpoint) == (7, 5, "a")
+
+
+ELEMENTS = "    elements: {procedures: %s, understandings: %s, engagements: %s}\n"
+
+
+@pytest.mark.parametrize(
+    ("states", "outcome", "expected"),
+    [
+        (("incongruent", "incongruent", "congruent"), None, "VA502"),
+        (("incongruent", "congruent", "congruent"), None, "VA504"),
+        (("congruent", "congruent", "congruent"), "co-destruction", "VA504"),
+        (("incongruent", "incongruent", "congruent"), "co-creation", None),
+        (("congruent", "congruent", "congruent"), None, None),
+        (("incongruent", "unknown", "congruent"), None, None),
+    ],
+)
+def test_praxis_rules(audit, states, outcome, expected):
+    extra = ELEMENTS % states + (f"    outcome: {outcome}\n" if outcome else "")
+    text = BASE + tp("a", PAY % 4, BACK % ("settlement", 4), extra=extra)
+    result = audit(text, settings=Settings(select=("VA502", "VA504")))
+    assert codes(result.findings) == ([expected] if expected else [])
+    if expected:
+        assert (result.findings[0].line, result.findings[0].column) == (8, 15)
+
+
+def test_va503_charging_first(audit):
+    charging = "    practice: charging\n"
+    text = (
+        BASE
+        + tp("a", PAY % 4, extra="    practice: delivering\n")
+        + tp("pay", PAY % 4, extra=charging)
+    )
+    [finding] = find(audit, text, "VA503")
+    assert finding.touchpoint == "pay"
+    informed = (
+        BASE
+        + tp("a", PAY % 4, extra="    practice: informing\n")
+        + tp("pay", PAY % 4, extra=charging)
+    )
+    assert find(audit, informed, "VA503") == []
+
+
+# --- Opportunities carry a suggestion and a gain ----------------------------------
+
+
+def test_opportunities_have_suggestions_and_gains(audit):
+    from pathlib import Path
+
+    from valueaudit.audit import audit_files
+    from valueaudit.discovery import discover
+
+    processes = Path(__file__).resolve().parent.parent / "processes"
+    result = audit_files(discover([processes]), Settings())
+    opportunities = [f for f in result.findings if f.code[2] in "2345"]
+    assert opportunities
+    for finding in opportunities:
+        assert finding.suggestion, finding
+        assert finding.gain is not None and finding.gain >= 0, finding
+    gains = [f.gain for f in result.opportunities()]
+    assert gains == sorted(gains, reverse=True)
+
+
+# --- Suppressions ---------------------------------------------------------------
+
+UNEVEN = BASE + tp("pay", PAY % 8, BACK % ("settlement", 2))
+
+
+def suppressed(audit, text: str, today: dt.date = dt.date(2026, 1, 1)):
+    return audit(text, settings=Settings(select=("VA202", "VA9"), today=today)).findings
+
+
+def test_process_level_suppression_hides_the_rule(audit):
+    assert codes(suppressed(audit, UNEVEN)) == ["VA202"]
+    text = UNEVEN + "suppress:\n  - {rule: VA202, reason: pricing review in Q3}\n"
+    assert codes(suppressed(audit, text)) == []
+
+
+def test_touchpoint_level_suppression(audit):
+    text = UNEVEN.replace("    flows:", "    suppress: [{rule: va202, reason: known}]\n    flows:")
+    assert codes(suppressed(audit, text)) == []
+
+
+def test_process_level_suppression_for_one_touchpoint(audit):
+    text = UNEVEN + "suppress:\n  - {rule: VA202, touchpoint: other, reason: x}\n"
+    found = suppressed(audit, text)
+    assert codes(found) == ["VA202", "VA901"]
+    assert (found[1].line, found[1].column) == (12, 5)
+
+
+def test_unused_suppression_is_va901(audit):
+    text = (
+        BASE
+        + tp("pay", PAY % 4, BACK % ("settlement", 4))
+        + ("suppress:\n  - {rule: VA202, reason: x}\n")
+    )
+    [finding] = suppressed(audit, text)
+    assert (finding.code, finding.line, finding.column, finding.path) == (
+        "VA901",
+        12,
+        5,
+        "suppress[0]",
+    )
+
+
+def test_no_va901_for_a_rule_that_did_not_run(audit):
+    text = (
+        BASE
+        + tp("pay", PAY % 4, BACK % ("settlement", 4))
+        + ("suppress:\n  - {rule: VA401, reason: x}\n")
+    )
+    assert suppressed(audit, text) == ()
+
+
+def test_expired_suppression_reports_again(audit):
+    text = UNEVEN + "suppress:\n  - {rule: VA202, reason: x, expires: 2025-12-31}\n"
+    found = suppressed(audit, text, today=dt.date(2026, 1, 1))
+    assert codes(found) == ["VA202", "VA902"]
+    assert (found[1].line, found[1].column) == (12, 39)
+    assert codes(suppressed(audit, text, today=dt.date(2025, 12, 31))) == []
+
+
+def test_validity_errors_cannot_be_suppressed(audit):
+    text = UNEVEN.replace("to: company, gives: money", "to: compny, gives: money") + (
+        "suppress:\n  - {rule: VA103, reason: x}\n"
+    )
+    assert codes(audit(text, settings=Settings(select=("VA1",))).findings) == ["VA103"]
