@@ -2,7 +2,7 @@
 
 Commands parse options, call the library and turn its results into output and an exit
 code: 0 nothing at or above ``--fail-on``, 1 findings at or above it, 2 usage or
-configuration errors.
+configuration errors. Heavy modules are imported inside the commands that use them.
 """
 
 from __future__ import annotations
@@ -13,11 +13,15 @@ import sys
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from valueaudit import __version__
+
+if TYPE_CHECKING:
+    from valueaudit.audit import ScanResult
+    from valueaudit.config import ResolvedSettings
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 DEFAULT_PATH = Path("processes")
@@ -43,8 +47,17 @@ class FailOn(StrEnum):
     never = "never"
 
 
+class Template(StrEnum):
+    """Starter processes for ``valueaudit new``."""
+
+    purchase = "purchase"
+    complaint = "complaint"
+    prospect_query = "prospect-query"
+    payment = "payment"
+
+
 class UsageError(Exception):
-    """A bad option or path: reported in one line, exit 2."""
+    """A bad option, path or configuration: reported in one line, exit 2."""
 
 
 @dataclass(frozen=True)
@@ -80,15 +93,28 @@ def _root(
     """valueaudit: audit the value exchanged at customer touchpoints."""
 
 
-def _codes(values: list[str] | None) -> tuple[str, ...]:
-    """Codes or prefixes from repeatable, comma-separated options, upper-cased."""
-    return tuple(c.strip().upper() for v in values or () for c in v.split(",") if c.strip())
+def _fail_usage(message: str) -> NoReturn:
+    typer.echo(f"valueaudit: error: {message}", err=True)
+    raise typer.Exit(EXIT_USAGE)
 
+
+def _console(file: io.StringIO | None = None) -> Console:
+    from rich.console import Console
+
+    if file is not None:
+        return Console(file=file, highlight=False, no_color=True, width=100)
+    return Console(highlight=False)
+
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+# --- Shared options ------------------------------------------------------------------
 
 PathsArgument = Annotated[
     list[Path] | None,
     typer.Argument(
-        help="Process files or folders to scan (folders recursively). Default: processes/",
+        help="Process files or folders (searched recursively). Default: processes/",
         show_default=False,
     ),
 ]
@@ -98,20 +124,24 @@ FormatOption = Annotated[
         "--format",
         "-f",
         metavar="FORMAT[:FILE]",
-        help="Output format, optionally written to FILE; repeatable. "
-        f"Formats: {', '.join(FORMATS)}. Default: text on stdout.",
+        help=f"Output format, optionally written to FILE; repeatable. Formats: "
+        f"{', '.join(FORMATS)}. Default: text on stdout.",
     ),
 ]
 FailOnOption = Annotated[
-    FailOn,
-    typer.Option("--fail-on", help="Exit 1 when a finding is at or above this severity."),
+    FailOn | None,
+    typer.Option(
+        "--fail-on",
+        help="Exit 1 when a finding is at or above this severity. Default: error.",
+        show_default=False,
+    ),
 ]
 SelectOption = Annotated[
     list[str] | None,
     typer.Option(
         "--select",
         metavar="CODES",
-        help="Only these rule codes or prefixes (VA2, VA301); repeatable.",
+        help="Only these rule codes or prefixes (VA2, VA301); comma-separated or repeated.",
     ),
 ]
 IgnoreOption = Annotated[
@@ -120,41 +150,91 @@ IgnoreOption = Annotated[
         "--ignore", metavar="CODES", help="Skip these rule codes or prefixes; repeatable."
     ),
 ]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        metavar="FILE",
+        help="Configuration file (valueaudit.toml or pyproject.toml). Default: the nearest "
+        "one from the current folder upward.",
+    ),
+]
+ShowSettingsOption = Annotated[
+    bool,
+    typer.Option("--show-settings", help="Print each setting and where it came from, and exit."),
+]
 JobsOption = Annotated[
-    int,
-    typer.Option("--jobs", "-j", min=0, help="Worker processes; 0 means one per CPU core."),
+    int, typer.Option("--jobs", "-j", min=0, help="Worker processes; 0 means one per CPU core.")
 ]
 QuietOption = Annotated[
     bool, typer.Option("--quiet", "-q", help="Text output: findings and the summary only.")
 ]
 
 
+def _resolve(
+    select: list[str] | None,
+    ignore: list[str] | None,
+    fail_on: FailOn | None,
+    config: Path | None,
+) -> ResolvedSettings:
+    from valueaudit.config import ConfigError, Overrides, resolve
+
+    overrides = Overrides(
+        select=tuple(select) if select else None,
+        ignore=tuple(ignore) if ignore else None,
+        fail_on=fail_on.value if fail_on else None,
+    )
+    try:
+        return resolve(overrides, config)
+    except ConfigError as error:
+        _fail_usage(str(error))
+
+
+def _show_settings(resolved: ResolvedSettings) -> NoReturn:
+    from rich.table import Table
+
+    from valueaudit.config import describe
+
+    table = Table(title=f"Settings (file: {resolved.file or 'none found'})", title_justify="left")
+    for header in ("setting", "value", "source"):
+        table.add_column(header, overflow="fold")
+    for row in describe(resolved):
+        table.add_row(*row)
+    _console().print(table)
+    raise typer.Exit(EXIT_OK)
+
+
+# --- Commands ------------------------------------------------------------------------
+
+
 @app.command()
 def scan(
     paths: PathsArgument = None,
     formats: FormatOption = None,
-    fail_on: FailOnOption = FailOn.error,
+    fail_on: FailOnOption = None,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
+    config: ConfigOption = None,
+    show_settings: ShowSettingsOption = False,
     jobs: JobsOption = 0,
     quiet: QuietOption = False,
 ) -> None:
     """Audit processes: findings by file, scores per process, ranked opportunities."""
     from valueaudit.audit import audit_files
     from valueaudit.discovery import MissingPathError, discover
-    from valueaudit.settings import Settings
 
+    resolved = _resolve(select, ignore, fail_on, config)
+    if show_settings:
+        _show_settings(resolved)
+    settings = resolved.settings
     try:
         outputs = [parse_output(s) for s in formats or ["text"]]
-        settings = Settings(select=_codes(select), ignore=_codes(ignore), fail_on=fail_on.value)
-        try:
-            files = discover(paths or [DEFAULT_PATH])
-        except MissingPathError as error:
-            raise UsageError(f"path not found: {error}") from None
+        files = discover(paths or [DEFAULT_PATH], settings.excluded)
     except UsageError as error:
         _fail_usage(str(error))
-    workers = jobs or os.cpu_count() or 1
-    result = audit_files(files, settings, jobs=workers)
+    except MissingPathError as error:
+        _fail_usage(f"path not found: {error}")
+    result = audit_files(files, settings, jobs=jobs or os.cpu_count() or 1)
     for output in outputs:
         try:
             _emit(output, result, quiet=quiet)
@@ -164,16 +244,9 @@ def scan(
     raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
 
 
-def _fail_usage(message: str) -> None:
-    typer.echo(f"valueaudit: error: {message}", err=True)
-    raise typer.Exit(EXIT_USAGE)
-
-
-def _emit(output: OutputSpec, result: object, *, quiet: bool) -> None:
-    from valueaudit.audit import ScanResult
+def _emit(output: OutputSpec, result: ScanResult, *, quiet: bool) -> None:
     from valueaudit.output.files import write_atomic
 
-    assert isinstance(result, ScanResult)
     if output.format == "json":
         from valueaudit.output import json_format
 
@@ -183,18 +256,100 @@ def _emit(output: OutputSpec, result: object, *, quiet: bool) -> None:
         else:
             write_atomic(output.file, rendered)
         return
-    from rich.console import Console
-
     from valueaudit.output import text
 
     if output.file is None:
-        text.render(result, Console(highlight=False), quiet=quiet)
+        text.render(result, _console(), quiet=quiet)
         return
     buffer = io.StringIO()
-    text.render(
-        result, Console(file=buffer, highlight=False, no_color=True, width=100), quiet=quiet
-    )
+    text.render(result, _console(buffer), quiet=quiet)
     write_atomic(output.file, buffer.getvalue())
+
+
+@app.command()
+def show(
+    file: Annotated[Path, typer.Argument(help="The process file to show.")],
+    fail_on: FailOnOption = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """One process in detail: the chain, each flow, scores, running balance, findings."""
+    from valueaudit.audit import audit_loaded
+    from valueaudit.loading import load_file
+    from valueaudit.output import detail, text
+
+    settings = _resolve(select, ignore, fail_on, config).settings
+    if not file.exists():
+        _fail_usage(f"path not found: {file}")
+    loaded = load_file(file)
+    process = loaded.process
+    report = audit_loaded(loaded, settings)
+    console = _console()
+    if process is None or report.process is None:
+        for finding in report.findings:
+            console.print(text.finding_line(finding), soft_wrap=True)
+        console.print(f"{report.file}: the process is not valid; fix the errors above first.")
+    else:
+        detail.render(process, report, console)
+    failing = report.process is None or any(settings.fails(f.severity) for f in report.findings)
+    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+@app.command()
+def rules() -> None:
+    """The rule catalogue: codes, names, default severities and summaries."""
+    from valueaudit.output.catalogue import render_rules
+    from valueaudit.rules import RULES
+
+    render_rules(list(RULES.values()), _console())
+
+
+@app.command()
+def explain(code: Annotated[str, typer.Argument(help="A rule code, e.g. VA202.")]) -> None:
+    """One rule in full: what it finds, why it matters, an example, how to suppress it."""
+    from valueaudit.hints import did_you_mean
+    from valueaudit.output.catalogue import render_explain
+    from valueaudit.rules import RULES
+
+    rule = RULES.get(code.strip().upper())
+    if rule is None:
+        hint = did_you_mean(code.strip().upper(), RULES)
+        _fail_usage(f"unknown rule code '{code}'{hint} (valueaudit rules lists them all)")
+    render_explain(rule, _console())
+
+
+@app.command()
+def new(
+    process_id: Annotated[str, typer.Argument(metavar="ID", help="The new process's id.")],
+    template: Annotated[
+        Template, typer.Option("--template", "-t", help="What kind of process to start from.")
+    ] = Template.purchase,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Where to write it. Default: processes/ID.yaml when processes/ exists, "
+            "else ID.yaml. An existing file is never overwritten.",
+        ),
+    ] = None,
+) -> None:
+    """Write a commented starter process from a template."""
+    from valueaudit.new import NewProcessError, render_template, write_new
+
+    if output is None:
+        folder = DEFAULT_PATH if DEFAULT_PATH.is_dir() else Path(".")
+        output = folder / f"{process_id}.yaml"
+    try:
+        write_new(output, render_template(template.value, process_id))
+    except NewProcessError as error:
+        _fail_usage(str(error))
+    typer.echo(
+        f"wrote {output.as_posix()} (template: {template.value}); next: valueaudit show "
+        f"{output.as_posix()}"
+    )
 
 
 def main() -> None:

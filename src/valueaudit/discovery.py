@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from valueaudit.loading import display_path
@@ -15,12 +15,14 @@ class MissingPathError(Exception):
     """A path named on the command line does not exist."""
 
 
-def discover(paths: Sequence[Path]) -> list[tuple[Path, str]]:
+def discover(
+    paths: Sequence[Path], excluded: Callable[[str], bool] = lambda _: False
+) -> list[tuple[Path, str]]:
     """Process files under ``paths``, as (path, display path), sorted by display path.
 
     Folders are searched recursively for ``*.yaml`` and ``*.yml``, skipping hidden
-    folders; symbolic links to folders are not followed (no loops). A file named
-    explicitly is taken whatever its name.
+    folders and files ``excluded`` says to leave out; symbolic links to folders are
+    not followed (no loops). A file named explicitly is always taken.
     """
     found: dict[str, Path] = {}
     for path in paths:
@@ -32,7 +34,9 @@ def discover(paths: Sequence[Path]) -> list[tuple[Path, str]]:
                 for name in files:
                     if name.lower().endswith(SUFFIXES):
                         candidate = Path(folder, name)
-                        found.setdefault(display_path(candidate), candidate)
+                        display = display_path(candidate)
+                        if not excluded(display):
+                            found.setdefault(display, candidate)
         else:
             found.setdefault(display_path(path), path)
     return [(found[key], key) for key in sorted(found)]

@@ -116,11 +116,20 @@ def high_disparity(ctx: AuditContext) -> Iterator[Draft]:
     "Process disparity is at or above the threshold (default 0.4), or one party gets "
     "at least 75% of all value received.",
     bad="""
-# Every step favours the company: invoice, reminder, payment, dunning fee.
+touchpoints:            # every step favours the company
+  - id: reminder
+    flows: [{from: company, to: customer, gives: reminder, kind: information, value: 1}]
+  - id: payment
+    flows: [{from: customer, to: company, gives: payment, kind: money, value: 8}]
 """,
     good="""
-# The chain gives back along the way: a clear invoice, a payment plan, a discount for
-# paying early, a receipt that settles the account.
+touchpoints:            # the chain gives back along the way
+  - id: reminder
+    flows: [{from: company, to: customer, gives: payment plan offer, kind: service, value: 4}]
+  - id: payment
+    flows:
+      - {from: customer, to: company, gives: payment, kind: money, value: 8}
+      - {from: company, to: customer, gives: settled account, kind: settlement, value: 4}
 """,
 )
 def uneven_process(ctx: AuditContext) -> Iterator[Draft]:

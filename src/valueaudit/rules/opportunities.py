@@ -33,8 +33,14 @@ touchpoints:
          amount: 10000, timing: {due_days: 30}}
 """,
     good="""
-# Offer "0.5% 10, net 30": the company gets its money 20 days earlier for less than
-# the money is worth to it, and the customer earns a good annual return for paying.
+assumptions: {cost_of_capital: 0.12}
+touchpoints:
+  - id: payment          # "0.5% 10, net 30": paid at day 10 with a 0.5% discount
+    flows:
+      - {from: customer, to: company, gives: payment, kind: money, value: 8,
+         amount: 9950, timing: {due_days: 10}}
+      - {from: company, to: customer, gives: 0.5% early-payment discount, kind: money,
+         value: 2}
 """,
 )
 def early_payment(ctx: AuditContext) -> Iterator[Draft]:

@@ -1,0 +1,261 @@
+"""Configuration: ``valueaudit.toml`` or ``[tool.valueaudit]`` in ``pyproject.toml``.
+
+The first folder, from the current one upward, holding a ``valueaudit.toml`` (keys at
+the top level) or a ``pyproject.toml`` with a ``[tool.valueaudit]`` table wins; in one
+folder ``valueaudit.toml`` wins. Command-line options win over the file. Every setting
+remembers where its value came from, for ``--show-settings``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from valueaudit.findings import Severity
+from valueaudit.hints import did_you_mean
+from valueaudit.settings import FAIL_ON_CHOICES, Settings
+
+SETTINGS = (
+    "select",
+    "ignore",
+    "fail-on",
+    "exclude",
+    "per-file-ignores",
+    "severity",
+    "thresholds",
+    "early-payment-window-days",
+)
+THRESHOLDS = ("disparity", "process-disparity")
+DEFAULT_SOURCE = "default"
+COMMAND_LINE = "command line"
+
+
+class ConfigError(Exception):
+    """A configuration problem, reported in one line with exit code 2."""
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Settings given on the command line (``None``: not given)."""
+
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] | None = None
+    fail_on: str | None = None
+
+
+@dataclass(frozen=True)
+class ResolvedSettings:
+    """Settings and, for each, where it came from."""
+
+    settings: Settings
+    sources: dict[str, str] = field(default_factory=dict)
+    file: Path | None = None
+
+
+def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The configuration file that applies in ``start``, and its valueaudit table."""
+    for folder in (start, *start.parents):
+        own = folder / "valueaudit.toml"
+        if own.is_file():
+            return own, _read(own)
+        project = folder / "pyproject.toml"
+        if project.is_file():
+            table = _read(project).get("tool", {}).get("valueaudit")
+            if table is not None:
+                return project, _table(table, project)
+    return None
+
+
+def load_config(path: Path) -> tuple[Path, dict[str, Any]]:
+    """An explicitly named configuration file (``--config``)."""
+    if not path.is_file():
+        raise ConfigError(f"configuration file not found: {path}")
+    data = _read(path)
+    if path.name == "pyproject.toml":
+        return path, _table(data.get("tool", {}).get("valueaudit", {}), path)
+    return path, data
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
+
+
+def _table(value: object, path: Path) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: [tool.valueaudit] must be a table")
+    return value
+
+
+def resolve(
+    overrides: Overrides, config: Path | None = None, cwd: Path | None = None
+) -> ResolvedSettings:
+    """Defaults, then the configuration file, then the command line."""
+    here = cwd or Path.cwd()
+    found = load_config(config) if config is not None else find_config(here)
+    settings = Settings(root=here)
+    sources = dict.fromkeys(SETTINGS, DEFAULT_SOURCE)
+    sources.update({f"thresholds.{k}": DEFAULT_SOURCE for k in THRESHOLDS})
+    sources.pop("thresholds")
+    file = None
+    if found is not None:
+        file, table = found
+        settings, changed = _apply_file(settings, table, file)
+        settings = replace(settings, root=file.parent)
+        sources.update(dict.fromkeys(changed, str(file)))
+    given = {
+        "select": overrides.select,
+        "ignore": overrides.ignore,
+        "fail-on": overrides.fail_on,
+    }
+    for key, value in given.items():
+        if value is None:
+            continue
+        if key == "fail-on":
+            settings = replace(settings, fail_on=str(value))
+        else:
+            settings = _with_codes(settings, key, _codes(list(value), key, COMMAND_LINE))
+        sources[key] = COMMAND_LINE
+    return ResolvedSettings(settings, sources, file)
+
+
+def _apply_file(
+    settings: Settings, table: Mapping[str, Any], file: Path
+) -> tuple[Settings, list[str]]:
+    where = str(file)
+    changed: list[str] = []
+    for key, value in table.items():
+        if key not in SETTINGS:
+            raise ConfigError(f"{where}: unknown setting '{key}'{did_you_mean(key, SETTINGS)}")
+        if key in ("select", "ignore"):
+            settings = _with_codes(settings, key, _codes(value, key, where))
+        elif key == "fail-on":
+            if value not in FAIL_ON_CHOICES:
+                raise ConfigError(
+                    f"{where}: fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, got {value!r}"
+                )
+            settings = replace(settings, fail_on=value)
+        elif key == "exclude":
+            settings = replace(settings, exclude=tuple(_strings(value, key, where)))
+        elif key == "per-file-ignores":
+            settings = replace(settings, per_file_ignores=_per_file(value, where))
+        elif key == "severity":
+            settings = replace(settings, severity=_severities(value, where))
+        elif key == "thresholds":
+            settings, keys = _thresholds(settings, value, where)
+            changed.extend(keys)
+            continue
+        elif key == "early-payment-window-days":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ConfigError(f"{where}: {key} must be a whole number of days >= 0")
+            settings = replace(settings, early_payment_window_days=value)
+        changed.append(key)
+    return settings, changed
+
+
+def _with_codes(settings: Settings, key: str, codes: tuple[str, ...]) -> Settings:
+    if key == "select":
+        return replace(settings, select=codes)
+    return replace(settings, ignore=codes)
+
+
+def _strings(value: object, key: str, where: str) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: {key} must be a list of strings")
+    return list(value)
+
+
+def _codes(value: object, key: str, where: str) -> tuple[str, ...]:
+    """Rule codes or prefixes, upper-cased; each must start at least one known code."""
+    from valueaudit.rules import RULES
+
+    codes = []
+    for item in _strings(value, key, where):
+        for code in (c.strip().upper() for c in item.split(",")):
+            if not code:
+                continue
+            if not any(known.startswith(code) for known in RULES) or not code.startswith("VA"):
+                raise ConfigError(
+                    f"{where}: {key}: unknown rule code or prefix '{code}'"
+                    f"{did_you_mean(code, RULES)}"
+                )
+            codes.append(code)
+    return tuple(codes)
+
+
+def _per_file(value: object, where: str) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: per-file-ignores must be a table of pattern = [codes]")
+    return {
+        str(pattern): _codes(codes, f"per-file-ignores '{pattern}'", where)
+        for pattern, codes in value.items()
+    }
+
+
+def _severities(value: object, where: str) -> dict[str, Severity]:
+    from valueaudit.rules import RULES
+
+    if not isinstance(value, dict):
+        raise ConfigError(f'{where}: severity must be a table of CODE = "error|warning|info"')
+    result = {}
+    for code, level in value.items():
+        upper = str(code).upper()
+        if upper not in RULES:
+            raise ConfigError(
+                f"{where}: severity: unknown rule code '{code}'{did_you_mean(upper, RULES)}"
+            )
+        try:
+            result[upper] = Severity(level)
+        except ValueError:
+            raise ConfigError(
+                f"{where}: severity of {upper} must be error, warning or info, got {level!r}"
+            ) from None
+    return result
+
+
+def _thresholds(settings: Settings, value: object, where: str) -> tuple[Settings, list[str]]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: thresholds must be a table (disparity, process-disparity)")
+    changed = []
+    for key, number in value.items():
+        if key not in THRESHOLDS:
+            raise ConfigError(f"{where}: unknown threshold '{key}'{did_you_mean(key, THRESHOLDS)}")
+        if isinstance(number, bool) or not isinstance(number, int | float) or not 0 <= number <= 1:
+            raise ConfigError(f"{where}: thresholds.{key} must be a number from 0 to 1")
+        if key == "disparity":
+            settings = replace(settings, disparity_threshold=float(number))
+        else:
+            settings = replace(settings, process_disparity_threshold=float(number))
+        changed.append(f"thresholds.{key}")
+    return settings, changed
+
+
+def describe(resolved: ResolvedSettings) -> list[tuple[str, str, str]]:
+    """(setting, value, source) rows for ``--show-settings``, in a stable order."""
+    s = resolved.settings
+    values = {
+        "select": ", ".join(s.select) or "(all rules)",
+        "ignore": ", ".join(s.ignore) or "(none)",
+        "fail-on": s.fail_on,
+        "exclude": ", ".join(s.exclude) or "(none)",
+        "per-file-ignores": "; ".join(
+            f"{pattern}: {', '.join(codes)}" for pattern, codes in s.per_file_ignores.items()
+        )
+        or "(none)",
+        "severity": ", ".join(f"{c}={v.value}" for c, v in sorted(s.severity.items()))
+        or "(rule defaults)",
+        "thresholds.disparity": f"{s.disparity_threshold:g}",
+        "thresholds.process-disparity": f"{s.process_disparity_threshold:g}",
+        "early-payment-window-days": str(s.early_payment_window_days),
+    }
+    return [(key, value, resolved.sources[key]) for key, value in values.items()]
