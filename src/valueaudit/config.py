@@ -16,6 +16,7 @@ from typing import Any
 
 from valueaudit.findings import Severity
 from valueaudit.hints import did_you_mean
+from valueaudit.paths import display_path
 from valueaudit.settings import FAIL_ON_CHOICES, Settings
 
 SETTINGS = (
@@ -84,9 +85,9 @@ def _read(path: Path) -> dict[str, Any]:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+        raise ConfigError(f"{display_path(path)}: invalid TOML: {error}") from None
     except OSError as error:
-        raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
+        raise ConfigError(f"{display_path(path)}: cannot read: {error.strerror or error}") from None
 
 
 def _table(value: object, path: Path) -> dict[str, Any]:
@@ -108,9 +109,9 @@ def resolve(
     file = None
     if found is not None:
         file, table = found
-        settings, changed = _apply_file(settings, table, file)
+        settings, changed = _apply_file(settings, table, display_path(file))
         settings = replace(settings, root=file.parent)
-        sources.update(dict.fromkeys(changed, str(file)))
+        sources.update(dict.fromkeys(changed, display_path(file)))
     given = {
         "select": overrides.select,
         "ignore": overrides.ignore,
@@ -128,9 +129,8 @@ def resolve(
 
 
 def _apply_file(
-    settings: Settings, table: Mapping[str, Any], file: Path
+    settings: Settings, table: Mapping[str, Any], where: str
 ) -> tuple[Settings, list[str]]:
-    where = str(file)
     changed: list[str] = []
     for key, value in table.items():
         if key not in SETTINGS:

@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from valueaudit.loading import display_path
+from valueaudit.paths import display_path
 
 SUFFIXES = (".yaml", ".yml")
 

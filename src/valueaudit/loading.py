@@ -25,6 +25,7 @@ from pydantic_core import ErrorDetails
 from valueaudit import model as m
 from valueaudit.findings import Finding, Severity, YamlPath, format_path
 from valueaudit.hints import describe, did_you_mean
+from valueaudit.paths import display_path
 
 #: Files larger than this are refused before they are read (VA109).
 MAX_FILE_BYTES = 4 * 1024 * 1024
@@ -120,15 +121,6 @@ def locate(root: yaml.Node | None, path: YamlPath, *, at_key: bool = False) -> t
     if mark is None:
         return 1, 1
     return mark.line + 1, mark.column + 1
-
-
-def display_path(path: Path) -> str:
-    """A file path as findings show it: relative to the current folder when inside it,
-    always with ``/``."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def load_file(path: Path, display: str | None = None) -> LoadedFile:

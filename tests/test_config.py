@@ -1,0 +1,171 @@
+"""Configuration files, precedence, --show-settings, and clear errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import BASE
+from valueaudit.cli import app
+from valueaudit.config import ConfigError, Overrides, resolve
+from valueaudit.findings import Severity
+
+runner = CliRunner()
+
+UNEVEN = BASE + (
+    "  - id: pay\n"
+    "    practice: delivering\n"
+    "    flows:\n"
+    "      - {from: customer, to: company, gives: money, kind: money, value: 4}\n"
+    "      - {from: company, to: customer, gives: receipt, kind: settlement, value: 1}\n"
+)
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "processes").mkdir()
+    (tmp_path / "processes/uneven.yaml").write_text(UNEVEN)
+    return tmp_path
+
+
+def codes_of(args: list[str]) -> list[str]:
+    result = runner.invoke(app, ["scan", "-f", "json", *args])
+    assert result.exit_code in (0, 1), result.output
+    return [f["code"] for f in json.loads(result.stdout)["findings"]]
+
+
+def test_defaults_without_a_file(project: Path):
+    resolved = resolve(Overrides(), cwd=project)
+    assert resolved.file is None
+    assert resolved.settings.disparity_threshold == 0.5
+    assert set(resolved.sources.values()) == {"default"}
+
+
+def test_pyproject_table_is_found_from_a_subfolder(project: Path):
+    (project / "pyproject.toml").write_text(
+        "[project]\nname = 'x'\n\n[tool.valueaudit]\nignore = ['VA203']\n"
+        "thresholds = {disparity = 0.7}\n"
+    )
+    sub = project / "processes"
+    resolved = resolve(Overrides(), cwd=sub)
+    assert resolved.file == project / "pyproject.toml"
+    assert resolved.settings.ignore == ("VA203",)
+    assert resolved.settings.disparity_threshold == 0.7
+    assert resolved.sources["thresholds.disparity"] == "pyproject.toml"
+    assert resolved.sources["thresholds.process-disparity"] == "default"
+
+
+def test_pyproject_without_the_table_is_skipped(project: Path):
+    (project / "processes/pyproject.toml").write_text("[project]\nname = 'x'\n")
+    (project / "valueaudit.toml").write_text("fail-on = 'warning'\n")
+    resolved = resolve(Overrides(), cwd=project / "processes")
+    assert resolved.file == project / "valueaudit.toml"
+    assert resolved.settings.fail_on == "warning"
+
+
+def test_valueaudit_toml_wins_in_the_same_folder(project: Path):
+    (project / "pyproject.toml").write_text("[tool.valueaudit]\nfail-on = 'info'\n")
+    (project / "valueaudit.toml").write_text("fail-on = 'warning'\n")
+    assert resolve(Overrides(), cwd=project).settings.fail_on == "warning"
+
+
+def test_command_line_wins(project: Path):
+    (project / "valueaudit.toml").write_text("fail-on = 'warning'\nselect = ['VA2']\n")
+    resolved = resolve(Overrides(fail_on="never", select=("VA301",)), cwd=project)
+    assert resolved.settings.fail_on == "never"
+    assert resolved.settings.select == ("VA301",)
+    assert resolved.sources["fail-on"] == "command line"
+
+
+@pytest.mark.parametrize(
+    ("toml", "words"),
+    [
+        ("selct = ['VA2']", "unknown setting 'selct'; did you mean 'select'?"),
+        ("select = ['VA999']", "unknown rule code or prefix 'VA999'"),
+        ("select = 'XX'", "unknown rule code or prefix 'XX'"),
+        ("fail-on = 'sometimes'", "fail-on must be one of"),
+        ("severity = {VA302 = 'fatal'}", "must be error, warning or info"),
+        ("severity = {VA3022 = 'error'}", "unknown rule code 'VA3022'"),
+        ("thresholds = {disparty = 0.3}", "did you mean 'disparity'?"),
+        ("thresholds = {disparity = 3}", "must be a number from 0 to 1"),
+        ("early-payment-window-days = -1", "whole number of days"),
+        ("exclude = [1]", "must be a list of strings"),
+        ("per-file-ignores = ['x']", "must be a table"),
+        ("select = [", "invalid TOML"),
+    ],
+)
+def test_bad_settings_are_clear_errors_with_exit_2(project: Path, toml: str, words: str):
+    (project / "valueaudit.toml").write_text(toml + "\n")
+    with pytest.raises(ConfigError, match="valueaudit.toml"):
+        resolve(Overrides(), cwd=project)
+    result = runner.invoke(app, ["scan"])
+    assert result.exit_code == 2
+    assert words in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_select_ignore_and_severity_from_the_file(project: Path):
+    assert codes_of([]) == ["VA203", "VA202"]
+    (project / "valueaudit.toml").write_text("ignore = ['VA203']\nseverity = {VA202 = 'error'}\n")
+    result = runner.invoke(app, ["scan", "-f", "json"])
+    assert result.exit_code == 1  # VA202 is an error now
+    [finding] = json.loads(result.stdout)["findings"]
+    assert (finding["code"], finding["severity"]) == ("VA202", "error")
+
+
+def test_thresholds_from_the_file(project: Path):
+    (project / "valueaudit.toml").write_text(
+        "thresholds = {disparity = 0.7, process-disparity = 0.7}\n"
+    )
+    # VA202 and the disparity part of VA203 are gone; company still gets 80% of all value
+    assert codes_of([]) == ["VA203"]
+
+
+def test_exclude_and_per_file_ignores(project: Path):
+    (project / "processes/legacy").mkdir()
+    (project / "processes/legacy/old.yaml").write_text(UNEVEN.replace("id: sample", "id: old"))
+    (project / "processes/drafts").mkdir()
+    (project / "processes/drafts/wip.yaml").write_text("valueaudit: [\n")
+    (project / "valueaudit.toml").write_text(
+        "exclude = ['processes/drafts']\n[per-file-ignores]\n'processes/legacy/*' = ['VA2']\n"
+    )
+    result = runner.invoke(app, ["scan", "-f", "json"])
+    document = json.loads(result.stdout)
+    assert document["summary"]["files"] == 2
+    assert [(f["file"], f["code"]) for f in document["findings"]] == [
+        ("processes/uneven.yaml", "VA203"),
+        ("processes/uneven.yaml", "VA202"),
+    ]
+    # a file named explicitly is scanned even when excluded
+    result = runner.invoke(app, ["scan", "processes/drafts/wip.yaml"])
+    assert result.exit_code == 1
+
+
+def test_explicit_config_file(project: Path):
+    (project / "other.toml").write_text("ignore = ['VA2']\n")
+    assert codes_of(["--config", "other.toml"]) == []
+    result = runner.invoke(app, ["scan", "--config", "missing.toml"])
+    assert result.exit_code == 2
+    assert "configuration file not found: missing.toml" in result.stderr
+
+
+def test_show_settings_names_each_source(project: Path):
+    (project / "valueaudit.toml").write_text("ignore = ['VA203']\n")
+    result = runner.invoke(app, ["scan", "--show-settings", "--fail-on", "warning"])
+    assert result.exit_code == 0
+    lines = {line.split("│")[1].strip(): line for line in result.stdout.splitlines() if "│" in line}
+    assert "valueaudit.toml" in lines["ignore"]
+    assert "command line" in lines["fail-on"]
+    assert "default" in lines["thresholds.disparity"]
+
+
+def test_severity_override_applies_to_findings(project: Path):
+    resolved = resolve(Overrides(), cwd=project)
+    assert resolved.settings.severity_of("VA202", Severity.WARNING) is Severity.WARNING
+    (project / "valueaudit.toml").write_text("severity = {va202 = 'info'}\n")
+    resolved = resolve(Overrides(), cwd=project)
+    assert resolved.settings.severity_of("VA202", Severity.WARNING) is Severity.INFO
