@@ -100,7 +100,7 @@ def test_command_line_wins(project: Path):
 )
 def test_bad_settings_are_clear_errors_with_exit_2(project: Path, toml: str, words: str):
     (project / "valueaudit.toml").write_text(toml + "\n")
-    with pytest.raises(ConfigError, match="valueaudit.toml"):
+    with pytest.raises(ConfigError, match=r"valueaudit\.toml"):
         resolve(Overrides(), cwd=project)
     result = runner.invoke(app, ["scan"])
     assert result.exit_code == 2
