@@ -194,8 +194,10 @@ def _show_settings(resolved: ResolvedSettings) -> NoReturn:
     from rich.table import Table
 
     from valueaudit.config import describe
+    from valueaudit.paths import display_path
 
-    table = Table(title=f"Settings (file: {resolved.file or 'none found'})", title_justify="left")
+    found = display_path(resolved.file) if resolved.file else "none found"
+    table = Table(title=f"Settings (file: {found})", title_justify="left")
     for header in ("setting", "value", "source"):
         table.add_column(header, overflow="fold")
     for row in describe(resolved):

@@ -59,7 +59,7 @@ def _findings(findings: tuple[Finding, ...], console: Console) -> None:
 def _processes(result: ScanResult, console: Console) -> None:
     table = Table(title="Processes", box=box.SIMPLE_HEAVY, title_justify="left")
     table.add_column("process", no_wrap=True)
-    table.add_column("touchpoints", justify="right")
+    table.add_column("touchpoints", justify="right", no_wrap=True)
     for header in ("disparity", "clarity"):
         table.add_column(header, justify="right")
     table.add_column("favoured")
