@@ -10,12 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from valueaudit.findings import Finding, Severity, YamlPath, format_path
+from valueaudit.findings import Finding, Severity, YamlPath, content_digest, format_path
 from valueaudit.loading import LoadedFile, load_file, locate
 from valueaudit.rules import RULES, STRUCTURE_RULES, AuditContext, Rule
 from valueaudit.scoring import Interval, ProcessScore
 from valueaudit.settings import Settings
+
+if TYPE_CHECKING:
+    from valueaudit.baseline import BaselineSummary
 from valueaudit.suppress import apply_suppressions
 
 
@@ -45,7 +49,6 @@ class ProcessReport:
     id: str
     name: str
     file: str
-    id_position: tuple[int, int]
     parties: dict[str, tuple[str, str]]
     volume: float
     disparity: Interval | None
@@ -58,11 +61,15 @@ class ProcessReport:
 
 @dataclass(frozen=True, slots=True)
 class FileReport:
-    """What auditing one file gave: its process (``None`` when invalid) and findings."""
+    """What auditing one file gave: its scores (``None`` when invalid or only
+    validated), its findings, and the process id wherever the file declares one."""
 
     file: str
     process: ProcessReport | None
     findings: tuple[Finding, ...]
+    valid: bool = False
+    process_id: str | None = None
+    id_position: tuple[int, int] = (1, 1)
 
 
 @dataclass(frozen=True)
@@ -71,11 +78,18 @@ class ScanResult:
 
     files: tuple[FileReport, ...]
     findings: tuple[Finding, ...] = field(default=())
+    #: Set when findings were compared with a baseline (``--baseline``).
+    baseline: BaselineSummary | None = None
 
     @property
     def processes(self) -> list[ProcessReport]:
-        """The valid processes, in file order."""
+        """The scored processes, in file order."""
         return [f.process for f in self.files if f.process is not None]
+
+    @property
+    def valid(self) -> int:
+        """How many files hold a valid process."""
+        return sum(1 for f in self.files if f.valid)
 
     def opportunities(self) -> list[Finding]:
         """Findings with a gain, best first (ties by position, so the order is stable)."""
@@ -105,6 +119,7 @@ def _run(rule: Rule, ctx: AuditContext, loaded: LoadedFile) -> Iterator[Finding]
             path=format_path(draft.path),
             suggestion=draft.suggestion,
             gain=draft.gain,
+            content_hash=loaded.content_hash(draft.path),
         )
 
 
@@ -117,28 +132,41 @@ def _apply_settings(findings: Iterable[Finding], settings: Settings) -> tuple[Fi
     return tuple(sorted(kept, key=lambda f: f.sort_key))
 
 
-def audit_file(path: Path, settings: Settings, display: str | None = None) -> FileReport:
-    """Audit one process file."""
-    return audit_loaded(load_file(path, display), settings)
+def audit_file(
+    path: Path, settings: Settings, display: str | None = None, *, validate_only: bool = False
+) -> FileReport:
+    """Audit one process file; with ``validate_only``, only the VA1xx checks."""
+    return audit_loaded(load_file(path, display), settings, validate_only=validate_only)
 
 
-def audit_loaded(loaded: LoadedFile, settings: Settings) -> FileReport:
+def audit_loaded(
+    loaded: LoadedFile, settings: Settings, *, validate_only: bool = False
+) -> FileReport:
     """Audit a file already loaded: structure, scores, rules, suppressions."""
     process = loaded.process
+    id_position = locate(loaded.root, ("id",))
+
+    def finish(
+        findings: Iterable[Finding], report: ProcessReport | None = None, *, valid: bool = False
+    ) -> FileReport:
+        kept = _apply_settings(findings, settings)
+        return FileReport(loaded.file, report, kept, valid, loaded.raw_id, id_position)
+
     if process is None:
-        return FileReport(loaded.file, None, _apply_settings(loaded.findings, settings))
+        return finish(loaded.findings)
     ctx = AuditContext(process, settings)
     findings = list(loaded.findings)
     for rule in STRUCTURE_RULES:
         findings.extend(_run(rule, ctx, loaded))
     if _fatal(findings):
-        return FileReport(loaded.file, None, _apply_settings(findings, settings))
+        return finish(findings)
+    if validate_only:
+        return finish(findings, valid=True)
     for rule in RULES.values():
         if rule.check is not None and rule not in STRUCTURE_RULES and settings.enabled(rule.code):
             findings.extend(_run(rule, ctx, loaded))
     findings = apply_suppressions(process, findings, settings, _maker(loaded, process.id))
-    report = _process_report(loaded, ctx.score)
-    return FileReport(loaded.file, report, _apply_settings(findings, settings))
+    return finish(findings, _process_report(loaded, ctx.score), valid=True)
 
 
 def _maker(loaded: LoadedFile, process_id: str) -> Callable[..., Finding]:
@@ -156,6 +184,7 @@ def _maker(loaded: LoadedFile, process_id: str) -> Callable[..., Finding]:
             process=process_id,
             touchpoint=touchpoint,
             path=format_path(path),
+            content_hash=loaded.content_hash(path),
         )
 
     return make
@@ -186,7 +215,6 @@ def _process_report(loaded: LoadedFile, score: ProcessScore) -> ProcessReport:
         id=process.id,
         name=process.title,
         file=loaded.file,
-        id_position=locate(loaded.root, ("id",)),
         parties={p: (process.party_name(p), process.role_of(p)) for p in process.parties},
         volume=process.volume,
         disparity=score.disparity,
@@ -205,37 +233,45 @@ def duplicate_process_ids(reports: Sequence[FileReport], settings: Settings) -> 
     first: dict[str, str] = {}
     findings = []
     for report in reports:
-        process = report.process
-        if process is None:
+        process_id = report.process_id
+        if not report.valid or process_id is None:
             continue
-        if process.id in first:
-            line, column = process.id_position
+        if process_id in first:
+            line, column = report.id_position
             findings.append(
                 Finding(
                     code="VA104",
                     severity=settings.severity_of("VA104", RULES["VA104"].severity),
-                    message=f"duplicate process id '{process.id}' (also in {first[process.id]})",
+                    message=f"duplicate process id '{process_id}' (also in {first[process_id]})",
                     file=report.file,
                     line=line,
                     column=column,
-                    process=process.id,
+                    process=process_id,
                     path="id",
+                    content_hash=content_digest(process_id),
                 )
             )
         else:
-            first[process.id] = report.file
+            first[process_id] = report.file
     return findings
 
 
-def _audit_one(job: tuple[Path, str, Settings]) -> FileReport:
-    path, display, settings = job
-    return audit_file(path, settings, display)
+def _audit_one(job: tuple[Path, str, Settings, bool]) -> FileReport:
+    path, display, settings, validate_only = job
+    return audit_file(path, settings, display, validate_only=validate_only)
 
 
-def audit_files(files: Sequence[tuple[Path, str]], settings: Settings, jobs: int = 1) -> ScanResult:
+def audit_files(
+    files: Sequence[tuple[Path, str]],
+    settings: Settings,
+    jobs: int = 1,
+    *,
+    validate_only: bool = False,
+) -> ScanResult:
     """Audit files, in parallel with ``jobs`` > 1, and merge the results in path order
-    (cross-file checks included). The result does not depend on ``jobs``."""
-    work = [(path, display, settings) for path, display in files]
+    (cross-file checks included). The result does not depend on ``jobs``; with
+    ``validate_only`` only the VA1xx checks run and nothing is scored."""
+    work = [(path, display, settings, validate_only) for path, display in files]
     if jobs > 1 and len(work) > 1:
         import multiprocessing
 

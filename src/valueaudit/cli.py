@@ -22,10 +22,11 @@ from valueaudit import __version__
 if TYPE_CHECKING:
     from valueaudit.audit import ScanResult
     from valueaudit.config import ResolvedSettings
+    from valueaudit.settings import Settings
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 DEFAULT_PATH = Path("processes")
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab")
 
 app = typer.Typer(
     name="valueaudit",
@@ -125,7 +126,7 @@ FormatOption = Annotated[
         "-f",
         metavar="FORMAT[:FILE]",
         help=f"Output format, optionally written to FILE; repeatable. Formats: "
-        f"{', '.join(FORMATS)}. Default: text on stdout.",
+        f"{', '.join(FORMATS)}. Default: text on stdout (github when GITHUB_ACTIONS=true).",
     ),
 ]
 FailOnOption = Annotated[
@@ -165,6 +166,20 @@ ShowSettingsOption = Annotated[
 ]
 JobsOption = Annotated[
     int, typer.Option("--jobs", "-j", min=0, help="Worker processes; 0 means one per CPU core.")
+]
+BaselineOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--baseline",
+        metavar="FILE",
+        help="Report only findings not recorded in this baseline, and count those fixed.",
+    ),
+]
+WriteBaselineOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--write-baseline", metavar="FILE", help="Record the current findings as a baseline."
+    ),
 ]
 QuietOption = Annotated[
     bool, typer.Option("--quiet", "-q", help="Text output: findings and the summary only.")
@@ -209,6 +224,72 @@ def _show_settings(resolved: ResolvedSettings) -> NoReturn:
 # --- Commands ------------------------------------------------------------------------
 
 
+def _default_formats() -> list[str]:
+    return ["github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"]
+
+
+def _run_scan(
+    paths: list[Path] | None,
+    formats: list[str] | None,
+    resolved: ResolvedSettings,
+    *,
+    jobs: int,
+    quiet: bool,
+    baseline: Path | None = None,
+    write_baseline: Path | None = None,
+    validate_only: bool = False,
+) -> NoReturn:
+    """What scan and check share: discover, audit, compare, write every output, exit."""
+    from valueaudit.audit import audit_files
+    from valueaudit.baseline import BaselineError, apply_baseline, read_baseline
+    from valueaudit.discovery import MissingPathError, discover
+
+    settings = resolved.settings
+    try:
+        outputs = [parse_output(s) for s in formats or _default_formats()]
+        known = read_baseline(baseline) if baseline is not None else None
+        files = discover(paths or [DEFAULT_PATH], settings.excluded)
+    except (UsageError, BaselineError) as error:
+        _fail_usage(str(error))
+    except MissingPathError as error:
+        _fail_usage(f"path not found: {error}")
+    result = audit_files(
+        files, settings, jobs=jobs or os.cpu_count() or 1, validate_only=validate_only
+    )
+    if write_baseline is not None:
+        from valueaudit.baseline import render_baseline
+
+        _write(write_baseline, render_baseline(result.findings))
+    if known is not None:
+        result = apply_baseline(result, known)
+    for output in outputs:
+        _emit(output, result, settings, quiet=quiet)
+    failing = any(settings.fails(f.severity) for f in result.findings)
+    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def _write(path: Path, text: str) -> None:
+    from valueaudit.output.files import write_atomic
+
+    try:
+        write_atomic(path, text)
+    except OSError as error:
+        _fail_usage(f"cannot write {path}: {error.strerror or error}")
+
+
+def _emit(output: OutputSpec, result: ScanResult, settings: Settings, *, quiet: bool) -> None:
+    from valueaudit.output import render
+
+    if output.file is not None:
+        _write(output.file, render(output.format, result, settings, quiet=quiet))
+    elif output.format == "text":
+        from valueaudit.output import text
+
+        text.render(result, _console(), quiet=quiet)
+    else:
+        sys.stdout.write(render(output.format, result, settings))
+
+
 @app.command()
 def scan(
     paths: PathsArgument = None,
@@ -218,54 +299,37 @@ def scan(
     ignore: IgnoreOption = None,
     config: ConfigOption = None,
     show_settings: ShowSettingsOption = False,
+    baseline: BaselineOption = None,
+    write_baseline: WriteBaselineOption = None,
     jobs: JobsOption = 0,
     quiet: QuietOption = False,
 ) -> None:
     """Audit processes: findings by file, scores per process, ranked opportunities."""
-    from valueaudit.audit import audit_files
-    from valueaudit.discovery import MissingPathError, discover
-
     resolved = _resolve(select, ignore, fail_on, config)
     if show_settings:
         _show_settings(resolved)
-    settings = resolved.settings
-    try:
-        outputs = [parse_output(s) for s in formats or ["text"]]
-        files = discover(paths or [DEFAULT_PATH], settings.excluded)
-    except UsageError as error:
-        _fail_usage(str(error))
-    except MissingPathError as error:
-        _fail_usage(f"path not found: {error}")
-    result = audit_files(files, settings, jobs=jobs or os.cpu_count() or 1)
-    for output in outputs:
-        try:
-            _emit(output, result, quiet=quiet)
-        except OSError as error:
-            _fail_usage(f"cannot write {output.file}: {error.strerror or error}")
-    failing = any(settings.fails(f.severity) for f in result.findings)
-    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
+    _run_scan(
+        paths,
+        formats,
+        resolved,
+        jobs=jobs,
+        quiet=quiet,
+        baseline=baseline,
+        write_baseline=write_baseline,
+    )
 
 
-def _emit(output: OutputSpec, result: ScanResult, *, quiet: bool) -> None:
-    from valueaudit.output.files import write_atomic
-
-    if output.format == "json":
-        from valueaudit.output import json_format
-
-        rendered = json_format.render(result)
-        if output.file is None:
-            sys.stdout.write(rendered)
-        else:
-            write_atomic(output.file, rendered)
-        return
-    from valueaudit.output import text
-
-    if output.file is None:
-        text.render(result, _console(), quiet=quiet)
-        return
-    buffer = io.StringIO()
-    text.render(result, _console(buffer), quiet=quiet)
-    write_atomic(output.file, buffer.getvalue())
+@app.command()
+def check(
+    paths: PathsArgument = None,
+    formats: FormatOption = None,
+    fail_on: FailOnOption = None,
+    config: ConfigOption = None,
+    jobs: JobsOption = 1,
+) -> None:
+    """Validate process files only (VA1xx): fast, for pre-commit hooks and editors."""
+    resolved = _resolve(["VA1"], None, fail_on, config)
+    _run_scan(paths, formats, resolved, jobs=jobs, quiet=True, validate_only=True)
 
 
 @app.command()
@@ -296,6 +360,23 @@ def show(
         detail.render(process, report, console)
     failing = report.process is None or any(settings.fails(f.severity) for f in report.findings)
     raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+@app.command()
+def schema(
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout."),
+    ] = None,
+) -> None:
+    """The JSON Schema of the process format, for editors (yaml-language-server)."""
+    from valueaudit.schema import render_schema
+
+    text = render_schema()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        _write(output, text)
 
 
 @app.command()

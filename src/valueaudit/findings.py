@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -56,11 +57,25 @@ class Finding:
     path: str = ""
     suggestion: str | None = None
     gain: float | None = None
+    #: Digest of the offending content, independent of its line (baselines, fingerprints).
+    content_hash: str = ""
+
+    @property
+    def identity(self) -> tuple[str, str, str, str, str]:
+        """What a finding is about, without its line: file, process, YAML path, rule and
+        the digest of the offending content. Baselines are keyed by it."""
+        return (self.file, self.process or "", self.path, self.code, self.content_hash)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:
         """Order findings by file, position, code and message."""
         return (self.file, self.line, self.column, self.code, self.message)
+
+
+def content_digest(text: str) -> str:
+    """A short, stable digest of some text with its white space folded."""
+    folded = " ".join(text.split())
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()[:16]
 
 
 def count_by_severity(findings: Sequence[Finding]) -> dict[str, int]:
@@ -69,3 +84,17 @@ def count_by_severity(findings: Sequence[Finding]) -> dict[str, int]:
     for finding in findings:
         counts[finding.severity.value] += 1
     return counts
+
+
+def fingerprints(findings: Sequence[Finding]) -> list[str]:
+    """A unique, line-independent fingerprint per finding: its identity plus how many
+    findings with the same identity came before it (in the given, stable order)."""
+    seen: dict[tuple[str, ...], int] = {}
+    result = []
+    for finding in findings:
+        identity = finding.identity
+        occurrence = seen.get(identity, 0)
+        seen[identity] = occurrence + 1
+        key = "\x1f".join((*identity, str(occurrence)))
+        result.append(hashlib.sha256(key.encode("utf-8")).hexdigest()[:32])
+    return result

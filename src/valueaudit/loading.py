@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from valueaudit import model as m
-from valueaudit.findings import Finding, Severity, YamlPath, format_path
+from valueaudit.findings import Finding, Severity, YamlPath, content_digest, format_path
 from valueaudit.hints import describe, did_you_mean
 from valueaudit.paths import display_path
 
@@ -62,6 +62,7 @@ class LoadedFile:
 
     file: str
     root: yaml.Node | None = None
+    text: str = ""
     process: m.Process | None = None
     raw_id: str | None = None
     findings: list[Finding] = field(default_factory=list)
@@ -80,6 +81,7 @@ class LoadedFile:
         from valueaudit.rules import RULES
 
         line, column = position or locate(self.root, path, at_key=at_key)
+        content = self.content_hash(path) if position is None else content_digest(message)
         result = Finding(
             code=code,
             severity=RULES[code].severity,
@@ -90,9 +92,46 @@ class LoadedFile:
             process=self.raw_id,
             path=format_path(path),
             suggestion=suggestion,
+            content_hash=content,
         )
         self.findings.append(result)
         return result
+
+    def content_hash(self, path: YamlPath) -> str:
+        """A digest of the text at ``path`` (whitespace folded): it identifies what a
+        finding is about without depending on the line it stands on."""
+        node, _, _ = _descend(self.root, path)
+        if node is None or node.start_mark is None or node.end_mark is None:
+            return content_digest(format_path(path))
+        return content_digest(self.text[node.start_mark.index : node.end_mark.index])
+
+
+def _descend(
+    root: yaml.Node | None, path: YamlPath
+) -> tuple[yaml.Node | None, yaml.Node | None, bool]:
+    """Follow ``path`` from ``root``: (deepest node reached, the key node of the last
+    mapping step taken, whether the whole path was reached)."""
+    node, key_node = root, None
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            found = next(
+                (
+                    (k, v)
+                    for k, v in node.value
+                    if isinstance(k, yaml.ScalarNode) and k.value == part
+                ),
+                None,
+            )
+            if found is None:
+                return node, key_node, False
+            key_node, node = found
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if not 0 <= part < len(node.value):
+                return node, key_node, False
+            node, key_node = node.value[part], None
+        else:
+            return node, key_node, False
+    return node, key_node, True
 
 
 def locate(root: yaml.Node | None, path: YamlPath, *, at_key: bool = False) -> tuple[int, int]:
@@ -100,27 +139,17 @@ def locate(root: yaml.Node | None, path: YamlPath, *, at_key: bool = False) -> t
 
     A path that leaves the tree stops at the deepest node that exists.
     """
-    node = root
-    mark = root.start_mark if root is not None else None
-    for part in path:
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if isinstance(key, yaml.ScalarNode) and key.value == part:
-                    mark = key.start_mark if at_key and part is path[-1] else value.start_mark
-                    node = value
-                    break
-            else:
-                break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if not 0 <= part < len(node.value):
-                break
-            node = node.value[part]
-            mark = node.start_mark
-        else:
-            break
-    if mark is None:
+    node, key_node, complete = _descend(root, path)
+    target = key_node if at_key and complete and key_node is not None else node
+    if target is None:
         return 1, 1
-    return mark.line + 1, mark.column + 1
+    return _position(target)
+
+
+def node_at(root: yaml.Node | None, path: YamlPath) -> yaml.Node | None:
+    """The node at ``path``, or ``None`` when the path leaves the tree."""
+    node, _, complete = _descend(root, path)
+    return node if complete else None
 
 
 def load_file(path: Path, display: str | None = None) -> LoadedFile:
@@ -143,6 +172,7 @@ def load_text(text: str, loaded: LoadedFile) -> LoadedFile:
     if root is None:
         return loaded
     loaded.root = root
+    loaded.text = text
     builder = _Builder(loaded, limit=ALIAS_EXPANSION_ALLOWANCE + len(text))
     try:
         data = builder.build(root, (), 0)
@@ -475,7 +505,7 @@ def _explain(detail: ErrorDetails, root: yaml.Node | None) -> tuple[YamlPath, st
         allowed = _keys_of(_model_at(loc[:-1]))
         where = _owner_name(loc[:-1])
         message = f"unknown key '{name}' in {where}{did_you_mean(name, allowed)}"
-        parent = _node_at(root, loc[:-1])
+        parent = node_at(root, loc[:-1])
         if " " in name and isinstance(parent, yaml.MappingNode) and parent.flow_style:
             message += "; inside {...} a comma ends the value: quote text that has commas"
         return loc, message, True
@@ -486,7 +516,7 @@ def _explain(detail: ErrorDetails, root: yaml.Node | None) -> tuple[YamlPath, st
         choices = _CHOICES[name]
         hint = did_you_mean(str(value), choices) if isinstance(value, str) else ""
         message = f"{describe(value)} is not a valid {name}; expected one of: {', '.join(choices)}"
-        boolean = _boolean_hint(value, _node_at(root, loc))
+        boolean = _boolean_hint(value, node_at(root, loc))
         return loc, f"{message}{hint}{'; ' + boolean if boolean else ''}", False
     if kind == "string_pattern_mismatch":
         what = "party id" if at_key else name
@@ -499,7 +529,7 @@ def _explain(detail: ErrorDetails, root: yaml.Node | None) -> tuple[YamlPath, st
             at_key,
         )
     if kind == "string_type":
-        return loc, _not_text(value, _node_at(root, loc)), False
+        return loc, _not_text(value, node_at(root, loc)), False
     if kind in {"float_type", "int_type", "float_parsing", "int_parsing", "int_from_float"}:
         whole = "a whole number" if kind.startswith("int") else "a number"
         return loc, f"{name} must be {whole}, got {describe(value)}", False
@@ -555,18 +585,6 @@ def _not_text(value: object, node: yaml.Node | None) -> str:
         assert node is not None
         return f'expected text, got {describe(value)}; quote it: "{node.value}"'
     return f"expected text, got {describe(value)}"
-
-
-def _node_at(root: yaml.Node | None, path: YamlPath) -> yaml.Node | None:
-    node = root
-    for part in path:
-        if isinstance(node, yaml.MappingNode):
-            node = next((v for k, v in node.value if k.value == part), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            node = node.value[part] if 0 <= part < len(node.value) else None
-        else:
-            return None
-    return node
 
 
 def _slugify(text: str) -> str:

@@ -145,6 +145,13 @@ def _one_or_many(raw: Any) -> Any:
     return (raw,) if isinstance(raw, str) else raw
 
 
+def _one_or_many_schema(item: dict[str, Any]) -> WithJsonSchema:
+    return WithJsonSchema({"anyOf": [item, {"type": "array", "items": item}]})
+
+
+_SLUG_SCHEMA = {"type": "string", "pattern": SLUG_PATTERN}
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, populate_by_name=False)
 
@@ -168,7 +175,7 @@ class Flow(_Strict):
     cost: Value | None = Field(default=None, description="What the giver gives up.")
     confidence: Confidence | None = Field(default=None, description="How sure the value is.")
     amount: NonNegative | None = Field(default=None, description="Money amount of the flow.")
-    timing: Timing | None = Field(default=None, description="Payment timing.")
+    timing: Timing | None = Field(default=None, description="When the money is due.")
 
     @field_validator("target")
     @classmethod
@@ -185,9 +192,15 @@ class Flow(_Strict):
 class Elements(_Strict):
     """Echeverri & Skålén's elements of a practice: congruent between the parties or not."""
 
-    procedures: ElementState | None = None
-    understandings: ElementState | None = None
-    engagements: ElementState | None = None
+    procedures: ElementState | None = Field(
+        default=None, description="Ways of doing things: do both sides follow the same?"
+    )
+    understandings: ElementState | None = Field(
+        default=None, description="Knowledge and interpretations: are they shared?"
+    )
+    engagements: ElementState | None = Field(
+        default=None, description="Goals, emotions and commitment: do they match?"
+    )
 
 
 class Suppression(_Strict):
@@ -238,18 +251,30 @@ class Assumptions(_Strict):
 class Touchpoint(_Strict):
     """One interaction between the parties, in chain order."""
 
-    id: Slug
-    name: str | None = None
-    stage: str | None = None
-    practice: Practice | None = None
-    channel: str | None = None
-    initiator: Slug | None = None
-    volume: NonNegative | None = None
-    flows: tuple[Flow, ...] = ()
-    elements: Elements | None = None
-    outcome: Outcome | None = None
-    next: Annotated[tuple[Slug, ...], BeforeValidator(_one_or_many)] | None = None
-    suppress: tuple[Suppression, ...] = ()
+    id: Slug = Field(description="Touchpoint id, unique within the process (a slug).")
+    name: str | None = Field(default=None, description="Display name; defaults to the id.")
+    stage: str | None = Field(default=None, description="Free text that groups touchpoints.")
+    practice: Practice | None = Field(
+        default=None, description="The interaction value practice (Echeverri & Skålén)."
+    )
+    channel: str | None = Field(default=None, description="Where it happens, free text.")
+    initiator: Slug | None = Field(default=None, description="The party that starts it.")
+    volume: NonNegative | None = Field(
+        default=None, description="Occurrences per period; overrides the process volume."
+    )
+    flows: tuple[Flow, ...] = Field(default=(), description="What passes between parties.")
+    elements: Elements | None = Field(
+        default=None, description="Whether the parties' practice elements are congruent."
+    )
+    outcome: Outcome | None = Field(default=None, description="The observed result.")
+    next: Annotated[
+        tuple[Slug, ...], BeforeValidator(_one_or_many), _one_or_many_schema(_SLUG_SCHEMA)
+    ] | None = Field(
+        default=None, description="Ids of the touchpoints that follow; default: the next one."
+    )
+    suppress: tuple[Suppression, ...] = Field(
+        default=(), description="Rules not to report at this touchpoint, with reasons."
+    )
 
     @property
     def title(self) -> str:
@@ -261,17 +286,31 @@ class Process(_Strict):
     """One business process: parties and a chain of touchpoints where value is exchanged."""
 
     valueaudit: int = Field(description="Format version; must be 1.")
-    id: Slug
-    name: str | None = None
-    description: str | None = None
-    owner: str | None = None
-    tags: Annotated[tuple[str, ...], BeforeValidator(_one_or_many)] = ()
-    volume: NonNegative = 1.0
-    scale: Annotated[float, Field(gt=0)] = DEFAULT_SCALE
-    assumptions: Assumptions = Assumptions()
-    parties: Annotated[dict[Slug, Party], Field(min_length=2)]
-    touchpoints: Annotated[tuple[Touchpoint, ...], Field(min_length=1)]
-    suppress: tuple[Suppression, ...] = ()
+    id: Slug = Field(description="Process id, unique across a scan (a slug).")
+    name: str | None = Field(default=None, description="Display name; defaults to the id.")
+    description: str | None = Field(default=None, description="What the process is.")
+    owner: str | None = Field(default=None, description="Who is responsible for it.")
+    tags: Annotated[
+        tuple[str, ...], BeforeValidator(_one_or_many), _one_or_many_schema({"type": "string"})
+    ] = Field(
+        default=(), description="Free labels."
+    )
+    volume: NonNegative = Field(default=1.0, description="Occurrences per period.")
+    scale: Annotated[float, Field(gt=0)] = Field(
+        default=DEFAULT_SCALE, description="Top of the value scale: values lie in 0..scale."
+    )
+    assumptions: Assumptions = Field(
+        default=Assumptions(), description="Figures the rules use (cost of capital, currency)."
+    )
+    parties: Annotated[dict[Slug, Party], Field(min_length=2)] = Field(
+        description="The parties, by id (a slug); at least 2."
+    )
+    touchpoints: Annotated[tuple[Touchpoint, ...], Field(min_length=1)] = Field(
+        description="The touchpoints, in chain order; at least 1."
+    )
+    suppress: tuple[Suppression, ...] = Field(
+        default=(), description="Rules not to report in this process, with reasons."
+    )
 
     @field_validator("valueaudit")
     @classmethod

@@ -33,15 +33,23 @@ def render(result: ScanResult) -> str:
     document = {
         "tool": {"name": "valueaudit", "version": __version__},
         "format_version": FORMAT_VERSION,
-        "summary": {
-            "files": len(result.files),
-            "processes": len(result.processes),
-            "findings": count_by_severity(result.findings),
-        },
+        "summary": summary_json(result),
         "processes": [process_json(p) for p in result.processes],
         "findings": [finding_json(f) for f in result.findings],
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def summary_json(result: ScanResult) -> dict[str, Any]:
+    """Counts of files, valid processes and findings (and the baseline comparison)."""
+    summary: dict[str, Any] = {
+        "files": len(result.files),
+        "processes": result.valid,
+        "findings": count_by_severity(result.findings),
+    }
+    if result.baseline is not None:
+        summary["baseline"] = {"known": result.baseline.known, "fixed": result.baseline.fixed}
+    return summary
 
 
 def process_json(process: ProcessReport) -> dict[str, Any]:

@@ -64,9 +64,8 @@ def _processes(result: ScanResult, console: Console) -> None:
         table.add_column(header, justify="right")
     table.add_column("favoured")
     table.add_column("findings", justify="right")
-    per_file = {f.file: f.findings for f in result.files}
     for process in result.processes:
-        counts = count_by_severity(per_file[process.file])
+        counts = count_by_severity([f for f in result.findings if f.file == process.file])
         table.add_row(
             Text(process.id),
             str(len(process.touchpoints)),
@@ -116,10 +115,17 @@ def _opportunities(opportunities: list[Finding], console: Console) -> None:
 
 
 def summary_line(result: ScanResult) -> Text:
-    """``3 files, 2 processes: 1 error, 2 warnings, 0 info``."""
+    """``3 files, 2 processes: 1 error, 2 warnings, 0 info`` and, with a baseline, how
+    many findings it hides and how many were fixed since."""
     counts = count_by_severity(result.findings)
     files = len(result.files)
-    processes = len(result.processes)
+    processes = result.valid
+    baseline = ""
+    if result.baseline is not None:
+        baseline = (
+            f" ({result.baseline.known} known from the baseline not shown; "
+            f"{result.baseline.fixed} findings fixed since the baseline)"
+        )
     return Text.assemble(
         f"{files} file{'s' * (files != 1)}, {processes} process{'es' * (processes != 1)}: ",
         (f"{counts['error']} error{'s' * (counts['error'] != 1)}", SEVERITY_STYLE[Severity.ERROR]),
@@ -130,4 +136,5 @@ def summary_line(result: ScanResult) -> Text:
         ),
         ", ",
         (f"{counts['info']} info", SEVERITY_STYLE[Severity.INFO]),
+        baseline,
     )
