@@ -1,0 +1,146 @@
+"""Baselines, the check command, and the JSON Schema of the format."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from valueaudit.cli import app
+from valueaudit.schema import render_schema
+
+ROOT = Path(__file__).resolve().parent.parent
+runner = CliRunner()
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copytree(ROOT / "processes", tmp_path / "processes")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def findings(*args: str) -> dict:
+    result = runner.invoke(app, ["scan", "-f", "json", *args])
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.stdout)
+
+
+def test_baseline_hides_known_findings_and_survives_moved_lines(project: Path):
+    total = findings()["summary"]["findings"]
+    result = runner.invoke(app, ["scan", "-q", "--write-baseline", "baseline.json"])
+    assert result.exit_code == 0
+    entries = json.loads((project / "baseline.json").read_text())["findings"]
+    assert all("line" not in e for e in entries)
+    assert sum(e["count"] for e in entries) == sum(total.values())
+    path = project / "processes/complaint.yaml"
+    path.write_text("# moved down by two lines\n\n" + path.read_text())
+    document = findings("--baseline", "baseline.json")
+    assert document["findings"] == []
+    assert document["summary"]["baseline"] == {"known": sum(total.values()), "fixed": 0}
+
+
+def test_baseline_reports_new_and_fixed(project: Path):
+    runner.invoke(app, ["scan", "-q", "--write-baseline", "baseline.json"])
+    path = project / "processes/invoice-payment.yaml"
+    text = path.read_text()
+    # fix the uneven payment, and break a flow
+    text = text.replace(
+        "kind: settlement,\n         value: 2}", "kind: settlement,\n         value: 7}"
+    )
+    text = text.replace("gives: purchase order reference", "gives: purchase order number")
+    path.write_text(text)
+    document = findings("--baseline", "baseline.json")
+    assert document["summary"]["baseline"]["fixed"] >= 2  # VA202 and VA203 are gone
+    new = {(f["code"], f["touchpoint"]) for f in document["findings"]}
+    assert ("VA202", "payment") not in new
+    result = runner.invoke(app, ["scan", "-q", "--baseline", "baseline.json"])
+    assert "fixed since the baseline" in result.stdout
+
+
+@pytest.mark.parametrize("content", ["not json", '{"findings": []}', '{"valueaudit_baseline": 1}'])
+def test_bad_baseline_is_a_usage_error(project: Path, content: str):
+    (project / "b.json").write_text(content)
+    result = runner.invoke(app, ["scan", "--baseline", "b.json"])
+    assert result.exit_code == 2
+    assert "b.json" in result.stderr
+    assert runner.invoke(app, ["scan", "--baseline", "missing.json"]).exit_code == 2
+
+
+def test_check_reports_only_validity(project: Path):
+    result = runner.invoke(app, ["check"])
+    assert result.exit_code == 0
+    assert "6 files, 6 processes: 0 errors, 0 warnings, 0 info" in result.stdout
+    (project / "processes/bad.yaml").write_text("valueaudit: 1\nid: x\nid: y\n")
+    result = runner.invoke(app, ["check", "processes/bad.yaml", "processes/complaint.yaml"])
+    assert result.exit_code == 1
+    assert "processes/bad.yaml:3:1 VA107" in result.stdout
+    assert "VA202" not in result.stdout
+
+
+def test_check_sees_duplicate_process_ids(project: Path):
+    shutil.copy(project / "processes/complaint.yaml", project / "processes/copy.yaml")
+    result = runner.invoke(app, ["check", "-f", "json"])
+    codes = [(f["code"], f["file"]) for f in json.loads(result.stdout)["findings"]]
+    assert codes == [("VA104", "processes/copy.yaml")]
+
+
+def test_schema_command_matches_the_committed_file():
+    committed = (ROOT / "valueaudit.schema.json").read_text()
+    result = runner.invoke(app, ["schema"])
+    assert result.exit_code == 0
+    assert result.stdout == committed == render_schema()
+
+
+def test_schema_is_draft_2020_12_with_titles_and_descriptions():
+    schema = json.loads(render_schema())
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft202012Validator.check_schema(schema)
+    missing = []
+
+    def walk(node: object, where: str) -> None:
+        if isinstance(node, dict):
+            for name, prop in node.get("properties", {}).items():
+                if not prop.get("title") or not prop.get("description"):
+                    missing.append(f"{where}.{name}")
+            for key, value in node.items():
+                walk(value, f"{where}/{key}")
+
+    walk(schema, "")
+    assert missing == []
+    kinds = schema["$defs"]["Flow"]["properties"]["kind"]["enum"]
+    assert "qualifying-information" in kinds
+
+
+def _as_json(path: Path) -> object:
+    return json.loads(json.dumps(yaml.safe_load(path.read_text()), default=str))
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "processes").glob("*.yaml")), ids=lambda p: p.name)
+def test_examples_validate_against_the_schema(path: Path):
+    jsonschema.validate(_as_json(path), json.loads(render_schema()))
+
+
+def test_schema_rejects_what_valueaudit_rejects(tmp_path: Path):
+    path = tmp_path / "bad.yaml"
+    text = (ROOT / "processes/invoice-payment.yaml").read_text()
+    path.write_text(text.replace("practice: charging", "practice: billing"))
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(_as_json(path), json.loads(render_schema()))
+
+
+def test_pre_commit_hook_and_examples_are_well_formed():
+    [hook] = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert hook["id"] == "valueaudit-check"
+    assert hook["entry"] == "valueaudit check"
+    workflow = yaml.safe_load((ROOT / "examples/github-workflow.yml").read_text())
+    steps = workflow["jobs"]["audit"]["steps"]
+    assert any("upload-sarif" in str(step.get("uses")) for step in steps)
+    assert any("GITHUB_STEP_SUMMARY" in str(step.get("run")) for step in steps)
+    gitlab = yaml.safe_load((ROOT / "examples/gitlab-ci.yml").read_text())
+    assert gitlab["valueaudit"]["artifacts"]["reports"]["codequality"] == "gl-code-quality.json"

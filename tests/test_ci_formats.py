@@ -1,0 +1,215 @@
+"""CI outputs: SARIF, GitHub commands, JUnit, GitLab Code Quality; determinism."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from valueaudit.audit import audit_files
+from valueaudit.cli import app
+from valueaudit.discovery import discover
+from valueaudit.output import github, render
+from valueaudit.rules import RULES
+from valueaudit.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SARIF_SCHEMA = json.loads((Path(__file__).parent / "data/sarif-schema-2.1.0.json").read_text())
+runner = CliRunner()
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copytree(ROOT / "processes", tmp_path / "processes")
+    (tmp_path / "processes/broken.yaml").write_text("valueaudit: 1\nid: Broken, Id\n")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def scan(*args: str) -> str:
+    result = runner.invoke(app, ["scan", *args])
+    assert result.exit_code in (0, 1), result.output
+    return result.stdout
+
+
+def test_sarif_is_valid_and_complete(project: Path):
+    log = json.loads(scan("-f", "sarif"))
+    jsonschema.validate(log, SARIF_SCHEMA)
+    [run] = log["runs"]
+    driver = run["tool"]["driver"]
+    assert (driver["name"], driver["version"]) == ("valueaudit", "0.1.0")
+    assert driver["informationUri"].startswith("https://")
+    assert [r["id"] for r in driver["rules"]] == list(RULES)
+    for descriptor in driver["rules"]:
+        assert descriptor["shortDescription"]["text"]
+        assert descriptor["fullDescription"]["text"]
+        assert descriptor["help"]["text"] and "```yaml" in descriptor["help"]["markdown"]
+        assert descriptor["defaultConfiguration"]["level"] in ("error", "warning", "note")
+    assert run["automationDetails"]["id"] == "valueaudit/"
+    results = run["results"]
+    assert results
+    for result in results:
+        assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
+        location = result["locations"][0]["physicalLocation"]
+        assert location["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
+        assert location["artifactLocation"]["uri"].startswith("processes/")
+        assert location["region"]["startLine"] >= 1
+        assert result["partialFingerprints"]["primaryLocationLineHash"]
+    regions = [
+        r["locations"][0]["physicalLocation"]["region"] for r in results if r["ruleId"] == "VA102"
+    ]
+    assert {"startLine": 2, "startColumn": 5} in regions  # the bad id
+    assert {r["level"] for r in results if r["ruleId"] == "VA102"} == {"error"}
+
+
+def test_sarif_fingerprints_survive_moved_lines(project: Path):
+    before = json.loads(scan("-f", "sarif"))["runs"][0]["results"]
+    path = project / "processes/invoice-payment.yaml"
+    path.write_text("# a new comment\n# and another\n" + path.read_text())
+    after = json.loads(scan("-f", "sarif"))["runs"][0]["results"]
+
+    def prints(results: list[dict]) -> dict[str, int]:
+        return {
+            r["partialFingerprints"]["primaryLocationLineHash"]: r["locations"][0][
+                "physicalLocation"
+            ]["region"]["startLine"]
+            for r in results
+        }
+
+    old, new = prints(before), prints(after)
+    assert old.keys() == new.keys()
+    moved = [fp for fp in old if old[fp] != new[fp]]
+    assert moved and all(new[fp] == old[fp] + 2 for fp in moved)
+    assert len(old) == len(before)  # unique
+
+
+def test_github_commands_and_escaping(project: Path):
+    out = scan("-f", "github")
+    lines = out.splitlines()
+    assert any(
+        line.startswith("::error file=processes/broken.yaml,line=2,col=5,title=VA102 ")
+        for line in lines
+    )
+    assert any(line.startswith("::warning file=processes/complaint.yaml,") for line in lines)
+    assert any(line.startswith("::notice ") for line in lines)
+    assert github.escape_data("50% done\r\nnext") == "50%25 done%0D%0Anext"
+    assert github.escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
+
+
+def test_github_is_the_default_on_github_actions(project: Path, monkeypatch):
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert scan().startswith("::")
+    assert scan("-f", "text").startswith("processes/")
+
+
+def test_junit_suites_cases_and_failures(project: Path):
+    root = ET.fromstring(scan("-f", "junit"))
+    assert root.tag == "testsuites"
+    suites = root.findall("testsuite")
+    assert len(suites) == int(root.get("tests")) == 7
+    names = {s.get("name"): s for s in suites}
+    broken = names["processes/broken.yaml"].find("testcase")
+    assert broken.get("name") == "processes/broken.yaml"
+    failure = broken.find("failure")
+    assert failure.get("type") == "VA102"
+    assert "processes/broken.yaml:2:5 VA102" in failure.text
+    case = names["processes/invoice-payment.yaml"].find("testcase")
+    assert case.get("name") == "invoice-payment"
+    assert case.find("failure") is None  # warnings do not fail by default
+    assert "VA202" in case.find("system-out").text
+    root = ET.fromstring(scan("-f", "junit", "--fail-on", "warning"))
+    assert int(root.get("failures")) == 7
+
+
+def test_gitlab_code_quality(project: Path):
+    issues = json.loads(scan("-f", "gitlab"))
+    assert issues
+    fingerprints = [i["fingerprint"] for i in issues]
+    assert len(set(fingerprints)) == len(fingerprints)
+    for issue in issues:
+        assert issue["severity"] in ("info", "minor", "major", "critical", "blocker")
+        assert issue["check_name"] in RULES
+        assert issue["location"]["path"].startswith("processes/")
+        assert issue["location"]["lines"]["begin"] >= 1
+        assert issue["description"]
+    by_code = {i["check_name"]: i["severity"] for i in issues}
+    assert (by_code["VA102"], by_code["VA202"], by_code["VA302"]) == ("critical", "major", "info")
+
+
+def test_several_formats_in_one_run(project: Path):
+    result = runner.invoke(
+        app,
+        [
+            "scan",
+            "-f",
+            "text",
+            "-f",
+            "sarif:out/a.sarif",
+            "-f",
+            "junit:out/j.xml",
+            "-f",
+            "gitlab:out/g.json",
+            "-f",
+            "github:out/gh.txt",
+            "-f",
+            "json:out/r.json",
+        ],
+    )
+    assert result.exit_code == 1
+    assert "Processes" in result.stdout
+    assert sorted(p.name for p in (project / "out").iterdir()) == [
+        "a.sarif",
+        "g.json",
+        "gh.txt",
+        "j.xml",
+        "r.json",
+    ]
+
+
+def test_output_replaces_a_file_atomically(project: Path):
+    target = project / "r.json"
+    target.write_text("old")
+    scan("-f", "json:r.json")
+    assert json.loads(target.read_text())["format_version"] == 1
+    assert [p.name for p in project.iterdir() if p.name.startswith(".r.json")] == []
+
+
+def _cli(args: list[str], cwd: Path, seed: str) -> bytes:
+    env = {**os.environ, "PYTHONHASHSEED": seed, "NO_COLOR": "1"}
+    env.pop("GITHUB_ACTIONS", None)
+    return subprocess.run(
+        [sys.executable, "-m", "valueaudit", "scan", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        check=False,
+    ).stdout
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "junit", "gitlab", "github", "text"])
+def test_byte_identical_across_hash_seeds_jobs_and_file_order(tmp_path: Path, fmt: str):
+    one = tmp_path / "one"
+    two = tmp_path / "two"
+    shutil.copytree(ROOT / "processes", one / "processes")
+    # the same files, created in reverse order (another directory order on disk)
+    (two / "processes").mkdir(parents=True)
+    for path in sorted((ROOT / "processes").glob("*.yaml"), reverse=True):
+        shutil.copy(path, two / "processes" / path.name)
+    first = _cli(["-f", fmt, "-j", "1"], one, "1")
+    assert first
+    assert _cli(["-f", fmt, "-j", "2"], one, "2") == first
+    assert _cli(["-f", fmt, "-j", "2"], two, "3") == first
+
+
+def test_render_covers_every_format():
+    result = audit_files(discover([ROOT / "processes"]), Settings())
+    for name in ("text", "json", "sarif", "github", "junit", "gitlab"):
+        assert render(name, result, Settings())
