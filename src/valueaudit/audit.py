@@ -24,6 +24,17 @@ from valueaudit.suppress import apply_suppressions
 
 
 @dataclass(frozen=True, slots=True)
+class FlowReport:
+    """One flow as reports draw it."""
+
+    source: str
+    target: str
+    gives: str
+    kind: str
+    value: Interval | None
+
+
+@dataclass(frozen=True, slots=True)
 class TouchpointReport:
     """One touchpoint's place, description and scores."""
 
@@ -34,7 +45,7 @@ class TouchpointReport:
     practice: str | None
     channel: str | None
     volume: float
-    flows: int
+    flows: tuple[FlowReport, ...]
     received: dict[str, Interval]
     disparity: Interval | None
     favoured: str | None
@@ -202,7 +213,7 @@ def _process_report(loaded: LoadedFile, score: ProcessScore) -> ProcessReport:
             practice=t.practice,
             channel=t.channel,
             volume=s.volume,
-            flows=len(t.flows),
+            flows=tuple(FlowReport(f.source, f.target, f.gives, f.kind, f.value) for f in t.flows),
             received=s.received,
             disparity=s.disparity,
             favoured=s.favoured,

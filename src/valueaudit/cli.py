@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 DEFAULT_PATH = Path("processes")
-FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab")
+FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab", "markdown")
 
 app = typer.Typer(
     name="valueaudit",
@@ -330,6 +330,26 @@ def check(
     """Validate process files only (VA1xx): fast, for pre-commit hooks and editors."""
     resolved = _resolve(["VA1"], None, fail_on, config)
     _run_scan(paths, formats, resolved, jobs=jobs, quiet=True, validate_only=True)
+
+
+@app.command()
+def report(
+    paths: PathsArgument = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the report to FILE."),
+    ] = None,
+    fail_on: FailOnOption = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
+    config: ConfigOption = None,
+    baseline: BaselineOption = None,
+    jobs: JobsOption = 0,
+) -> None:
+    """A Markdown report with tables and Mermaid diagrams (for GitHub and GitLab)."""
+    resolved = _resolve(select, ignore, fail_on, config)
+    target = f"markdown:{output}" if output is not None else "markdown"
+    _run_scan(paths, [target], resolved, jobs=jobs, quiet=False, baseline=baseline)
 
 
 @app.command()

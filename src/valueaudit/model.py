@@ -267,9 +267,12 @@ class Touchpoint(_Strict):
         default=None, description="Whether the parties' practice elements are congruent."
     )
     outcome: Outcome | None = Field(default=None, description="The observed result.")
-    next: Annotated[
-        tuple[Slug, ...], BeforeValidator(_one_or_many), _one_or_many_schema(_SLUG_SCHEMA)
-    ] | None = Field(
+    next: (
+        Annotated[
+            tuple[Slug, ...], BeforeValidator(_one_or_many), _one_or_many_schema(_SLUG_SCHEMA)
+        ]
+        | None
+    ) = Field(
         default=None, description="Ids of the touchpoints that follow; default: the next one."
     )
     suppress: tuple[Suppression, ...] = Field(
@@ -292,9 +295,7 @@ class Process(_Strict):
     owner: str | None = Field(default=None, description="Who is responsible for it.")
     tags: Annotated[
         tuple[str, ...], BeforeValidator(_one_or_many), _one_or_many_schema({"type": "string"})
-    ] = Field(
-        default=(), description="Free labels."
-    )
+    ] = Field(default=(), description="Free labels.")
     volume: NonNegative = Field(default=1.0, description="Occurrences per period.")
     scale: Annotated[float, Field(gt=0)] = Field(
         default=DEFAULT_SCALE, description="Top of the value scale: values lie in 0..scale."

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from valueaudit.audit import ScanResult
     from valueaudit.settings import Settings
 
-FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab")
+FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab", "markdown")
 
 
 def render(name: str, result: ScanResult, settings: Settings, *, quiet: bool = False) -> str:
@@ -36,4 +36,10 @@ def render(name: str, result: ScanResult, settings: Settings, *, quiet: bool = F
     return rendered
 
 
-_MODULES = {"json": "json_format", "sarif": "sarif", "github": "github", "gitlab": "gitlab"}
+_MODULES = {
+    "json": "json_format",
+    "sarif": "sarif",
+    "github": "github",
+    "gitlab": "gitlab",
+    "markdown": "markdown",
+}
