@@ -353,6 +353,64 @@ def report(
 
 
 @app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The process file or folder before (as-is).")],
+    new: Annotated[Path, typer.Argument(help="The process file or folder after (to-be).")],
+    formats: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT[:FILE]",
+            help="text (default), json or markdown, optionally to FILE; repeatable.",
+        ),
+    ] = None,
+    fail_on: FailOnOption = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Compare two versions: change in disparity, balance, clarity and praxis per process
+    and touchpoint, and the findings fixed and introduced. Exits 1 when the change
+    introduces findings at or above --fail-on."""
+    from valueaudit.audit import audit_files
+    from valueaudit.diff import compare
+    from valueaudit.discovery import MissingPathError, discover
+    from valueaudit.output import diff_report
+
+    settings = _resolve(select, ignore, fail_on, config).settings
+    try:
+        outputs = [parse_output(s) for s in formats or ["text"]]
+        unsupported = [o.format for o in outputs if o.format not in ("text", "json", "markdown")]
+        if unsupported:
+            raise UsageError(f"diff writes text, json or markdown, not {unsupported[0]}")
+        old_files, new_files = discover([old]), discover([new])
+    except UsageError as error:
+        _fail_usage(str(error))
+    except MissingPathError as error:
+        _fail_usage(f"path not found: {error}")
+    result = compare(audit_files(old_files, settings), audit_files(new_files, settings))
+    for output in outputs:
+        if output.format == "text" and output.file is None:
+            diff_report.render_text(result, _console())
+            continue
+        if output.format == "text":
+            buffer = io.StringIO()
+            diff_report.render_text(result, _console(buffer))
+            rendered = buffer.getvalue()
+        elif output.format == "json":
+            rendered = diff_report.render_json(result)
+        else:
+            rendered = diff_report.render_markdown(result)
+        if output.file is None:
+            sys.stdout.write(rendered)
+        else:
+            _write(output.file, rendered)
+    failing = any(settings.fails(f.severity) for f in result.introduced)
+    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+@app.command()
 def show(
     file: Annotated[Path, typer.Argument(help="The process file to show.")],
     fail_on: FailOnOption = None,

@@ -1,0 +1,179 @@
+"""The Markdown report, its escaping, and diff."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from valueaudit.audit import audit_files
+from valueaudit.cli import app
+from valueaudit.discovery import discover
+from valueaudit.output import markdown
+from valueaudit.output.markdown import md, mermaid
+from valueaudit.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+HOSTILE = ROOT / "tests/e2e/hostile.yaml"
+runner = CliRunner()
+
+
+def report_for(*paths: Path) -> str:
+    return markdown.render(audit_files(discover(list(paths)), Settings()))
+
+
+def test_report_structure():
+    text = report_for(ROOT / "processes")
+    assert text.startswith("# valueaudit report\n")
+    assert "## Summary" in text and "### Top opportunities" in text
+    assert text.count("```mermaid\nsequenceDiagram") == 6
+    assert text.count("```mermaid\npie") == 6
+    assert "## invoice-payment: Invoice payment" in text
+    assert "| 2 | payment | billing | charging | bank transfer | 2 | 8 | 0.60 |" in text
+    assert "p0->>p1: payment #40;8#41;" in text
+    assert "## Rules that fired" in text and "| VA401 | early-payment |" in text
+    # the top opportunity is the early payment: 1200 x 65.75
+    first = text.split("### Top opportunities")[1].split("\n")[4]
+    assert first.startswith("| 1 | 78,904.11 | VA401 early-payment |")
+
+
+def _table_rows(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith("| ")]
+
+
+def test_hostile_names_cannot_break_tables_html_or_diagrams():
+    text = report_for(HOSTILE)
+    # every table row keeps its column count: no unescaped pipe
+    for block in re.split(r"\n\n", text):
+        rows = _table_rows(block)
+        if rows:
+            widths = {len(re.findall(r"(?<!\\)\|", row)) for row in rows}
+            assert len(widths) == 1, block
+    # no raw HTML tag survives outside code
+    outside_code = re.sub(r"```.*?```", "", text, flags=re.DOTALL)
+    assert not re.search(r"<\s*(script|img|b|iframe)", outside_code, re.IGNORECASE)
+    assert "&lt;script&gt;" in outside_code
+    # diagrams: only safe characters, no bare keyword, one statement per line
+    for block in re.findall(r"```mermaid\n(.*?)```", text, flags=re.DOTALL):
+        for line in block.splitlines()[1:]:
+            label = line.split(":", 1)[1] if ":" in line else line.split(" as ", 1)[-1]
+            label = re.sub(r"#\d+;", "", label)  # Mermaid entity codes are the escapes
+            assert not re.search(r"[\"`<>;|\[\]{}%]", label.replace('"', "", 2)), line
+            assert not re.search(r"\bend\b", label, re.IGNORECASE), line
+
+
+def test_escaping_helpers():
+    assert md("a | b") == "a \\| b"
+    assert md("<script>x</script>") == "&lt;script&gt;x&lt;/script&gt;"
+    assert md("line\nbreak") == "line break"
+    assert md("*bold* `code` [x](y) $x$") == "\\*bold\\* \\`code\\` \\[x\\]\\(y\\) \\$x\\$"
+    assert mermaid("a;b") == "a#59;b"
+    assert mermaid('say "hi"') == "say #34;hi#34;"
+    assert mermaid("the end") == "the #101;nd"
+    assert mermaid("Ünï 🙂") == "#220;n#239; #128578;"
+
+
+def test_unicode_names_survive_into_the_report():
+    text = report_for(HOSTILE)
+    assert "Ünïcødé 🙂 שלום e\u0301" in text
+
+
+def test_report_is_truncated_gracefully(monkeypatch):
+    monkeypatch.setattr(markdown, "MAX_BYTES", 12_000)
+    text = report_for(ROOT / "processes")
+    assert len(text.encode()) <= 12_000
+    assert "**Report truncated:**" in text
+    assert "## Rules that fired" in text
+
+
+def test_report_command_writes_a_file(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    target = tmp_path / "report.md"
+    result = runner.invoke(app, ["report", "processes/", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.read_text().startswith("# valueaudit report")
+    result = runner.invoke(app, ["scan", "processes/", "-q", "-f", f"markdown:{target}"])
+    assert target.read_text().startswith("# valueaudit report")
+
+
+def test_unreadable_files_are_listed(tmp_path: Path):
+    (tmp_path / "bad.yaml").write_text("valueaudit: [\n")
+    text = markdown.render(audit_files([(tmp_path / "bad.yaml", "bad.yaml")], Settings()))
+    assert "## Files that could not be audited" in text
+    assert "| `bad.yaml` | 2:1 | VA101 |" in text
+
+
+# --- diff ------------------------------------------------------------------------
+
+AS_IS = ROOT / "processes/restaurant-dinner.yaml"
+TO_BE = ROOT / "examples/restaurant-to-be.yaml"
+
+
+def test_diff_as_is_to_be_json():
+    result = runner.invoke(app, ["diff", str(AS_IS), str(TO_BE), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["kind"] == "diff"
+    assert document["summary"]["processes"]["changed"] == 1
+    [process] = document["processes"]
+    # as-is: welcome 0, ordering 0.6, courses 1, bill 7/9, equal volumes
+    assert process["disparity"]["old"] == round((0 + 0.6 + 1 + 7 / 9) / 4, 4)
+    ordering = next(t for t in process["touchpoints"] if t["id"] == "ordering")
+    assert ordering["praxis"] == {
+        "old": "reinforcing-co-destruction",
+        "new": "reinforcing-co-creation",
+    }
+    assert ordering["received"]["guests"] == {"old": 1, "new": 5}
+    fixed = {(f["code"], f["touchpoint"]) for f in document["fixed"]}
+    assert ("VA502", "ordering") in fixed and ("VA201", "courses") in fixed
+    assert all(f["code"] != "VA502" for f in document["introduced"])
+
+
+def test_diff_text_and_markdown():
+    result = runner.invoke(app, ["diff", str(AS_IS), str(TO_BE)])
+    assert "ordering: disparity 0.60 → 0.25 (−0.35)" in result.stdout
+    assert "praxis reinforcing-co-destruction → reinforcing-co-creation" in result.stdout
+    assert "7 findings fixed, 1 introduced" in " ".join(result.stdout.split())
+    result = runner.invoke(app, ["diff", str(AS_IS), str(TO_BE), "-f", "markdown"])
+    assert result.stdout.startswith("# valueaudit diff")
+    assert "## findings fixed" in result.stdout
+
+
+def test_diff_folders_added_removed_and_regressions(tmp_path: Path):
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(ROOT / "processes", old)
+    shutil.copytree(ROOT / "processes", new)
+    (new / "complaint.yaml").unlink()
+    shutil.copy(ROOT / "tests/e2e/hostile.yaml", new / "hostile.yaml")
+    payment = new / "invoice-payment.yaml"
+    payment.write_text(
+        payment.read_text()
+        .replace("to: custmer", "to: customer")
+        .replace("kind: settlement,\n         value: 2}", "kind: settlement}")
+    )
+    result = runner.invoke(app, ["diff", str(old), str(new), "-f", "json"])
+    document = json.loads(result.stdout)
+    assert document["processes_added"] == ["hostile-names"]
+    assert document["processes_removed"] == ["broadband-complaint"]
+    introduced = {(f["code"], f["process"]) for f in document["introduced"]}
+    assert ("VA301", "invoice-payment") in introduced
+    assert result.exit_code == 0  # warnings only
+    assert runner.invoke(app, ["diff", str(old), str(new), "--fail-on", "warning"]).exit_code == 1
+
+
+def test_diff_identical_inputs_changes_nothing():
+    result = runner.invoke(app, ["diff", str(AS_IS), str(AS_IS), "-f", "json"])
+    document = json.loads(result.stdout)
+    assert document["summary"] == {
+        "processes": {"changed": 0, "unchanged": 1, "added": 0, "removed": 0},
+        "findings": {"fixed": 0, "introduced": 0},
+    }
+
+
+@pytest.mark.parametrize("args", [["nope", str(TO_BE)], [str(AS_IS), str(TO_BE), "-f", "sarif"]])
+def test_diff_usage_errors(args):
+    assert runner.invoke(app, ["diff", *args]).exit_code == 2
