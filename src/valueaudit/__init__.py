@@ -1,3 +1,63 @@
-"""valueaudit: audit the value exchanged at customer touchpoints."""
+"""valueaudit: audit the value exchanged at customer touchpoints.
+
+A small API for notebooks and scripts::
+
+    import valueaudit
+    process = valueaudit.load("processes/invoice-payment.yaml")   # a validated model
+    result = valueaudit.audit("processes/")                       # scores and findings
+    for finding in result.opportunities():
+        print(finding.gain, finding.code, finding.suggestion)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from os import PathLike
+
+    from valueaudit.audit import ScanResult
+    from valueaudit.model import Process
+    from valueaudit.settings import Settings
 
 __version__ = "0.1.0"
+
+
+class InvalidProcessError(ValueError):
+    """A process file that cannot be loaded; ``findings`` says why and where."""
+
+    def __init__(self, findings: list[object], message: str) -> None:
+        super().__init__(message)
+        self.findings = findings
+
+
+def load(path: str | PathLike[str]) -> Process:
+    """Load and validate one process file into an immutable model.
+
+    Raises :class:`InvalidProcessError` listing the VA1xx problems when it is invalid.
+    """
+    from pathlib import Path
+
+    from valueaudit.loading import load_file
+
+    loaded = load_file(Path(path))
+    if loaded.process is None:
+        lines = [f"{f.file}:{f.line}:{f.column} {f.code} {f.message}" for f in loaded.findings]
+        raise InvalidProcessError(list(loaded.findings), "\n".join(lines))
+    return loaded.process
+
+
+def audit(*paths: str | PathLike[str], settings: Settings | None = None) -> ScanResult:
+    """Audit files and folders (default ``processes/``) as ``valueaudit scan`` does."""
+    from pathlib import Path
+
+    from valueaudit.audit import audit_files
+    from valueaudit.discovery import discover
+    from valueaudit.settings import Settings
+
+    chosen = settings or Settings()
+    files = discover([Path(p) for p in paths] or [Path("processes")], chosen.excluded)
+    return audit_files(files, chosen)
+
+
+__all__ = ["InvalidProcessError", "__version__", "audit", "load"]

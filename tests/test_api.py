@@ -1,0 +1,35 @@
+"""The Python API for notebooks: load and audit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import valueaudit
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_load_returns_a_validated_model():
+    process = valueaudit.load(ROOT / "processes/invoice-payment.yaml")
+    assert process.id == "invoice-payment"
+    assert [t.id for t in process.touchpoints] == ["invoice-sent", "payment"]
+
+
+def test_load_raises_with_findings(tmp_path: Path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("valueaudit: 1\nid: Bad\n")
+    with pytest.raises(valueaudit.InvalidProcessError) as caught:
+        valueaudit.load(path)
+    assert any(f.code == "VA102" for f in caught.value.findings)
+    assert "bad.yaml:2:5 VA102" in str(caught.value)
+
+
+def test_audit_ranks_opportunities(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = valueaudit.audit()
+    assert len(result.processes) == 6
+    gains = [f.gain for f in result.opportunities()]
+    assert gains == sorted(gains, reverse=True)
+    assert result.opportunities()[0].code == "VA401"
