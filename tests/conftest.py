@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from valueaudit.audit import ScanResult, audit_files
+from valueaudit.engine import ScanResult, audit_files
 from valueaudit.findings import Finding
 from valueaudit.settings import Settings
 

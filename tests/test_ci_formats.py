@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
-from valueaudit.audit import audit_files
+from valueaudit.engine import audit_files
 from valueaudit.cli import app
 from valueaudit.discovery import discover
 from valueaudit.output import github, render

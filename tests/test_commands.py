@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from valueaudit.audit import audit_files
+from valueaudit.engine import audit_files
 from valueaudit.cli import app
 from valueaudit.findings import Severity
 from valueaudit.new import TEMPLATES

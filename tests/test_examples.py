@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from valueaudit.audit import audit_files
+from valueaudit.engine import audit_files
 from valueaudit.discovery import discover
 from valueaudit.findings import Severity
 from valueaudit.settings import Settings

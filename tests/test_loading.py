@@ -10,7 +10,7 @@ import pytest
 
 from conftest import BASE
 from valueaudit import loading
-from valueaudit.audit import audit_files
+from valueaudit.engine import audit_files
 from valueaudit.settings import Settings
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from valueaudit.audit import audit_files
+from valueaudit.engine import audit_files
 from valueaudit.cli import app
 from valueaudit.discovery import discover
 from valueaudit.output import markdown

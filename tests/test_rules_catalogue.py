@@ -296,7 +296,7 @@ def test_va503_charging_first(audit):
 def test_opportunities_have_suggestions_and_gains(audit):
     from pathlib import Path
 
-    from valueaudit.audit import audit_files
+    from valueaudit.engine import audit_files
     from valueaudit.discovery import discover
 
     processes = Path(__file__).resolve().parent.parent / "processes"

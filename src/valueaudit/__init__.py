@@ -4,7 +4,7 @@ A small API for notebooks and scripts::
 
     import valueaudit
     process = valueaudit.load("processes/invoice-payment.yaml")   # a validated model
-    result = valueaudit.audit("processes/")                       # scores and findings
+    result = valueaudit.engine("processes/")                       # scores and findings
     for finding in result.opportunities():
         print(finding.gain, finding.code, finding.suggestion)
 """
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from os import PathLike
 
-    from valueaudit.audit import ScanResult
+    from valueaudit.engine import ScanResult
     from valueaudit.model import Process
     from valueaudit.settings import Settings
 
@@ -51,7 +51,7 @@ def audit(*paths: str | PathLike[str], settings: Settings | None = None) -> Scan
     """Audit files and folders (default ``processes/``) as ``valueaudit scan`` does."""
     from pathlib import Path
 
-    from valueaudit.audit import audit_files
+    from valueaudit.engine import audit_files
     from valueaudit.discovery import discover
     from valueaudit.settings import Settings
 

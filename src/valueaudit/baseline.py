@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from valueaudit import __version__
-from valueaudit.audit import ScanResult
+from valueaudit.engine import ScanResult
 from valueaudit.findings import Finding
 
 BASELINE_VERSION = 1

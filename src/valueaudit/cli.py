@@ -20,7 +20,7 @@ import typer
 from valueaudit import __version__
 
 if TYPE_CHECKING:
-    from valueaudit.audit import ScanResult
+    from valueaudit.engine import ScanResult
     from valueaudit.config import ResolvedSettings
     from valueaudit.settings import Settings
 
@@ -240,7 +240,7 @@ def _run_scan(
     validate_only: bool = False,
 ) -> NoReturn:
     """What scan and check share: discover, audit, compare, write every output, exit."""
-    from valueaudit.audit import audit_files
+    from valueaudit.engine import audit_files
     from valueaudit.baseline import BaselineError, apply_baseline, read_baseline
     from valueaudit.discovery import MissingPathError, discover
 
@@ -373,7 +373,7 @@ def diff(
     """Compare two versions: change in disparity, balance, clarity and praxis per process
     and touchpoint, and the findings fixed and introduced. Exits 1 when the change
     introduces findings at or above --fail-on."""
-    from valueaudit.audit import audit_files
+    from valueaudit.engine import audit_files
     from valueaudit.diff import compare
     from valueaudit.discovery import MissingPathError, discover
     from valueaudit.output import diff_report
@@ -419,7 +419,7 @@ def show(
     config: ConfigOption = None,
 ) -> None:
     """One process in detail: the chain, each flow, scores, running balance, findings."""
-    from valueaudit.audit import audit_loaded
+    from valueaudit.engine import audit_loaded
     from valueaudit.loading import load_file
     from valueaudit.output import detail, text
 

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from valueaudit.audit import ProcessReport, ScanResult, TouchpointReport
+from valueaudit.engine import ProcessReport, ScanResult, TouchpointReport
 from valueaudit.findings import Finding
 from valueaudit.scoring import Interval
 

@@ -1,4 +1,4 @@
-"""Formatters: each turns a :class:`~valueaudit.audit.ScanResult` into text.
+"""Formatters: each turns a :class:`~valueaudit.engine.ScanResult` into text.
 
 Each format is a small module; :func:`render` picks one by name, importing only it.
 """
@@ -10,7 +10,7 @@ import io
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from valueaudit.audit import ScanResult
+    from valueaudit.engine import ScanResult
     from valueaudit.settings import Settings
 
 FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab", "markdown")

@@ -11,7 +11,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from valueaudit.audit import FileReport, ProcessReport
+from valueaudit.engine import FileReport, ProcessReport
 from valueaudit.model import Flow, Process
 from valueaudit.output.numbers import text as interval_text
 from valueaudit.output.text import finding_line

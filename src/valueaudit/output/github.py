@@ -7,7 +7,7 @@ Actions toolkit does.
 
 from __future__ import annotations
 
-from valueaudit.audit import ScanResult
+from valueaudit.engine import ScanResult
 from valueaudit.findings import Severity
 from valueaudit.rules import RULES
 

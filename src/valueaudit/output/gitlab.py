@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from valueaudit.audit import ScanResult
+from valueaudit.engine import ScanResult
 from valueaudit.findings import Severity, fingerprints
 from valueaudit.rules import RULES
 

@@ -21,7 +21,7 @@ import json
 from typing import Any
 
 from valueaudit import __version__
-from valueaudit.audit import ProcessReport, ScanResult, TouchpointReport
+from valueaudit.engine import ProcessReport, ScanResult, TouchpointReport
 from valueaudit.findings import Finding, count_by_severity
 from valueaudit.output.numbers import interval, plain
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from valueaudit.audit import ScanResult
+from valueaudit.engine import ScanResult
 from valueaudit.findings import Finding
 from valueaudit.settings import Settings
 

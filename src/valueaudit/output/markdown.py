@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from valueaudit import __version__
-from valueaudit.audit import ProcessReport, ScanResult
+from valueaudit.engine import ProcessReport, ScanResult
 from valueaudit.findings import Finding, Severity, count_by_severity
 from valueaudit.output.numbers import text as interval_text
 from valueaudit.rules import RULES

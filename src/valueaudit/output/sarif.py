@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from valueaudit import __version__
-from valueaudit.audit import ScanResult
+from valueaudit.engine import ScanResult
 from valueaudit.findings import Finding, Severity, fingerprints
 from valueaudit.output.catalogue import how_to_suppress
 from valueaudit.rules import RULES, Rule

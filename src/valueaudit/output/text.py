@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from valueaudit.audit import ScanResult
+from valueaudit.engine import ScanResult
 from valueaudit.findings import Finding, Severity, count_by_severity
 from valueaudit.output.numbers import text as interval_text
 
