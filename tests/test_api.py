@@ -28,7 +28,7 @@ def test_load_raises_with_findings(tmp_path: Path):
 
 def test_audit_ranks_opportunities(monkeypatch):
     monkeypatch.chdir(ROOT)
-    result = valueaudit.engine()
+    result = valueaudit.audit()
     assert len(result.processes) == 6
     gains = [f.gain for f in result.opportunities()]
     assert gains == sorted(gains, reverse=True)
