@@ -4,7 +4,7 @@ A small API for notebooks and scripts::
 
     import valueaudit
     process = valueaudit.load("processes/invoice-payment.yaml")   # a validated model
-    result = valueaudit.engine("processes/")                       # scores and findings
+    result = valueaudit.audit("processes/")                        # scores and findings
     for finding in result.opportunities():
         print(finding.gain, finding.code, finding.suggestion)
 """
