@@ -51,8 +51,8 @@ def audit(*paths: str | PathLike[str], settings: Settings | None = None) -> Scan
     """Audit files and folders (default ``processes/``) as ``valueaudit scan`` does."""
     from pathlib import Path
 
-    from valueaudit.engine import audit_files
     from valueaudit.discovery import discover
+    from valueaudit.engine import audit_files
     from valueaudit.settings import Settings
 
     chosen = settings or Settings()

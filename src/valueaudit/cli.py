@@ -20,8 +20,10 @@ import typer
 from valueaudit import __version__
 
 if TYPE_CHECKING:
-    from valueaudit.engine import ScanResult
+    from collections.abc import Iterable
+
     from valueaudit.config import ResolvedSettings
+    from valueaudit.engine import FileReport, ScanResult
     from valueaudit.settings import Settings
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -182,7 +184,17 @@ WriteBaselineOption = Annotated[
     ),
 ]
 QuietOption = Annotated[
-    bool, typer.Option("--quiet", "-q", help="Text output: findings and the summary only.")
+    bool,
+    typer.Option(
+        "--quiet", "-q", help="Text output: findings and the summary only; no progress bar."
+    ),
+]
+NoProgressOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-progress",
+        help="No progress bar (it only ever shows in a terminal, for scans over 2 seconds).",
+    ),
 ]
 
 
@@ -235,14 +247,17 @@ def _run_scan(
     *,
     jobs: int,
     quiet: bool,
+    no_progress: bool = False,
     baseline: Path | None = None,
     write_baseline: Path | None = None,
     validate_only: bool = False,
 ) -> NoReturn:
-    """What scan and check share: discover, audit, compare, write every output, exit."""
-    from valueaudit.engine import audit_files
+    """What scan, check and report share: discover, audit, compare, write every output,
+    exit. JSON-only runs stream, so memory stays flat on large repositories."""
+    from valueaudit import progress
     from valueaudit.baseline import BaselineError, apply_baseline, read_baseline
     from valueaudit.discovery import MissingPathError, discover
+    from valueaudit.engine import ScanResult, iter_reports
 
     settings = resolved.settings
     try:
@@ -253,9 +268,15 @@ def _run_scan(
         _fail_usage(str(error))
     except MissingPathError as error:
         _fail_usage(f"path not found: {error}")
-    result = audit_files(
-        files, settings, jobs=jobs or os.cpu_count() or 1, validate_only=validate_only
+    reports = progress.track(
+        iter_reports(files, settings, jobs or os.cpu_count() or 1, validate_only=validate_only),
+        len(files),
+        enabled=progress.wanted(quiet=quiet, disabled=no_progress),
     )
+    if known is None and write_baseline is None and all(o.format == "json" for o in outputs):
+        _exit(_stream_json(outputs, reports, settings))
+    collected = tuple(reports)
+    result = ScanResult(collected, tuple(f for r in collected for f in r.findings))
     if write_baseline is not None:
         from valueaudit.baseline import render_baseline
 
@@ -264,8 +285,33 @@ def _run_scan(
         result = apply_baseline(result, known)
     for output in outputs:
         _emit(output, result, settings, quiet=quiet)
-    failing = any(settings.fails(f.severity) for f in result.findings)
+    _exit(any(settings.fails(f.severity) for f in result.findings))
+
+
+def _exit(failing: bool) -> NoReturn:
     raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def _stream_json(
+    outputs: list[OutputSpec], reports: Iterable[FileReport], settings: Settings
+) -> bool:
+    """Feed every JSON output report by report; whether any finding fails the run."""
+    from valueaudit.output.json_format import JsonWriter
+
+    writers = [JsonWriter() for _ in outputs]
+    failing = False
+    for report in reports:
+        for writer in writers:
+            writer.add(report)
+        failing = failing or any(settings.fails(f.severity) for f in report.findings)
+    for output, writer in zip(outputs, writers, strict=True):
+        if output.file is None:
+            writer.finish(sys.stdout)
+        else:
+            buffer = io.StringIO()
+            writer.finish(buffer)
+            _write(output.file, buffer.getvalue())
+    return failing
 
 
 def _write(path: Path, text: str) -> None:
@@ -303,6 +349,7 @@ def scan(
     write_baseline: WriteBaselineOption = None,
     jobs: JobsOption = 0,
     quiet: QuietOption = False,
+    no_progress: NoProgressOption = False,
 ) -> None:
     """Audit processes: findings by file, scores per process, ranked opportunities."""
     resolved = _resolve(select, ignore, fail_on, config)
@@ -314,6 +361,7 @@ def scan(
         resolved,
         jobs=jobs,
         quiet=quiet,
+        no_progress=no_progress,
         baseline=baseline,
         write_baseline=write_baseline,
     )
@@ -373,9 +421,9 @@ def diff(
     """Compare two versions: change in disparity, balance, clarity and praxis per process
     and touchpoint, and the findings fixed and introduced. Exits 1 when the change
     introduces findings at or above --fail-on."""
-    from valueaudit.engine import audit_files
     from valueaudit.diff import compare
     from valueaudit.discovery import MissingPathError, discover
+    from valueaudit.engine import audit_files
     from valueaudit.output import diff_report
 
     settings = _resolve(select, ignore, fail_on, config).settings

@@ -7,6 +7,7 @@ and adds what only the whole scan can see (process ids shared by files, VA104).
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -117,7 +118,7 @@ def _run(rule: Rule, ctx: AuditContext, loaded: LoadedFile) -> Iterator[Finding]
     if rule.check is None:
         return
     for draft in rule.check(ctx):
-        line, column = locate(loaded.root, draft.path)
+        line, column, content = loaded.place(draft.path)
         yield Finding(
             code=rule.code,
             severity=rule.severity,
@@ -130,13 +131,13 @@ def _run(rule: Rule, ctx: AuditContext, loaded: LoadedFile) -> Iterator[Finding]
             path=format_path(draft.path),
             suggestion=draft.suggestion,
             gain=draft.gain,
-            content_hash=loaded.content_hash(draft.path),
+            content_hash=content,
         )
 
 
 def _apply_settings(findings: Iterable[Finding], settings: Settings) -> tuple[Finding, ...]:
     kept = [
-        replace(f, severity=settings.severity_of(f.code, f.severity))
+        replace(f, severity=settings.severity[f.code]) if f.code in settings.severity else f
         for f in findings
         if settings.enabled_in(f.code, f.file)
     ]
@@ -146,8 +147,19 @@ def _apply_settings(findings: Iterable[Finding], settings: Settings) -> tuple[Fi
 def audit_file(
     path: Path, settings: Settings, display: str | None = None, *, validate_only: bool = False
 ) -> FileReport:
-    """Audit one process file; with ``validate_only``, only the VA1xx checks."""
-    return audit_loaded(load_file(path, display), settings, validate_only=validate_only)
+    """Audit one process file; with ``validate_only``, only the VA1xx checks.
+
+    The cyclic garbage collector is paused meanwhile: a file's node tree and models
+    hold no reference cycles, so reference counting frees them, and collections
+    triggered by their many allocations would only cost time.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return audit_loaded(load_file(path, display), settings, validate_only=validate_only)
+    finally:
+        if paused:
+            gc.enable()
 
 
 def audit_loaded(
@@ -184,7 +196,7 @@ def _maker(loaded: LoadedFile, process_id: str) -> Callable[..., Finding]:
     """Build findings the suppression engine reports (VA901, VA902) at their place."""
 
     def make(code: str, message: str, path: YamlPath, touchpoint: str | None) -> Finding:
-        line, column = locate(loaded.root, path)
+        line, column, content = loaded.place(path)
         return Finding(
             code=code,
             severity=RULES[code].severity,
@@ -195,7 +207,7 @@ def _maker(loaded: LoadedFile, process_id: str) -> Callable[..., Finding]:
             process=process_id,
             touchpoint=touchpoint,
             path=format_path(path),
-            content_hash=loaded.content_hash(path),
+            content_hash=content,
         )
 
     return make
@@ -237,39 +249,67 @@ def _process_report(loaded: LoadedFile, score: ProcessScore) -> ProcessReport:
     )
 
 
-def duplicate_process_ids(reports: Sequence[FileReport], settings: Settings) -> list[Finding]:
+class _ProcessIds:
     """VA104 across files: every file after the first that declares a process id."""
-    if not settings.enabled("VA104"):
-        return []
-    first: dict[str, str] = {}
-    findings = []
-    for report in reports:
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.first: dict[str, str] = {}
+
+    def check(self, report: FileReport) -> FileReport:
+        """The report, with a VA104 finding added when its process id was seen before."""
         process_id = report.process_id
         if not report.valid or process_id is None:
-            continue
-        if process_id in first:
-            line, column = report.id_position
-            findings.append(
-                Finding(
-                    code="VA104",
-                    severity=settings.severity_of("VA104", RULES["VA104"].severity),
-                    message=f"duplicate process id '{process_id}' (also in {first[process_id]})",
-                    file=report.file,
-                    line=line,
-                    column=column,
-                    process=process_id,
-                    path="id",
-                    content_hash=content_digest(process_id),
-                )
-            )
-        else:
-            first[process_id] = report.file
-    return findings
+            return report
+        if process_id not in self.first:
+            self.first[process_id] = report.file
+            return report
+        if not self.settings.enabled_in("VA104", report.file):
+            return report
+        line, column = report.id_position
+        duplicate = Finding(
+            code="VA104",
+            severity=self.settings.severity_of("VA104", RULES["VA104"].severity),
+            message=f"duplicate process id '{process_id}' (also in {self.first[process_id]})",
+            file=report.file,
+            line=line,
+            column=column,
+            process=process_id,
+            path="id",
+            content_hash=content_digest(process_id),
+        )
+        findings = tuple(sorted((*report.findings, duplicate), key=lambda f: f.sort_key))
+        return replace(report, findings=findings)
 
 
 def _audit_one(job: tuple[Path, str, Settings, bool]) -> FileReport:
     path, display, settings, validate_only = job
     return audit_file(path, settings, display, validate_only=validate_only)
+
+
+def iter_reports(
+    files: Sequence[tuple[Path, str]],
+    settings: Settings,
+    jobs: int = 1,
+    *,
+    validate_only: bool = False,
+) -> Iterator[FileReport]:
+    """Audit files, in parallel with ``jobs`` > 1, yielding reports in path order,
+    cross-file checks included. What is yielded does not depend on ``jobs`` or on the
+    order of ``files``; workers send back reports, never models."""
+    ids = _ProcessIds(settings)
+    work = [(path, display, settings, validate_only) for path, display in files]
+    work.sort(key=lambda job: job[1])
+    if jobs > 1 and len(work) > 1:
+        import multiprocessing
+
+        chunk = max(1, min(32, len(work) // (jobs * 8)))
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(work))) as pool:
+            for report in pool.imap(_audit_one, work, chunksize=chunk):
+                yield ids.check(report)
+    else:
+        for job in work:
+            yield ids.check(_audit_one(job))
 
 
 def audit_files(
@@ -279,19 +319,6 @@ def audit_files(
     *,
     validate_only: bool = False,
 ) -> ScanResult:
-    """Audit files, in parallel with ``jobs`` > 1, and merge the results in path order
-    (cross-file checks included). The result does not depend on ``jobs``; with
-    ``validate_only`` only the VA1xx checks run and nothing is scored."""
-    work = [(path, display, settings, validate_only) for path, display in files]
-    if jobs > 1 and len(work) > 1:
-        import multiprocessing
-
-        chunk = max(1, min(64, len(work) // (jobs * 4)))
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(work))) as pool:
-            unordered = list(pool.imap(_audit_one, work, chunksize=chunk))
-    else:
-        unordered = [_audit_one(job) for job in work]
-    reports = sorted(unordered, key=lambda r: r.file)
-    findings = [f for r in reports for f in r.findings]
-    findings.extend(duplicate_process_ids(reports, settings))
-    return ScanResult(tuple(reports), tuple(sorted(findings, key=lambda f: f.sort_key)))
+    """Audit files and collect the whole scan (see :func:`iter_reports`)."""
+    reports = tuple(iter_reports(files, settings, jobs, validate_only=validate_only))
+    return ScanResult(reports, tuple(f for r in reports for f in r.findings))

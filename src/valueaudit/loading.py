@@ -34,11 +34,33 @@ MAX_DEPTH = 100
 #: Values that may be built beyond the file's size in bytes (alias expansion, VA109).
 ALIAS_EXPANSION_ALLOWANCE = 100_000
 
-_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-if not yaml.__with_libyaml__:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
-
 _STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_BaseLoader: type[Any] = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+_RESOLVED: dict[str, str] = {}
+_RESOLVED_LIMIT = 50_000
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc]
+    """The safe loader (libyaml's when PyYAML has it), with the tag resolution of plain
+    scalars memoised: PyYAML resolves every scalar in Python with regular expressions,
+    and process files repeat the same short values (keys, kinds, parties) over and over.
+    """
+
+    def resolve(self, kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            if not implicit[0]:
+                return _STR  # quoted: always text
+            tag = _RESOLVED.get(value)
+            if tag is None:
+                tag = str(super().resolve(kind, value, implicit))
+                if len(value) <= 64 and len(_RESOLVED) < _RESOLVED_LIMIT:
+                    _RESOLVED[value] = tag
+            return tag
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+
 _MERGE = "tag:yaml.org,2002:merge"
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _SCALAR_BUILDERS: dict[str, Callable[[yaml.ScalarNode], Any]] = {
@@ -51,8 +73,6 @@ _SCALAR_BUILDERS: dict[str, Callable[[yaml.ScalarNode], Any]] = {
     "tag:yaml.org,2002:value": lambda node: node.value,
     "!": lambda node: node.value,
 }
-_SEQ = "tag:yaml.org,2002:seq"
-_MAP = "tag:yaml.org,2002:map"
 
 
 @dataclass
@@ -66,6 +86,7 @@ class LoadedFile:
     process: m.Process | None = None
     raw_id: str | None = None
     findings: list[Finding] = field(default_factory=list)
+    _places: dict[YamlPath, tuple[int, int, str]] = field(default_factory=dict, repr=False)
 
     def finding(
         self,
@@ -80,8 +101,13 @@ class LoadedFile:
         """Record a loading finding; its severity is the rule's default."""
         from valueaudit.rules import RULES
 
-        line, column = position or locate(self.root, path, at_key=at_key)
-        content = self.content_hash(path) if position is None else content_digest(message)
+        if position is not None:
+            (line, column), content = position, content_digest(message)
+        elif at_key:
+            line, column = locate(self.root, path, at_key=True)
+            content = self.place(path)[2]
+        else:
+            line, column, content = self.place(path)
         result = Finding(
             code=code,
             severity=RULES[code].severity,
@@ -97,13 +123,21 @@ class LoadedFile:
         self.findings.append(result)
         return result
 
-    def content_hash(self, path: YamlPath) -> str:
-        """A digest of the text at ``path`` (whitespace folded): it identifies what a
-        finding is about without depending on the line it stands on."""
-        node, _, _ = _descend(self.root, path)
-        if node is None or node.start_mark is None or node.end_mark is None:
-            return content_digest(format_path(path))
-        return content_digest(self.text[node.start_mark.index : node.end_mark.index])
+    def place(self, path: YamlPath) -> tuple[int, int, str]:
+        """Line, column and content digest of the node at ``path`` (cached: many
+        findings point at the same node). The digest covers the node's text with white
+        space folded, so it identifies what a finding is about whatever its line."""
+        cached = self._places.get(path)
+        if cached is None:
+            node, _, _ = _descend(self.root, path)
+            if node is None or node.start_mark is None or node.end_mark is None:
+                cached = (1, 1, content_digest(format_path(path)))
+            else:
+                line, column = _position(node)
+                text = self.text[node.start_mark.index : node.end_mark.index]
+                cached = (line, column, content_digest(text))
+            self._places[path] = cached
+        return cached
 
 
 def _descend(

@@ -12,44 +12,102 @@ Shape (SPEC §7; keys may be added in later versions, none removed or renamed)::
      "findings": [{"code", "severity", "message", "file", "line", "column", "process",
                    "touchpoint", "path", "suggestion", "gain"}]}
 
-An interval is written ``[low, high]``; numbers are rounded to 4 decimals.
+An interval is written ``[low, high]``; numbers are rounded to 4 decimals. Each
+process and each finding stands on a line of its own.
 """
 
 from __future__ import annotations
 
+import io
 import json
-from typing import Any
+import shutil
+import tempfile
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, TextIO
 
 from valueaudit import __version__
-from valueaudit.engine import ProcessReport, ScanResult, TouchpointReport
-from valueaudit.findings import Finding, count_by_severity
+from valueaudit.engine import FileReport, ProcessReport, ScanResult, TouchpointReport
+from valueaudit.findings import Finding
 from valueaudit.output.numbers import interval, plain
+
+if TYPE_CHECKING:
+    from valueaudit.baseline import BaselineSummary
+
+_SPOOL_BYTES = 8 * 1024 * 1024
 
 FORMAT_VERSION = 1
 
 
+class JsonWriter:
+    """Writes the ``json`` format from file reports as they arrive, in flat memory.
+
+    Processes and findings are encoded one per line into spooled temporary files (in
+    memory while small, on disk beyond that); :meth:`finish` writes the summary, which
+    comes first in the document, and then copies them out.
+    """
+
+    def __init__(self) -> None:
+        # the spools live until finish() copies and closes them
+        self._processes = _spool()
+        self._findings = _spool()
+        self._files = 0
+        self._valid = 0
+        self._counts = {"error": 0, "warning": 0, "info": 0}
+        self._any_process = False
+        self._any_finding = False
+
+    def add(self, report: FileReport) -> None:
+        """Take one file's report (in path order)."""
+        self._files += 1
+        self._valid += report.valid
+        if report.process is not None:
+            self._processes.write(",\n  " if self._any_process else "\n  ")
+            self._processes.write(_dumps(process_json(report.process)))
+            self._any_process = True
+        for finding in report.findings:
+            self._counts[finding.severity.value] += 1
+            self._findings.write(",\n  " if self._any_finding else "\n  ")
+            self._findings.write(_dumps(finding_json(finding)))
+            self._any_finding = True
+
+    def finish(self, out: TextIO, baseline: BaselineSummary | None = None) -> None:
+        """Write the whole document to ``out``."""
+        summary: dict[str, Any] = {
+            "files": self._files,
+            "processes": self._valid,
+            "findings": dict(self._counts),
+        }
+        if baseline is not None:
+            summary["baseline"] = {"known": baseline.known, "fixed": baseline.fixed}
+        tool = {"name": "valueaudit", "version": __version__}
+        out.write(f'{{"tool": {_dumps(tool)}, "format_version": {FORMAT_VERSION},\n')
+        out.write(f' "summary": {_dumps(summary)},\n "processes": [')
+        for part, closing in ((self._processes, '],\n "findings": ['), (self._findings, "]}\n")):
+            part.seek(0)
+            shutil.copyfileobj(part, out)
+            out.write(closing)
+            part.close()
+
+
+def _spool() -> tempfile.SpooledTemporaryFile[str]:
+    return tempfile.SpooledTemporaryFile(_SPOOL_BYTES, mode="w+", encoding="utf-8")
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
 def render(result: ScanResult) -> str:
     """The whole scan as JSON text, ending with a newline."""
-    document = {
-        "tool": {"name": "valueaudit", "version": __version__},
-        "format_version": FORMAT_VERSION,
-        "summary": summary_json(result),
-        "processes": [process_json(p) for p in result.processes],
-        "findings": [finding_json(f) for f in result.findings],
-    }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-
-
-def summary_json(result: ScanResult) -> dict[str, Any]:
-    """Counts of files, valid processes and findings (and the baseline comparison)."""
-    summary: dict[str, Any] = {
-        "files": len(result.files),
-        "processes": result.valid,
-        "findings": count_by_severity(result.findings),
-    }
-    if result.baseline is not None:
-        summary["baseline"] = {"known": result.baseline.known, "fixed": result.baseline.fixed}
-    return summary
+    writer = JsonWriter()
+    by_file: dict[str, list[Finding]] = {}
+    for finding in result.findings:  # after a baseline, fewer than the reports hold
+        by_file.setdefault(finding.file, []).append(finding)
+    for report in result.files:
+        writer.add(replace(report, findings=tuple(by_file.get(report.file, ()))))
+    out = io.StringIO()
+    writer.finish(out, result.baseline)
+    return out.getvalue()
 
 
 def process_json(process: ProcessReport) -> dict[str, Any]:

@@ -8,6 +8,7 @@ the code, the severity, the file and the exact position on what a rule yields.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -38,6 +39,20 @@ class AuditContext:
     process: Process
     settings: Settings
     _score: ProcessScore | None = field(default=None, repr=False)
+
+    @functools.cached_property
+    def links(self) -> list[list[int]]:
+        """Indexes each touchpoint leads to: its ``next`` ids, or the one after it."""
+        index: dict[str, int] = {}
+        for i, touchpoint in enumerate(self.process.touchpoints):
+            index.setdefault(touchpoint.id, i)
+        count = len(self.process.touchpoints)
+        return [
+            ([i + 1] if i + 1 < count else [])
+            if touchpoint.next is None
+            else [index[t] for t in touchpoint.next if t in index]
+            for i, touchpoint in enumerate(self.process.touchpoints)
+        ]
 
     @property
     def score(self) -> ProcessScore:

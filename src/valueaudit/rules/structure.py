@@ -131,25 +131,10 @@ def unknown_next(ctx: AuditContext) -> Iterator[Draft]:
                 )
 
 
-def successors(ctx: AuditContext) -> list[list[int]]:
-    """Indexes each touchpoint leads to: its ``next`` ids, or the one after it."""
-    index: dict[str, int] = {}
-    for i, touchpoint in enumerate(ctx.process.touchpoints):
-        index.setdefault(touchpoint.id, i)
-    count = len(ctx.process.touchpoints)
-    result: list[list[int]] = []
-    for i, touchpoint in enumerate(ctx.process.touchpoints):
-        if touchpoint.next is None:
-            result.append([i + 1] if i + 1 < count else [])
-        else:
-            result.append([index[t] for t in touchpoint.next if t in index])
-    return result
-
-
 def later_touchpoints(ctx: AuditContext, index: int) -> set[int]:
     """Indexes of the touchpoints reachable after ``index`` along the chain (``next``
     links, or list order); ``index`` itself only if a loop leads back to it."""
-    links = successors(ctx)
+    links = ctx.links
     reached: set[int] = set()
     pending = list(links[index])
     while pending:
@@ -193,7 +178,7 @@ def unreachable_touchpoint(ctx: AuditContext) -> Iterator[Draft]:
         return
     reached = {0}
     pending = [0]
-    links = successors(ctx)
+    links = ctx.links
     while pending:
         for target in links[pending.pop()]:
             if target not in reached:

@@ -1,0 +1,167 @@
+"""valueaudit's benchmark: speed and memory against the floor, on a generated corpus.
+
+    python bench/run.py [--files 10000] [--corpus DIR] [--repeat 3] [--scaling]
+
+Generates the corpus (bench/generate.py) unless it exists, then times, on the same
+files and interleaved so that a noisy machine affects all alike:
+
+- the floor: PyYAML's C loader alone loading every file in one process;
+- ``valueaudit scan --format json`` with default jobs, and with ``-j 1``;
+- ``valueaudit check`` of one file, and ``valueaudit --version``;
+- inside one process, the share of rules plus formatters in the time of loading.
+
+Each command's time is the best of ``--repeat`` runs; peak memory is the largest
+resident set of any one process of the run. It prints the ratios against the targets
+of SPEC §9 and exits 1 when one is missed. ``--scaling`` also times 1k, 5k and 10k
+files to show that the time grows linearly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+VALUEAUDIT = [sys.executable, "-m", "valueaudit"]
+FLOOR_SCRIPT = """
+import pathlib, sys, yaml
+for path in sorted(pathlib.Path(sys.argv[1]).rglob("*.yaml")):
+    with open(path, "rb") as handle:
+        yaml.load(handle.read(), Loader=yaml.CSafeLoader)
+"""
+
+
+def timed(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
+    """Wall time in seconds and peak RSS in MB of a command (children included)."""
+    started = time.perf_counter()
+    completed = subprocess.run(
+        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False
+    )
+    elapsed = time.perf_counter() - started
+    if completed.returncode not in (0, 1):
+        sys.exit(f"bench: {' '.join(command)} failed:\n{completed.stderr.decode()}")
+    return elapsed, 0.0
+
+
+def peak_mb(command: list[str]) -> float:
+    """Largest resident set of any one process of a command, in MB."""
+    code = (
+        "import resource, subprocess, sys; "
+        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, *command], capture_output=True, text=True, check=True
+    )
+    return int(out.stdout.strip()) / 1024
+
+
+def best(command: list[str], repeat: int) -> float:
+    return min(timed(command)[0] for _ in range(repeat))
+
+
+def in_process_shares(corpus: Path, sample: int) -> dict[str, float]:
+    """Seconds spent loading, auditing (structure, scores, rules) and formatting JSON."""
+    from valueaudit.discovery import discover
+    from valueaudit.engine import audit_loaded
+    from valueaudit.loading import load_file
+    from valueaudit.output.json_format import JsonWriter
+    from valueaudit.settings import Settings
+
+    files = discover([corpus])[:sample]
+    settings = Settings()
+    gc.disable()
+    started = time.perf_counter()
+    loaded = [load_file(path, display) for path, display in files]
+    load = time.perf_counter() - started
+    started = time.perf_counter()
+    reports = [audit_loaded(item, settings) for item in loaded]
+    rules = time.perf_counter() - started
+    started = time.perf_counter()
+    writer = JsonWriter()
+    for report in reports:
+        writer.add(report)
+    with open(os.devnull, "w", encoding="utf-8") as sink:
+        writer.finish(sink)
+    formatting = time.perf_counter() - started
+    gc.enable()
+    return {"load": load, "rules": rules, "format": formatting}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="valueaudit benchmark")
+    parser.add_argument("--files", type=int, default=10_000)
+    parser.add_argument("--corpus", type=Path, default=None)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--scaling", action="store_true")
+    args = parser.parse_args()
+
+    corpus = args.corpus or Path(tempfile.gettempdir()) / f"valueaudit-corpus-{args.files}"
+    if not corpus.is_dir():
+        generate(corpus, args.files)
+    files = sorted(corpus.rglob("*.yaml"))
+    size = sum(p.stat().st_size for p in files) / 1_000_000
+    cpus = os.cpu_count() or 1
+    print(f"corpus: {len(files)} files, {size:.1f} MB in {corpus}; {cpus} cores; "
+          f"Python {sys.version.split()[0]}")
+
+    floor_cmd = [sys.executable, "-c", FLOOR_SCRIPT, str(corpus)]
+    scan_cmd = [*VALUEAUDIT, "scan", str(corpus), "--format", "json", "--no-progress"]
+    floor = scan = scan_one = float("inf")
+    for _ in range(args.repeat):  # interleaved, so drifts in machine speed hit all three
+        floor = min(floor, timed(floor_cmd)[0])
+        scan = min(scan, timed(scan_cmd)[0])
+        scan_one = min(scan_one, timed([*scan_cmd, "-j", "1"])[0])
+    memory = max(peak_mb(scan_cmd), peak_mb([*scan_cmd, "-j", "1"]))
+    check_one = best([*VALUEAUDIT, "check", str(files[0])], args.repeat + 2)
+    version = best([*VALUEAUDIT, "--version"], args.repeat + 2)
+    shares = in_process_shares(corpus, min(len(files), 1000))
+    overhead = (shares["rules"] + shares["format"]) / shares["load"]
+
+    rows = [
+        ("floor: PyYAML C loader, one process", f"{floor:.2f} s", f"{len(files) / floor:,.0f} files/s", ""),
+        ("scan --format json (default jobs)", f"{scan:.2f} s", f"{len(files) / scan:,.0f} files/s",
+         f"{scan / floor:.2f}x floor (target <= 0.8x)"),
+        ("scan --format json -j 1", f"{scan_one:.2f} s", f"{len(files) / scan_one:,.0f} files/s",
+         f"{scan_one / floor:.2f}x floor (target <= 1.2x)"),
+        ("peak memory of any one process", f"{memory:.0f} MB", "", "target < 150 MB"),
+        ("valueaudit --version", f"{version:.3f} s", "", "target < 0.1 s"),
+        ("valueaudit check (one file)", f"{check_one:.3f} s", "", "target < 0.2 s"),
+        ("rules + formatters / load (in process)", f"{overhead:.1%}", "", "target < 10%"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    for label, value, rate, target in rows:
+        print(f"  {label:<{width}}  {value:>9}  {rate:>14}  {target}")
+    if args.scaling:
+        print("scaling (scan --format json, default jobs):")
+        for count in (1000, 5000, 10_000):
+            sub = Path(tempfile.gettempdir()) / f"valueaudit-corpus-{count}"
+            if not sub.is_dir():
+                generate(sub, count)
+            seconds = best([*VALUEAUDIT, "scan", str(sub), "-f", "json", "--no-progress"], 1)
+            print(f"  {count:>6} files  {seconds:7.2f} s  {seconds / count * 1000:.2f} ms/file")
+    met = [
+        scan <= 0.8 * floor,
+        scan_one <= 1.2 * floor,
+        memory < 150,
+        version < 0.1,
+        check_one < 0.2,
+        overhead < 0.10,
+    ]
+    print(f"targets met: {sum(met)} of {len(met)}")
+    return 0 if all(met) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
