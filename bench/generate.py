@@ -28,17 +28,37 @@ OBJECTS = [
     "complaint details", "support ticket", "loyalty points", "usage data", "refund",
     "contract", "onboarding call", "survey answers", "renewal offer", "receipt",
 ]
-STATES = ["congruent", "congruent", "incongruent", "unknown"]
+STATES = ["congruent"] * 6 + ["incongruent", "unknown"]
 
 
-def _value(rng: random.Random) -> str:
+def _value(rng: random.Random, around: int) -> str:
+    """Mostly a number near ``around``; sometimes a range, rarely unknown."""
     roll = rng.random()
-    if roll < 0.15:
+    if roll < 0.05:
         return ""
-    if roll < 0.35:
-        low = rng.randint(0, 7)
-        return f", value: [{low}, {rng.randint(low, 10)}]"
-    return f", value: {rng.randint(0, 10)}"
+    center = max(0, min(10, around + rng.randint(-2, 2)))
+    if roll < 0.20:
+        low = max(0, center - rng.randint(1, 2))
+        return f", value: [{low}, {min(10, center + rng.randint(0, 2))}]"
+    return f", value: {center}"
+
+
+def _flow(rng: random.Random, source: str, target: str, around: int) -> str:
+    kind = rng.choice(KINDS)
+    extra = _value(rng, around)
+    if rng.random() < 0.3:
+        extra += f", cost: {max(0, min(10, around + rng.randint(-3, 1)))}"
+    if kind == "money":
+        extra += (
+            f",\n         amount: {rng.randint(10, 20000)}, "
+            f"timing: {{due_days: {rng.choice([0, 14, 30, 60])}}}"
+        )
+    if rng.random() < 0.15:
+        extra += f", confidence: {rng.choice(['low', 'medium', 'high'])}"
+    return (
+        f"      - {{from: {source}, to: {target}, gives: {rng.choice(OBJECTS)}, "
+        f"kind: {kind}{extra}}}"
+    )
 
 
 def process_text(index: int, rng: random.Random) -> str:
@@ -78,20 +98,14 @@ def process_text(index: int, rng: random.Random) -> str:
         if rng.random() < 0.2:
             lines.append(f"    volume: {rng.randint(1, 5000)}")
         lines.append("    flows:")
-        for _ in range(rng.randint(1, 4)):
-            source, target = rng.sample(parties, 2)
-            kind = rng.choice(KINDS)
-            extra = _value(rng)
-            if rng.random() < 0.3:
-                extra += f", cost: {rng.randint(0, 10)}"
-            if kind == "money":
-                extra += f",\n         amount: {rng.randint(10, 20000)}, timing: {{due_days: {rng.choice([0, 14, 30, 60])}}}"
-            if rng.random() < 0.2:
-                extra += f", confidence: {rng.choice(['low', 'medium', 'high'])}"
-            lines.append(
-                f"      - {{from: {source}, to: {target}, gives: {rng.choice(OBJECTS)}, "
-                f"kind: {kind}{extra}}}"
-            )
+        # analysts write exchanges: a flow and its return, mostly of similar worth
+        for _ in range(rng.choice([1, 1, 1, 2])):
+            giver, taker = rng.sample(parties, 2)
+            worth = rng.randint(1, 9)
+            lines.append(_flow(rng, giver, taker, worth))
+            if rng.random() < 0.85:
+                back = worth if rng.random() < 0.7 else rng.randint(0, 10)
+                lines.append(_flow(rng, taker, giver, back))
         if rng.random() < 0.4:
             lines += [
                 "    elements:",

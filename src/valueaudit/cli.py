@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from valueaudit.config import ResolvedSettings
-    from valueaudit.engine import FileReport, ScanResult
+    from valueaudit.engine import Audited, ScanResult
+    from valueaudit.output.json_format import EncodedReport
     from valueaudit.settings import Settings
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -257,7 +258,8 @@ def _run_scan(
     from valueaudit import progress
     from valueaudit.baseline import BaselineError, apply_baseline, read_baseline
     from valueaudit.discovery import MissingPathError, discover
-    from valueaudit.engine import ScanResult, iter_reports
+    from valueaudit.engine import ScanResult, iter_audited, iter_reports
+    from valueaudit.findings import Severity
 
     settings = resolved.settings
     try:
@@ -268,13 +270,19 @@ def _run_scan(
         _fail_usage(str(error))
     except MissingPathError as error:
         _fail_usage(f"path not found: {error}")
-    reports = progress.track(
-        iter_reports(files, settings, jobs or os.cpu_count() or 1, validate_only=validate_only),
-        len(files),
-        enabled=progress.wanted(quiet=quiet, disabled=no_progress),
-    )
+    jobs = jobs or os.cpu_count() or 1
+    enabled = progress.wanted(quiet=quiet, disabled=no_progress)
     if known is None and write_baseline is None and all(o.format == "json" for o in outputs):
-        _exit(_stream_json(outputs, reports, settings))
+        from valueaudit.output.json_format import encode_report
+
+        audited = iter_audited(files, settings, jobs, encode_report, validate_only=validate_only)
+        counts = _stream_json(outputs, progress.track(audited, len(files), enabled=enabled))
+        _exit(any(n and settings.fails(Severity(level)) for level, n in counts.items()))
+    reports = progress.track(
+        iter_reports(files, settings, jobs, validate_only=validate_only),
+        len(files),
+        enabled=enabled,
+    )
     collected = tuple(reports)
     result = ScanResult(collected, tuple(f for r in collected for f in r.findings))
     if write_baseline is not None:
@@ -293,17 +301,15 @@ def _exit(failing: bool) -> NoReturn:
 
 
 def _stream_json(
-    outputs: list[OutputSpec], reports: Iterable[FileReport], settings: Settings
-) -> bool:
-    """Feed every JSON output report by report; whether any finding fails the run."""
+    outputs: list[OutputSpec], audited: Iterable[Audited[EncodedReport]]
+) -> dict[str, int]:
+    """Feed every JSON output file by file; the findings per severity."""
     from valueaudit.output.json_format import JsonWriter
 
     writers = [JsonWriter() for _ in outputs]
-    failing = False
-    for report in reports:
+    for item in audited:
         for writer in writers:
-            writer.add(report)
-        failing = failing or any(settings.fails(f.severity) for f in report.findings)
+            writer.add_encoded(item.payload, item.duplicate)
     for output, writer in zip(outputs, writers, strict=True):
         if output.file is None:
             writer.finish(sys.stdout)
@@ -311,7 +317,7 @@ def _stream_json(
             buffer = io.StringIO()
             writer.finish(buffer)
             _write(output.file, buffer.getvalue())
-    return failing
+    return writers[0].counts
 
 
 def _write(path: Path, text: str) -> None:

@@ -11,11 +11,11 @@ import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from valueaudit.findings import Finding, Severity, YamlPath, content_digest, format_path
-from valueaudit.loading import LoadedFile, load_file, locate
-from valueaudit.rules import RULES, STRUCTURE_RULES, AuditContext, Rule
+from valueaudit.loading import LoadedFile, load_file
+from valueaudit.rules import RULES, SCORED_RULES, STRUCTURE_RULES, AuditContext, Rule
 from valueaudit.scoring import Interval, ProcessScore
 from valueaudit.settings import Settings
 
@@ -167,7 +167,7 @@ def audit_loaded(
 ) -> FileReport:
     """Audit a file already loaded: structure, scores, rules, suppressions."""
     process = loaded.process
-    id_position = locate(loaded.root, ("id",))
+    id_position = loaded.locate(("id",))
 
     def finish(
         findings: Iterable[Finding], report: ProcessReport | None = None, *, valid: bool = False
@@ -185,8 +185,8 @@ def audit_loaded(
         return finish(findings)
     if validate_only:
         return finish(findings, valid=True)
-    for rule in RULES.values():
-        if rule.check is not None and rule not in STRUCTURE_RULES and settings.enabled(rule.code):
+    for rule in SCORED_RULES:
+        if settings.enabled(rule.code):
             findings.extend(_run(rule, ctx, loaded))
     findings = apply_suppressions(process, findings, settings, _maker(loaded, process.id))
     return finish(findings, _process_report(loaded, ctx.score), valid=True)
@@ -220,7 +220,7 @@ def _process_report(loaded: LoadedFile, score: ProcessScore) -> ProcessReport:
         TouchpointReport(
             id=t.id,
             name=t.name,
-            line=locate(loaded.root, ("touchpoints", i))[0],
+            line=loaded.locate(("touchpoints", i))[0],
             stage=t.stage,
             practice=t.practice,
             channel=t.channel,
@@ -249,6 +249,22 @@ def _process_report(loaded: LoadedFile, score: ProcessScore) -> ProcessReport:
     )
 
 
+Payload = TypeVar("Payload")
+
+
+@dataclass(frozen=True, slots=True)
+class Audited(Generic[Payload]):
+    """One audited file as the scan's merge step sees it: what the cross-file check
+    needs, the worker's encoding of the report, and a VA104 the merge may add."""
+
+    file: str
+    valid: bool
+    process_id: str | None
+    id_position: tuple[int, int]
+    payload: Payload
+    duplicate: Finding | None = None
+
+
 class _ProcessIds:
     """VA104 across files: every file after the first that declares a process id."""
 
@@ -256,35 +272,78 @@ class _ProcessIds:
         self.settings = settings
         self.first: dict[str, str] = {}
 
-    def check(self, report: FileReport) -> FileReport:
-        """The report, with a VA104 finding added when its process id was seen before."""
-        process_id = report.process_id
-        if not report.valid or process_id is None:
-            return report
+    def check(self, audited: Audited[Payload]) -> Audited[Payload]:
+        """The file, with a VA104 finding when its process id was seen before."""
+        process_id = audited.process_id
+        if not audited.valid or process_id is None:
+            return audited
         if process_id not in self.first:
-            self.first[process_id] = report.file
-            return report
-        if not self.settings.enabled_in("VA104", report.file):
-            return report
-        line, column = report.id_position
+            self.first[process_id] = audited.file
+            return audited
+        if not self.settings.enabled_in("VA104", audited.file):
+            return audited
+        line, column = audited.id_position
         duplicate = Finding(
             code="VA104",
             severity=self.settings.severity_of("VA104", RULES["VA104"].severity),
             message=f"duplicate process id '{process_id}' (also in {self.first[process_id]})",
-            file=report.file,
+            file=audited.file,
             line=line,
             column=column,
             process=process_id,
             path="id",
             content_hash=content_digest(process_id),
         )
-        findings = tuple(sorted((*report.findings, duplicate), key=lambda f: f.sort_key))
-        return replace(report, findings=findings)
+        return replace(audited, duplicate=duplicate)
 
 
-def _audit_one(job: tuple[Path, str, Settings, bool]) -> FileReport:
-    path, display, settings, validate_only = job
-    return audit_file(path, settings, display, validate_only=validate_only)
+def _keep(report: FileReport) -> FileReport:
+    return report
+
+
+def _audit_one(
+    job: tuple[Path, str, Settings, bool, Callable[[FileReport], Payload]],
+) -> Audited[Payload]:
+    path, display, settings, validate_only, encode = job
+    report = audit_file(path, settings, display, validate_only=validate_only)
+    return Audited(report.file, report.valid, report.process_id, report.id_position, encode(report))
+
+
+def iter_audited(
+    files: Sequence[tuple[Path, str]],
+    settings: Settings,
+    jobs: int,
+    encode: Callable[[FileReport], Payload],
+    *,
+    validate_only: bool = False,
+) -> Iterator[Audited[Payload]]:
+    """Audit files, in parallel with ``jobs`` > 1, in path order, cross-file checks
+    included. ``encode`` (a module-level function) runs in the worker, so a worker
+    sends back what the output needs, never models. The result does not depend on
+    ``jobs`` or on the order of ``files``."""
+    ids = _ProcessIds(settings)
+    work = sorted(
+        ((path, display, settings, validate_only, encode) for path, display in files),
+        key=lambda job: job[1],
+    )
+    if jobs > 1 and len(work) > 1:
+        import multiprocessing
+
+        chunk = max(1, min(32, len(work) // (jobs * 8)))
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(work))) as pool:
+            for audited in pool.imap(_audit_one, work, chunksize=chunk):
+                yield ids.check(audited)
+    else:
+        for job in work:
+            yield ids.check(_audit_one(job))
+
+
+def with_duplicate(report: FileReport, duplicate: Finding | None) -> FileReport:
+    """A report with the scan's VA104 finding merged into its sorted findings."""
+    if duplicate is None:
+        return report
+    findings = tuple(sorted((*report.findings, duplicate), key=lambda f: f.sort_key))
+    return replace(report, findings=findings)
 
 
 def iter_reports(
@@ -294,22 +353,9 @@ def iter_reports(
     *,
     validate_only: bool = False,
 ) -> Iterator[FileReport]:
-    """Audit files, in parallel with ``jobs`` > 1, yielding reports in path order,
-    cross-file checks included. What is yielded does not depend on ``jobs`` or on the
-    order of ``files``; workers send back reports, never models."""
-    ids = _ProcessIds(settings)
-    work = [(path, display, settings, validate_only) for path, display in files]
-    work.sort(key=lambda job: job[1])
-    if jobs > 1 and len(work) > 1:
-        import multiprocessing
-
-        chunk = max(1, min(32, len(work) // (jobs * 8)))
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(work))) as pool:
-            for report in pool.imap(_audit_one, work, chunksize=chunk):
-                yield ids.check(report)
-    else:
-        for job in work:
-            yield ids.check(_audit_one(job))
+    """Full reports of files in path order (see :func:`iter_audited`)."""
+    for audited in iter_audited(files, settings, jobs, _keep, validate_only=validate_only):
+        yield with_duplicate(audited.payload, audited.duplicate)
 
 
 def audit_files(
@@ -319,6 +365,6 @@ def audit_files(
     *,
     validate_only: bool = False,
 ) -> ScanResult:
-    """Audit files and collect the whole scan (see :func:`iter_reports`)."""
+    """Audit files and collect the whole scan (see :func:`iter_audited`)."""
     reports = tuple(iter_reports(files, settings, jobs, validate_only=validate_only))
     return ScanResult(reports, tuple(f for r in reports for f in r.findings))

@@ -75,6 +75,10 @@ _SCALAR_BUILDERS: dict[str, Callable[[yaml.ScalarNode], Any]] = {
 }
 
 
+#: Per file: for each mapping node (by id), its keys and (key node, value node).
+KeyIndex = dict[int, dict[str, tuple[yaml.Node, yaml.Node]]]
+
+
 @dataclass
 class LoadedFile:
     """A process file after loading: the model (``None`` if it is invalid), the node
@@ -87,6 +91,7 @@ class LoadedFile:
     raw_id: str | None = None
     findings: list[Finding] = field(default_factory=list)
     _places: dict[YamlPath, tuple[int, int, str]] = field(default_factory=dict, repr=False)
+    _key_index: KeyIndex = field(default_factory=dict, repr=False)
 
     def finding(
         self,
@@ -123,13 +128,19 @@ class LoadedFile:
         self.findings.append(result)
         return result
 
+    def locate(self, path: YamlPath) -> tuple[int, int]:
+        """Line and column of the node at ``path`` (see :func:`locate`), with this
+        file's key index."""
+        node, _, _ = _descend(self.root, path, self._key_index)
+        return _position(node) if node is not None else (1, 1)
+
     def place(self, path: YamlPath) -> tuple[int, int, str]:
         """Line, column and content digest of the node at ``path`` (cached: many
         findings point at the same node). The digest covers the node's text with white
         space folded, so it identifies what a finding is about whatever its line."""
         cached = self._places.get(path)
         if cached is None:
-            node, _, _ = _descend(self.root, path)
+            node, _, _ = _descend(self.root, path, self._key_index)
             if node is None or node.start_mark is None or node.end_mark is None:
                 cached = (1, 1, content_digest(format_path(path)))
             else:
@@ -141,21 +152,17 @@ class LoadedFile:
 
 
 def _descend(
-    root: yaml.Node | None, path: YamlPath
+    root: yaml.Node | None, path: YamlPath, cache: KeyIndex | None = None
 ) -> tuple[yaml.Node | None, yaml.Node | None, bool]:
     """Follow ``path`` from ``root``: (deepest node reached, the key node of the last
-    mapping step taken, whether the whole path was reached)."""
+    mapping step taken, whether the whole path was reached). ``cache`` must belong to
+    the tree of ``root`` (node ids are only unique while the nodes live)."""
+    if cache is None:
+        cache = {}
     node, key_node = root, None
     for part in path:
         if isinstance(node, yaml.MappingNode):
-            found = next(
-                (
-                    (k, v)
-                    for k, v in node.value
-                    if isinstance(k, yaml.ScalarNode) and k.value == part
-                ),
-                None,
-            )
+            found = _keys(node, cache).get(part) if isinstance(part, str) else None
             if found is None:
                 return node, key_node, False
             key_node, node = found
@@ -166,6 +173,19 @@ def _descend(
         else:
             return node, key_node, False
     return node, key_node, True
+
+
+def _keys(node: yaml.MappingNode, cache: KeyIndex) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+    """The (key node, value node) of each plain key of a mapping, the first winning;
+    ``cache`` keeps them per mapping for the file's lifetime."""
+    index = cache.get(id(node))
+    if index is None:
+        index = {}
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                index.setdefault(key.value, (key, value))
+        cache[id(node)] = index
+    return index
 
 
 def locate(root: yaml.Node | None, path: YamlPath, *, at_key: bool = False) -> tuple[int, int]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from valueaudit.model import Elements, Process, Touchpoint
@@ -17,9 +17,12 @@ if TYPE_CHECKING:
 DAYS_PER_YEAR = 365
 
 
-@dataclass(frozen=True, slots=True)
-class Interval:
-    """A closed interval of admissible values; ``low == high`` is a point."""
+class Interval(NamedTuple):
+    """A closed interval of admissible values; ``low == high`` is a point.
+
+    A named tuple rather than a dataclass: scoring makes many of them, and tuples are
+    the cheapest immutable values Python builds.
+    """
 
     low: float
     high: float
@@ -59,11 +62,16 @@ def flow_value(value: Interval | None, scale: float) -> Interval:
 def received_by_party(touchpoint: Touchpoint, scale: float) -> dict[str, Interval]:
     """``R_p(t)`` for every party taking part in ``t`` (giving or receiving), in order of
     first appearance in the touchpoint's flows."""
-    received: dict[str, Interval] = {}
+    lows: dict[str, float] = {}
+    highs: dict[str, float] = {}
     for flow in touchpoint.flows:
-        received.setdefault(flow.source, ZERO)
-        received[flow.target] = received.get(flow.target, ZERO).plus(flow_value(flow.value, scale))
-    return received
+        lows.setdefault(flow.source, 0.0)
+        highs.setdefault(flow.source, 0.0)
+        value = flow.value
+        low, high = (0.0, scale) if value is None else value
+        lows[flow.target] = lows.get(flow.target, 0.0) + low
+        highs[flow.target] = highs.get(flow.target, 0.0) + high
+    return {party: Interval(low, highs[party]) for party, low in lows.items()}
 
 
 def disparity(received: Mapping[str, Interval]) -> Interval:
@@ -246,7 +254,8 @@ def touchpoint_volume(process: Process, touchpoint: Touchpoint) -> float:
 
 def score_process(process: Process) -> ProcessScore:
     """Score every touchpoint and the process as a whole (SPEC §4.1-4.2, §4.4)."""
-    running = dict.fromkeys(process.parties, ZERO)
+    running_low = dict.fromkeys(process.parties, 0.0)
+    running_high = dict.fromkeys(process.parties, 0.0)
     touchpoint_scores: list[TouchpointScore] = []
     flows = 0
     exact = 0
@@ -255,8 +264,10 @@ def score_process(process: Process) -> ProcessScore:
         appearing = received_by_party(touchpoint, process.scale)
         received = {p: appearing[p] for p in process.parties if p in appearing}
         received.update(appearing)  # undeclared parties (never in a valid process) last
-        for party, value in received.items():
-            running[party] = running.get(party, ZERO).plus(value.times(volume))
+        for party, (low, high) in received.items():
+            running_low[party] = running_low.get(party, 0.0) + low * volume
+            running_high[party] = running_high.get(party, 0.0) + high * volume
+        running = {p: Interval(low, running_high[p]) for p, low in running_low.items()}
         flows += len(touchpoint.flows)
         exact += sum(1 for f in touchpoint.flows if f.value is not None and f.value.is_point)
         touchpoint_scores.append(
@@ -268,9 +279,10 @@ def score_process(process: Process) -> ProcessScore:
                 favoured=favoured(received),
                 gap=parity_gap(received),
                 praxis=praxis(touchpoint.elements, touchpoint.outcome),
-                cumulative=dict(running),
+                cumulative=running,
             )
         )
+    running = {p: Interval(low, running_high[p]) for p, low in running_low.items()}
     process_disparity = weighted_mean(
         (score.volume, score.disparity)
         for score in touchpoint_scores

@@ -22,7 +22,7 @@ import io
 import json
 import shutil
 import tempfile
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TextIO
 
 from valueaudit import __version__
@@ -58,17 +58,30 @@ class JsonWriter:
 
     def add(self, report: FileReport) -> None:
         """Take one file's report (in path order)."""
+        self.add_encoded(encode_report(report))
+
+    def add_encoded(self, encoded: EncodedReport, duplicate: Finding | None = None) -> None:
+        """Take one file's report as a worker encoded it, with the scan's VA104."""
         self._files += 1
-        self._valid += report.valid
-        if report.process is not None:
+        self._valid += encoded.valid
+        if encoded.process is not None:
             self._processes.write(",\n  " if self._any_process else "\n  ")
-            self._processes.write(_dumps(process_json(report.process)))
+            self._processes.write(encoded.process)
             self._any_process = True
-        for finding in report.findings:
-            self._counts[finding.severity.value] += 1
+        findings = list(encoded.findings)
+        if duplicate is not None:
+            findings.append((duplicate.sort_key, duplicate.severity.value, _line(duplicate)))
+            findings.sort(key=lambda item: item[0])
+        for _, severity, line in findings:
+            self._counts[severity] += 1
             self._findings.write(",\n  " if self._any_finding else "\n  ")
-            self._findings.write(_dumps(finding_json(finding)))
+            self._findings.write(line)
             self._any_finding = True
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Findings so far, per severity."""
+        return dict(self._counts)
 
     def finish(self, out: TextIO, baseline: BaselineSummary | None = None) -> None:
         """Write the whole document to ``out``."""
@@ -87,6 +100,28 @@ class JsonWriter:
             shutil.copyfileobj(part, out)
             out.write(closing)
             part.close()
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedReport:
+    """A file's report as JSON lines, made in the worker that audited it."""
+
+    valid: bool
+    process: str | None
+    findings: tuple[tuple[tuple[str, int, int, str, str], str, str], ...]
+
+
+def _line(finding: Finding) -> str:
+    return _dumps(finding_json(finding))
+
+
+def encode_report(report: FileReport) -> EncodedReport:
+    """Encode a report for :meth:`JsonWriter.add_encoded` (picklable, cheap to send)."""
+    return EncodedReport(
+        valid=report.valid,
+        process=_dumps(process_json(report.process)) if report.process is not None else None,
+        findings=tuple((f.sort_key, f.severity.value, _line(f)) for f in report.findings),
+    )
 
 
 def _spool() -> tempfile.SpooledTemporaryFile[str]:

@@ -35,5 +35,11 @@ RULES: dict[str, Rule] = {
 
 #: Rules that check a model's structure before it is scored.
 STRUCTURE_RULES: tuple[Rule, ...] = structure.RULES
+#: Rules that run on a valid, scored process, in code order.
+SCORED_RULES: tuple[Rule, ...] = tuple(
+    rule
+    for rule in RULES.values()
+    if rule.check is not None and all(rule is not s for s in STRUCTURE_RULES)
+)
 
-__all__ = ["RULES", "STRUCTURE_RULES", "AuditContext", "Draft", "Rule"]
+__all__ = ["RULES", "SCORED_RULES", "STRUCTURE_RULES", "AuditContext", "Draft", "Rule"]

@@ -39,6 +39,7 @@ class AuditContext:
     process: Process
     settings: Settings
     _score: ProcessScore | None = field(default=None, repr=False)
+    _later: dict[int, frozenset[int]] = field(default_factory=dict, repr=False)
 
     @functools.cached_property
     def links(self) -> list[list[int]]:
@@ -53,6 +54,21 @@ class AuditContext:
             else [index[t] for t in touchpoint.next if t in index]
             for i, touchpoint in enumerate(self.process.touchpoints)
         ]
+
+    def later(self, index: int) -> frozenset[int]:
+        """Touchpoints reachable after ``index`` along :attr:`links` (cached)."""
+        cached = self._later.get(index)
+        if cached is None:
+            links = self.links
+            reached: set[int] = set()
+            pending = list(links[index])
+            while pending:
+                current = pending.pop()
+                if current not in reached:
+                    reached.add(current)
+                    pending.extend(links[current])
+            cached = self._later[index] = frozenset(reached)
+        return cached
 
     @property
     def score(self) -> ProcessScore:

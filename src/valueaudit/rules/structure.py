@@ -131,18 +131,10 @@ def unknown_next(ctx: AuditContext) -> Iterator[Draft]:
                 )
 
 
-def later_touchpoints(ctx: AuditContext, index: int) -> set[int]:
+def later_touchpoints(ctx: AuditContext, index: int) -> frozenset[int]:
     """Indexes of the touchpoints reachable after ``index`` along the chain (``next``
     links, or list order); ``index`` itself only if a loop leads back to it."""
-    links = ctx.links
-    reached: set[int] = set()
-    pending = list(links[index])
-    while pending:
-        current = pending.pop()
-        if current not in reached:
-            reached.add(current)
-            pending.extend(links[current])
-    return reached
+    return ctx.later(index)
 
 
 @rule(
