@@ -14,9 +14,9 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
-from valueaudit.engine import audit_files
 from valueaudit.cli import app
 from valueaudit.discovery import discover
+from valueaudit.engine import audit_files
 from valueaudit.output import github, render
 from valueaudit.rules import RULES
 from valueaudit.settings import Settings

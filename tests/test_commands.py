@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from valueaudit.engine import audit_files
 from valueaudit.cli import app
+from valueaudit.engine import audit_files
 from valueaudit.findings import Severity
 from valueaudit.new import TEMPLATES
 from valueaudit.rules import RULES

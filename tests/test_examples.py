@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from valueaudit.engine import audit_files
 from valueaudit.discovery import discover
+from valueaudit.engine import audit_files
 from valueaudit.findings import Severity
 from valueaudit.settings import Settings
 

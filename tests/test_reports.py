@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from valueaudit.engine import audit_files
 from valueaudit.cli import app
 from valueaudit.discovery import discover
+from valueaudit.engine import audit_files
 from valueaudit.output import markdown
 from valueaudit.output.markdown import md, mermaid
 from valueaudit.settings import Settings
