@@ -6,6 +6,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from valueaudit.engine import ScanResult, audit_files
 from valueaudit.findings import Finding
@@ -57,3 +58,9 @@ def positions(audit):
 
 def codes(findings: tuple[Finding, ...] | list[Finding]) -> list[str]:
     return [f.code for f in findings]
+
+
+# Fuzzing depth: the default keeps the suite quick; `--hypothesis-profile=long` digs.
+hypothesis_settings.register_profile("default", max_examples=60, deadline=None)
+hypothesis_settings.register_profile("long", max_examples=3000, deadline=None)
+hypothesis_settings.load_profile("default")

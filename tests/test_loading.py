@@ -11,7 +11,7 @@ import pytest
 from conftest import BASE
 from valueaudit import loading
 from valueaudit.engine import audit_files
-from valueaudit.settings import Settings
+from valueaudit.settings import Limits, Settings
 
 
 @pytest.fixture
@@ -131,11 +131,11 @@ def test_nul_byte_position(tmp_path: Path):
     assert (finding.code, finding.line, finding.column) == ("VA109", 2, 6)
 
 
-def test_too_large_file_is_refused_before_reading(tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(loading, "MAX_FILE_BYTES", 100)
+def test_too_large_file_is_refused_before_reading(tmp_path: Path):
     path = tmp_path / "big.yaml"
     path.write_text("a: " + "x" * 200 + "\n")
-    [finding] = audit_files([(path, "big.yaml")], Settings()).findings
+    settings = Settings(limits=Limits(file_bytes=100))
+    [finding] = audit_files([(path, "big.yaml")], settings).findings
     assert (finding.code, finding.line, finding.column) == ("VA109", 1, 1)
     assert "too large" in finding.message
 
@@ -147,7 +147,7 @@ def test_deep_nesting_is_refused_quickly(tmp_path: Path):
     [finding] = audit_files([(path, "deep.yaml")], Settings()).findings
     assert time.perf_counter() - started < 5
     assert finding.code == "VA109"
-    assert (finding.line, finding.column) == (1, 3 + loading.MAX_DEPTH)
+    assert (finding.line, finding.column) == (1, 3 + Limits().depth)
 
 
 def test_deep_block_nesting_is_refused(tmp_path: Path):

@@ -1,5 +1,5 @@
 """Run valueaudit as ``python -m valueaudit``."""
 
-from valueaudit.cli import main
+from valueaudit.entry import main
 
 main()

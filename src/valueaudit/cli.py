@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from valueaudit.config import ResolvedSettings
-    from valueaudit.engine import Audited, ScanResult
+    from valueaudit.engine import Audited, InternalError, ScanResult
     from valueaudit.output.json_format import EncodedReport
     from valueaudit.settings import Settings
 
@@ -190,6 +190,9 @@ QuietOption = Annotated[
         "--quiet", "-q", help="Text output: findings and the summary only; no progress bar."
     ),
 ]
+DebugOption = Annotated[
+    bool, typer.Option("--debug", help="Show the traceback of an internal error.")
+]
 ShardOption = Annotated[
     str | None,
     typer.Option(
@@ -262,6 +265,7 @@ def _run_scan(
     write_baseline: Path | None = None,
     validate_only: bool = False,
     shard: str | None = None,
+    debug: bool = False,
 ) -> NoReturn:
     """What scan, check and report share: discover, audit, compare, write every output,
     exit. JSON-only runs stream, so memory stays flat on large repositories."""
@@ -288,7 +292,9 @@ def _run_scan(
         from valueaudit.output.json_format import encode_report
 
         audited = iter_audited(files, settings, jobs, encode_report, validate_only=validate_only)
-        counts = _stream_json(outputs, progress.track(audited, len(files), enabled=enabled))
+        errors: list[InternalError] = []
+        counts = _stream_json(outputs, progress.track(audited, len(files), enabled=enabled), errors)
+        _report_internal_errors(errors, debug)
         _exit(any(n and settings.fails(Severity(level)) for level, n in counts.items()))
     reports = progress.track(
         iter_reports(files, settings, jobs, validate_only=validate_only),
@@ -303,9 +309,31 @@ def _run_scan(
         _write(write_baseline, render_baseline(result.findings))
     if known is not None:
         result = apply_baseline(result, known)
+    errors = result.errors
     for output in outputs:
-        _emit(output, result, settings, quiet=quiet)
+        try:
+            _emit(output, result, settings, quiet=quiet)
+        except Exception as error:  # a broken formatter: say so, write the other outputs
+            from valueaudit.engine import internal_error
+
+            errors.append(
+                internal_error(str(output.file or "stdout"), f"the {output.format} output", error)
+            )
+    _report_internal_errors(errors, debug)
     _exit(any(settings.fails(f.severity) for f in result.findings))
+
+
+def _report_internal_errors(errors: list[InternalError], debug: bool) -> None:
+    """One line per bug (the traceback with --debug), then exit 2."""
+    if not errors:
+        return
+    for error in errors:
+        if debug:
+            typer.echo(error.traceback, err=True)
+        hint = "" if debug else " (--debug shows the traceback)"
+        typer.echo(f"valueaudit: {error.describe()}{hint}", err=True)
+    typer.echo("valueaudit: this is a bug in valueaudit; the other files were audited", err=True)
+    raise typer.Exit(EXIT_USAGE)
 
 
 def _shard(files: list[tuple[Path, str]], spec: str) -> list[tuple[Path, str]]:
@@ -332,13 +360,17 @@ def _exit(failing: bool) -> NoReturn:
 
 
 def _stream_json(
-    outputs: list[OutputSpec], audited: Iterable[Audited[EncodedReport]]
+    outputs: list[OutputSpec],
+    audited: Iterable[Audited[EncodedReport]],
+    errors: list[InternalError],
 ) -> dict[str, int]:
-    """Feed every JSON output file by file; the findings per severity."""
+    """Feed every JSON output file by file; the findings per severity. Internal errors
+    met on the way are added to ``errors``."""
     from valueaudit.output.json_format import JsonWriter
 
     writers = [JsonWriter() for _ in outputs]
     for item in audited:
+        errors.extend(item.errors)
         for writer in writers:
             writer.add_encoded(item.payload, item.duplicate)
     for output, writer in zip(outputs, writers, strict=True):
@@ -388,6 +420,7 @@ def scan(
     shard: ShardOption = None,
     quiet: QuietOption = False,
     no_progress: NoProgressOption = False,
+    debug: DebugOption = False,
 ) -> None:
     """Audit processes: findings by file, scores per process, ranked opportunities."""
     resolved = _resolve(select, ignore, fail_on, config)
@@ -403,6 +436,7 @@ def scan(
         baseline=baseline,
         write_baseline=write_baseline,
         shard=shard,
+        debug=debug,
     )
 
 
@@ -413,10 +447,11 @@ def check(
     fail_on: FailOnOption = None,
     config: ConfigOption = None,
     jobs: JobsOption = 1,
+    debug: DebugOption = False,
 ) -> None:
     """Validate process files only (VA1xx): fast, for pre-commit hooks and editors."""
     resolved = _resolve(["VA1"], None, fail_on, config)
-    _run_scan(paths, formats, resolved, jobs=jobs, quiet=True, validate_only=True)
+    _run_scan(paths, formats, resolved, jobs=jobs, quiet=True, validate_only=True, debug=debug)
 
 
 @app.command()
@@ -432,11 +467,12 @@ def report(
     config: ConfigOption = None,
     baseline: BaselineOption = None,
     jobs: JobsOption = 0,
+    debug: DebugOption = False,
 ) -> None:
     """A Markdown report with tables and Mermaid diagrams (for GitHub and GitLab)."""
     resolved = _resolve(select, ignore, fail_on, config)
     target = f"markdown:{output}" if output is not None else "markdown"
-    _run_scan(paths, [target], resolved, jobs=jobs, quiet=False, baseline=baseline)
+    _run_scan(paths, [target], resolved, jobs=jobs, quiet=False, baseline=baseline, debug=debug)
 
 
 @app.command()
@@ -600,11 +636,31 @@ def new(
     )
 
 
+class Stopped(BaseException):
+    """Ctrl-C or SIGTERM: unwinds like KeyboardInterrupt (so every ``finally`` removes
+    its temporary file) but is not swallowed by click's own Ctrl-C handling."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def _stop(signum: int, _frame: object) -> None:
+    import signal
+
+    raise Stopped(130 if signum == signal.SIGINT else 143)
+
+
 def main() -> None:
-    """Entry point of the ``valueaudit`` command."""
-    if sys.argv[1:] == ["--version"]:  # answer without importing the CLI machinery
-        print(f"valueaudit {__version__}")
-        return
+    """Run the command line with Ctrl-C and SIGTERM turned into clean exits."""
+    import signal
+
     # valueaudit uses no pydantic plugins; finding them scans every installed package
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    app()
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        app()
+    except Stopped as stopped:
+        print("valueaudit: interrupted; no file was left half-written", file=sys.stderr)
+        sys.exit(stopped.code)

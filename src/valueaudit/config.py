@@ -17,7 +17,7 @@ from typing import Any
 from valueaudit.findings import Severity
 from valueaudit.hints import did_you_mean
 from valueaudit.paths import display_path
-from valueaudit.settings import FAIL_ON_CHOICES, Settings
+from valueaudit.settings import DEPTH_CEILING, FAIL_ON_CHOICES, Settings
 
 SETTINGS = (
     "select",
@@ -28,8 +28,10 @@ SETTINGS = (
     "severity",
     "thresholds",
     "early-payment-window-days",
+    "limits",
 )
 THRESHOLDS = ("disparity", "process-disparity")
+LIMITS = ("file-size-mb", "nesting-depth", "alias-expansion")
 DEFAULT_SOURCE = "default"
 COMMAND_LINE = "command line"
 
@@ -105,6 +107,8 @@ def resolve(
     settings = Settings(root=here)
     sources = dict.fromkeys(SETTINGS, DEFAULT_SOURCE)
     sources.update({f"thresholds.{k}": DEFAULT_SOURCE for k in THRESHOLDS})
+    sources.update({f"limits.{k}": DEFAULT_SOURCE for k in LIMITS})
+    sources.pop("limits")
     sources.pop("thresholds")
     file = None
     if found is not None:
@@ -151,6 +155,10 @@ def _apply_file(
             settings = replace(settings, severity=_severities(value, where))
         elif key == "thresholds":
             settings, keys = _thresholds(settings, value, where)
+            changed.extend(keys)
+            continue
+        elif key == "limits":
+            settings, keys = _limits(settings, value, where)
             changed.extend(keys)
             continue
         elif key == "early-payment-window-days":
@@ -240,6 +248,28 @@ def _thresholds(settings: Settings, value: object, where: str) -> tuple[Settings
     return settings, changed
 
 
+def _limits(settings: Settings, value: object, where: str) -> tuple[Settings, list[str]]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: limits must be a table ({', '.join(LIMITS)})")
+    limits = settings.limits
+    changed = []
+    for key, number in value.items():
+        if key not in LIMITS:
+            raise ConfigError(f"{where}: unknown limit '{key}'{did_you_mean(key, LIMITS)}")
+        if isinstance(number, bool) or not isinstance(number, int | float) or number <= 0:
+            raise ConfigError(f"{where}: limits.{key} must be a positive number")
+        if key == "file-size-mb":
+            limits = replace(limits, file_bytes=int(number * 1024 * 1024))
+        elif key == "nesting-depth":
+            if int(number) > DEPTH_CEILING:
+                raise ConfigError(f"{where}: limits.nesting-depth can be at most {DEPTH_CEILING}")
+            limits = replace(limits, depth=int(number))
+        else:
+            limits = replace(limits, alias_expansion=int(number))
+        changed.append(f"limits.{key}")
+    return replace(settings, limits=limits), changed
+
+
 def describe(resolved: ResolvedSettings) -> list[tuple[str, str, str]]:
     """(setting, value, source) rows for ``--show-settings``, in a stable order."""
     s = resolved.settings
@@ -257,5 +287,8 @@ def describe(resolved: ResolvedSettings) -> list[tuple[str, str, str]]:
         "thresholds.disparity": f"{s.disparity_threshold:g}",
         "thresholds.process-disparity": f"{s.process_disparity_threshold:g}",
         "early-payment-window-days": str(s.early_payment_window_days),
+        "limits.file-size-mb": f"{s.limits.file_bytes / 1_048_576:g}",
+        "limits.nesting-depth": str(s.limits.depth),
+        "limits.alias-expansion": str(s.limits.alias_expansion),
     }
     return [(key, value, resolved.sources[key]) for key, value in values.items()]

@@ -72,6 +72,29 @@ class ProcessReport:
 
 
 @dataclass(frozen=True, slots=True)
+class InternalError:
+    """A bug met while auditing a file: where (``rule VA202``, ``loading``), what, and
+    the traceback as text (tracebacks themselves cannot leave a worker process)."""
+
+    file: str
+    where: str
+    message: str
+    traceback: str
+
+    def describe(self) -> str:
+        """The one line users see."""
+        return f"internal error in {self.where} on {self.file}: {self.message}"
+
+
+def internal_error(file: str, where: str, error: Exception) -> InternalError:
+    """An :class:`InternalError` for an exception caught where a bug may hide."""
+    import traceback
+
+    text = "".join(traceback.format_exception(error))
+    return InternalError(file, where, f"{type(error).__name__}: {error}", text)
+
+
+@dataclass(frozen=True, slots=True)
 class FileReport:
     """What auditing one file gave: its scores (``None`` when invalid or only
     validated), its findings, and the process id wherever the file declares one."""
@@ -82,6 +105,7 @@ class FileReport:
     valid: bool = False
     process_id: str | None = None
     id_position: tuple[int, int] = (1, 1)
+    errors: tuple[InternalError, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,6 +126,11 @@ class ScanResult:
     def valid(self) -> int:
         """How many files hold a valid process."""
         return sum(1 for f in self.files if f.valid)
+
+    @property
+    def errors(self) -> list[InternalError]:
+        """Bugs met while auditing, in file order."""
+        return [e for f in self.files for e in f.errors]
 
     def opportunities(self) -> list[Finding]:
         """Findings with a gain, best first (ties by position, so the order is stable)."""
@@ -156,7 +185,11 @@ def audit_file(
     paused = gc.isenabled()
     gc.disable()
     try:
-        return audit_loaded(load_file(path, display), settings, validate_only=validate_only)
+        loaded = load_file(path, display, settings.limits)
+        return audit_loaded(loaded, settings, validate_only=validate_only)
+    except Exception as error:  # a bug in valueaudit: report it, go on with other files
+        file = display or str(path)
+        return FileReport(file, None, (), errors=(internal_error(file, "loading", error),))
     finally:
         if paused:
             gc.enable()
@@ -168,28 +201,42 @@ def audit_loaded(
     """Audit a file already loaded: structure, scores, rules, suppressions."""
     process = loaded.process
     id_position = loaded.locate(("id",))
+    errors: list[InternalError] = []
 
     def finish(
         findings: Iterable[Finding], report: ProcessReport | None = None, *, valid: bool = False
     ) -> FileReport:
         kept = _apply_settings(findings, settings)
-        return FileReport(loaded.file, report, kept, valid, loaded.raw_id, id_position)
+        return FileReport(
+            loaded.file, report, kept, valid, loaded.raw_id, id_position, tuple(errors)
+        )
+
+    def run(rules: Iterable[Rule], *, always: bool = False) -> None:
+        # structure rules always run: they decide whether the process can be scored
+        for rule in rules:
+            if not always and not settings.enabled(rule.code):
+                continue
+            try:
+                findings.extend(_run(rule, ctx, loaded))
+            except Exception as error:  # one broken rule must not hide the others
+                errors.append(internal_error(loaded.file, f"rule {rule.code}", error))
 
     if process is None:
         return finish(loaded.findings)
     ctx = AuditContext(process, settings)
     findings = list(loaded.findings)
-    for rule in STRUCTURE_RULES:
-        findings.extend(_run(rule, ctx, loaded))
-    if _fatal(findings):
+    run(STRUCTURE_RULES, always=True)
+    if _fatal(findings) or errors:
         return finish(findings)
     if validate_only:
         return finish(findings, valid=True)
-    for rule in SCORED_RULES:
-        if settings.enabled(rule.code):
-            findings.extend(_run(rule, ctx, loaded))
-    findings = apply_suppressions(process, findings, settings, _maker(loaded, process.id))
-    return finish(findings, _process_report(loaded, ctx.score), valid=True)
+    run(SCORED_RULES)
+    try:
+        findings = apply_suppressions(process, findings, settings, _maker(loaded, process.id))
+        return finish(findings, _process_report(loaded, ctx.score), valid=True)
+    except Exception as error:
+        errors.append(internal_error(loaded.file, "scoring", error))
+        return finish(findings)
 
 
 def _maker(loaded: LoadedFile, process_id: str) -> Callable[..., Finding]:
@@ -262,6 +309,7 @@ class Audited(Generic[Payload]):
     process_id: str | None
     id_position: tuple[int, int]
     payload: Payload
+    errors: tuple[InternalError, ...] = ()
     duplicate: Finding | None = None
 
 
@@ -297,6 +345,14 @@ class _ProcessIds:
         return replace(audited, duplicate=duplicate)
 
 
+def _quiet_worker() -> None:
+    """Workers leave Ctrl-C to the main process, which stops the pool (no tracebacks)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _keep(report: FileReport) -> FileReport:
     return report
 
@@ -306,7 +362,15 @@ def _audit_one(
 ) -> Audited[Payload]:
     path, display, settings, validate_only, encode = job
     report = audit_file(path, settings, display, validate_only=validate_only)
-    return Audited(report.file, report.valid, report.process_id, report.id_position, encode(report))
+    try:
+        payload = encode(report)
+    except Exception as error:  # a broken encoder: say so, keep the scan going
+        bug = internal_error(report.file, "output", error)
+        empty = FileReport(report.file, None, (), errors=(bug,))
+        return Audited(report.file, False, None, (1, 1), encode(empty), empty.errors)
+    return Audited(
+        report.file, report.valid, report.process_id, report.id_position, payload, report.errors
+    )
 
 
 def iter_audited(
@@ -330,7 +394,8 @@ def iter_audited(
         import multiprocessing
 
         chunk = max(1, min(32, len(work) // (jobs * 8)))
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(work))) as pool:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(min(jobs, len(work)), initializer=_quiet_worker) as pool:
             for audited in pool.imap(_audit_one, work, chunksize=chunk):
                 yield ids.check(audited)
     else:

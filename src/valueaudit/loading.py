@@ -26,13 +26,9 @@ from valueaudit import model as m
 from valueaudit.findings import Finding, Severity, YamlPath, content_digest, format_path
 from valueaudit.hints import describe, did_you_mean
 from valueaudit.paths import display_path
+from valueaudit.settings import Limits
 
-#: Files larger than this are refused before they are read (VA109).
-MAX_FILE_BYTES = 4 * 1024 * 1024
-#: Deepest nesting of mappings and lists accepted (VA109); real processes need about 7.
-MAX_DEPTH = 100
-#: Values that may be built beyond the file's size in bytes (alias expansion, VA109).
-ALIAS_EXPANSION_ALLOWANCE = 100_000
+DEFAULT_LIMITS = Limits()
 
 _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
@@ -85,6 +81,7 @@ class LoadedFile:
     tree for positions, and the findings met on the way."""
 
     file: str
+    limits: Limits = DEFAULT_LIMITS
     root: yaml.Node | None = None
     text: str = ""
     process: m.Process | None = None
@@ -206,9 +203,11 @@ def node_at(root: yaml.Node | None, path: YamlPath) -> yaml.Node | None:
     return node if complete else None
 
 
-def load_file(path: Path, display: str | None = None) -> LoadedFile:
+def load_file(
+    path: Path, display: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> LoadedFile:
     """Load and validate one process file. Never raises for bad input."""
-    loaded = LoadedFile(display or display_path(path))
+    loaded = LoadedFile(display or display_path(path), limits)
     data = _read_bytes(path, loaded)
     if data is None:
         return loaded
@@ -227,7 +226,7 @@ def load_text(text: str, loaded: LoadedFile) -> LoadedFile:
         return loaded
     loaded.root = root
     loaded.text = text
-    builder = _Builder(loaded, limit=ALIAS_EXPANSION_ALLOWANCE + len(text))
+    builder = _Builder(loaded, limit=loaded.limits.alias_expansion + len(text))
     try:
         data = builder.build(root, (), 0)
     except _Unreadable:
@@ -255,18 +254,19 @@ def load_text(text: str, loaded: LoadedFile) -> LoadedFile:
 
 
 def _read_bytes(path: Path, loaded: LoadedFile) -> bytes | None:
+    limit = loaded.limits.file_bytes
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        if size > limit:
             loaded.finding(
                 "VA109",
                 f"file is too large to be a process ({size / 1_048_576:.1f} MiB; "
-                f"the limit is {MAX_FILE_BYTES // 1_048_576} MiB)",
+                f"the limit is {limit / 1_048_576:g} MiB)",
                 position=(1, 1),
             )
             return None
         with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+            data = handle.read(limit + 1)
     except IsADirectoryError:
         loaded.finding("VA109", "cannot read: this is a directory", position=(1, 1))
         return None
@@ -274,7 +274,7 @@ def _read_bytes(path: Path, loaded: LoadedFile) -> bytes | None:
         reason = error.strerror or str(error)
         loaded.finding("VA109", f"cannot read the file: {reason}", position=(1, 1))
         return None
-    if len(data) > MAX_FILE_BYTES:  # it grew while we looked
+    if len(data) > limit:  # it grew while we looked
         loaded.finding("VA109", "file is too large to be a process", position=(1, 1))
         return None
     return data
@@ -316,15 +316,16 @@ def _decode(data: bytes, loaded: LoadedFile) -> str | None:
 
 
 def _depth_ok(text: str, loaded: LoadedFile) -> bool:
-    """Refuse nesting deeper than MAX_DEPTH before libyaml's recursive composer sees it.
+    """Refuse nesting deeper than the limit before libyaml's recursive composer sees it.
 
     Nesting needs either brackets or long lines (indentation, ``- - -``), so ordinary
     files skip the exact check; suspicious ones are measured on the event stream,
     which libyaml produces without recursion.
     """
+    most = loaded.limits.depth
     brackets = text.count("[") + text.count("{")
     longest = max(map(len, text.split("\n")))
-    if brackets + longest <= 4 * MAX_DEPTH:
+    if brackets + longest <= 4 * most:
         return True
     depth = 0
     loader = _Loader(text)
@@ -333,10 +334,10 @@ def _depth_ok(text: str, loaded: LoadedFile) -> bool:
             event = loader.get_event()
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
-                if depth > MAX_DEPTH:
+                if depth > most:
                     loaded.finding(
                         "VA109",
-                        f"nesting is deeper than {MAX_DEPTH} levels",
+                        f"nesting is deeper than {most} levels",
                         position=_position(event),
                     )
                     return False
@@ -420,8 +421,8 @@ class _Builder:
         self.budget -= 1
         if self.budget < 0:
             self._stop(node, "aliases expand to too many values (an alias bomb?)")
-        if depth > MAX_DEPTH:
-            self._stop(node, f"nesting is deeper than {MAX_DEPTH} levels")
+        if depth > self.loaded.limits.depth:
+            self._stop(node, f"nesting is deeper than {self.loaded.limits.depth} levels")
         if type(node) is yaml.ScalarNode:
             return self._scalar(node, path)
         if id(node) in self.active:

@@ -10,6 +10,20 @@ from pathlib import Path
 from valueaudit.findings import Severity
 
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")
+#: The deepest nesting a limit may allow: libyaml's composer recurses per level.
+DEPTH_CEILING = 1000
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what one file may make valueaudit do (VA109 beyond them)."""
+
+    #: Files larger than this are refused before they are read.
+    file_bytes: int = 4 * 1024 * 1024
+    #: Deepest nesting of mappings and lists; real processes need about 7.
+    depth: int = 100
+    #: Values aliases may add beyond the file's own size (a "billion laughs" stops here).
+    alias_expansion: int = 100_000
 
 
 @dataclass(frozen=True)
@@ -30,6 +44,7 @@ class Settings:
     root: Path | None = None
     #: The date suppressions expire against; ``None`` is today.
     today: dt.date | None = None
+    limits: Limits = field(default_factory=Limits)
 
     def enabled(self, code: str) -> bool:
         """Whether a rule runs: selected (by code or prefix, all when empty), not ignored."""
@@ -59,8 +74,10 @@ class Settings:
         """A file's path relative to :attr:`root`, with ``/``."""
         if self.root is None:
             return file
+        from valueaudit.paths import absolute
+
         try:
-            return Path(file).resolve().relative_to(self.root.resolve()).as_posix()
+            return absolute(Path(file)).relative_to(absolute(self.root)).as_posix()
         except ValueError:
             return file
 

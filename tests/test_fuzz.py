@@ -1,0 +1,170 @@
+"""Fuzzing: no input makes valueaudit raise, hang or emit an invalid output.
+
+Random bytes, random YAML documents and structured mutations of the shipped processes
+go through load -> audit -> every formatter. The default profile keeps this within a
+minute; ``python -m pytest tests/test_fuzz.py --hypothesis-profile=long`` goes deeper.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from valueaudit.engine import audit_files
+from valueaudit.output import FORMATS, render
+from valueaudit.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SARIF_SCHEMA = json.loads((Path(__file__).parent / "data/sarif-schema-2.1.0.json").read_text())
+EXAMPLES = [yaml.safe_load(p.read_text()) for p in sorted((ROOT / "processes").glob("*.yaml"))]
+SETTINGS = Settings()
+
+
+def through_everything(data: bytes, *, validate_sarif: bool = False) -> None:
+    """Audit ``data`` as a file and render every format; check what must hold."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "fuzz.yaml"
+        path.write_bytes(data)
+        result = audit_files([(path, "fuzz.yaml")], SETTINGS)
+    assert not result.errors, result.errors
+    for finding in result.findings:
+        assert finding.line >= 1 and finding.column >= 1, finding
+        assert finding.message
+    for name in FORMATS:
+        text = render(name, result, SETTINGS)
+        assert isinstance(text, str)
+        if name in ("json", "gitlab"):
+            json.loads(text)
+        if name == "sarif":
+            log = json.loads(text)
+            if validate_sarif:
+                jsonschema.validate(log, SARIF_SCHEMA)
+
+
+FUZZ = settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
+
+
+@FUZZ
+@given(st.binary(max_size=2000))
+def test_random_bytes(data: bytes) -> None:
+    through_everything(data)
+
+
+@FUZZ
+@given(st.text(alphabet=st.sampled_from(list("-: \n\t[]{}&*!|>'\"#%@,?abcxyz019")), max_size=300))
+def test_yaml_punctuation_soup(text: str) -> None:
+    through_everything(text.encode("utf-8"))
+
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=20),
+)
+documents = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=25,
+)
+
+
+@FUZZ
+@given(documents)
+def test_random_yaml_documents(document: Any) -> None:
+    through_everything(yaml.safe_dump(document, allow_unicode=True).encode("utf-8"))
+
+
+KEYS = [
+    "valueaudit",
+    "id",
+    "parties",
+    "touchpoints",
+    "flows",
+    "value",
+    "from",
+    "to",
+    "kind",
+    "gives",
+    "practice",
+    "next",
+    "elements",
+    "suppress",
+    "scale",
+    "volume",
+    "timing",
+]
+REPLACEMENTS = st.one_of(
+    scalars,
+    st.lists(scalars, max_size=3),
+    st.just({"x": 1}),
+    st.sampled_from(["customer", "company", "VA202", "[1, 2]", "no"]),
+)
+
+
+def _mutate(node: Any, draw: Any, depth: int = 0) -> Any:
+    """Change one thing somewhere in a document: delete, retype or swap a value, or add
+    a stray key."""
+    if isinstance(node, dict) and node:
+        keys = sorted(node, key=str)
+        key = draw(st.sampled_from(keys))
+        action = draw(st.sampled_from(["delete", "retype", "descend", "swap", "add"]))
+        copy = dict(node)
+        if action == "delete":
+            del copy[key]
+        elif action == "retype":
+            copy[key] = draw(REPLACEMENTS)
+        elif action == "swap" and len(keys) > 1:
+            other = draw(st.sampled_from(keys))
+            copy[key], copy[other] = copy[other], copy[key]
+        elif action == "add":
+            copy[draw(st.sampled_from(KEYS)) + draw(st.sampled_from(["", "s", "_"]))] = draw(
+                REPLACEMENTS
+            )
+        else:
+            copy[key] = _mutate(node[key], draw, depth + 1)
+        return copy
+    if isinstance(node, list) and node:
+        index = draw(st.integers(0, len(node) - 1))
+        copy = list(node)
+        action = draw(st.sampled_from(["delete", "duplicate", "descend", "retype"]))
+        if action == "delete":
+            del copy[index]
+        elif action == "duplicate":
+            copy.insert(index, copy[index])
+        elif action == "retype":
+            copy[index] = draw(REPLACEMENTS)
+        else:
+            copy[index] = _mutate(node[index], draw, depth + 1)
+        return copy
+    return draw(REPLACEMENTS)
+
+
+@st.composite
+def mutated_processes(draw: Any) -> str:
+    document = draw(st.sampled_from(EXAMPLES))
+    for _ in range(draw(st.integers(1, 3))):
+        document = _mutate(document, draw)
+    text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+    if draw(st.booleans()):  # a duplicate key, which no dumper writes
+        lines = text.splitlines()
+        where = draw(st.integers(0, len(lines) - 1))
+        lines.insert(where, lines[where])
+        text = "\n".join(lines) + "\n"
+    return text
+
+
+@FUZZ
+@given(mutated_processes())
+def test_mutated_processes(text: str) -> None:
+    through_everything(text.encode("utf-8"), validate_sarif=True)
