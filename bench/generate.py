@@ -18,15 +18,37 @@ from pathlib import Path
 ROLES = ["customer", "provider", "partner", "prospect"]
 PRACTICES = ["informing", "greeting", "delivering", "charging", "helping"]
 KINDS = [
-    "money", "product", "service", "information", "feedback", "insight",
-    "qualifying-information", "settlement", "support", "time", "effort", "access",
+    "money",
+    "product",
+    "service",
+    "information",
+    "feedback",
+    "insight",
+    "qualifying-information",
+    "settlement",
+    "support",
+    "time",
+    "effort",
+    "access",
 ]
 CHANNELS = ["email", "web", "phone", "branch", "app", "letter", "in person", "chat"]
 STAGES = ["discover", "buy", "deliver", "use", "support", "renew", "billing"]
 OBJECTS = [
-    "order confirmation", "product details", "payment", "delivery slot", "invoice",
-    "complaint details", "support ticket", "loyalty points", "usage data", "refund",
-    "contract", "onboarding call", "survey answers", "renewal offer", "receipt",
+    "order confirmation",
+    "product details",
+    "payment",
+    "delivery slot",
+    "invoice",
+    "complaint details",
+    "support ticket",
+    "loyalty points",
+    "usage data",
+    "refund",
+    "contract",
+    "onboarding call",
+    "survey answers",
+    "renewal offer",
+    "receipt",
 ]
 STATES = ["congruent"] * 6 + ["incongruent", "unknown"]
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -113,8 +112,10 @@ def main() -> int:
     files = sorted(corpus.rglob("*.yaml"))
     size = sum(p.stat().st_size for p in files) / 1_000_000
     cpus = os.cpu_count() or 1
-    print(f"corpus: {len(files)} files, {size:.1f} MB in {corpus}; {cpus} cores; "
-          f"Python {sys.version.split()[0]}")
+    print(
+        f"corpus: {len(files)} files, {size:.1f} MB in {corpus}; {cpus} cores; "
+        f"Python {sys.version.split()[0]}"
+    )
 
     floor_cmd = [sys.executable, "-c", FLOOR_SCRIPT, str(corpus)]
     scan_cmd = [*VALUEAUDIT, "scan", str(corpus), "--format", "json", "--no-progress"]
@@ -130,11 +131,24 @@ def main() -> int:
     overhead = (shares["rules"] + shares["format"]) / shares["load"]
 
     rows = [
-        ("floor: PyYAML C loader, one process", f"{floor:.2f} s", f"{len(files) / floor:,.0f} files/s", ""),
-        ("scan --format json (default jobs)", f"{scan:.2f} s", f"{len(files) / scan:,.0f} files/s",
-         f"{scan / floor:.2f}x floor (target <= 0.8x)"),
-        ("scan --format json -j 1", f"{scan_one:.2f} s", f"{len(files) / scan_one:,.0f} files/s",
-         f"{scan_one / floor:.2f}x floor (target <= 1.2x)"),
+        (
+            "floor: PyYAML C loader, one process",
+            f"{floor:.2f} s",
+            f"{len(files) / floor:,.0f} files/s",
+            "",
+        ),
+        (
+            "scan --format json (default jobs)",
+            f"{scan:.2f} s",
+            f"{len(files) / scan:,.0f} files/s",
+            f"{scan / floor:.2f}x floor (target <= 0.8x)",
+        ),
+        (
+            "scan --format json -j 1",
+            f"{scan_one:.2f} s",
+            f"{len(files) / scan_one:,.0f} files/s",
+            f"{scan_one / floor:.2f}x floor (target <= 1.2x)",
+        ),
         ("peak memory of any one process", f"{memory:.0f} MB", "", "target < 150 MB"),
         ("valueaudit --version", f"{version:.3f} s", "", "target < 0.1 s"),
         ("valueaudit check (one file)", f"{check_one:.3f} s", "", "target < 0.2 s"),
