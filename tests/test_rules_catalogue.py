@@ -42,9 +42,20 @@ SPEC_CODES = [
 
 
 SPEC_SEVERITIES = {
-    "error": "VA101 VA102 VA103 VA104 VA105 VA107 VA109".split(),
-    "warning": "VA106 VA108 VA201 VA202 VA203 VA301 VA402 VA403 VA502 VA902".split(),
-    "info": "VA204 VA302 VA303 VA401 VA404 VA501 VA503 VA504 VA901".split(),
+    "error": ["VA101", "VA102", "VA103", "VA104", "VA105", "VA107", "VA109"],
+    "warning": [
+        "VA106",
+        "VA108",
+        "VA201",
+        "VA202",
+        "VA203",
+        "VA301",
+        "VA402",
+        "VA403",
+        "VA502",
+        "VA902",
+    ],
+    "info": ["VA204", "VA302", "VA303", "VA401", "VA404", "VA501", "VA503", "VA504", "VA901"],
 }
 
 
