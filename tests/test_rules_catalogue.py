@@ -61,8 +61,8 @@ SPEC_SEVERITIES = {
 
 def test_catalogue_matches_the_spec():
     assert list(RULES) == SPEC_CODES
-    for severity, codes in SPEC_SEVERITIES.items():
-        for code in codes:
+    for severity, members in SPEC_SEVERITIES.items():
+        for code in members:
             assert RULES[code].severity.value == severity, code
     assert sum(len(c) for c in SPEC_SEVERITIES.values()) == len(SPEC_CODES)
 
