@@ -15,22 +15,10 @@ import argparse
 import random
 from pathlib import Path
 
-ROLES = ["customer", "provider", "partner", "prospect"]
-PRACTICES = ["informing", "greeting", "delivering", "charging", "helping"]
-KINDS = [
-    "money",
-    "product",
-    "service",
-    "information",
-    "feedback",
-    "insight",
-    "qualifying-information",
-    "settlement",
-    "support",
-    "time",
-    "effort",
-    "access",
-]
+from valueaudit.model import KINDS as MODEL_KINDS
+from valueaudit.model import PRACTICES
+
+KINDS = [kind for kind in MODEL_KINDS if kind != "other"]
 CHANNELS = ["email", "web", "phone", "branch", "app", "letter", "in person", "chat"]
 STAGES = ["discover", "buy", "deliver", "use", "support", "renew", "billing"]
 OBJECTS = [

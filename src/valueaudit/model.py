@@ -13,7 +13,7 @@ Validation runs in strict mode on the plain values built by :mod:`valueaudit.loa
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -32,27 +32,6 @@ from valueaudit.scoring import Interval
 
 FORMAT_VERSION = 1
 DEFAULT_SCALE = 10.0
-
-PRACTICES = ("informing", "greeting", "delivering", "charging", "helping")
-ROLES = ("customer", "prospect", "provider", "partner", "other")
-KINDS = (
-    "money",
-    "product",
-    "service",
-    "information",
-    "feedback",
-    "insight",
-    "qualifying-information",
-    "settlement",
-    "support",
-    "time",
-    "effort",
-    "access",
-    "other",
-)
-CONFIDENCES = ("low", "medium", "high")
-ELEMENT_STATES = ("congruent", "incongruent", "unknown")
-OUTCOMES = ("co-creation", "co-destruction")
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
@@ -77,6 +56,14 @@ Kind = Literal[
 Confidence = Literal["low", "medium", "high"]
 ElementState = Literal["congruent", "incongruent", "unknown"]
 Outcome = Literal["co-creation", "co-destruction"]
+
+# The allowed values as tuples, for messages and hints; the Literals above are the truth.
+PRACTICES: tuple[str, ...] = get_args(Practice)
+ROLES: tuple[str, ...] = get_args(Role)
+KINDS: tuple[str, ...] = get_args(Kind)
+CONFIDENCES: tuple[str, ...] = get_args(Confidence)
+ELEMENT_STATES: tuple[str, ...] = get_args(ElementState)
+OUTCOMES: tuple[str, ...] = get_args(Outcome)
 NonNegative = Annotated[float, Field(ge=0)]
 
 
