@@ -41,7 +41,7 @@ def load(path: str | PathLike[str]) -> Process:
     from valueaudit.loading import load_file
 
     loaded = load_file(Path(path))
-    if loaded.process is None:
+    if loaded.process is None or any(f.severity.value == "error" for f in loaded.findings):
         lines = [f"{f.file}:{f.line}:{f.column} {f.code} {f.message}" for f in loaded.findings]
         raise InvalidProcessError(list(loaded.findings), "\n".join(lines))
     return loaded.process

@@ -242,7 +242,9 @@ def load_text(text: str, loaded: LoadedFile) -> LoadedFile:
         loaded.raw_id = data["id"]
         for finding in loaded.findings:  # findings met before the id was known
             object.__setattr__(finding, "process", loaded.raw_id)
-    if any(f.severity is Severity.ERROR for f in loaded.findings):
+    # After a duplicate key the first value counts, so the model is still well defined
+    # and its structure can be checked; the engine scores no file with an error.
+    if any(f.severity is Severity.ERROR and f.code != "VA107" for f in loaded.findings):
         _validate(data, loaded)  # still report every shape problem, but keep no model
         loaded.process = None
     else:

@@ -79,8 +79,17 @@ def _parse_value(raw: object, info: ValidationInfo) -> Interval:
     elif isinstance(raw, tuple | list) and len(raw) == 2 and all(_is_number(x) for x in raw):
         bounds = (float(raw[0]), float(raw[1]))
     else:
+        from valueaudit.hints import describe
+
+        hint = ""
+        if isinstance(raw, str) and raw.strip().lstrip("+-").replace(".", "", 1).isdigit():
+            hint = "; remove the quotes"
+        elif isinstance(raw, str) and "e" in raw.lower():
+            hint = "; YAML reads 1e3 as text: write 1000 or 1.0e+3"
         raise PydanticCustomError(
-            "value_shape", "expected a number or a range [low, high], got {got}", {"got": raw}
+            "value_shape",
+            "expected a number or a range [low, high], got {got}{hint}",
+            {"got": describe(raw), "hint": hint},
         )
     low, high = bounds
     if low > high:
