@@ -210,16 +210,20 @@ def test_json_is_deterministic_and_independent_of_jobs(project: Path):
     assert first == second
 
 
-def test_piped_output_is_plain(project: Path):
-    write(project / "processes/uneven.yaml", UNEVEN)
-    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
-    completed = subprocess.run(
+def _scan_in(project: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
+    return subprocess.run(
         [sys.executable, "-m", "valueaudit", "scan"],
         capture_output=True,
         text=True,
-        env=env,
+        env={**clean, **env},
         cwd=project,
     )
+
+
+def test_piped_output_is_plain(project: Path):
+    write(project / "processes/uneven.yaml", UNEVEN)
+    completed = _scan_in(project)
     assert completed.returncode == 0
     assert "\x1b[" not in completed.stdout
     assert "Traceback" not in completed.stderr
@@ -227,14 +231,7 @@ def test_piped_output_is_plain(project: Path):
 
 def test_no_color_even_when_forced_to_a_terminal(project: Path):
     write(project / "processes/uneven.yaml", UNEVEN)
-    env = {**os.environ, "FORCE_COLOR": "1", "NO_COLOR": "1"}
-    completed = subprocess.run(
-        [sys.executable, "-m", "valueaudit", "scan"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=project,
-    )
+    completed = _scan_in(project, FORCE_COLOR="1", NO_COLOR="1")
     assert re.search(r"\x1b\[[0-9;]*3[0-7]m", completed.stdout) is None  # no colour codes
     assert "VA202" in completed.stdout
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from valueaudit.findings import Finding, Severity, YamlPath, content_digest, format_path
+from valueaudit.findings import Finding, Severity, content_digest
 from valueaudit.loading import LoadedFile, load_file
 from valueaudit.rules import RULES, SCORED_RULES, STRUCTURE_RULES, AuditContext, Rule
 from valueaudit.scoring import Interval, ProcessScore
@@ -147,20 +147,13 @@ def _run(rule: Rule, ctx: AuditContext, loaded: LoadedFile) -> Iterator[Finding]
     if rule.check is None:
         return
     for draft in rule.check(ctx):
-        line, column, content = loaded.place(draft.path)
-        yield Finding(
-            code=rule.code,
-            severity=rule.severity,
-            message=draft.message,
-            file=loaded.file,
-            line=line,
-            column=column,
-            process=ctx.process.id,
+        yield loaded.make_finding(
+            rule.code,
+            draft.message,
+            draft.path,
             touchpoint=draft.touchpoint,
-            path=format_path(draft.path),
             suggestion=draft.suggestion,
             gain=draft.gain,
-            content_hash=content,
         )
 
 
@@ -232,32 +225,11 @@ def audit_loaded(
         return finish(findings, valid=True)
     run(SCORED_RULES)
     try:
-        findings = apply_suppressions(process, findings, settings, _maker(loaded, process.id))
+        findings = apply_suppressions(process, findings, settings, loaded.make_finding)
         return finish(findings, _process_report(loaded, ctx.score), valid=True)
     except Exception as error:
         errors.append(internal_error(loaded.file, "scoring", error))
         return finish(findings)
-
-
-def _maker(loaded: LoadedFile, process_id: str) -> Callable[..., Finding]:
-    """Build findings the suppression engine reports (VA901, VA902) at their place."""
-
-    def make(code: str, message: str, path: YamlPath, touchpoint: str | None) -> Finding:
-        line, column, content = loaded.place(path)
-        return Finding(
-            code=code,
-            severity=RULES[code].severity,
-            message=message,
-            file=loaded.file,
-            line=line,
-            column=column,
-            process=process_id,
-            touchpoint=touchpoint,
-            path=format_path(path),
-            content_hash=content,
-        )
-
-    return make
 
 
 def _process_report(loaded: LoadedFile, score: ProcessScore) -> ProcessReport:

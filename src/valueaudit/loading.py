@@ -98,9 +98,26 @@ class LoadedFile:
         *,
         at_key: bool = False,
         position: tuple[int, int] | None = None,
-        suggestion: str | None = None,
     ) -> Finding:
-        """Record a loading finding; its severity is the rule's default."""
+        """Record a loading finding (see :meth:`make_finding`)."""
+        result = self.make_finding(code, message, path, at_key=at_key, position=position)
+        self.findings.append(result)
+        return result
+
+    def make_finding(
+        self,
+        code: str,
+        message: str,
+        path: YamlPath = (),
+        *,
+        at_key: bool = False,
+        position: tuple[int, int] | None = None,
+        touchpoint: str | None = None,
+        suggestion: str | None = None,
+        gain: float | None = None,
+    ) -> Finding:
+        """A finding of rule ``code`` (at its default severity) placed at the node at
+        ``path`` (its key with ``at_key``), or at an explicit ``position``."""
         from valueaudit.rules import RULES
 
         if position is not None:
@@ -110,20 +127,20 @@ class LoadedFile:
             content = self.place(path)[2]
         else:
             line, column, content = self.place(path)
-        result = Finding(
+        return Finding(
             code=code,
             severity=RULES[code].severity,
             message=message,
             file=self.file,
             line=line,
             column=column,
-            process=self.raw_id,
+            process=self.process.id if self.process is not None else self.raw_id,
+            touchpoint=touchpoint,
             path=format_path(path),
             suggestion=suggestion,
+            gain=gain,
             content_hash=content,
         )
-        self.findings.append(result)
-        return result
 
     def locate(self, path: YamlPath) -> tuple[int, int]:
         """Line and column of the node at ``path`` (see :func:`locate`), with this

@@ -8,8 +8,9 @@ VA901; one past its ``expires`` date hides nothing and is VA902.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from valueaudit.findings import Finding, YamlPath
 from valueaudit.model import Process, Suppression
@@ -18,6 +19,14 @@ from valueaudit.settings import Settings
 
 #: Codes a suppression cannot hide: they mean the process could not be read at all.
 UNSUPPRESSIBLE = frozenset({"VA101", "VA102", "VA103", "VA104", "VA105", "VA107", "VA109"})
+
+
+class MakeFinding(Protocol):
+    """Builds a positioned finding (:meth:`valueaudit.loading.LoadedFile.make_finding`)."""
+
+    def __call__(
+        self, code: str, message: str, path: YamlPath = (), *, touchpoint: str | None = None
+    ) -> Finding: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,12 +48,10 @@ def apply_suppressions(
     process: Process,
     findings: Sequence[Finding],
     settings: Settings,
-    make: Callable[[str, str, YamlPath, str | None], Finding],
+    make: MakeFinding,
 ) -> list[Finding]:
-    """The findings left after suppressions, plus VA901/VA902 about the suppressions.
-
-    ``make(code, message, path, touchpoint)`` builds a positioned finding.
-    """
+    """The findings left after suppressions, plus VA901/VA902 about the suppressions;
+    ``make`` builds a positioned finding."""
     today = settings.today or dt.date.today()
     hidden: set[int] = set()
     notes: list[Finding] = []
@@ -59,7 +66,7 @@ def apply_suppressions(
                     f"suppression of {rule}{where} expired on {expires.isoformat()}; its "
                     "findings are reported again",
                     (*entry.path, "expires"),
-                    entry.touchpoint,
+                    touchpoint=entry.touchpoint,
                 )
             )
             continue
@@ -78,7 +85,7 @@ def apply_suppressions(
                     f"suppression of {rule} ({RULES[rule].name}){where} matched no finding; "
                     "it can be removed",
                     entry.path,
-                    entry.touchpoint,
+                    touchpoint=entry.touchpoint,
                 )
             )
     kept = [f for n, f in enumerate(findings) if n not in hidden]
