@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import UnionType
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, Union, cast, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -243,7 +243,7 @@ def load_text(text: str, loaded: LoadedFile) -> LoadedFile:
         return loaded
     loaded.root = root
     loaded.text = text
-    builder = _Builder(loaded, limit=loaded.limits.alias_expansion + len(text))
+    builder = _Builder(loaded, loaded.limits.alias_expansion + len(text), anchors="&" in text)
     try:
         data = builder.build(root, (), 0)
     except _Unreadable:
@@ -422,94 +422,120 @@ class _Unreadable(Exception):
     """Raised inside the walk when the document cannot be built at all (VA109)."""
 
 
+#: A path while building, as cons cells ``(parent, key)`` so that each step is O(1);
+#: flattened into a :data:`YamlPath` only when a finding needs it.
+_Trail = tuple[Any, str | int] | tuple[()]
+
+
+def _flatten(trail: _Trail) -> YamlPath:
+    parts: list[str | int] = []
+    while trail:
+        trail, part = trail
+        parts.append(part)
+    return tuple(reversed(parts))
+
+
 class _Builder:
     """Builds plain values from nodes in one walk: mappings become dicts, sequences
     tuples (so strict validation accepts them), scalars typed by their resolved tag.
 
     Duplicate keys (VA107), tags that are not plain data (VA101) and merge keys (VA102)
     are reported on the way; recursive aliases and alias expansion past the budget stop
-    the walk (VA109).
+    the walk (VA109). This is the hot path of a scan, hence the plain loops.
     """
 
-    def __init__(self, loaded: LoadedFile, limit: int) -> None:
+    def __init__(self, loaded: LoadedFile, limit: int, *, anchors: bool = True) -> None:
         self.loaded = loaded
         self.budget = limit
-        self.active: set[int] = set()
+        self.max_depth = loaded.limits.depth
+        # only anchors can make a collection contain itself: track them only if present
+        self.active: set[int] | None = set() if anchors else None
 
-    def build(self, node: yaml.Node, path: YamlPath, depth: int) -> Any:
+    def build(self, node: yaml.Node, trail: _Trail, depth: int) -> Any:
         self.budget -= 1
         if self.budget < 0:
             self._stop(node, "aliases expand to too many values (an alias bomb?)")
-        if depth > self.loaded.limits.depth:
-            self._stop(node, f"nesting is deeper than {self.loaded.limits.depth} levels")
-        if type(node) is yaml.ScalarNode:
-            return self._scalar(node, path)
-        if id(node) in self.active:
-            self._stop(node, "the collection anchored here contains an alias to itself")
-        self.active.add(id(node))
+        if depth > self.max_depth:
+            self._stop(node, f"nesting is deeper than {self.max_depth} levels")
+        kind = type(node)
+        if kind is yaml.ScalarNode:
+            return (
+                node.value if node.tag == _STR else self._scalar(cast(yaml.ScalarNode, node), trail)
+            )
+        active = self.active
+        if active is not None:
+            if id(node) in active:
+                self._stop(node, "the collection anchored here contains an alias to itself")
+            active.add(id(node))
         try:
-            if type(node) is yaml.SequenceNode:
+            if kind is yaml.SequenceNode:
                 if node.tag != _SEQ:
-                    self._unsupported_tag(node, path)
+                    self._unsupported_tag(node, trail)
+                deeper = depth + 1
                 return tuple(
-                    self.build(item, (*path, index), depth + 1)
+                    self.build(item, (trail, index), deeper)
                     for index, item in enumerate(node.value)
                 )
             assert isinstance(node, yaml.MappingNode)
             if node.tag != _MAP:
-                self._unsupported_tag(node, path)
-            return self._mapping(node, path, depth)
+                self._unsupported_tag(node, trail)
+            return self._mapping(node, trail, depth)
         finally:
-            self.active.discard(id(node))
+            if active is not None:
+                active.discard(id(node))
 
-    def _mapping(self, node: yaml.MappingNode, path: YamlPath, depth: int) -> dict[str, Any]:
+    def _mapping(self, node: yaml.MappingNode, trail: _Trail, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        first_line: dict[str, int] = {}
+        deeper = depth + 1
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.loaded.finding(
-                    "VA102",
-                    "a key must be plain text, not a list or mapping",
-                    position=_position(key_node),
-                )
+            if type(key_node) is not yaml.ScalarNode or key_node.tag == _MERGE:
+                self._bad_key(key_node)
                 continue
             key = key_node.value
-            if key_node.tag == _MERGE:
-                self.loaded.finding(
-                    "VA102",
-                    "merge keys (<<) are not supported in process files; write the keys out",
-                    position=_position(key_node),
-                )
+            if key in result:
+                self._duplicate(node, key_node, trail)
                 continue
-            if key in first_line:
-                self.loaded.finding(
-                    "VA107",
-                    f"duplicate key '{key}' (first at line {first_line[key]}); "
-                    "YAML forbids it and only one of them could count",
-                    (*path, key),
-                    position=_position(key_node),
-                )
-                continue
-            first_line[key] = key_node.start_mark.line + 1
-            result[key] = self.build(value_node, (*path, key), depth + 1)
+            if type(value_node) is yaml.ScalarNode and value_node.tag == _STR:
+                self.budget -= 1
+                result[key] = value_node.value
+            else:
+                result[key] = self.build(value_node, (trail, key), deeper)
         return result
 
-    def _scalar(self, node: yaml.ScalarNode, path: YamlPath) -> Any:
+    def _bad_key(self, key_node: yaml.Node) -> None:
+        if isinstance(key_node, yaml.ScalarNode):
+            message = "merge keys (<<) are not supported in process files; write the keys out"
+        else:
+            message = "a key must be plain text, not a list or mapping"
+        self.loaded.finding("VA102", message, position=_position(key_node))
+
+    def _duplicate(self, node: yaml.MappingNode, key_node: yaml.ScalarNode, trail: _Trail) -> None:
+        key = key_node.value
+        first = next(k for k, _ in node.value if isinstance(k, yaml.ScalarNode) and k.value == key)
+        self.loaded.finding(
+            "VA107",
+            f"duplicate key '{key}' (first at line {first.start_mark.line + 1}); "
+            "YAML forbids it and only one of them could count",
+            (*_flatten(trail), key),
+            position=_position(key_node),
+        )
+
+    def _scalar(self, node: yaml.ScalarNode, trail: _Trail) -> Any:
         builder = _SCALAR_BUILDERS.get(node.tag)
         if builder is None:
-            self._unsupported_tag(node, path)
+            self._unsupported_tag(node, trail)
             return node.value
         try:
             return builder(node)
         except ValueError:  # a timestamp like 2027-02-30 stays text; validation judges it
             return node.value
 
-    def _unsupported_tag(self, node: yaml.Node, path: YamlPath) -> None:
+    def _unsupported_tag(self, node: yaml.Node, trail: _Trail) -> None:
         tag = node.tag.replace("tag:yaml.org,2002:", "!!")
         self.loaded.finding(
             "VA101",
             f"tag '{tag}' is not allowed: process files hold plain data only",
-            path,
+            _flatten(trail),
             position=_position(node),
         )
 
