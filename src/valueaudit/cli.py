@@ -556,7 +556,9 @@ def show(
     if process is None or report.process is None:
         for finding in report.findings:
             console.print(text.finding_line(finding), soft_wrap=True)
-        console.print(f"{report.file}: the process is not valid; fix the errors above first.")
+        from rich.text import Text
+
+        console.print(Text(f"{report.file}: the process is not valid; fix the errors above first."))
     else:
         detail.render(process, report, console)
     failing = report.process is None or any(settings.fails(f.severity) for f in report.findings)
