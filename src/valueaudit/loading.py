@@ -4,7 +4,7 @@ The data path is: bytes (size-checked) -> text (UTF-8, BOM accepted) -> YAML nod
 (libyaml's composer when available) -> plain Python values built in one walk over the
 nodes -> :class:`~valueaudit.model.Process`. The node tree is kept beside the model so
 any finding, from the parser, from pydantic or from a rule, can be placed at the exact
-line and column of the key or value it is about (:func:`locate`).
+line and column of the key or value it is about (:meth:`LoadedFile.locate`).
 
 Problems become findings, never exceptions: VA101 (not YAML), VA102 (not the format),
 VA107 (duplicate key) and VA109 (unreadable: encoding, size, depth, aliases, I/O).
@@ -123,7 +123,7 @@ class LoadedFile:
         if position is not None:
             (line, column), content = position, content_digest(message)
         elif at_key:
-            line, column = locate(self.root, path, at_key=True)
+            line, column = self.locate(path, at_key=True)
             content = self.place(path)[2]
         else:
             line, column, content = self.place(path)
@@ -142,11 +142,12 @@ class LoadedFile:
             content_hash=content,
         )
 
-    def locate(self, path: YamlPath) -> tuple[int, int]:
-        """Line and column of the node at ``path`` (see :func:`locate`), with this
-        file's key index."""
-        node, _, _ = _descend(self.root, path, self._key_index)
-        return _position(node) if node is not None else (1, 1)
+    def locate(self, path: YamlPath, *, at_key: bool = False) -> tuple[int, int]:
+        """The 1-based line and column of the node at ``path`` (its key with
+        ``at_key``); a path that leaves the tree stops at the deepest node that exists."""
+        node, key_node, complete = _descend(self.root, path, self._key_index)
+        target = key_node if at_key and complete and key_node is not None else node
+        return _position(target) if target is not None else (1, 1)
 
     def place(self, path: YamlPath) -> tuple[int, int, str]:
         """Line, column and content digest of the node at ``path`` (cached: many
@@ -200,18 +201,6 @@ def _keys(node: yaml.MappingNode, cache: KeyIndex) -> dict[str, tuple[yaml.Node,
                 index.setdefault(key.value, (key, value))
         cache[id(node)] = index
     return index
-
-
-def locate(root: yaml.Node | None, path: YamlPath, *, at_key: bool = False) -> tuple[int, int]:
-    """The 1-based line and column of the node at ``path`` (its key with ``at_key``).
-
-    A path that leaves the tree stops at the deepest node that exists.
-    """
-    node, key_node, complete = _descend(root, path)
-    target = key_node if at_key and complete and key_node is not None else node
-    if target is None:
-        return 1, 1
-    return _position(target)
 
 
 def node_at(root: yaml.Node | None, path: YamlPath) -> yaml.Node | None:
