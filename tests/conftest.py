@@ -27,16 +27,24 @@ def dedent(text: str) -> str:
 
 
 @pytest.fixture
-def audit(tmp_path: Path):
-    """Audit YAML text written to a file; returns the ScanResult."""
+def audit(tmp_path: Path, request: pytest.FixtureRequest):
+    """Audit YAML text written to a file; returns the ScanResult. A module marked
+    ``pytestmark = pytest.mark.rules("VA1")`` audits with those rules only."""
+    marker = request.node.get_closest_marker("rules")
+    default = marker.args[0] if marker else ""
 
     def run(
-        text: str, name: str = "p.yaml", settings: Settings | None = None, *, select: str = ""
+        text: str,
+        name: str = "p.yaml",
+        settings: Settings | None = None,
+        *,
+        select: str | None = None,
     ) -> ScanResult:
         path = tmp_path / name
         path.write_text(dedent(text), encoding="utf-8")
         if settings is None:
-            settings = Settings(select=tuple(select.split(",")) if select else ())
+            chosen = default if select is None else select
+            settings = Settings(select=tuple(chosen.split(",")) if chosen else ())
         return audit_files([(path, name)], settings, jobs=1)
 
     return run

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import time
 from pathlib import Path
 
@@ -13,11 +12,7 @@ from valueaudit import loading
 from valueaudit.engine import audit_files
 from valueaudit.settings import Limits, Settings
 
-
-@pytest.fixture
-def audit(audit):
-    """This module's rules only: VA1."""
-    return functools.partial(audit, select="VA1")
+pytestmark = pytest.mark.rules("VA1")
 
 
 VALID_TAIL = """\

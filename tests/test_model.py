@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import functools
-
 import pytest
 
 from conftest import BASE
 
-
-@pytest.fixture
-def audit(audit):
-    """This module's rules only: VA1."""
-    return functools.partial(audit, select="VA1")
+pytestmark = pytest.mark.rules("VA1")
 
 
 FLOW = "      - {from: customer, to: company, gives: money, kind: money, value: 5}"

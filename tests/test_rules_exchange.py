@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-
 import pytest
 
 from conftest import BASE, codes
 from valueaudit.settings import Settings
 
-
-@pytest.fixture
-def audit(audit):
-    """This module's rules only: VA201,VA202,VA301."""
-    return functools.partial(audit, select="VA201,VA202,VA301")
+pytestmark = pytest.mark.rules("VA201,VA202,VA301")
 
 
 def one(*flows: str, volume: int | None = None) -> str:
