@@ -15,12 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import UnionType
-from typing import Annotated, Any, Union, cast, get_args, get_origin
+from typing import Any, cast
 
 import yaml
-from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
+from pydantic_core import ErrorDetails, ValidationError
 
 from valueaudit import model as m
 from valueaudit.findings import Finding, Severity, YamlPath, content_digest, format_path
@@ -546,7 +544,7 @@ def _validate(data: dict[str, Any], loaded: LoadedFile) -> m.Process | None:
     if isinstance(scale, bool) or not isinstance(scale, int | float) or scale <= 0:
         scale = m.DEFAULT_SCALE
     try:
-        return m.Process.model_validate(data, context={"scale": scale})
+        return m.validate_process(data, scale)
     except ValidationError as error:
         details = error.errors(include_url=False)
         for detail in details:
@@ -591,7 +589,7 @@ def _explain(detail: ErrorDetails, root: yaml.Node | None) -> tuple[YamlPath, st
         loc, at_key = loc[:-1], True
     name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "value")
     if kind == "extra_forbidden":
-        allowed = _keys_of(_model_at(loc[:-1]))
+        allowed = m.keys_at(loc[:-1]) or []
         where = _owner_name(loc[:-1])
         message = f"unknown key '{name}' in {where}{did_you_mean(name, allowed)}"
         parent = node_at(root, loc[:-1])
@@ -684,48 +682,3 @@ def _slugify(text: str) -> str:
 def _owner_name(loc: YamlPath) -> str:
     """What the mapping at ``loc`` is, in words: ``touchpoints[2]``, ``the process``."""
     return format_path(loc) if loc else "the process"
-
-
-def _model_at(loc: YamlPath) -> type[BaseModel] | None:
-    """The model class that validates the mapping at ``loc``."""
-    current: type[BaseModel] | None = m.Process
-    skip = False
-    for part in loc:
-        if skip:
-            skip = False
-            continue
-        if current is None:
-            return None
-        fields = {info.alias or name: info for name, info in current.model_fields.items()}
-        info = fields.get(str(part))
-        if info is None:
-            return None
-        current, skip = _inner_model(info.annotation)
-    return current
-
-
-def _inner_model(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
-    """The model class inside an annotation, and whether it sits in a list or dict."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation, False
-    origin = get_origin(annotation)
-    if origin is Annotated:
-        return _inner_model(get_args(annotation)[0])
-    if origin in (tuple, dict, list):
-        for arg in reversed(get_args(annotation)):
-            inner, _ = _inner_model(arg)
-            if inner is not None:
-                return inner, True
-        return None, True
-    if origin in (Union, UnionType):
-        for arg in get_args(annotation):
-            inner, container = _inner_model(arg)
-            if inner is not None:
-                return inner, container
-    return None, False
-
-
-def _keys_of(model_class: type[BaseModel] | None) -> list[str]:
-    if model_class is None:
-        return []
-    return [info.alias or name for name, info in model_class.model_fields.items()]

@@ -215,7 +215,7 @@ def no_flows(ctx: AuditContext) -> Iterator[Draft]:
     for i, touchpoint in enumerate(ctx.process.touchpoints):
         if not touchpoint.flows:
             path: tuple[str | int, ...] = ("touchpoints", i)
-            if "flows" in touchpoint.model_fields_set:
+            if "flows" in touchpoint.keys_given:
                 path = (*path, "flows")
             yield Draft(
                 path,
