@@ -10,26 +10,29 @@ from __future__ import annotations
 import io
 import os
 import sys
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from valueaudit import __version__
+from valueaudit import __version__, run
+from valueaudit.output import FORMATS
+from valueaudit.run import (
+    DEFAULT_PATH,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    UsageError,
+    console,
+    fail_usage,
+    parse_output,
+    resolve_settings,
+    run_scan,
+    write,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from valueaudit.config import ResolvedSettings
-    from valueaudit.engine import Audited, InternalError, ScanResult
-    from valueaudit.output.json_format import EncodedReport
-    from valueaudit.settings import Settings
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-DEFAULT_PATH = Path("processes")
-FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab", "markdown")
 
 app = typer.Typer(
     name="valueaudit",
@@ -60,27 +63,6 @@ class Template(StrEnum):
     payment = "payment"
 
 
-class UsageError(Exception):
-    """A bad option, path or configuration: reported in one line, exit 2."""
-
-
-@dataclass(frozen=True)
-class OutputSpec:
-    """One ``--format FORMAT[:FILE]``: where a format goes (``None`` is stdout)."""
-
-    format: str
-    file: Path | None
-
-
-def parse_output(spec: str) -> OutputSpec:
-    """Parse ``FORMAT[:FILE]``."""
-    name, _, file = spec.partition(":")
-    name = name.strip().lower()
-    if name not in FORMATS:
-        raise UsageError(f"unknown format '{name}'; choose from {', '.join(FORMATS)}")
-    return OutputSpec(name, Path(file) if file else None)
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"valueaudit {__version__}")
@@ -96,22 +78,6 @@ def _root(
 ) -> None:
     """valueaudit: audit the value exchanged at customer touchpoints."""
 
-
-def _fail_usage(message: str) -> NoReturn:
-    typer.echo(f"valueaudit: error: {message}", err=True)
-    raise typer.Exit(EXIT_USAGE)
-
-
-def _console(file: io.StringIO | None = None) -> Console:
-    from rich.console import Console
-
-    if file is not None:
-        return Console(file=file, highlight=False, no_color=True, width=100)
-    return Console(highlight=False)
-
-
-if TYPE_CHECKING:
-    from rich.console import Console
 
 # --- Shared options ------------------------------------------------------------------
 
@@ -211,25 +177,6 @@ NoProgressOption = Annotated[
 ]
 
 
-def _resolve(
-    select: list[str] | None,
-    ignore: list[str] | None,
-    fail_on: FailOn | None,
-    config: Path | None,
-) -> ResolvedSettings:
-    from valueaudit.config import ConfigError, Overrides, resolve
-
-    overrides = Overrides(
-        select=tuple(select) if select else None,
-        ignore=tuple(ignore) if ignore else None,
-        fail_on=fail_on.value if fail_on else None,
-    )
-    try:
-        return resolve(overrides, config)
-    except ConfigError as error:
-        _fail_usage(str(error))
-
-
 def _show_settings(resolved: ResolvedSettings) -> NoReturn:
     from rich.table import Table
 
@@ -242,167 +189,11 @@ def _show_settings(resolved: ResolvedSettings) -> NoReturn:
         table.add_column(header, overflow="fold")
     for row in describe(resolved):
         table.add_row(*row)
-    _console().print(table)
+    console().print(table)
     raise typer.Exit(EXIT_OK)
 
 
 # --- Commands ------------------------------------------------------------------------
-
-
-def _default_formats() -> list[str]:
-    return ["github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"]
-
-
-def _run_scan(
-    paths: list[Path] | None,
-    formats: list[str] | None,
-    resolved: ResolvedSettings,
-    *,
-    jobs: int,
-    quiet: bool,
-    no_progress: bool = False,
-    baseline: Path | None = None,
-    write_baseline: Path | None = None,
-    validate_only: bool = False,
-    shard: str | None = None,
-    debug: bool = False,
-) -> NoReturn:
-    """What scan, check and report share: discover, audit, compare, write every output,
-    exit. JSON-only runs stream, so memory stays flat on large repositories."""
-    from valueaudit import progress
-    from valueaudit.baseline import BaselineError, apply_baseline, read_baseline
-    from valueaudit.discovery import MissingPathError, discover
-    from valueaudit.engine import ScanResult, iter_audited, iter_reports
-    from valueaudit.findings import Severity
-
-    settings = resolved.settings
-    try:
-        outputs = [parse_output(s) for s in formats or _default_formats()]
-        known = read_baseline(baseline) if baseline is not None else None
-        files = discover(paths or [DEFAULT_PATH], settings.excluded)
-        if shard is not None:
-            files = _shard(files, shard)
-    except (UsageError, BaselineError) as error:
-        _fail_usage(str(error))
-    except MissingPathError as error:
-        _fail_usage(f"path not found: {error}")
-    jobs = jobs or os.cpu_count() or 1
-    enabled = progress.wanted(quiet=quiet, disabled=no_progress)
-    if known is None and write_baseline is None and all(o.format == "json" for o in outputs):
-        from valueaudit.output.json_format import encode_report
-
-        audited = iter_audited(files, settings, jobs, encode_report, validate_only=validate_only)
-        errors: list[InternalError] = []
-        counts = _stream_json(outputs, progress.track(audited, len(files), enabled=enabled), errors)
-        _report_internal_errors(errors, debug)
-        _exit(any(n and settings.fails(Severity(level)) for level, n in counts.items()))
-    reports = progress.track(
-        iter_reports(files, settings, jobs, validate_only=validate_only),
-        len(files),
-        enabled=enabled,
-    )
-    collected = tuple(reports)
-    result = ScanResult(collected, tuple(f for r in collected for f in r.findings))
-    if write_baseline is not None:
-        from valueaudit.baseline import render_baseline
-
-        _write(write_baseline, render_baseline(result.findings))
-    if known is not None:
-        result = apply_baseline(result, known)
-    errors = result.errors
-    for output in outputs:
-        try:
-            _emit(output, result, settings, quiet=quiet)
-        except Exception as error:  # a broken formatter: say so, write the other outputs
-            from valueaudit.engine import internal_error
-
-            errors.append(
-                internal_error(str(output.file or "stdout"), f"the {output.format} output", error)
-            )
-    _report_internal_errors(errors, debug)
-    _exit(any(settings.fails(f.severity) for f in result.findings))
-
-
-def _report_internal_errors(errors: list[InternalError], debug: bool) -> None:
-    """One line per bug (the traceback with --debug), then exit 2."""
-    if not errors:
-        return
-    for error in errors:
-        if debug:
-            typer.echo(error.traceback, err=True)
-        hint = "" if debug else " (--debug shows the traceback)"
-        typer.echo(f"valueaudit: {error.describe()}{hint}", err=True)
-    typer.echo("valueaudit: this is a bug in valueaudit; the other files were audited", err=True)
-    raise typer.Exit(EXIT_USAGE)
-
-
-def _shard(files: list[tuple[Path, str]], spec: str) -> list[tuple[Path, str]]:
-    """The files of part K of N: each file goes to the part its path's hash picks, so a
-    file stays in its part however many other files come and go."""
-    import zlib
-
-    part, _, parts = spec.partition("/")
-    if not (part.isdigit() and parts.isdigit() and 1 <= int(part) <= int(parts)):
-        raise UsageError(f"--shard takes K/N with 1 <= K <= N, got '{spec}'")
-    k, n = int(part), int(parts)
-    chosen = [f for f in files if zlib.crc32(f[1].encode("utf-8")) % n == k - 1]
-    if n > 1:
-        typer.echo(
-            f"valueaudit: shard {k}/{n}: {len(chosen)} of {len(files)} files; duplicate "
-            "process ids (VA104) are only checked within this shard",
-            err=True,
-        )
-    return chosen
-
-
-def _exit(failing: bool) -> NoReturn:
-    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
-
-
-def _stream_json(
-    outputs: list[OutputSpec],
-    audited: Iterable[Audited[EncodedReport]],
-    errors: list[InternalError],
-) -> dict[str, int]:
-    """Feed every JSON output file by file; the findings per severity. Internal errors
-    met on the way are added to ``errors``."""
-    from valueaudit.output.json_format import JsonWriter
-
-    writers = [JsonWriter() for _ in outputs]
-    for item in audited:
-        errors.extend(item.errors)
-        for writer in writers:
-            writer.add_encoded(item.payload, item.duplicate)
-    for output, writer in zip(outputs, writers, strict=True):
-        if output.file is None:
-            writer.finish(sys.stdout)
-        else:
-            buffer = io.StringIO()
-            writer.finish(buffer)
-            _write(output.file, buffer.getvalue())
-    return writers[0].counts
-
-
-def _write(path: Path, text: str) -> None:
-    from valueaudit.output.files import write_atomic
-
-    try:
-        write_atomic(path, text)
-    except OSError as error:
-        _fail_usage(f"cannot write {path}: {error.strerror or error}")
-
-
-def _emit(output: OutputSpec, result: ScanResult, settings: Settings, *, quiet: bool) -> None:
-    from valueaudit.output import render
-
-    if output.file is not None:
-        _write(output.file, render(output.format, result, settings, quiet=quiet))
-    elif output.format == "text":
-        from valueaudit.output import text
-
-        text.render(result, _console(), quiet=quiet)
-    else:
-        sys.stdout.write(render(output.format, result, settings))
 
 
 @app.command()
@@ -423,10 +214,10 @@ def scan(
     debug: DebugOption = False,
 ) -> None:
     """Audit processes: findings by file, scores per process, ranked opportunities."""
-    resolved = _resolve(select, ignore, fail_on, config)
+    resolved = resolve_settings(select, ignore, fail_on, config)
     if show_settings:
         _show_settings(resolved)
-    _run_scan(
+    run_scan(
         paths,
         formats,
         resolved,
@@ -450,8 +241,7 @@ def check(
     debug: DebugOption = False,
 ) -> None:
     """Validate process files only (VA1xx): fast, for pre-commit hooks and editors."""
-    resolved = _resolve(["VA1"], None, fail_on, config)
-    _run_scan(paths, formats, resolved, jobs=jobs, quiet=True, validate_only=True, debug=debug)
+    run.check(paths, formats, fail_on, config, jobs=jobs, debug=debug)
 
 
 @app.command()
@@ -470,9 +260,9 @@ def report(
     debug: DebugOption = False,
 ) -> None:
     """A Markdown report with tables and Mermaid diagrams (for GitHub and GitLab)."""
-    resolved = _resolve(select, ignore, fail_on, config)
+    resolved = resolve_settings(select, ignore, fail_on, config)
     target = f"markdown:{output}" if output is not None else "markdown"
-    _run_scan(paths, [target], resolved, jobs=jobs, quiet=False, baseline=baseline, debug=debug)
+    run_scan(paths, [target], resolved, jobs=jobs, quiet=False, baseline=baseline, debug=debug)
 
 
 @app.command()
@@ -501,7 +291,7 @@ def diff(
     from valueaudit.engine import audit_files
     from valueaudit.output import diff_report
 
-    settings = _resolve(select, ignore, fail_on, config).settings
+    settings = resolve_settings(select, ignore, fail_on, config).settings
     try:
         outputs = [parse_output(s) for s in formats or ["text"]]
         unsupported = [o.format for o in outputs if o.format not in ("text", "json", "markdown")]
@@ -509,17 +299,17 @@ def diff(
             raise UsageError(f"diff writes text, json or markdown, not {unsupported[0]}")
         old_files, new_files = discover([old]), discover([new])
     except UsageError as error:
-        _fail_usage(str(error))
+        fail_usage(str(error))
     except MissingPathError as error:
-        _fail_usage(f"path not found: {error}")
+        fail_usage(f"path not found: {error}")
     result = compare(audit_files(old_files, settings), audit_files(new_files, settings))
     for output in outputs:
         if output.format == "text" and output.file is None:
-            diff_report.render_text(result, _console())
+            diff_report.render_text(result, console())
             continue
         if output.format == "text":
             buffer = io.StringIO()
-            diff_report.render_text(result, _console(buffer))
+            diff_report.render_text(result, console(buffer))
             rendered = buffer.getvalue()
         elif output.format == "json":
             rendered = diff_report.render_json(result)
@@ -528,7 +318,7 @@ def diff(
         if output.file is None:
             sys.stdout.write(rendered)
         else:
-            _write(output.file, rendered)
+            write(output.file, rendered)
     failing = any(settings.fails(f.severity) for f in result.introduced)
     raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
 
@@ -546,21 +336,21 @@ def show(
     from valueaudit.loading import load_file
     from valueaudit.output import detail, text
 
-    settings = _resolve(select, ignore, fail_on, config).settings
+    settings = resolve_settings(select, ignore, fail_on, config).settings
     if not file.exists():
-        _fail_usage(f"path not found: {file}")
+        fail_usage(f"path not found: {file}")
     loaded = load_file(file)
     process = loaded.process
     report = audit_loaded(loaded, settings)
-    console = _console()
+    out = console()
     if process is None or report.process is None:
         for finding in report.findings:
-            console.print(text.finding_line(finding), soft_wrap=True)
+            out.print(text.finding_line(finding), soft_wrap=True)
         from rich.text import Text
 
-        console.print(Text(f"{report.file}: the process is not valid; fix the errors above first."))
+        out.print(Text(f"{report.file}: the process is not valid; fix the errors above first."))
     else:
-        detail.render(process, report, console)
+        detail.render(process, report, out)
     failing = report.process is None or any(settings.fails(f.severity) for f in report.findings)
     raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
 
@@ -579,7 +369,7 @@ def schema(
     if output is None:
         sys.stdout.write(text)
     else:
-        _write(output, text)
+        write(output, text)
 
 
 @app.command()
@@ -588,7 +378,7 @@ def rules() -> None:
     from valueaudit.output.catalogue import render_rules
     from valueaudit.rules import RULES
 
-    render_rules(list(RULES.values()), _console())
+    render_rules(list(RULES.values()), console())
 
 
 @app.command()
@@ -601,8 +391,8 @@ def explain(code: Annotated[str, typer.Argument(help="A rule code, e.g. VA202.")
     rule = RULES.get(code.strip().upper())
     if rule is None:
         hint = did_you_mean(code.strip().upper(), RULES)
-        _fail_usage(f"unknown rule code '{code}'{hint} (valueaudit rules lists them all)")
-    render_explain(rule, _console())
+        fail_usage(f"unknown rule code '{code}'{hint} (valueaudit rules lists them all)")
+    render_explain(rule, console())
 
 
 @app.command()
@@ -631,38 +421,16 @@ def new(
     try:
         write_new(output, render_template(template.value, process_id))
     except NewProcessError as error:
-        _fail_usage(str(error))
+        fail_usage(str(error))
     typer.echo(
         f"wrote {output.as_posix()} (template: {template.value}); next: valueaudit show "
         f"{output.as_posix()}"
     )
 
 
-class Stopped(BaseException):
-    """Ctrl-C or SIGTERM: unwinds like KeyboardInterrupt (so every ``finally`` removes
-    its temporary file) but is not swallowed by click's own Ctrl-C handling."""
-
-    def __init__(self, code: int) -> None:
-        super().__init__(code)
-        self.code = code
-
-
-def _stop(signum: int, _frame: object) -> None:
-    import signal
-
-    raise Stopped(130 if signum == signal.SIGINT else 143)
-
-
 def main() -> None:
     """Run the command line with Ctrl-C and SIGTERM turned into clean exits."""
-    import signal
-
-    # valueaudit uses no pydantic plugins; finding them scans every installed package
+    # valueaudit uses no pydantic plugins (typer does use pydantic); finding them scans
+    # every installed package
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    signal.signal(signal.SIGINT, _stop)
-    signal.signal(signal.SIGTERM, _stop)
-    try:
-        app()
-    except Stopped as stopped:
-        print("valueaudit: interrupted; no file was left half-written", file=sys.stderr)
-        sys.exit(stopped.code)
+    run.interruptible(app)

@@ -7,8 +7,6 @@ name like ``[bold]`` prints as written.
 
 from __future__ import annotations
 
-from itertools import groupby
-
 from rich import box
 from rich.console import Console
 from rich.table import Table
@@ -16,9 +14,9 @@ from rich.text import Text
 
 from valueaudit.engine import ScanResult
 from valueaudit.findings import Finding, Severity, count_by_severity
+from valueaudit.output.lines import SEVERITY_STYLE, by_file, finding_segments, summary_segments
 from valueaudit.output.numbers import text as interval_text
 
-SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 #: Opportunities listed in the terminal; the JSON and Markdown outputs list them all.
 TOP_OPPORTUNITIES = 10
 
@@ -39,17 +37,11 @@ def render(result: ScanResult, console: Console, *, quiet: bool = False) -> None
 
 def finding_line(finding: Finding) -> Text:
     """``file:line:col CODE message``, the code coloured by severity."""
-    return Text.assemble(
-        (f"{finding.file}:{finding.line}:{finding.column}", "bold"),
-        " ",
-        (finding.code, SEVERITY_STYLE[finding.severity]),
-        " ",
-        finding.message,
-    )
+    return Text.assemble(*finding_segments(finding))
 
 
 def _findings(findings: tuple[Finding, ...], console: Console) -> None:
-    for file, group in groupby(findings, key=lambda f: f.file):
+    for file, group in by_file(findings):
         console.print(Text(file, style="bold underline"))
         for finding in group:
             console.print(finding_line(finding), soft_wrap=True)
@@ -115,26 +107,5 @@ def _opportunities(opportunities: list[Finding], console: Console) -> None:
 
 
 def summary_line(result: ScanResult) -> Text:
-    """``3 files, 2 processes: 1 error, 2 warnings, 0 info`` and, with a baseline, how
-    many findings it hides and how many were fixed since."""
-    counts = count_by_severity(result.findings)
-    files = len(result.files)
-    processes = result.valid
-    baseline = ""
-    if result.baseline is not None:
-        baseline = (
-            f" ({result.baseline.known} known from the baseline not shown; "
-            f"{result.baseline.fixed} findings fixed since the baseline)"
-        )
-    return Text.assemble(
-        f"{files} file{'s' * (files != 1)}, {processes} process{'es' * (processes != 1)}: ",
-        (f"{counts['error']} error{'s' * (counts['error'] != 1)}", SEVERITY_STYLE[Severity.ERROR]),
-        ", ",
-        (
-            f"{counts['warning']} warning{'s' * (counts['warning'] != 1)}",
-            SEVERITY_STYLE[Severity.WARNING],
-        ),
-        ", ",
-        (f"{counts['info']} info", SEVERITY_STYLE[Severity.INFO]),
-        baseline,
-    )
+    """The summary (:func:`~valueaudit.output.lines.summary_segments`), styled."""
+    return Text.assemble(*summary_segments(result))
