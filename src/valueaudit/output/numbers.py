@@ -6,11 +6,21 @@ from valueaudit.scoring import Interval
 
 DECIMALS = 4
 
+# Reports write the same few values many times (a scale's steps, running sums), and
+# rounding costs more than a look-up; bounded so a huge scan cannot grow it forever.
+_PLAIN: dict[float, int | float] = {}
+_PLAIN_LIMIT = 100_000
+
 
 def plain(value: float) -> int | float:
     """A float rounded for output; whole numbers become ints (``8`` not ``8.0``)."""
-    rounded = round(value, DECIMALS)
-    return int(rounded) if rounded.is_integer() else rounded
+    written = _PLAIN.get(value)
+    if written is None:
+        rounded = round(value, DECIMALS)
+        written = int(rounded) if rounded.is_integer() else rounded
+        if len(_PLAIN) < _PLAIN_LIMIT:
+            _PLAIN[value] = written
+    return written
 
 
 def interval(value: Interval | None) -> int | float | list[int | float] | None:
