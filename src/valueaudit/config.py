@@ -8,7 +8,6 @@ remembers where its value came from, for ``--show-settings``.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -83,6 +82,8 @@ def load_config(path: Path) -> tuple[Path, dict[str, Any]]:
 
 
 def _read(path: Path) -> dict[str, Any]:
+    import tomllib  # only when there is a file to read: it costs start-up time
+
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
