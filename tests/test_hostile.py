@@ -71,6 +71,16 @@ CASES = [
 ]
 
 
+def test_not_a_number_is_refused_everywhere():
+    name = "not-a-number.yaml"
+    assert audit(HOSTILE / name) == [
+        ("VA102", 4, 9),
+        ("VA102", 9, col(name, 9, ".nan")),
+        ("VA102", 9, col(name, 9, ".NaN")),
+        ("VA102", 10, col(name, 10, "[1")),
+    ]
+
+
 @pytest.mark.parametrize(("name", "expected"), CASES, ids=[c[0] for c in CASES])
 def test_hostile_file_gets_the_right_finding(name: str, expected: tuple[str, int, int]):
     found = audit(HOSTILE / name)

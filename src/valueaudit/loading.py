@@ -617,6 +617,8 @@ def _explain(detail: ErrorDetails, root: yaml.Node | None) -> tuple[YamlPath, st
         )
     if kind == "string_type":
         return loc, _not_text(value, node_at(root, loc)), False
+    if kind == "finite_number":
+        return loc, f"{name} must be a finite number, got {describe(value)}", False
     if kind in {"float_type", "int_type", "float_parsing", "int_parsing", "int_from_float"}:
         whole = "a whole number" if kind.startswith("int") else "a number"
         return loc, f"{name} must be {whole}, got {describe(value)}", False

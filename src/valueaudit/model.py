@@ -20,6 +20,7 @@ Each field carries its description (``metadata``) for the JSON Schema
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, get_args
 
@@ -236,6 +237,10 @@ def _parse_value(raw: object, info: cs.ValidationInfo) -> Interval:
             {"got": describe(raw), "hint": hint},
         )
     low, high = bounds
+    if not (math.isfinite(low) and math.isfinite(high)):
+        raise PydanticCustomError(
+            "value_finite", "expected a finite number, got {got}", {"got": _show(raw)}
+        )
     if low > high:
         raise PydanticCustomError(
             "range_order",
@@ -319,6 +324,12 @@ def _slug() -> cs.CoreSchema:
     return cs.str_schema(pattern=SLUG_PATTERN)
 
 
+def _number(**bounds: float) -> cs.CoreSchema:
+    """A finite number within ``bounds`` (``ge``, ``gt``, ``le``): YAML's ``.nan`` and
+    ``.inf`` are floats too, and would slip past every comparison."""
+    return cs.float_schema(allow_inf_nan=False, **bounds)  # type: ignore[arg-type]
+
+
 def _choice(values: tuple[str, ...]) -> cs.CoreSchema:
     return cs.literal_schema(list(values))
 
@@ -386,7 +397,7 @@ _FLOW = _record(
         "value": _optional(_value(), "Worth to the receiver: a number, [low, high], or omitted."),
         "cost": _optional(_value(), "What the giver gives up."),
         "confidence": _optional(_choice(CONFIDENCES), "How sure the value is."),
-        "amount": _optional(cs.float_schema(ge=0), "Money amount of the flow."),
+        "amount": _optional(_number(ge=0), "Money amount of the flow."),
         "timing": _optional(_TIMING, "When the money is due."),
     },
 )
@@ -434,7 +445,7 @@ _ASSUMPTIONS = _record(
     Assumptions,
     {
         "cost_of_capital": _optional(
-            cs.float_schema(ge=0, le=1), "The company's annual cost of capital, 0.12 for 12%."
+            _number(ge=0, le=1), "The company's annual cost of capital, 0.12 for 12%."
         ),
         "currency": _optional(cs.str_schema(), "Currency of money amounts."),
     },
@@ -451,9 +462,7 @@ _TOUCHPOINT = _record(
         ),
         "channel": _optional(cs.str_schema(), "Where it happens, free text."),
         "initiator": _optional(_slug(), "The party that starts it."),
-        "volume": _optional(
-            cs.float_schema(ge=0), "Occurrences per period; overrides the process volume."
-        ),
+        "volume": _optional(_number(ge=0), "Occurrences per period; overrides the process volume."),
         "flows": _optional(_many(_FLOW), "What passes between parties.", default=()),
         "elements": _optional(_ELEMENTS, "Whether the parties' practice elements are congruent."),
         "outcome": _optional(_choice(OUTCOMES), "The observed result."),
@@ -481,9 +490,9 @@ PROCESS_SCHEMA = _record(
         "description": _optional(cs.str_schema(), "What the process is."),
         "owner": _optional(cs.str_schema(), "Who is responsible for it."),
         "tags": _optional(_many(cs.str_schema(), one_or_many=True), "Free labels.", default=()),
-        "volume": _optional(cs.float_schema(ge=0), "Occurrences per period.", default=1.0),
+        "volume": _optional(_number(ge=0), "Occurrences per period.", default=1.0),
         "scale": _optional(
-            cs.float_schema(gt=0),
+            _number(gt=0),
             "Top of the value scale: values lie in 0..scale.",
             default=DEFAULT_SCALE,
         ),
