@@ -65,12 +65,15 @@ def received_by_party(touchpoint: Touchpoint, scale: float) -> dict[str, Interva
     lows: dict[str, float] = {}
     highs: dict[str, float] = {}
     for flow in touchpoint.flows:
-        lows.setdefault(flow.source, 0.0)
-        highs.setdefault(flow.source, 0.0)
-        value = flow.value
+        source, target, value = flow.source, flow.target, flow.value
+        if source not in lows:
+            lows[source] = highs[source] = 0.0
         low, high = (0.0, scale) if value is None else value
-        lows[flow.target] = lows.get(flow.target, 0.0) + low
-        highs[flow.target] = highs.get(flow.target, 0.0) + high
+        if target in lows:
+            lows[target] += low
+            highs[target] += high
+        else:
+            lows[target], highs[target] = low, high
     return {party: Interval(low, highs[party]) for party, low in lows.items()}
 
 
@@ -83,39 +86,43 @@ def disparity(received: Mapping[str, Interval]) -> Interval:
     ``(L - H) / sum_p min(high_p, L)`` (every party as high as it may be without
     exceeding ``L``; the ratio only grows as the top level rises above ``L``).
     """
-    values = list(received.values())
-    if all(v.is_point for v in values):
-        total = sum(v.low for v in values)
+    lows = [v[0] for v in received.values()]
+    highs = [v[1] for v in received.values()]
+    if lows == highs:  # plain lists of floats: cheaper than intervals for 2-4 parties
+        total = sum(lows)
         if total <= 0:
             return ZERO
-        d = (max(v.low for v in values) - min(v.low for v in values)) / total
-        return Interval.point(d)
-    largest_low = max(v.low for v in values)
-    smallest_high = min(v.high for v in values)
+        return Interval.point((max(lows) - min(lows)) / total)
+    largest_low = max(lows)
+    smallest_high = min(highs)
     if largest_low <= smallest_high:
         d_min = 0.0
     else:
-        d_min = (largest_low - smallest_high) / sum(min(v.high, largest_low) for v in values)
-    sum_low = sum(v.low for v in values)
+        d_min = (largest_low - smallest_high) / sum(min(h, largest_low) for h in highs)
+    sum_low = sum(lows)
     d_max = 0.0
-    for i, top in enumerate(values):
-        for j, bottom in enumerate(values):
-            if i == j:
-                continue
-            denominator = sum_low - top.low + top.high
-            if denominator > 0:
-                d_max = max(d_max, (top.high - bottom.low) / denominator)
+    count = len(lows)
+    for i in range(count):
+        denominator = sum_low - lows[i] + highs[i]
+        if denominator <= 0:
+            continue
+        # the other party at its lowest: the smallest low among the others
+        bottom = min(lows[j] for j in range(count) if j != i)
+        d_max = max(d_max, (highs[i] - bottom) / denominator)
     return Interval(d_min, d_max)
 
 
 def favoured(received: Mapping[str, Interval]) -> str | None:
     """The party receiving the most (by midpoint); ``None`` when the top is shared."""
-    if not received:
-        return None
-    ranked = sorted(received.items(), key=lambda item: item[1].mid, reverse=True)
-    if len(ranked) > 1 and ranked[0][1].mid == ranked[1][1].mid:
-        return None
-    return ranked[0][0]
+    best: str | None = None
+    top = second = float("-inf")
+    for party, (low, high) in received.items():
+        mid = (low + high) / 2
+        if mid > top:
+            best, top, second = party, mid, top
+        elif mid > second:
+            second = mid
+    return None if best is None or top == second else best
 
 
 def parity_gap(received: Mapping[str, Interval]) -> float:
@@ -123,7 +130,7 @@ def parity_gap(received: Mapping[str, Interval]) -> float:
     worst-served party (by midpoint). Moving it from one to the other evens them out."""
     if not received:
         return 0.0
-    mids = [v.mid for v in received.values()]
+    mids = [(low + high) / 2 for low, high in received.values()]
     return (max(mids) - min(mids)) / 2
 
 
