@@ -11,7 +11,7 @@ import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
 
 from valueaudit.findings import Finding, Severity, content_digest
 from valueaudit.loading import LoadedFile, load_file
@@ -24,9 +24,8 @@ if TYPE_CHECKING:
 from valueaudit.suppress import apply_suppressions
 
 
-@dataclass(frozen=True, slots=True)
-class FlowReport:
-    """One flow as reports draw it."""
+class FlowReport(NamedTuple):
+    """One flow as reports draw it (a named tuple: reports hold many, cheaply)."""
 
     source: str
     target: str
@@ -35,9 +34,9 @@ class FlowReport:
     value: Interval | None
 
 
-@dataclass(frozen=True, slots=True)
-class TouchpointReport:
-    """One touchpoint's place, description and scores."""
+class TouchpointReport(NamedTuple):
+    """One touchpoint's place, description and scores (a named tuple, like
+    :class:`FlowReport`)."""
 
     id: str
     name: str | None
@@ -235,11 +234,12 @@ def audit_loaded(
 def _process_report(loaded: LoadedFile, score: ProcessScore) -> ProcessReport:
     process = loaded.process
     assert process is not None
+    lines = loaded.item_lines(("touchpoints",))
     touchpoints = tuple(
         TouchpointReport(
             id=t.id,
             name=t.name,
-            line=loaded.locate(("touchpoints", i))[0],
+            line=lines[i],
             stage=t.stage,
             practice=t.practice,
             channel=t.channel,

@@ -24,6 +24,7 @@ from valueaudit import model as m
 from valueaudit.findings import Finding, Severity, YamlPath, content_digest, format_path
 from valueaudit.hints import describe, did_you_mean
 from valueaudit.paths import display_path
+from valueaudit.rules import RULES
 from valueaudit.settings import Limits
 
 DEFAULT_LIMITS = Limits()
@@ -116,8 +117,6 @@ class LoadedFile:
     ) -> Finding:
         """A finding of rule ``code`` (at its default severity) placed at the node at
         ``path`` (its key with ``at_key``), or at an explicit ``position``."""
-        from valueaudit.rules import RULES
-
         if position is not None:
             (line, column), content = position, content_digest(message)
         elif at_key:
@@ -146,6 +145,13 @@ class LoadedFile:
         node, key_node, complete = _descend(self.root, path, self._key_index)
         target = key_node if at_key and complete and key_node is not None else node
         return _position(target) if target is not None else (1, 1)
+
+    def item_lines(self, path: YamlPath) -> list[int]:
+        """The line of each item of the sequence at ``path`` (empty if there is none)."""
+        node, _, complete = _descend(self.root, path, self._key_index)
+        if not complete or not isinstance(node, yaml.SequenceNode):
+            return []
+        return [_position(item)[0] for item in node.value]
 
     def place(self, path: YamlPath) -> tuple[int, int, str]:
         """Line, column and content digest of the node at ``path`` (cached: many

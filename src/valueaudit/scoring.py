@@ -261,32 +261,33 @@ def touchpoint_volume(process: Process, touchpoint: Touchpoint) -> float:
 
 def score_process(process: Process) -> ProcessScore:
     """Score every touchpoint and the process as a whole (SPEC §4.1-4.2, §4.4)."""
-    running_low = dict.fromkeys(process.parties, 0.0)
-    running_high = dict.fromkeys(process.parties, 0.0)
+    parties = process.parties
+    scale = process.scale
+    running_low = dict.fromkeys(parties, 0.0)
+    running_high = dict.fromkeys(parties, 0.0)
     touchpoint_scores: list[TouchpointScore] = []
-    flows = 0
-    exact = 0
+    flows = exact = 0
     for index, touchpoint in enumerate(process.touchpoints):
         volume = touchpoint_volume(process, touchpoint)
-        appearing = received_by_party(touchpoint, process.scale)
-        received = {p: appearing[p] for p in process.parties if p in appearing}
-        received.update(appearing)  # undeclared parties (never in a valid process) last
+        appearing = received_by_party(touchpoint, scale)
+        received = {p: appearing[p] for p in parties if p in appearing}
+        if len(received) < len(appearing):  # undeclared parties (never in a valid process)
+            received.update(appearing)
         for party, (low, high) in received.items():
             running_low[party] = running_low.get(party, 0.0) + low * volume
             running_high[party] = running_high.get(party, 0.0) + high * volume
-        running = {p: Interval(low, running_high[p]) for p, low in running_low.items()}
         flows += len(touchpoint.flows)
         exact += sum(1 for f in touchpoint.flows if f.value is not None and f.value.is_point)
         touchpoint_scores.append(
             TouchpointScore(
-                index=index,
-                volume=volume,
-                received=received,
-                disparity=disparity(received) if received else None,
-                favoured=favoured(received),
-                gap=parity_gap(received),
-                praxis=praxis(touchpoint.elements, touchpoint.outcome),
-                cumulative=running,
+                index,
+                volume,
+                received,
+                disparity(received) if received else None,
+                favoured(received),
+                parity_gap(received),
+                praxis(touchpoint.elements, touchpoint.outcome),
+                {p: Interval(low, running_high[p]) for p, low in running_low.items()},
             )
         )
     running = {p: Interval(low, running_high[p]) for p, low in running_low.items()}

@@ -27,7 +27,7 @@ def interval(value: Interval | None) -> int | float | list[int | float] | None:
     """A point as a number, an interval as ``[low, high]``, nothing as ``None``."""
     if value is None:
         return None
-    low, high = plain(value.low), plain(value.high)
+    low, high = plain(value[0]), plain(value[1])
     return low if low == high else [low, high]
 
 
