@@ -127,13 +127,12 @@ def feedback_loop_open(ctx: AuditContext) -> Iterator[Draft]:
     """
     for score in ctx.score.touchpoints:
         touchpoint = ctx.process.touchpoints[score.index]
-        later = later_touchpoints(ctx, score.index)
         for j, flow in enumerate(touchpoint.flows):
             if flow.kind != "feedback":
                 continue
             closed = any(
                 back.source == flow.target and back.target == flow.source
-                for k in later
+                for k in later_touchpoints(ctx, score.index)
                 for back in ctx.process.touchpoints[k].flows
             )
             if closed:

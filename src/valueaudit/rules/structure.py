@@ -6,11 +6,15 @@ These run on a model whose shape is valid, before any scoring. The errors among 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from valueaudit.findings import Severity
 from valueaudit.hints import did_you_mean
 from valueaudit.rules.base import AuditContext, Draft, rule
+
+if TYPE_CHECKING:
+    from valueaudit.model import Touchpoint
 
 
 @rule(
@@ -41,22 +45,29 @@ def unknown_party(ctx: AuditContext) -> Iterator[Draft]:
     **Why it matters.** Value received by an undeclared party falls out of every
     balance; usually it is a typo that splits one party into two.
     """
-    parties = list(ctx.process.parties)
+    declared = ctx.process.parties
+    parties = list(declared)
     for i, touchpoint in enumerate(ctx.process.touchpoints):
-        references: list[tuple[tuple[str | int, ...], str, str]] = []
-        if touchpoint.initiator is not None:
-            references.append((("initiator",), "initiator", touchpoint.initiator))
-        for j, flow in enumerate(touchpoint.flows):
-            references.append((("flows", j, "from"), "from", flow.source))
-            references.append((("flows", j, "to"), "to", flow.target))
-        for path, key, party in references:
-            if party not in ctx.process.parties:
-                yield Draft(
-                    ("touchpoints", i, *path),
-                    f"{key} names no declared party '{party}' (declared: "
-                    f"{', '.join(parties)}){did_you_mean(party, parties)}",
-                    touchpoint=touchpoint.id,
-                )
+        for path, key, party in _undeclared(touchpoint, declared):
+            yield Draft(
+                ("touchpoints", i, *path),
+                f"{key} names no declared party '{party}' (declared: "
+                f"{', '.join(parties)}){did_you_mean(party, parties)}",
+                touchpoint=touchpoint.id,
+            )
+
+
+def _undeclared(
+    touchpoint: Touchpoint, declared: Mapping[str, object]
+) -> Iterator[tuple[tuple[str | int, ...], str, str]]:
+    """(path, key, party) of each party reference at a touchpoint that is not declared."""
+    if touchpoint.initiator is not None and touchpoint.initiator not in declared:
+        yield ("initiator",), "initiator", touchpoint.initiator
+    for j, flow in enumerate(touchpoint.flows):
+        if flow.source not in declared:
+            yield ("flows", j, "from"), "from", flow.source
+        if flow.target not in declared:
+            yield ("flows", j, "to"), "to", flow.target
 
 
 @rule(
