@@ -128,8 +128,13 @@ def _spool() -> tempfile.SpooledTemporaryFile[str]:
     return tempfile.SpooledTemporaryFile(_SPOOL_BYTES, mode="w+", encoding="utf-8")
 
 
+# One encoder for every line: json.dumps builds a new one per call unless every option
+# is the default, and a report is many small lines.
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
 def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return _ENCODER.encode(value)
 
 
 def render(result: ScanResult) -> str:
