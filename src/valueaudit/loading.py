@@ -3,7 +3,7 @@
 The data path is: bytes (size-checked) -> text (UTF-8, BOM accepted) -> YAML node tree
 (libyaml's composer when available) -> plain Python values built in one walk over the
 nodes -> :class:`~valueaudit.model.Process`. The node tree is kept beside the model so
-any finding, from the parser, from pydantic or from a rule, can be placed at the exact
+any finding, from the parser, from validation or from a rule, can be placed at the exact
 line and column of the key or value it is about (:meth:`LoadedFile.locate`).
 
 Problems become findings, never exceptions: VA101 (not YAML), VA102 (not the format),
@@ -542,7 +542,7 @@ def _position(node: yaml.Node | yaml.Event) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
-# --- Validation: pydantic errors become VA102 findings at the offending node ---------
+# --- Validation: pydantic-core's errors become VA102 findings at the offending node -
 
 
 def _validate(data: dict[str, Any], loaded: LoadedFile) -> m.Process | None:
@@ -586,7 +586,7 @@ _WHAT: dict[str, str] = {
 
 
 def _explain(detail: ErrorDetails, root: yaml.Node | None) -> tuple[YamlPath, str, bool]:
-    """Turn one pydantic error into (path, message, point-at-key)."""
+    """Turn one validation error into (path, message, point-at-key)."""
     loc: YamlPath = tuple(detail["loc"])
     kind = detail["type"]
     value = detail.get("input")
