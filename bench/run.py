@@ -81,10 +81,11 @@ def best(command: list[str], repeat: int) -> float:
     return min(timed(command) for _ in range(repeat))
 
 
-def in_process_shares(corpus: Path, sample: int) -> dict[str, float]:
+def in_process_shares(corpus: Path, sample: int, repeat: int) -> dict[str, float]:
     """Seconds spent, per stage, on up to ``sample`` files in one process: loading
     (read, parse, validate), auditing (structure checks, scores, rules, positioned
-    findings, suppressions) and formatting JSON."""
+    findings, suppressions) and formatting JSON; each the best of ``repeat`` rounds, the
+    stages interleaved so that a drift in the machine's speed hits all three."""
     from valueaudit.discovery import discover
     from valueaudit.engine import audit_loaded
     from valueaudit.loading import load_file
@@ -93,22 +94,25 @@ def in_process_shares(corpus: Path, sample: int) -> dict[str, float]:
 
     files = discover([corpus])[:sample]
     settings = Settings()
+    best = {"load": float("inf"), "rules": float("inf"), "format": float("inf")}
     gc.disable()
-    started = time.perf_counter()
-    loaded = [load_file(path, display) for path, display in files]
-    load = time.perf_counter() - started
-    started = time.perf_counter()
-    reports = [audit_loaded(item, settings) for item in loaded]
-    rules = time.perf_counter() - started
-    started = time.perf_counter()
-    writer = JsonWriter()
-    for report in reports:
-        writer.add(report)
-    with open(os.devnull, "w", encoding="utf-8") as sink:
-        writer.finish(sink)
-    formatting = time.perf_counter() - started
+    for _ in range(repeat):
+        started = time.perf_counter()
+        loaded = [load_file(path, display) for path, display in files]
+        best["load"] = min(best["load"], time.perf_counter() - started)
+        started = time.perf_counter()
+        reports = [audit_loaded(item, settings) for item in loaded]
+        best["rules"] = min(best["rules"], time.perf_counter() - started)
+        started = time.perf_counter()
+        writer = JsonWriter()
+        for report in reports:
+            writer.add(report)
+        with open(os.devnull, "w", encoding="utf-8") as sink:
+            writer.finish(sink)
+        best["format"] = min(best["format"], time.perf_counter() - started)
+        del loaded, reports
     gc.enable()
-    return {"load": load, "rules": rules, "format": formatting}
+    return best
 
 
 def main() -> int:
@@ -141,7 +145,7 @@ def main() -> int:
     memory = max(peak_mb(scan_cmd), peak_mb([*scan_cmd, "-j", "1"]))
     check_one = best([*VALUEAUDIT, "check", str(files[0])], args.repeat + 2)
     version = best([*VALUEAUDIT, "--version"], args.repeat + 2)
-    shares = in_process_shares(corpus, min(len(files), 1000))
+    shares = in_process_shares(corpus, min(len(files), 1000), args.repeat)
     overhead = (shares["rules"] + shares["format"]) / shares["load"]
 
     rows = [
