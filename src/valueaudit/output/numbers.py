@@ -27,13 +27,7 @@ def interval(value: Interval | None) -> int | float | list[int | float] | None:
     """A point as a number, an interval as ``[low, high]``, nothing as ``None``."""
     if value is None:
         return None
-    # the look-up inlined: reports write hundreds of intervals per process
-    low = _PLAIN.get(value[0])
-    if low is None:
-        low = plain(value[0])
-    high = _PLAIN.get(value[1])
-    if high is None:
-        high = plain(value[1])
+    low, high = plain(value[0]), plain(value[1])
     return low if low == high else [low, high]
 
 
