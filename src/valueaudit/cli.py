@@ -17,13 +17,12 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from valueaudit import __version__, run
-from valueaudit.output import FORMATS
+from valueaudit.output import FORMATS, console
 from valueaudit.run import (
     DEFAULT_PATH,
     EXIT_FINDINGS,
     EXIT_OK,
     UsageError,
-    console,
     fail_usage,
     parse_output,
     resolve_settings,

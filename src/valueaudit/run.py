@@ -15,12 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from valueaudit.output import FORMATS
+from valueaudit.output import FORMATS, console
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
-
-    from rich.console import Console
 
     from valueaudit.config import ResolvedSettings
     from valueaudit.engine import Audited, InternalError, ScanResult
@@ -57,15 +55,6 @@ def fail_usage(message: str) -> NoReturn:
     """Report a usage or configuration error in one line and exit 2."""
     print(f"valueaudit: error: {message}", file=sys.stderr)
     raise SystemExit(EXIT_USAGE)
-
-
-def console(file: io.StringIO | None = None) -> Console:
-    """A rich console for stdout, or a plain one 100 columns wide writing to ``file``."""
-    from rich.console import Console
-
-    if file is not None:
-        return Console(file=file, highlight=False, no_color=True, width=100)
-    return Console(highlight=False)
 
 
 def resolve_settings(
