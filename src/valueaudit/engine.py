@@ -158,7 +158,7 @@ def _run(rule: Rule, ctx: AuditContext, loaded: LoadedFile) -> Iterator[Finding]
 
 def _apply_settings(findings: Iterable[Finding], settings: Settings) -> tuple[Finding, ...]:
     kept = [
-        replace(f, severity=settings.severity[f.code]) if f.code in settings.severity else f
+        f._replace(severity=settings.severity[f.code]) if f.code in settings.severity else f
         for f in findings
         if settings.enabled_in(f.code, f.file)
     ]

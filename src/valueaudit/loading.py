@@ -250,8 +250,8 @@ def load_text(text: str, loaded: LoadedFile) -> LoadedFile:
         return loaded
     if isinstance(data.get("id"), str):
         loaded.raw_id = data["id"]
-        for finding in loaded.findings:  # findings met before the id was known
-            object.__setattr__(finding, "process", loaded.raw_id)
+        # findings met before the id was known
+        loaded.findings = [f._replace(process=loaded.raw_id) for f in loaded.findings]
     # After a duplicate key the first value counts, so the model is still well defined
     # and its structure can be checked; the engine scores no file with an error.
     if any(f.severity is Severity.ERROR and f.code != "VA107" for f in loaded.findings):

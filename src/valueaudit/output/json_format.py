@@ -22,13 +22,15 @@ import io
 import json
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TextIO
 
 from valueaudit import __version__
-from valueaudit.engine import FileReport, ProcessReport, ScanResult, TouchpointReport
+from valueaudit.engine import FileReport, ProcessReport, ScanResult
 from valueaudit.findings import Finding
-from valueaudit.output.numbers import interval, plain
+from valueaudit.output.numbers import json_interval, json_number, plain
+from valueaudit.scoring import Interval
 
 if TYPE_CHECKING:
     from valueaudit.baseline import BaselineSummary
@@ -70,7 +72,7 @@ class JsonWriter:
             self._any_process = True
         findings = list(encoded.findings)
         if duplicate is not None:
-            findings.append((duplicate.sort_key, duplicate.severity.value, _line(duplicate)))
+            findings.append((duplicate.sort_key, duplicate.severity.value, finding_line(duplicate)))
             findings.sort(key=lambda item: item[0])
         for _, severity, line in findings:
             self._counts[severity] += 1
@@ -111,16 +113,12 @@ class EncodedReport:
     findings: tuple[tuple[tuple[str, int, int, str, str], str, str], ...]
 
 
-def _line(finding: Finding) -> str:
-    return _dumps(finding_json(finding))
-
-
 def encode_report(report: FileReport) -> EncodedReport:
     """Encode a report for :meth:`JsonWriter.add_encoded` (picklable, cheap to send)."""
     return EncodedReport(
         valid=report.valid,
-        process=_dumps(process_json(report.process)) if report.process is not None else None,
-        findings=tuple((f.sort_key, f.severity.value, _line(f)) for f in report.findings),
+        process=None if report.process is None else process_line(report.process),
+        findings=tuple((f.sort_key, f.severity.value, finding_line(f)) for f in report.findings),
     )
 
 
@@ -128,13 +126,12 @@ def _spool() -> tempfile.SpooledTemporaryFile[str]:
     return tempfile.SpooledTemporaryFile(_SPOOL_BYTES, mode="w+", encoding="utf-8")
 
 
-# One encoder for every line: json.dumps builds a new one per call unless every option
-# is the default, and a report is many small lines.
-_ENCODER = json.JSONEncoder(ensure_ascii=False)
+# What the encoder escapes strings with when ``ensure_ascii`` is off (C, when built).
+_string = json.encoder.encode_basestring
 
 
 def _dumps(value: object) -> str:
-    return _ENCODER.encode(value)
+    return json.dumps(value, ensure_ascii=False)
 
 
 def render(result: ScanResult) -> str:
@@ -150,45 +147,60 @@ def render(result: ScanResult) -> str:
     return out.getvalue()
 
 
-def process_json(process: ProcessReport) -> dict[str, Any]:
-    """One process and its scores."""
-    return {
-        "id": process.id,
-        "name": process.name,
-        "file": process.file,
-        "disparity": interval(process.disparity),
-        "clarity": None if process.clarity is None else plain(process.clarity),
-        "favoured": process.favoured,
-        "balance": {
-            party: {
-                "received": interval(process.received[party]),
-                "share": interval(process.share[party]),
-            }
-            for party in process.received
-        },
-        "touchpoints": [touchpoint_json(t) for t in process.touchpoints],
-    }
+def _text(value: str | None) -> str:
+    return "null" if value is None else _string(value)
 
 
-def touchpoint_json(touchpoint: TouchpointReport) -> dict[str, Any]:
-    """One touchpoint and its scores."""
-    return {
-        "id": touchpoint.id,
-        "line": touchpoint.line,
-        "stage": touchpoint.stage,
-        "practice": touchpoint.practice,
-        "channel": touchpoint.channel,
-        "volume": plain(touchpoint.volume),
-        "disparity": interval(touchpoint.disparity),
-        "favoured": touchpoint.favoured,
-        "received": {p: interval(v) for p, v in touchpoint.received.items()},
-        "cumulative": {p: interval(v) for p, v in touchpoint.cumulative.items()},
-        "praxis": touchpoint.praxis,
-    }
+def _intervals(values: Mapping[str, Interval]) -> str:
+    return "{" + ", ".join(f"{_string(p)}: {json_interval(v)}" for p, v in values.items()) + "}"
+
+
+def process_line(process: ProcessReport) -> str:
+    """One process and its scores, as the line the document holds.
+
+    Written as text directly rather than as dicts for the encoder: a report holds
+    hundreds of numbers, and this is the formatter's inner loop. Strings go through the
+    encoder's own escaping, numbers through :func:`json_number`, so the text is what
+    ``json.dumps`` would write.
+    """
+    balance = ", ".join(
+        f'{_string(party)}: {{"received": {json_interval(received)}, '
+        f'"share": {json_interval(process.share[party])}}}'
+        for party, received in process.received.items()
+    )
+    touchpoints = ", ".join(
+        f'{{"id": {_string(t.id)}, "line": {t.line}, "stage": {_text(t.stage)}, '
+        f'"practice": {_text(t.practice)}, "channel": {_text(t.channel)}, '
+        f'"volume": {json_number(t.volume)}, "disparity": {json_interval(t.disparity)}, '
+        f'"favoured": {_text(t.favoured)}, "received": {_intervals(t.received)}, '
+        f'"cumulative": {_intervals(t.cumulative)}, "praxis": {_text(t.praxis)}}}'
+        for t in process.touchpoints
+    )
+    clarity = "null" if process.clarity is None else json_number(process.clarity)
+    return (
+        f'{{"id": {_string(process.id)}, "name": {_string(process.name)}, '
+        f'"file": {_string(process.file)}, "disparity": {json_interval(process.disparity)}, '
+        f'"clarity": {clarity}, "favoured": {_text(process.favoured)}, '
+        f'"balance": {{{balance}}}, "touchpoints": [{touchpoints}]}}'
+    )
+
+
+def finding_line(finding: Finding) -> str:
+    """One finding as the line the document holds: the text ``json.dumps`` writes for
+    :func:`finding_json`, written directly (see :func:`process_line`)."""
+    gain = "null" if finding.gain is None else json_number(finding.gain)
+    return (
+        f'{{"code": {_string(finding.code)}, "severity": "{finding.severity.value}", '
+        f'"message": {_string(finding.message)}, "file": {_string(finding.file)}, '
+        f'"line": {finding.line}, "column": {finding.column}, '
+        f'"process": {_text(finding.process)}, "touchpoint": {_text(finding.touchpoint)}, '
+        f'"path": {_string(finding.path)}, "suggestion": {_text(finding.suggestion)}, '
+        f'"gain": {gain}}}'
+    )
 
 
 def finding_json(finding: Finding) -> dict[str, Any]:
-    """One finding."""
+    """One finding, as a mapping (for documents encoded as a whole, like ``diff``'s)."""
     return {
         "code": finding.code,
         "severity": finding.severity.value,

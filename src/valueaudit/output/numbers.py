@@ -10,6 +10,7 @@ DECIMALS = 4
 # rounding costs more than a look-up; bounded so a huge scan cannot grow it forever.
 _PLAIN: dict[float, int | float] = {}
 _PLAIN_LIMIT = 100_000
+_JSON: dict[float, str] = {}
 
 
 def plain(value: float) -> int | float:
@@ -21,6 +22,24 @@ def plain(value: float) -> int | float:
         if len(_PLAIN) < _PLAIN_LIMIT:
             _PLAIN[value] = written
     return written
+
+
+def json_number(value: float) -> str:
+    """A float as JSON text, rounded as :func:`plain` rounds it (cached, like it)."""
+    written = _JSON.get(value)
+    if written is None:
+        written = repr(plain(value))
+        if len(_JSON) < _PLAIN_LIMIT:
+            _JSON[value] = written
+    return written
+
+
+def json_interval(value: Interval | None) -> str:
+    """:func:`interval` as JSON text: ``5``, ``[0, 10]`` or ``null``."""
+    if value is None:
+        return "null"
+    low, high = json_number(value[0]), json_number(value[1])
+    return low if low == high else f"[{low}, {high}]"
 
 
 def interval(value: Interval | None) -> int | float | list[int | float] | None:
