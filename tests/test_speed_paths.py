@@ -6,16 +6,22 @@ import io
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from valueaudit import progress
 from valueaudit.cli import app
 from valueaudit.discovery import discover
-from valueaudit.engine import audit_files
+from valueaudit.engine import ProcessReport, TouchpointReport, audit_files
+from valueaudit.findings import Finding, Severity
 from valueaudit.output import json_format
+from valueaudit.output import numbers as numbers_module
+from valueaudit.scoring import Interval
 from valueaudit.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,3 +129,114 @@ def test_progress_shows_after_the_delay_and_yields_everything(monkeypatch):
     monkeypatch.setattr(progress, "DELAY_SECONDS", 0.0)
     assert list(progress.track(iter(range(5)), 5, enabled=True)) == [0, 1, 2, 3, 4]
     assert list(progress.track(iter(range(3)), 3, enabled=False)) == [0, 1, 2]
+
+
+# --- The JSON lines are written as text: they must be exactly what json.dumps writes.
+
+texts = st.text(max_size=12)
+maybe_texts = st.none() | texts
+numbers = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12)
+intervals = st.builds(lambda a, b: Interval(min(a, b), max(a, b)), numbers, numbers)
+party_values = st.dictionaries(texts, intervals, max_size=3)
+
+
+def _expected_interval(value: Interval | None) -> object:
+    if value is None:
+        return None
+    low, high = numbers_module.plain(value.low), numbers_module.plain(value.high)
+    return low if low == high else [low, high]
+
+
+def _expected_values(values: dict[str, Interval]) -> dict[str, object]:
+    return {party: _expected_interval(value) for party, value in values.items()}
+
+
+touchpoint_reports = st.builds(
+    TouchpointReport,
+    id=texts,
+    name=maybe_texts,
+    line=st.integers(1, 10**6),
+    stage=maybe_texts,
+    practice=maybe_texts,
+    channel=maybe_texts,
+    volume=numbers,
+    flows=st.just(()),
+    received=party_values,
+    disparity=st.none() | intervals,
+    favoured=maybe_texts,
+    praxis=maybe_texts,
+    cumulative=party_values,
+)
+
+
+@given(
+    st.builds(
+        ProcessReport,
+        id=texts,
+        name=texts,
+        file=texts,
+        parties=st.just({}),
+        volume=numbers,
+        disparity=st.none() | intervals,
+        clarity=st.none() | numbers,
+        received=party_values,
+        share=st.just({}),
+        favoured=maybe_texts,
+        touchpoints=st.lists(touchpoint_reports, max_size=3).map(tuple),
+    )
+)
+def test_process_line_is_what_json_dumps_writes(process: ProcessReport):
+    process = replace(process, share={party: Interval(0.5, 0.5) for party in process.received})
+    expected = {
+        "id": process.id,
+        "name": process.name,
+        "file": process.file,
+        "disparity": _expected_interval(process.disparity),
+        "clarity": None if process.clarity is None else numbers_module.plain(process.clarity),
+        "favoured": process.favoured,
+        "balance": {
+            party: {
+                "received": _expected_interval(value),
+                "share": _expected_interval(process.share[party]),
+            }
+            for party, value in process.received.items()
+        },
+        "touchpoints": [
+            {
+                "id": t.id,
+                "line": t.line,
+                "stage": t.stage,
+                "practice": t.practice,
+                "channel": t.channel,
+                "volume": numbers_module.plain(t.volume),
+                "disparity": _expected_interval(t.disparity),
+                "favoured": t.favoured,
+                "received": _expected_values(t.received),
+                "cumulative": _expected_values(t.cumulative),
+                "praxis": t.praxis,
+            }
+            for t in process.touchpoints
+        ],
+    }
+    assert json_format.process_line(process) == json.dumps(expected, ensure_ascii=False)
+
+
+@given(
+    st.builds(
+        Finding,
+        code=texts,
+        severity=st.sampled_from(Severity),
+        message=texts,
+        file=texts,
+        line=st.integers(1, 10**6),
+        column=st.integers(1, 10**6),
+        process=maybe_texts,
+        touchpoint=maybe_texts,
+        path=texts,
+        suggestion=maybe_texts,
+        gain=st.none() | numbers,
+    )
+)
+def test_finding_line_is_what_json_dumps_writes(finding: Finding):
+    line = json_format.finding_line(finding)
+    assert line == json.dumps(json_format.finding_json(finding), ensure_ascii=False)
