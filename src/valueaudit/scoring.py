@@ -228,11 +228,11 @@ def implied_annual_return(discount: float, days_early: float) -> float:
 # --- Whole process (SPEC §4.2)
 
 
-@dataclass(frozen=True, slots=True)
-class TouchpointScore:
-    """Scores of one touchpoint. ``disparity`` is ``None`` when it has no flows."""
+class TouchpointScore(NamedTuple):
+    """Scores of one touchpoint. ``disparity`` is ``None`` when it has no flows. (A named
+    tuple, like :class:`Interval`: one per touchpoint of every file.)"""
 
-    index: int
+    touchpoint_index: int
     volume: float
     received: dict[str, Interval]
     disparity: Interval | None
@@ -254,11 +254,6 @@ class ProcessScore:
     touchpoints: tuple[TouchpointScore, ...]
 
 
-def touchpoint_volume(process: Process, touchpoint: Touchpoint) -> float:
-    """How often a touchpoint happens per period: its own volume or the process's."""
-    return process.volume if touchpoint.volume is None else touchpoint.volume
-
-
 def score_process(process: Process) -> ProcessScore:
     """Score every touchpoint and the process as a whole (SPEC §4.1-4.2, §4.4)."""
     parties = process.parties
@@ -268,7 +263,8 @@ def score_process(process: Process) -> ProcessScore:
     touchpoint_scores: list[TouchpointScore] = []
     flows = exact = 0
     for index, touchpoint in enumerate(process.touchpoints):
-        volume = touchpoint_volume(process, touchpoint)
+        # how often it happens per period: its own volume, or the process's
+        volume = process.volume if touchpoint.volume is None else touchpoint.volume
         appearing = received_by_party(touchpoint, scale)
         received = {p: appearing[p] for p in parties if p in appearing}
         if len(received) < len(appearing):  # undeclared parties (never in a valid process)
@@ -276,8 +272,10 @@ def score_process(process: Process) -> ProcessScore:
         for party, (low, high) in received.items():
             running_low[party] = running_low.get(party, 0.0) + low * volume
             running_high[party] = running_high.get(party, 0.0) + high * volume
+        for flow in touchpoint.flows:
+            if flow.value is not None and flow.value[0] == flow.value[1]:
+                exact += 1
         flows += len(touchpoint.flows)
-        exact += sum(1 for f in touchpoint.flows if f.value is not None and f.value.is_point)
         touchpoint_scores.append(
             TouchpointScore(
                 index,

@@ -38,13 +38,13 @@ def parity_not_clear(ctx: AuditContext) -> Iterator[Draft]:
     """
     threshold = ctx.settings.disparity_threshold
     for score in ctx.score.touchpoints:
-        touchpoint = ctx.process.touchpoints[score.index]
+        touchpoint = ctx.process.touchpoints[score.touchpoint_index]
         gain = score.volume * score.gap
         unknown = [j for j, flow in enumerate(touchpoint.flows) if flow.value is None]
         for j in unknown:
             flow = touchpoint.flows[j]
             yield Draft(
-                ("touchpoints", score.index, "flows", j),
+                ("touchpoints", score.touchpoint_index, "flows", j),
                 f"parity not clear at '{touchpoint.id}': '{flow.gives}' from {flow.source} "
                 f"to {flow.target} has no value",
                 touchpoint=touchpoint.id,
@@ -56,7 +56,7 @@ def parity_not_clear(ctx: AuditContext) -> Iterator[Draft]:
         if unknown or d is None or not d.low < threshold <= d.high:
             continue
         yield Draft(
-            ("touchpoints", score.index),
+            ("touchpoints", score.touchpoint_index),
             f"parity not clear at '{touchpoint.id}': disparity is {span(d.low, d.high)}, "
             f"on both sides of the threshold {number(threshold)}",
             touchpoint=touchpoint.id,

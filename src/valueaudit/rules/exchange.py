@@ -43,7 +43,7 @@ def one_sided_exchange(ctx: AuditContext) -> Iterator[Draft]:
     or for a value that was received but not recorded.
     """
     for score in ctx.score.touchpoints:
-        touchpoint = ctx.process.touchpoints[score.index]
+        touchpoint = ctx.process.touchpoints[score.touchpoint_index]
         for party, value in score.received.items():
             if value.high == 0:
                 given = " and ".join(
@@ -51,7 +51,7 @@ def one_sided_exchange(ctx: AuditContext) -> Iterator[Draft]:
                     for gives in sorted({f.gives for f in touchpoint.flows if f.source == party})
                 )
                 yield Draft(
-                    ("touchpoints", score.index),
+                    ("touchpoints", score.touchpoint_index),
                     f"one-sided exchange at '{touchpoint.id}': {party} gives "
                     f"{given or 'nothing of value'} but receives nothing",
                     touchpoint=touchpoint.id,
@@ -94,11 +94,11 @@ def high_disparity(ctx: AuditContext) -> Iterator[Draft]:
     for score in ctx.score.touchpoints:
         if score.disparity is None or score.disparity.low < threshold:
             continue
-        touchpoint = ctx.process.touchpoints[score.index]
+        touchpoint = ctx.process.touchpoints[score.touchpoint_index]
         loser = min(score.received, key=lambda p: score.received[p].mid)
         favoured = f" favours {score.favoured}" if score.favoured else ""
         yield Draft(
-            ("touchpoints", score.index),
+            ("touchpoints", score.touchpoint_index),
             f"disparity {span(score.disparity.low, score.disparity.high)} at "
             f"'{touchpoint.id}'{favoured} ({received_text(ctx, score.received)}; "
             f"threshold {number(threshold)})",
@@ -199,7 +199,7 @@ def customer_gives_more(ctx: AuditContext) -> Iterator[Draft]:
     """
     customers = [p for p in ctx.process.parties if ctx.process.role_of(p) == "customer"]
     for score in ctx.score.touchpoints:
-        touchpoint = ctx.process.touchpoints[score.index]
+        touchpoint = ctx.process.touchpoints[score.touchpoint_index]
         for customer in customers:
             given = [f for f in touchpoint.flows if f.source == customer]
             if not given or any(f.cost is None for f in given):
@@ -212,7 +212,7 @@ def customer_gives_more(ctx: AuditContext) -> Iterator[Draft]:
             if cost.low <= received.high:
                 continue
             yield Draft(
-                ("touchpoints", score.index),
+                ("touchpoints", score.touchpoint_index),
                 f"{customer} gives up {span(cost.low, cost.high)} at '{touchpoint.id}' and "
                 f"receives {span(received.low, received.high)}",
                 touchpoint=touchpoint.id,

@@ -62,7 +62,7 @@ def early_payment(ctx: AuditContext) -> Iterator[Draft]:
     if rate is None or rate == 0:
         return
     for score in ctx.score.touchpoints:
-        touchpoint = ctx.process.touchpoints[score.index]
+        touchpoint = ctx.process.touchpoints[score.touchpoint_index]
         for j, flow in enumerate(touchpoint.flows):
             if (
                 flow.kind != "money"
@@ -79,7 +79,7 @@ def early_payment(ctx: AuditContext) -> Iterator[Draft]:
             discount = break_even_discount(rate, due, window)
             annual = implied_annual_return(discount, days_early)
             yield Draft(
-                ("touchpoints", score.index, "flows", j),
+                ("touchpoints", score.touchpoint_index, "flows", j),
                 f"early-payment opportunity at '{touchpoint.id}': "
                 f"{_money(flow.amount, currency)} due in {due} days; paid at day {window} it "
                 f"is worth {_money(per_payment, currency)} more to {flow.target} per payment "
@@ -126,20 +126,20 @@ def feedback_loop_open(ctx: AuditContext) -> Iterator[Draft]:
     exchange. The gain is half the feedback's value, per occurrence.
     """
     for score in ctx.score.touchpoints:
-        touchpoint = ctx.process.touchpoints[score.index]
+        touchpoint = ctx.process.touchpoints[score.touchpoint_index]
         for j, flow in enumerate(touchpoint.flows):
             if flow.kind != "feedback":
                 continue
             closed = any(
                 back.source == flow.target and back.target == flow.source
-                for k in later_touchpoints(ctx, score.index)
+                for k in later_touchpoints(ctx, score.touchpoint_index)
                 for back in ctx.process.touchpoints[k].flows
             )
             if closed:
                 continue
             worth = flow.value.mid if flow.value is not None else ctx.process.scale / 2
             yield Draft(
-                ("touchpoints", score.index, "flows", j),
+                ("touchpoints", score.touchpoint_index, "flows", j),
                 f"feedback loop not closed: {flow.target} receives '{flow.gives}' from "
                 f"{flow.source} at '{touchpoint.id}', and no later touchpoint gives "
                 f"{flow.source} anything back",
@@ -258,7 +258,7 @@ def purchase_without_aftercare(ctx: AuditContext) -> Iterator[Draft]:
     receives in the purchase.
     """
     for score in ctx.score.touchpoints:
-        touchpoint = ctx.process.touchpoints[score.index]
+        touchpoint = ctx.process.touchpoints[score.touchpoint_index]
         for flow in touchpoint.flows:
             if not (
                 flow.kind == "money"
@@ -275,12 +275,12 @@ def purchase_without_aftercare(ctx: AuditContext) -> Iterator[Draft]:
             ]
             if not goods:
                 continue
-            later = later_touchpoints(ctx, score.index)
+            later = later_touchpoints(ctx, score.touchpoint_index)
             if any(ctx.process.touchpoints[k].practice in ("helping", "delivering") for k in later):
                 continue
             received = score.received.get(flow.source)
             yield Draft(
-                ("touchpoints", score.index),
+                ("touchpoints", score.touchpoint_index),
                 f"purchase at '{touchpoint.id}' ({flow.source} pays {flow.target} for "
                 f"'{goods[0].gives}') has no later helping or delivering touchpoint",
                 touchpoint=touchpoint.id,

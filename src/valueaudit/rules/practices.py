@@ -39,10 +39,10 @@ def no_practice(ctx: AuditContext) -> Iterator[Draft]:
     order of the chain.
     """
     for score in ctx.score.touchpoints:
-        touchpoint = ctx.process.touchpoints[score.index]
+        touchpoint = ctx.process.touchpoints[score.touchpoint_index]
         if touchpoint.practice is None:
             yield Draft(
-                ("touchpoints", score.index),
+                ("touchpoints", score.touchpoint_index),
                 f"touchpoint '{touchpoint.id}' has no practice",
                 touchpoint=touchpoint.id,
                 suggestion=f"Add `practice:` to '{touchpoint.id}': one of {', '.join(PRACTICES)}.",
@@ -54,7 +54,7 @@ def _praxis_findings(ctx: AuditContext, praxis: str, words: str, advice: str) ->
     for score in ctx.score.touchpoints:
         if score.praxis != praxis:
             continue
-        touchpoint = ctx.process.touchpoints[score.index]
+        touchpoint = ctx.process.touchpoints[score.touchpoint_index]
         assert touchpoint.elements is not None
         elements = touchpoint.elements
         incongruent = [
@@ -64,7 +64,7 @@ def _praxis_findings(ctx: AuditContext, praxis: str, words: str, advice: str) ->
         ]
         outcome = f", outcome {touchpoint.outcome}" if touchpoint.outcome else ""
         yield Draft(
-            ("touchpoints", score.index, "elements"),
+            ("touchpoints", score.touchpoint_index, "elements"),
             f"{words} at '{touchpoint.id}' (incongruent: "
             f"{', '.join(incongruent) or 'none'}{outcome})",
             touchpoint=touchpoint.id,
@@ -136,12 +136,12 @@ def charging_before_informing(ctx: AuditContext) -> Iterator[Draft]:
     for. Informing first sets the terms of the exchange.
     """
     for score in ctx.score.touchpoints:
-        touchpoint = ctx.process.touchpoints[score.index]
+        touchpoint = ctx.process.touchpoints[score.touchpoint_index]
         if touchpoint.practice in ("greeting", "informing"):
             return
         if touchpoint.practice == "charging":
             yield Draft(
-                ("touchpoints", score.index),
+                ("touchpoints", score.touchpoint_index),
                 f"'{touchpoint.id}' charges before any greeting or informing touchpoint",
                 touchpoint=touchpoint.id,
                 suggestion=f"Add an informing or greeting touchpoint before "
