@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
 
-from valueaudit.findings import Finding, Severity, content_digest
+from valueaudit.findings import SORT_KEY, Finding, Severity, content_digest
 from valueaudit.loading import LoadedFile, load_file
 from valueaudit.rules import RULES, SCORED_RULES, STRUCTURE_RULES, AuditContext, Rule
 from valueaudit.scoring import Interval, ProcessScore
@@ -162,7 +162,7 @@ def _apply_settings(findings: Iterable[Finding], settings: Settings) -> tuple[Fi
         for f in findings
         if settings.enabled_in(f.code, f.file)
     ]
-    return tuple(sorted(kept, key=lambda f: f.sort_key))
+    return tuple(sorted(kept, key=SORT_KEY))
 
 
 def audit_file(
@@ -236,22 +236,24 @@ def _process_report(loaded: LoadedFile, score: ProcessScore) -> ProcessReport:
     assert process is not None
     lines = loaded.item_lines(("touchpoints",))
     touchpoints = tuple(
-        TouchpointReport(
-            id=t.id,
-            name=t.name,
-            line=lines[i],
-            stage=t.stage,
-            practice=t.practice,
-            channel=t.channel,
-            volume=s.volume,
-            flows=tuple(FlowReport(f.source, f.target, f.gives, f.kind, f.value) for f in t.flows),
-            received=s.received,
-            disparity=s.disparity,
-            favoured=s.favoured,
-            praxis=s.praxis,
-            cumulative=s.cumulative,
-        )
-        for i, (t, s) in enumerate(zip(process.touchpoints, score.touchpoints, strict=True))
+        [  # positional and in a list: one of these per touchpoint of every file
+            TouchpointReport(
+                t.id,
+                t.name,
+                line,
+                t.stage,
+                t.practice,
+                t.channel,
+                s.volume,
+                tuple([FlowReport(f.source, f.target, f.gives, f.kind, f.value) for f in t.flows]),
+                s.received,
+                s.disparity,
+                s.favoured,
+                s.praxis,
+                s.cumulative,
+            )
+            for t, s, line in zip(process.touchpoints, score.touchpoints, lines, strict=True)
+        ]
     )
     return ProcessReport(
         id=process.id,
@@ -379,7 +381,7 @@ def with_duplicate(report: FileReport, duplicate: Finding | None) -> FileReport:
     """A report with the scan's VA104 finding merged into its sorted findings."""
     if duplicate is None:
         return report
-    findings = tuple(sorted((*report.findings, duplicate), key=lambda f: f.sort_key))
+    findings = tuple(sorted((*report.findings, duplicate), key=SORT_KEY))
     return replace(report, findings=findings)
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from collections.abc import Sequence
+import operator
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 #: A position inside a YAML document: mapping keys and sequence indexes.
@@ -69,7 +70,13 @@ class Finding(NamedTuple):
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:
         """Order findings by file, position, code and message."""
-        return (self.file, self.line, self.column, self.code, self.message)
+        return SORT_KEY(self)
+
+
+#: :attr:`Finding.sort_key` as a function, in C, for sorting many findings.
+SORT_KEY: Callable[[Finding], tuple[str, int, int, str, str]] = operator.attrgetter(
+    "file", "line", "column", "code", "message"
+)
 
 
 def content_digest(text: str) -> str:

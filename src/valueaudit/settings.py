@@ -45,11 +45,17 @@ class Settings:
     #: The date suppressions expire against; ``None`` is today.
     today: dt.date | None = None
     limits: Limits = field(default_factory=Limits)
+    # Answers of enabled(), asked for every rule of every file.
+    _enabled: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def enabled(self, code: str) -> bool:
         """Whether a rule runs: selected (by code or prefix, all when empty), not ignored."""
-        selected = not self.select or any(code.startswith(p) for p in self.select)
-        return selected and not any(code.startswith(p) for p in self.ignore)
+        known = self._enabled.get(code)
+        if known is None:
+            selected = not self.select or any(code.startswith(p) for p in self.select)
+            known = selected and not any(code.startswith(p) for p in self.ignore)
+            self._enabled[code] = known
+        return known
 
     def enabled_in(self, code: str, file: str) -> bool:
         """Whether a rule's findings are reported in a file (``per-file-ignores``)."""

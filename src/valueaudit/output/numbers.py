@@ -38,8 +38,11 @@ def json_interval(value: Interval | None) -> str:
     """:func:`interval` as JSON text: ``5``, ``[0, 10]`` or ``null``."""
     if value is None:
         return "null"
-    low, high = json_number(value[0]), json_number(value[1])
-    return low if low == high else f"[{low}, {high}]"
+    low, high = value
+    if low == high:  # most values are points
+        return _JSON.get(low) or json_number(low)
+    low_text, high_text = json_number(low), json_number(high)
+    return low_text if low_text == high_text else f"[{low_text}, {high_text}]"
 
 
 def interval(value: Interval | None) -> int | float | list[int | float] | None:
