@@ -34,6 +34,11 @@ def test_even_exchange_and_empty_exchange_are_zero():
     assert disparity({"a": P(0), "b": P(0)}) == P(0)
 
 
+def test_a_single_party_has_nothing_to_be_uneven_with():
+    assert disparity({"a": P(4)}) == P(0)
+    assert disparity({"a": Interval(2, 5)}) == P(0)
+
+
 def test_one_sided_exchange_is_one():
     assert disparity({"a": P(0), "b": P(3)}) == P(1)
 

@@ -99,16 +99,18 @@ def disparity(received: Mapping[str, Interval]) -> Interval:
         d_min = 0.0
     else:
         d_min = (largest_low - smallest_high) / sum(min(h, largest_low) for h in highs)
+    if len(lows) < 2:  # one party: nothing to be uneven with
+        return ZERO
     sum_low = sum(lows)
     d_max = 0.0
-    count = len(lows)
-    for i in range(count):
-        denominator = sum_low - lows[i] + highs[i]
+    # the others at their lowest: the smallest low, or the next one for the party holding it
+    smallest, next_smallest = sorted(lows)[:2]
+    for low, high in received.values():
+        denominator = sum_low - low + high
         if denominator <= 0:
             continue
-        # the other party at its lowest: the smallest low among the others
-        bottom = min(lows[j] for j in range(count) if j != i)
-        d_max = max(d_max, (highs[i] - bottom) / denominator)
+        bottom = next_smallest if low == smallest else smallest
+        d_max = max(d_max, (high - bottom) / denominator)
     return Interval(d_min, d_max)
 
 
@@ -142,12 +144,12 @@ def weighted_mean(pairs: Iterable[tuple[float, Interval]]) -> Interval | None:
     items = list(pairs)
     if not items:
         return None
-    total = sum(weight for weight, _ in items)
+    total = sum([weight for weight, _ in items])
     if total <= 0:
         items = [(1.0, value) for _, value in items]
         total = float(len(items))
-    low = sum(weight * value.low for weight, value in items) / total
-    high = sum(weight * value.high for weight, value in items) / total
+    low = sum([weight * value[0] for weight, value in items]) / total
+    high = sum([weight * value[1] for weight, value in items]) / total
     return Interval(low, high)
 
 
@@ -284,7 +286,9 @@ def score_process(process: Process) -> ProcessScore:
                 disparity(received) if received else None,
                 favoured(received),
                 parity_gap(received),
-                praxis(touchpoint.elements, touchpoint.outcome),
+                None
+                if touchpoint.elements is None
+                else praxis(touchpoint.elements, touchpoint.outcome),
                 {p: Interval(low, running_high[p]) for p, low in running_low.items()},
             )
         )
