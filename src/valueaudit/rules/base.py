@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from valueaudit.findings import Severity, YamlPath
 
 if TYPE_CHECKING:
-    from valueaudit.model import Process
+    from valueaudit.model import Flow, Process
     from valueaudit.scoring import ProcessScore
     from valueaudit.settings import Settings
 
@@ -69,6 +69,42 @@ class AuditContext:
                     pending.extend(links[current])
             cached = self._later[index] = frozenset(reached)
         return cached
+
+    @functools.cached_property
+    def flows_by_kind(self) -> dict[str, list[tuple[int, int, Flow]]]:
+        """(touchpoint index, flow index, flow) of every flow, by kind, in file order.
+
+        Several rules look at the flows of one or two kinds only; one pass over the
+        flows serves them all.
+        """
+        by_kind: dict[str, list[tuple[int, int, Flow]]] = {}
+        for i, touchpoint in enumerate(self.process.touchpoints):
+            for j, flow in enumerate(touchpoint.flows):
+                found = by_kind.get(flow.kind)
+                if found is None:
+                    by_kind[flow.kind] = [(i, j, flow)]
+                else:
+                    found.append((i, j, flow))
+        return by_kind
+
+    def flows_of_kind(self, *kinds: str) -> list[tuple[int, int, Flow]]:
+        """(touchpoint index, flow index, flow) of the flows of these kinds, in file order."""
+        if len(kinds) == 1:
+            return self.flows_by_kind.get(kinds[0], [])
+        found = [item for kind in kinds for item in self.flows_by_kind.get(kind, [])]
+        return sorted(found, key=lambda item: item[:2])
+
+    @functools.cached_property
+    def valuable_flows(self) -> list[tuple[int, int, Flow]]:
+        """(touchpoint index, flow index, flow) of the flows certainly worth at least half
+        the scale, in file order."""
+        half = self.process.scale / 2
+        return [
+            (i, j, flow)
+            for i, touchpoint in enumerate(self.process.touchpoints)
+            for j, flow in enumerate(touchpoint.flows)
+            if flow.value is not None and flow.value[0] >= half
+        ]
 
     @property
     def score(self) -> ProcessScore:

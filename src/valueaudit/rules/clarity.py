@@ -66,15 +66,6 @@ def parity_not_clear(ctx: AuditContext) -> Iterator[Draft]:
         )
 
 
-def _worth_half_the_scale(ctx: AuditContext) -> Iterator[tuple[int, int]]:
-    """(touchpoint index, flow index) of flows certainly worth at least half the scale."""
-    half = ctx.process.scale / 2
-    for i, touchpoint in enumerate(ctx.process.touchpoints):
-        for j, flow in enumerate(touchpoint.flows):
-            if flow.value is not None and flow.value.low >= half:
-                yield i, j
-
-
 @rule(
     "VA302",
     "one-sided-valuation",
@@ -96,8 +87,7 @@ def one_sided_valuation(ctx: AuditContext) -> Iterator[Draft]:
     company may cost a customer 8 or, paid from a budget already set aside, much less.
     Without costs the audit sees each exchange through the receiver's eyes only.
     """
-    flows = list(_worth_half_the_scale(ctx))
-    missing = [(i, j) for i, j in flows if ctx.process.touchpoints[i].flows[j].cost is None]
+    missing = [(i, j) for i, j, flow in ctx.valuable_flows if flow.cost is None]
     if not missing:
         return
     i, j = missing[0]
@@ -140,11 +130,10 @@ def low_confidence(ctx: AuditContext) -> Iterator[Draft]:
     value nobody is sure of is the first one to research, or to write as a range so
     the uncertainty shows in the disparity interval.
     """
-    for i, j in _worth_half_the_scale(ctx):
-        touchpoint = ctx.process.touchpoints[i]
-        flow = touchpoint.flows[j]
+    for i, j, flow in ctx.valuable_flows:
         if flow.confidence != "low" or flow.value is None:
             continue
+        touchpoint = ctx.process.touchpoints[i]
         score = ctx.score.touchpoints[i]
         yield Draft(
             ("touchpoints", i, "flows", j),

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from valueaudit.findings import Severity
 from valueaudit.rules.base import AuditContext, Draft, number, rule, span
 from valueaudit.scoring import Interval
+
+if TYPE_CHECKING:
+    from valueaudit.model import Touchpoint
 
 
 def received_text(ctx: AuditContext, received: Mapping[str, Interval]) -> str:
@@ -201,13 +205,9 @@ def customer_gives_more(ctx: AuditContext) -> Iterator[Draft]:
     for score in ctx.score.touchpoints:
         touchpoint = ctx.process.touchpoints[score.touchpoint_index]
         for customer in customers:
-            given = [f for f in touchpoint.flows if f.source == customer]
-            if not given or any(f.cost is None for f in given):
+            cost = _cost_of_giving(touchpoint, customer)
+            if cost is None:
                 continue
-            cost = Interval(
-                sum(f.cost.low for f in given if f.cost is not None),
-                sum(f.cost.high for f in given if f.cost is not None),
-            )
             received = score.received.get(customer, Interval(0.0, 0.0))
             if cost.low <= received.high:
                 continue
@@ -220,6 +220,21 @@ def customer_gives_more(ctx: AuditContext) -> Iterator[Draft]:
                 f"pre-filled data) or give {customer} more there.",
                 gain=score.volume * (cost.mid - received.mid),
             )
+
+
+def _cost_of_giving(touchpoint: Touchpoint, party: str) -> Interval | None:
+    """What the flows a party gives at a touchpoint cost it; ``None`` when it gives
+    nothing or the cost of any of them is not known."""
+    low = high = 0.0
+    gives = False
+    for flow in touchpoint.flows:
+        if flow.source == party:
+            if flow.cost is None:
+                return None
+            low += flow.cost[0]
+            high += flow.cost[1]
+            gives = True
+    return Interval(low, high) if gives else None
 
 
 RULES = (one_sided_exchange, high_disparity, uneven_process, customer_gives_more)

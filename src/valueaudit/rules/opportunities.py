@@ -61,37 +61,36 @@ def early_payment(ctx: AuditContext) -> Iterator[Draft]:
     currency = ctx.process.assumptions.currency
     if rate is None or rate == 0:
         return
-    for score in ctx.score.touchpoints:
-        touchpoint = ctx.process.touchpoints[score.touchpoint_index]
-        for j, flow in enumerate(touchpoint.flows):
-            if (
-                flow.kind != "money"
-                or flow.amount is None
-                or flow.timing is None
-                or flow.timing.due_days <= window
-                or ctx.process.role_of(flow.target) != "provider"
-            ):
-                continue
-            due = flow.timing.due_days
-            days_early = due - window
-            per_payment = early_receipt_worth(flow.amount, rate, days_early)
-            per_period = per_payment * score.volume
-            discount = break_even_discount(rate, due, window)
-            annual = implied_annual_return(discount, days_early)
-            yield Draft(
-                ("touchpoints", score.touchpoint_index, "flows", j),
-                f"early-payment opportunity at '{touchpoint.id}': "
-                f"{_money(flow.amount, currency)} due in {due} days; paid at day {window} it "
-                f"is worth {_money(per_payment, currency)} more to {flow.target} per payment "
-                f"({_money(per_period, currency)} per period). Break-even discount "
-                f"{discount:.2%}; the payer's implied annual return at that discount "
-                f"{annual:.2%}",
-                touchpoint=touchpoint.id,
-                suggestion=f"Offer {flow.source} a discount below {discount:.2%} for paying "
-                f"within {window} days (e.g. '{number(discount * 100 * 0.75)}% {window}, "
-                f"net {due}').",
-                gain=per_period,
-            )
+    for i, j, flow in ctx.flows_of_kind("money"):
+        if (
+            flow.amount is None
+            or flow.timing is None
+            or flow.timing.due_days <= window
+            or ctx.process.role_of(flow.target) != "provider"
+        ):
+            continue
+        touchpoint = ctx.process.touchpoints[i]
+        score = ctx.score.touchpoints[i]
+        due = flow.timing.due_days
+        days_early = due - window
+        per_payment = early_receipt_worth(flow.amount, rate, days_early)
+        per_period = per_payment * score.volume
+        discount = break_even_discount(rate, due, window)
+        annual = implied_annual_return(discount, days_early)
+        yield Draft(
+            ("touchpoints", i, "flows", j),
+            f"early-payment opportunity at '{touchpoint.id}': "
+            f"{_money(flow.amount, currency)} due in {due} days; paid at day {window} it "
+            f"is worth {_money(per_payment, currency)} more to {flow.target} per payment "
+            f"({_money(per_period, currency)} per period). Break-even discount "
+            f"{discount:.2%}; the payer's implied annual return at that discount "
+            f"{annual:.2%}",
+            touchpoint=touchpoint.id,
+            suggestion=f"Offer {flow.source} a discount below {discount:.2%} for paying "
+            f"within {window} days (e.g. '{number(discount * 100 * 0.75)}% {window}, "
+            f"net {due}').",
+            gain=per_period,
+        )
 
 
 @rule(
@@ -125,30 +124,28 @@ def feedback_loop_open(ctx: AuditContext) -> Iterator[Draft]:
     customer to stop giving it; closing the loop ("you said, we did") turns it into an
     exchange. The gain is half the feedback's value, per occurrence.
     """
-    for score in ctx.score.touchpoints:
-        touchpoint = ctx.process.touchpoints[score.touchpoint_index]
-        for j, flow in enumerate(touchpoint.flows):
-            if flow.kind != "feedback":
-                continue
-            closed = any(
-                back.source == flow.target and back.target == flow.source
-                for k in later_touchpoints(ctx, score.touchpoint_index)
-                for back in ctx.process.touchpoints[k].flows
-            )
-            if closed:
-                continue
-            worth = flow.value.mid if flow.value is not None else ctx.process.scale / 2
-            yield Draft(
-                ("touchpoints", score.touchpoint_index, "flows", j),
-                f"feedback loop not closed: {flow.target} receives '{flow.gives}' from "
-                f"{flow.source} at '{touchpoint.id}', and no later touchpoint gives "
-                f"{flow.source} anything back",
-                touchpoint=touchpoint.id,
-                suggestion=f"Add a touchpoint after '{touchpoint.id}' (practice: informing) "
-                f"where {flow.target} tells {flow.source} what changed because of "
-                f"'{flow.gives}'.",
-                gain=score.volume * worth / 2,
-            )
+    for i, j, flow in ctx.flows_of_kind("feedback"):
+        score = ctx.score.touchpoints[i]
+        touchpoint = ctx.process.touchpoints[i]
+        closed = any(
+            back.source == flow.target and back.target == flow.source
+            for k in later_touchpoints(ctx, i)
+            for back in ctx.process.touchpoints[k].flows
+        )
+        if closed:
+            continue
+        worth = flow.value.mid if flow.value is not None else ctx.process.scale / 2
+        yield Draft(
+            ("touchpoints", i, "flows", j),
+            f"feedback loop not closed: {flow.target} receives '{flow.gives}' from "
+            f"{flow.source} at '{touchpoint.id}', and no later touchpoint gives "
+            f"{flow.source} anything back",
+            touchpoint=touchpoint.id,
+            suggestion=f"Add a touchpoint after '{touchpoint.id}' (practice: informing) "
+            f"where {flow.target} tells {flow.source} what changed because of "
+            f"'{flow.gives}'.",
+            gain=score.volume * worth / 2,
+        )
 
 
 @rule(
@@ -188,20 +185,16 @@ def prospect_not_qualified(ctx: AuditContext) -> Iterator[Draft]:
         if ctx.process.role_of(prospect) != "prospect":
             continue
         qualified = any(
-            flow.kind == "qualifying-information"
-            and flow.source == prospect
-            and ctx.process.role_of(flow.target) == "provider"
-            for touchpoint in ctx.process.touchpoints
-            for flow in touchpoint.flows
+            flow.source == prospect and ctx.process.role_of(flow.target) == "provider"
+            for _, _, flow in ctx.flows_of_kind("qualifying-information")
         )
         if qualified:
             continue
         first = next(
             (
                 (i, j)
-                for i, touchpoint in enumerate(ctx.process.touchpoints)
-                for j, flow in enumerate(touchpoint.flows)
-                if flow.target == prospect and flow.kind in ("information", "insight")
+                for i, j, flow in ctx.flows_of_kind("information", "insight")
+                if flow.target == prospect
             ),
             None,
         )
@@ -257,38 +250,39 @@ def purchase_without_aftercare(ctx: AuditContext) -> Iterator[Draft]:
     the customer carries every problem alone. The gain is half the value the customer
     receives in the purchase.
     """
-    for score in ctx.score.touchpoints:
-        touchpoint = ctx.process.touchpoints[score.touchpoint_index]
-        for flow in touchpoint.flows:
-            if not (
-                flow.kind == "money"
-                and ctx.process.role_of(flow.source) == "customer"
-                and ctx.process.role_of(flow.target) == "provider"
-            ):
-                continue
-            goods = [
-                back
-                for back in touchpoint.flows
-                if back.source == flow.target
-                and back.target == flow.source
-                and back.kind in ("product", "service")
-            ]
-            if not goods:
-                continue
-            later = later_touchpoints(ctx, score.touchpoint_index)
-            if any(ctx.process.touchpoints[k].practice in ("helping", "delivering") for k in later):
-                continue
-            received = score.received.get(flow.source)
-            yield Draft(
-                ("touchpoints", score.touchpoint_index),
-                f"purchase at '{touchpoint.id}' ({flow.source} pays {flow.target} for "
-                f"'{goods[0].gives}') has no later helping or delivering touchpoint",
-                touchpoint=touchpoint.id,
-                suggestion=f"Add a touchpoint after '{touchpoint.id}' with practice helping "
-                f"or delivering (onboarding, a check-in, support) for {flow.source}.",
-                gain=score.volume * (received.mid / 2 if received else 0.0),
-            )
-            break
+    reported: set[int] = set()  # one finding per touchpoint
+    for i, _, flow in ctx.flows_of_kind("money"):
+        if (
+            i in reported
+            or ctx.process.role_of(flow.source) != "customer"
+            or ctx.process.role_of(flow.target) != "provider"
+        ):
+            continue
+        touchpoint = ctx.process.touchpoints[i]
+        score = ctx.score.touchpoints[i]
+        goods = [
+            back
+            for back in touchpoint.flows
+            if back.source == flow.target
+            and back.target == flow.source
+            and back.kind in ("product", "service")
+        ]
+        if not goods:
+            continue
+        later = later_touchpoints(ctx, i)
+        if any(ctx.process.touchpoints[k].practice in ("helping", "delivering") for k in later):
+            continue
+        received = score.received.get(flow.source)
+        yield Draft(
+            ("touchpoints", i),
+            f"purchase at '{touchpoint.id}' ({flow.source} pays {flow.target} for "
+            f"'{goods[0].gives}') has no later helping or delivering touchpoint",
+            touchpoint=touchpoint.id,
+            suggestion=f"Add a touchpoint after '{touchpoint.id}' with practice helping "
+            f"or delivering (onboarding, a check-in, support) for {flow.source}.",
+            gain=score.volume * (received.mid / 2 if received else 0.0),
+        )
+        reported.add(i)
 
 
 RULES = (early_payment, feedback_loop_open, prospect_not_qualified, purchase_without_aftercare)

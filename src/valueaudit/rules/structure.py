@@ -46,8 +46,13 @@ def unknown_party(ctx: AuditContext) -> Iterator[Draft]:
     balance; usually it is a typo that splits one party into two.
     """
     declared = ctx.process.parties
+    touchpoints = ctx.process.touchpoints
+    named = {party for t in touchpoints for f in t.flows for party in (f.source, f.target)}
+    named.update(t.initiator for t in touchpoints if t.initiator is not None)
+    if named.issubset(declared):  # the usual case: one pass, no paths to build
+        return
     parties = list(declared)
-    for i, touchpoint in enumerate(ctx.process.touchpoints):
+    for i, touchpoint in enumerate(touchpoints):
         for path, key, party in _undeclared(touchpoint, declared):
             yield Draft(
                 ("touchpoints", i, *path),
@@ -132,9 +137,10 @@ def unknown_next(ctx: AuditContext) -> Iterator[Draft]:
     closed and touchpoints nobody reaches; a dangling link breaks it.
     """
     ids = [t.id for t in ctx.process.touchpoints]
+    known = set(ids)
     for i, touchpoint in enumerate(ctx.process.touchpoints):
         for k, target in enumerate(touchpoint.next or ()):
-            if target not in ids:
+            if target not in known:
                 yield Draft(
                     ("touchpoints", i, "next", k),
                     f"next names no touchpoint '{target}'{did_you_mean(target, ids)}",
