@@ -59,9 +59,12 @@ def flow_value(value: Interval | None, scale: float) -> Interval:
     return Interval(0.0, scale) if value is None else value
 
 
-def received_by_party(touchpoint: Touchpoint, scale: float) -> dict[str, Interval]:
-    """``R_p(t)`` for every party taking part in ``t`` (giving or receiving), in order of
-    first appearance in the touchpoint's flows."""
+def received_by_party(
+    touchpoint: Touchpoint, scale: float, parties: Iterable[str] = ()
+) -> dict[str, Interval]:
+    """``R_p(t)`` for every party taking part in ``t`` (giving or receiving): those of
+    ``parties`` first, in that order, then the others in order of first appearance in
+    the touchpoint's flows."""
     lows: dict[str, float] = {}
     highs: dict[str, float] = {}
     for flow in touchpoint.flows:
@@ -74,7 +77,12 @@ def received_by_party(touchpoint: Touchpoint, scale: float) -> dict[str, Interva
             highs[target] += high
         else:
             lows[target], highs[target] = low, high
-    return {party: Interval(low, highs[party]) for party, low in lows.items()}
+    received = {party: Interval(lows[party], highs[party]) for party in parties if party in lows}
+    if len(received) < len(lows):  # undeclared parties (never in a valid process)
+        for party, low in lows.items():
+            if party not in received:
+                received[party] = Interval(low, highs[party])
+    return received
 
 
 def disparity(received: Mapping[str, Interval]) -> Interval:
@@ -267,10 +275,7 @@ def score_process(process: Process) -> ProcessScore:
     for index, touchpoint in enumerate(process.touchpoints):
         # how often it happens per period: its own volume, or the process's
         volume = process.volume if touchpoint.volume is None else touchpoint.volume
-        appearing = received_by_party(touchpoint, scale)
-        received = {p: appearing[p] for p in parties if p in appearing}
-        if len(received) < len(appearing):  # undeclared parties (never in a valid process)
-            received.update(appearing)
+        received = received_by_party(touchpoint, scale, parties)
         for party, (low, high) in received.items():
             running_low[party] = running_low.get(party, 0.0) + low * volume
             running_high[party] = running_high.get(party, 0.0) + high * volume
