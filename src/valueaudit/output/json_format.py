@@ -151,8 +151,16 @@ def _text(value: str | None) -> str:
     return "null" if value is None else _string(value)
 
 
-def _intervals(values: Mapping[str, Interval]) -> str:
-    return "{" + ", ".join(f"{_string(p)}: {json_interval(v)}" for p, v in values.items()) + "}"
+def _intervals(values: Mapping[str, Interval], keys: Mapping[str, str]) -> str:
+    """A mapping of parties to intervals; ``keys`` holds the parties already written
+    as JSON keys (every touchpoint names the same few)."""
+    return (
+        "{"
+        + ", ".join(
+            [(keys.get(p) or _string(p) + ": ") + json_interval(v) for p, v in values.items()]
+        )
+        + "}"
+    )
 
 
 def process_line(process: ProcessReport) -> str:
@@ -163,18 +171,23 @@ def process_line(process: ProcessReport) -> str:
     encoder's own escaping, numbers through :func:`json_number`, so the text is what
     ``json.dumps`` would write.
     """
+    keys = {party: _string(party) + ": " for party in process.received}
     balance = ", ".join(
-        f'{_string(party)}: {{"received": {json_interval(received)}, '
-        f'"share": {json_interval(process.share[party])}}}'
-        for party, received in process.received.items()
+        [
+            f'{keys[party]}{{"received": {json_interval(received)}, '
+            f'"share": {json_interval(process.share[party])}}}'
+            for party, received in process.received.items()
+        ]
     )
     touchpoints = ", ".join(
-        f'{{"id": {_string(t.id)}, "line": {t.line}, "stage": {_text(t.stage)}, '
-        f'"practice": {_text(t.practice)}, "channel": {_text(t.channel)}, '
-        f'"volume": {json_number(t.volume)}, "disparity": {json_interval(t.disparity)}, '
-        f'"favoured": {_text(t.favoured)}, "received": {_intervals(t.received)}, '
-        f'"cumulative": {_intervals(t.cumulative)}, "praxis": {_text(t.praxis)}}}'
-        for t in process.touchpoints
+        [
+            f'{{"id": {_string(t.id)}, "line": {t.line}, "stage": {_text(t.stage)}, '
+            f'"practice": {_text(t.practice)}, "channel": {_text(t.channel)}, '
+            f'"volume": {json_number(t.volume)}, "disparity": {json_interval(t.disparity)}, '
+            f'"favoured": {_text(t.favoured)}, "received": {_intervals(t.received, keys)}, '
+            f'"cumulative": {_intervals(t.cumulative, keys)}, "praxis": {_text(t.praxis)}}}'
+            for t in process.touchpoints
+        ]
     )
     clarity = "null" if process.clarity is None else json_number(process.clarity)
     return (

@@ -13,12 +13,16 @@ _PLAIN_LIMIT = 100_000
 _JSON: dict[float, str] = {}
 
 
+def _rounded(value: float) -> int | float:
+    rounded = round(value, DECIMALS)
+    return int(rounded) if rounded.is_integer() else rounded
+
+
 def plain(value: float) -> int | float:
     """A float rounded for output; whole numbers become ints (``8`` not ``8.0``)."""
     written = _PLAIN.get(value)
     if written is None:
-        rounded = round(value, DECIMALS)
-        written = int(rounded) if rounded.is_integer() else rounded
+        written = _rounded(value)
         if len(_PLAIN) < _PLAIN_LIMIT:
             _PLAIN[value] = written
     return written
@@ -28,7 +32,7 @@ def json_number(value: float) -> str:
     """A float as JSON text, rounded as :func:`plain` rounds it (cached, like it)."""
     written = _JSON.get(value)
     if written is None:
-        written = repr(plain(value))
+        written = repr(_rounded(value))
         if len(_JSON) < _PLAIN_LIMIT:
             _JSON[value] = written
     return written
