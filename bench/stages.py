@@ -49,6 +49,8 @@ def run_stage(corpus: Path, files: int, stage: str) -> None:
     loaded = [load_file(path, display) for path, display in chosen]
     if stage == "load":
         return
+    for item in loaded:  # as `scan --format json` audits: no digests for baselines
+        item.identities = False
     reports = [audit_loaded(item, settings) for item in loaded]
     if stage == "audit":
         return

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from valueaudit import progress
 from valueaudit.cli import app
 from valueaudit.discovery import discover
-from valueaudit.engine import ProcessReport, TouchpointReport, audit_files
+from valueaudit.engine import ProcessReport, TouchpointReport, audit_file, audit_files
 from valueaudit.findings import Finding, Severity
 from valueaudit.output import json_format
 from valueaudit.output import numbers as numbers_module
@@ -240,3 +240,13 @@ def test_process_line_is_what_json_dumps_writes(process: ProcessReport):
 def test_finding_line_is_what_json_dumps_writes(finding: Finding):
     line = json_format.finding_line(finding)
     assert line == json.dumps(json_format.finding_json(finding), ensure_ascii=False)
+
+
+def test_findings_without_identities_differ_only_in_the_digest():
+    path = ROOT / "processes/invoice-payment.yaml"
+    full = audit_file(path, Settings())
+    lean = audit_file(path, Settings(), identities=False)
+    assert full.findings and all(f.content_hash for f in full.findings)
+    assert all(f.content_hash == "" for f in lean.findings)
+    assert [f._replace(content_hash="") for f in full.findings] == list(lean.findings)
+    assert lean.process == full.process

@@ -166,9 +166,15 @@ def _apply_settings(findings: Iterable[Finding], settings: Settings) -> tuple[Fi
 
 
 def audit_file(
-    path: Path, settings: Settings, display: str | None = None, *, validate_only: bool = False
+    path: Path,
+    settings: Settings,
+    display: str | None = None,
+    *,
+    validate_only: bool = False,
+    identities: bool = True,
 ) -> FileReport:
-    """Audit one process file; with ``validate_only``, only the VA1xx checks.
+    """Audit one process file; with ``validate_only``, only the VA1xx checks. Without
+    ``identities`` its findings carry no content digest (see :class:`LoadedFile`).
 
     The cyclic garbage collector is paused meanwhile: a file's node tree and models
     hold no reference cycles, so reference counting frees them, and collections
@@ -178,6 +184,7 @@ def audit_file(
     gc.disable()
     try:
         loaded = load_file(path, display, settings.limits)
+        loaded.identities = identities
         return audit_loaded(loaded, settings, validate_only=validate_only)
     except Exception as error:  # a bug in valueaudit: report it, go on with other files
         file = display or str(path)
@@ -332,10 +339,10 @@ def _keep(report: FileReport) -> FileReport:
 
 
 def _audit_one(
-    job: tuple[Path, str, Settings, bool, Callable[[FileReport], Payload]],
+    job: tuple[Path, str, Settings, bool, bool, Callable[[FileReport], Payload]],
 ) -> Audited[Payload]:
-    path, display, settings, validate_only, encode = job
-    report = audit_file(path, settings, display, validate_only=validate_only)
+    path, display, settings, validate_only, identities, encode = job
+    report = audit_file(path, settings, display, validate_only=validate_only, identities=identities)
     try:
         payload = encode(report)
     except Exception as error:  # a broken encoder: say so, keep the scan going
@@ -354,14 +361,16 @@ def iter_audited(
     encode: Callable[[FileReport], Payload],
     *,
     validate_only: bool = False,
+    identities: bool = True,
 ) -> Iterator[Audited[Payload]]:
     """Audit files, in parallel with ``jobs`` > 1, in path order, cross-file checks
     included. ``encode`` (a module-level function) runs in the worker, so a worker
-    sends back what the output needs, never models. The result does not depend on
+    sends back what the output needs, never models; an output that needs no baseline
+    keys or fingerprints passes ``identities=False``. The result does not depend on
     ``jobs`` or on the order of ``files``."""
     ids = _ProcessIds(settings)
     work = sorted(
-        ((path, display, settings, validate_only, encode) for path, display in files),
+        ((path, display, settings, validate_only, identities, encode) for path, display in files),
         key=lambda job: job[1],
     )
     if jobs > 1 and len(work) > 1:

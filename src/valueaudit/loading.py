@@ -86,6 +86,10 @@ class LoadedFile:
     process: m.Process | None = None
     raw_id: str | None = None
     findings: list[Finding] = field(default_factory=list)
+    #: Whether findings carry the digest of what they point at (:attr:`Finding.identity`):
+    #: baselines and fingerprints need it; the streamed JSON document does not, and it
+    #: costs a hash of the node's text per finding.
+    identities: bool = True
     _places: dict[YamlPath, tuple[int, int, str]] = field(default_factory=dict, repr=False)
     _key_index: KeyIndex = field(default_factory=dict, repr=False)
 
@@ -161,11 +165,11 @@ class LoadedFile:
         if cached is None:
             node, _, _ = _descend(self.root, path, self._key_index)
             if node is None or node.start_mark is None or node.end_mark is None:
-                cached = (1, 1, content_digest(format_path(path)))
+                line, column, text = 1, 1, format_path(path)
             else:
                 line, column = _position(node)
                 text = self.text[node.start_mark.index : node.end_mark.index]
-                cached = (line, column, content_digest(text))
+            cached = (line, column, content_digest(text) if self.identities else "")
             self._places[path] = cached
         return cached
 

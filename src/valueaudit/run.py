@@ -119,7 +119,10 @@ def run_scan(
     if known is None and write_baseline is None and all(o.format == "json" for o in outputs):
         from valueaudit.output.json_format import encode_report
 
-        audited = iter_audited(files, settings, jobs, encode_report, validate_only=validate_only)
+        # the JSON document shows no fingerprints: findings need no content digests
+        audited = iter_audited(
+            files, settings, jobs, encode_report, validate_only=validate_only, identities=False
+        )
         errors: list[InternalError] = []
         counts = _stream_json(outputs, progress.track(audited, len(files), enabled=enabled), errors)
         _report_internal_errors(errors, debug)
