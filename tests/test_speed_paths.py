@@ -250,3 +250,12 @@ def test_findings_without_identities_differ_only_in_the_digest():
     assert all(f.content_hash == "" for f in lean.findings)
     assert [f._replace(content_hash="") for f in full.findings] == list(lean.findings)
     assert lean.process == full.process
+
+
+@given(
+    st.floats(allow_nan=False, allow_infinity=False)
+    | numbers
+    | st.integers(-(10**6), 10**6).map(lambda n: n / 20000)
+)
+def test_json_numbers_are_what_json_dumps_writes_of_the_rounded_value(value: float):
+    assert numbers_module.json_number(value) == json.dumps(numbers_module.plain(value))
