@@ -244,7 +244,26 @@ def test_va403_qualifying_information_anywhere_is_enough(audit):
     assert find(audit, text, "VA403") == []
 
 
+def test_va403_points_at_the_first_information_or_insight_in_file_order(audit):
+    insight = "{from: company, to: lead, gives: demo, kind: insight, value: 4}"
+    text = PROSPECT + tp("intro", "{from: lead, to: company, gives: time, kind: time, value: 1}")
+    text += tp("demo", insight, INFO)
+    [finding] = find(audit, text, "VA403")
+    assert (finding.path, finding.line, finding.column) == ("touchpoints[1].flows[0]", 12, 9)
+    assert "'demo'" in finding.message
+
+
 # --- VA404 ----------------------------------------------------------------------
+
+
+def test_va404_one_finding_per_purchase_touchpoint(audit):
+    text = BASE + tp("buy", PAY % 6, PAY % 2, BACK % ("product", 6))
+    text += tp("buy-more", PAY % 3, BACK % ("service", 3))
+    findings = find(audit, text, "VA404")
+    assert [(f.touchpoint, f.path) for f in findings] == [
+        ("buy", "touchpoints[0]"),
+        ("buy-more", "touchpoints[1]"),
+    ]
 
 
 def test_va404_purchase_without_aftercare(audit):
