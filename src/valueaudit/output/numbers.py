@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+
 from valueaudit.scoring import Interval
 
 DECIMALS = 4
 
-# Reports write the same few values many times (a scale's steps, running sums), and
-# rounding costs more than a look-up; bounded so a huge scan cannot grow it forever.
-_PLAIN: dict[float, int | float] = {}
-_PLAIN_LIMIT = 100_000
-_JSON: dict[float, str] = {}
+# Reports write the same few values many times (a scale's steps, volumes, shares), and
+# rounding costs more than a look-up in a C cache; bounded so a huge scan's unique running
+# sums cannot grow it forever.
+_CACHED = 100_000
 
 
 def _rounded(value: float) -> int | float:
@@ -18,33 +19,21 @@ def _rounded(value: float) -> int | float:
     return int(rounded) if rounded.is_integer() else rounded
 
 
+@functools.lru_cache(maxsize=_CACHED)
 def plain(value: float) -> int | float:
     """A float rounded for output; whole numbers become ints (``8`` not ``8.0``)."""
-    written = _PLAIN.get(value)
-    if written is None:
-        written = _rounded(value)
-        if len(_PLAIN) < _PLAIN_LIMIT:
-            _PLAIN[value] = written
-    return written
+    return _rounded(value)
 
 
+@functools.lru_cache(maxsize=_CACHED)
 def json_number(value: float) -> str:
-    """A float as JSON text, rounded as :func:`plain` rounds it (cached, like it)."""
-    written = _JSON.get(value)
-    if written is None:
-        written = _json_text(value)
-        if len(_JSON) < _PLAIN_LIMIT:
-            _JSON[value] = written
-    return written
+    """A float as JSON text, rounded as :func:`plain` rounds it: ``repr(plain(value))``.
 
-
-def _json_text(value: float) -> str:
-    """``repr(plain(value))`` for half the work: one fixed-point conversion instead of
-    rounding and then searching for the shortest repr (each a decimal conversion).
-
-    Below 1e11 adjacent floats are less than 0.00005 apart, so the number rounded to
-    four decimals is the only decimal of at most four places that reads back as the
-    rounded float: its fixed-point text without trailing zeros is what ``repr`` writes.
+    Written with one fixed-point conversion instead of rounding and then searching for
+    the shortest repr (each a decimal conversion): below 1e11 adjacent floats are less
+    than 0.00005 apart, so the number rounded to four decimals is the only decimal of at
+    most four places that reads back as the rounded float, and its fixed-point text
+    without trailing zeros is what ``repr`` writes.
     """
     if -1e11 < value < 1e11:
         text = f"{value:.{DECIMALS}f}".rstrip("0").rstrip(".")
@@ -58,7 +47,7 @@ def json_interval(value: Interval | None) -> str:
         return "null"
     low, high = value
     if low == high:  # most values are points
-        return _JSON.get(low) or json_number(low)
+        return json_number(low)
     low_text, high_text = json_number(low), json_number(high)
     return low_text if low_text == high_text else f"[{low_text}, {high_text}]"
 
