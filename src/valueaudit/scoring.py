@@ -101,14 +101,14 @@ def disparity(received: Mapping[str, Interval]) -> Interval:
         if total <= 0:
             return ZERO
         return Interval.point((max(lows) - min(lows)) / total)
+    if len(lows) < 2:  # one party: nothing to be uneven with
+        return ZERO
     largest_low = max(lows)
     smallest_high = min(highs)
     if largest_low <= smallest_high:
         d_min = 0.0
     else:
         d_min = (largest_low - smallest_high) / sum(min(h, largest_low) for h in highs)
-    if len(lows) < 2:  # one party: nothing to be uneven with
-        return ZERO
     sum_low = sum(lows)
     d_max = 0.0
     # the others at their lowest: the smallest low, or the next one for the party holding it

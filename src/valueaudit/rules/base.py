@@ -9,7 +9,7 @@ the code, the severity, the file and the exact position on what a rule yields.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -71,7 +71,7 @@ class AuditContext:
         return cached
 
     @functools.cached_property
-    def flows_by_kind(self) -> dict[str, list[tuple[int, int, Flow]]]:
+    def _flows_by_kind(self) -> dict[str, list[tuple[int, int, Flow]]]:
         """(touchpoint index, flow index, flow) of every flow, by kind, in file order.
 
         Several rules look at the flows of one or two kinds only; one pass over the
@@ -87,15 +87,16 @@ class AuditContext:
                     found.append((i, j, flow))
         return by_kind
 
-    def flows_of_kind(self, *kinds: str) -> list[tuple[int, int, Flow]]:
-        """(touchpoint index, flow index, flow) of the flows of these kinds, in file order."""
+    def flows_of_kind(self, *kinds: str) -> Sequence[tuple[int, int, Flow]]:
+        """(touchpoint index, flow index, flow) of the flows of these kinds, in file order
+        (shared by the rules: read, do not change)."""
         if len(kinds) == 1:
-            return self.flows_by_kind.get(kinds[0], [])
-        found = [item for kind in kinds for item in self.flows_by_kind.get(kind, [])]
+            return self._flows_by_kind.get(kinds[0], ())
+        found = [item for kind in kinds for item in self._flows_by_kind.get(kind, ())]
         return sorted(found, key=lambda item: item[:2])
 
     @functools.cached_property
-    def valuable_flows(self) -> list[tuple[int, int, Flow]]:
+    def valuable_flows(self) -> Sequence[tuple[int, int, Flow]]:
         """(touchpoint index, flow index, flow) of the flows certainly worth at least half
         the scale, in file order."""
         half = self.process.scale / 2
