@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import BASE
 from valueaudit import loading
@@ -143,6 +144,23 @@ def test_deep_nesting_is_refused_quickly(tmp_path: Path):
     assert time.perf_counter() - started < 5
     assert finding.code == "VA109"
     assert (finding.line, finding.column) == (1, 3 + Limits().depth)
+
+
+class _CappedLoader(loading._Loader):  # type: ignore[misc,valid-type]
+    """A libyaml that refuses flow nesting early and at column 1, as PyYAML 6.0.4's does."""
+
+    def get_event(self):
+        raise yaml.scanner.ScannerError(
+            "while increasing flow level", None, "exceeded maximum nesting depth", None
+        )
+
+
+def test_depth_guard_does_not_depend_on_libyamls_own_cap(tmp_path: Path, monkeypatch):
+    # whatever libyaml the installed PyYAML bundles, the position is our limit's
+    monkeypatch.setattr(loading, "_Loader", _CappedLoader)
+    loaded = loading.load_text("a: " + "[" * 5_000 + "]" * 5_000 + "\n", loading.LoadedFile("x"))
+    [finding] = loaded.findings
+    assert (finding.code, finding.line, finding.column) == ("VA109", 1, 3 + Limits().depth)
 
 
 def test_deep_block_nesting_is_refused(tmp_path: Path):

@@ -332,38 +332,56 @@ def _decode(data: bytes, loaded: LoadedFile) -> str | None:
 
 
 def _depth_ok(text: str, loaded: LoadedFile) -> bool:
-    """Refuse nesting deeper than the limit before libyaml's recursive composer sees it.
+    """Refuse nesting deeper than the limit before libyaml's composer sees it.
 
     Nesting needs either brackets or long lines (indentation, ``- - -``), so ordinary
-    files skip the exact check; suspicious ones are measured on the event stream,
-    which libyaml produces without recursion.
+    files skip the exact check; suspicious ones are measured on the event stream, which
+    is produced without recursion. libyaml's scanner (PyYAML 6.0.4 and later) refuses
+    flow nesting of 1000 levels on its own, at column 1 and before our limit is reached
+    (it reads ahead), so then PyYAML's pure-Python parser, which has no such cap, finds
+    the first level past the limit.
     """
     most = loaded.limits.depth
     brackets = text.count("[") + text.count("{")
     longest = max(map(len, text.split("\n")))
     if brackets + longest <= 4 * most:
         return True
+    try:
+        too_deep = _first_too_deep(text, most, _Loader)
+    except _NestingCapReached:
+        too_deep = _first_too_deep(text, most, yaml.SafeLoader)
+    if too_deep is None:
+        return True
+    loaded.finding("VA109", f"nesting is deeper than {most} levels", position=too_deep)
+    return False
+
+
+class _NestingCapReached(Exception):
+    """libyaml gave up on the nesting itself, before our limit could be applied."""
+
+
+def _first_too_deep(text: str, most: int, loader_class: type[Any]) -> tuple[int, int] | None:
+    """The position of the first collection nested deeper than ``most`` levels, or
+    ``None`` (also when the text is not YAML: the composer reports that, with its place)."""
     depth = 0
-    loader = _Loader(text)
+    loader = loader_class(text)
     try:
         while loader.check_event():
             event = loader.get_event()
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > most:
-                    loaded.finding(
-                        "VA109",
-                        f"nesting is deeper than {most} levels",
-                        position=_position(event),
-                    )
-                    return False
+                    return _position(event)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
+    except yaml.MarkedYAMLError as error:
+        if "maximum nesting depth" in str(error.problem):
+            raise _NestingCapReached from error
     except yaml.YAMLError:
-        return True  # the composer reports the syntax error with its position
+        pass
     finally:
         loader.dispose()
-    return True
+    return None
 
 
 def _compose(text: str, loaded: LoadedFile) -> yaml.Node | None:

@@ -10,8 +10,9 @@ from pathlib import Path
 from valueaudit.findings import Severity
 
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")
-#: The deepest nesting a limit may allow: libyaml's composer recurses per level.
-DEPTH_CEILING = 1000
+#: The deepest nesting a limit may allow: libyaml's composer recurses per level, and its
+#: scanner (PyYAML 6.0.4 and later) refuses 1000 levels of flow nesting outright.
+DEPTH_CEILING = 500
 
 
 @dataclass(frozen=True)
