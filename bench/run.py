@@ -92,9 +92,9 @@ def in_process_shares(corpus: Path, sample: int, repeat: int) -> dict[str, float
     """
     from valueaudit.discovery import discover
     from valueaudit.engine import audit_loaded
-    from valueaudit.loading import load_file
     from valueaudit.output.json_format import JsonWriter
     from valueaudit.settings import Settings
+    from valueaudit.validation import load_process as load_file
 
     files = discover([corpus])[:sample]
     chunks = [files[start : start + 50] for start in range(0, len(files), 50)]

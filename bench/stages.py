@@ -37,9 +37,9 @@ def run_stage(corpus: Path, files: int, stage: str) -> None:
     """Do the work of ``stage`` and of every stage before it (what valgrind counts)."""
     from valueaudit.discovery import discover
     from valueaudit.engine import audit_loaded
-    from valueaudit.loading import load_file
     from valueaudit.output.json_format import encode_report
     from valueaudit.settings import Settings
+    from valueaudit.validation import load_process as load_file
 
     chosen = discover([corpus])[:files]
     settings = Settings()

@@ -47,22 +47,6 @@ def test_fast_check_prints_what_the_typer_command_prints(
     assert fast.stdout or fast.stderr
 
 
-def test_fast_check_imports_neither_typer_nor_rich_nor_pydantic():
-    code = (
-        "import sys\n"
-        "sys.argv = ['valueaudit', 'check', 'processes']\n"
-        "from valueaudit.entry import main\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in ('typer', 'rich', 'pydantic') if m in sys.modules), "
-        "file=sys.stderr)\n"
-    )
-    completed = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=PLAIN_ENV
-    )
-    assert completed.stderr.strip().splitlines()[-1] == "[]"
-    assert "6 files, 6 processes: 0 errors" in completed.stdout
-
-
 def test_options_still_go_through_typer():
     completed = run_module("check", "--fail-on", "bogus", "processes")
     assert completed.returncode == 2

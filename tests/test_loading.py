@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pydantic
 import pytest
 import yaml
 
@@ -12,6 +13,7 @@ from conftest import BASE
 from valueaudit import loading
 from valueaudit.engine import audit_files
 from valueaudit.settings import Limits, Settings
+from valueaudit.validation import load_process
 
 pytestmark = pytest.mark.rules("VA1")
 
@@ -27,12 +29,12 @@ VALID_TAIL = """\
 def test_valid_process_loads_into_an_immutable_model(tmp_path: Path):
     path = tmp_path / "ok.yaml"
     path.write_text(BASE + VALID_TAIL)
-    loaded = loading.load_file(path, "ok.yaml")
+    loaded = load_process(path, "ok.yaml")
     assert loaded.findings == []
     assert loaded.process is not None
     flow = loaded.process.touchpoints[0].flows[0]
     assert (flow.source, flow.target, flow.value.low) == ("customer", "company", 5.0)
-    with pytest.raises(AttributeError):
+    with pytest.raises(pydantic.ValidationError, match="frozen"):
         flow.value = None  # type: ignore[misc]
 
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from valueaudit.interval import Interval
 from valueaudit.scoring import (
-    Interval,
     break_even_discount,
     classify_praxis,
     disparity,

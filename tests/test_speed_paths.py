@@ -19,9 +19,9 @@ from valueaudit.cli import app
 from valueaudit.discovery import discover
 from valueaudit.engine import ProcessReport, TouchpointReport, audit_file, audit_files
 from valueaudit.findings import Finding, Severity
+from valueaudit.interval import Interval
 from valueaudit.output import json_format
 from valueaudit.output import numbers as numbers_module
-from valueaudit.scoring import Interval
 from valueaudit.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

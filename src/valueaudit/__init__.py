@@ -38,9 +38,9 @@ def load(path: str | PathLike[str]) -> Process:
     """
     from pathlib import Path
 
-    from valueaudit.loading import load_file
+    from valueaudit.validation import load_process
 
-    loaded = load_file(Path(path))
+    loaded = load_process(Path(path))
     if loaded.process is None or any(f.severity.value == "error" for f in loaded.findings):
         lines = [f"{f.file}:{f.line}:{f.column} {f.code} {f.message}" for f in loaded.findings]
         raise InvalidProcessError(list(loaded.findings), "\n".join(lines))
@@ -60,4 +60,26 @@ def audit(*paths: str | PathLike[str], settings: Settings | None = None) -> Scan
     return audit_files(files, chosen)
 
 
-__all__ = ["InvalidProcessError", "__version__", "audit", "load"]
+#: The format's models (:mod:`valueaudit.model`), exported lazily so that ``valueaudit
+#: --version`` does not import pydantic.
+_MODELS = (
+    "Assumptions",
+    "Elements",
+    "Flow",
+    "Party",
+    "Process",
+    "Suppression",
+    "Timing",
+    "Touchpoint",
+)
+
+
+def __getattr__(name: str) -> object:
+    if name in _MODELS:
+        from valueaudit import model
+
+        return getattr(model, name)
+    raise AttributeError(f"module 'valueaudit' has no attribute {name!r}")
+
+
+__all__ = ["InvalidProcessError", "__version__", "audit", "load", *_MODELS]

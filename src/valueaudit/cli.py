@@ -332,13 +332,13 @@ def show(
 ) -> None:
     """One process in detail: the chain, each flow, scores, running balance, findings."""
     from valueaudit.engine import audit_loaded
-    from valueaudit.loading import load_file
     from valueaudit.output import detail, text
+    from valueaudit.validation import load_process
 
     settings = resolve_settings(select, ignore, fail_on, config).settings
     if not file.exists():
         fail_usage(f"path not found: {file}")
-    loaded = load_file(file)
+    loaded = load_process(file)
     process = loaded.process
     report = audit_loaded(loaded, settings)
     out = console()

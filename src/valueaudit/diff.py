@@ -16,7 +16,7 @@ from typing import Any
 
 from valueaudit.engine import ProcessReport, ScanResult, TouchpointReport
 from valueaudit.findings import Finding
-from valueaudit.scoring import Interval
+from valueaudit.interval import Interval
 
 _TOUCHPOINT_INDEX = re.compile(r"^touchpoints\[\d+\]")
 

@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
 
 from valueaudit.findings import SORT_KEY, Finding, Severity, content_digest
-from valueaudit.loading import LoadedFile, load_file
+from valueaudit.interval import Interval
+from valueaudit.loading import LoadedFile
 from valueaudit.rules import RULES, SCORED_RULES, STRUCTURE_RULES, AuditContext, Rule
-from valueaudit.scoring import Interval, ProcessScore
+from valueaudit.scoring import ProcessScore
 from valueaudit.settings import Settings
+from valueaudit.validation import load_process
 
 if TYPE_CHECKING:
     from valueaudit.baseline import BaselineSummary
@@ -150,6 +152,7 @@ def _run(rule: Rule, ctx: AuditContext, loaded: LoadedFile) -> Iterator[Finding]
             rule.code,
             draft.message,
             draft.path,
+            severity=rule.severity,
             touchpoint=draft.touchpoint,
             suggestion=draft.suggestion,
             gain=draft.gain,
@@ -183,7 +186,7 @@ def audit_file(
     paused = gc.isenabled()
     gc.disable()
     try:
-        loaded = load_file(path, display, settings.limits)
+        loaded = load_process(path, display, settings.limits)
         loaded.identities = identities
         return audit_loaded(loaded, settings, validate_only=validate_only)
     except Exception as error:  # a bug in valueaudit: report it, go on with other files

@@ -1,13 +1,15 @@
-"""Read a process file into a validated model, keeping every position.
+"""Read a process file into plain values, keeping every position (the *load* stage).
 
 The data path is: bytes (size-checked) -> text (UTF-8, BOM accepted) -> YAML node tree
 (libyaml's composer when available) -> plain Python values built in one walk over the
-nodes -> :class:`~valueaudit.model.Process`. The node tree is kept beside the model so
-any finding, from the parser, from validation or from a rule, can be placed at the exact
-line and column of the key or value it is about (:meth:`LoadedFile.locate`).
+nodes; :mod:`valueaudit.validation` then makes the :class:`~valueaudit.model.Process`.
+The node tree is kept beside the model so any finding, from the parser, from validation
+or from a rule, can be placed at the exact line and column of the key or value it is
+about (:meth:`LoadedFile.locate`).
 
-Problems become findings, never exceptions: VA101 (not YAML), VA102 (not the format),
-VA107 (duplicate key) and VA109 (unreadable: encoding, size, depth, aliases, I/O).
+Problems become findings, never exceptions: VA101 (not YAML), VA102 (a merge key, a
+second document, an empty file), VA107 (duplicate key) and VA109 (unreadable: encoding,
+size, depth, aliases, I/O).
 """
 
 from __future__ import annotations
@@ -15,17 +17,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import yaml
-from pydantic_core import ErrorDetails, ValidationError
 
-from valueaudit import model as m
 from valueaudit.findings import Finding, Severity, YamlPath, content_digest, format_path
-from valueaudit.hints import describe, did_you_mean
 from valueaudit.paths import display_path
-from valueaudit.rules import RULES
 from valueaudit.settings import Limits
+
+if TYPE_CHECKING:
+    from valueaudit.model import Process
 
 DEFAULT_LIMITS = Limits()
 
@@ -83,8 +84,10 @@ class LoadedFile:
     limits: Limits = DEFAULT_LIMITS
     root: yaml.Node | None = None
     text: str = ""
-    process: m.Process | None = None
+    process: Process | None = None
     raw_id: str | None = None
+    #: The document as plain values (mappings as dicts, sequences as tuples), once read.
+    data: Any = None
     findings: list[Finding] = field(default_factory=list)
     #: Whether findings carry the digest of what they point at (:attr:`Finding.identity`):
     #: baselines and fingerprints need it; the streamed JSON document does not, and it
@@ -115,12 +118,14 @@ class LoadedFile:
         *,
         at_key: bool = False,
         position: tuple[int, int] | None = None,
+        severity: Severity = Severity.ERROR,
         touchpoint: str | None = None,
         suggestion: str | None = None,
         gain: float | None = None,
     ) -> Finding:
-        """A finding of rule ``code`` (at its default severity) placed at the node at
-        ``path`` (its key with ``at_key``), or at an explicit ``position``."""
+        """A finding of rule ``code`` placed at the node at ``path`` (its key with
+        ``at_key``), or at an explicit ``position``. The loader's own findings are errors;
+        rules pass their severity."""
         if position is not None:
             (line, column), content = position, content_digest(message)
         elif at_key:
@@ -130,7 +135,7 @@ class LoadedFile:
             line, column, content = self.place(path)
         return Finding(
             code=code,
-            severity=RULES[code].severity,
+            severity=severity,
             message=message,
             file=self.file,
             line=line,
@@ -220,7 +225,8 @@ def node_at(root: yaml.Node | None, path: YamlPath) -> yaml.Node | None:
 def load_file(
     path: Path, display: str | None = None, limits: Limits = DEFAULT_LIMITS
 ) -> LoadedFile:
-    """Load and validate one process file. Never raises for bad input."""
+    """Read one process file into plain values with their positions (not yet validated:
+    see :mod:`valueaudit.validation`). Never raises for bad input."""
     loaded = LoadedFile(display or display_path(path), limits)
     data = _read_bytes(path, loaded)
     if data is None:
@@ -232,7 +238,7 @@ def load_file(
 
 
 def load_text(text: str, loaded: LoadedFile) -> LoadedFile:
-    """Load a process from text already read (used by :func:`load_file` and tests)."""
+    """Read a process from text already read (used by :func:`load_file` and tests)."""
     if not _depth_ok(text, loaded):
         return loaded
     root = _compose(text, loaded)
@@ -245,24 +251,11 @@ def load_text(text: str, loaded: LoadedFile) -> LoadedFile:
         data = builder.build(root, (), 0)
     except _Unreadable:
         return loaded
-    if not isinstance(data, dict):
-        loaded.finding(
-            "VA102",
-            f"a process file must be a mapping of keys (valueaudit: 1, id: ..., ...), "
-            f"found {describe(data)}",
-        )
-        return loaded
-    if isinstance(data.get("id"), str):
+    loaded.data = data
+    if isinstance(data, dict) and isinstance(data.get("id"), str):
         loaded.raw_id = data["id"]
         # findings met before the id was known
         loaded.findings = [f._replace(process=loaded.raw_id) for f in loaded.findings]
-    # After a duplicate key the first value counts, so the model is still well defined
-    # and its structure can be checked; the engine scores no file with an error.
-    if any(f.severity is Severity.ERROR and f.code != "VA107" for f in loaded.findings):
-        _validate(data, loaded)  # still report every shape problem, but keep no model
-        loaded.process = None
-    else:
-        loaded.process = _validate(data, loaded)
     return loaded
 
 
@@ -564,151 +557,7 @@ def _position(node: yaml.Node | yaml.Event) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
-# --- Validation: pydantic-core's errors become VA102 findings at the offending node -
-
-
-def _validate(data: dict[str, Any], loaded: LoadedFile) -> m.Process | None:
-    scale = data.get("scale", m.DEFAULT_SCALE)
-    if isinstance(scale, bool) or not isinstance(scale, int | float) or scale <= 0:
-        scale = m.DEFAULT_SCALE
-    try:
-        return m.validate_process(data, scale)
-    except ValidationError as error:
-        details = error.errors(include_url=False)
-        for detail in details:
-            if _follows_from_others(detail, details):
-                continue
-            path, message, at_key = _explain(detail, loaded.root)
-            loaded.finding("VA102", message, path, at_key=at_key)
-        return None
-
-
-def _follows_from_others(detail: ErrorDetails, details: list[ErrorDetails]) -> bool:
-    """A list reported too short only because its items failed is no problem of its own."""
-    if detail["type"] != "too_short":
-        return False
-    loc = detail["loc"]
-    return any(len(d["loc"]) > len(loc) and d["loc"][: len(loc)] == loc for d in details)
-
-
-_CHOICES: dict[str, tuple[str, ...]] = {
-    "practice": m.PRACTICES,
-    "role": m.ROLES,
-    "kind": m.KINDS,
-    "confidence": m.CONFIDENCES,
-    "procedures": m.ELEMENT_STATES,
-    "understandings": m.ELEMENT_STATES,
-    "engagements": m.ELEMENT_STATES,
-    "outcome": m.OUTCOMES,
-}
-_WHAT: dict[str, str] = {
-    "parties": "at least 2 parties are needed for an exchange",
-    "touchpoints": "at least 1 touchpoint is needed",
-}
-
-
-def _explain(detail: ErrorDetails, root: yaml.Node | None) -> tuple[YamlPath, str, bool]:
-    """Turn one validation error into (path, message, point-at-key)."""
-    loc: YamlPath = tuple(detail["loc"])
-    kind = detail["type"]
-    value = detail.get("input")
-    at_key = False
-    if loc and loc[-1] == "[key]":
-        loc, at_key = loc[:-1], True
-    name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "value")
-    if kind == "extra_forbidden":
-        allowed = m.keys_at(loc[:-1]) or []
-        where = _owner_name(loc[:-1])
-        message = f"unknown key '{name}' in {where}{did_you_mean(name, allowed)}"
-        parent = node_at(root, loc[:-1])
-        if " " in name and isinstance(parent, yaml.MappingNode) and parent.flow_style:
-            message += "; inside {...} a comma ends the value: quote text that has commas"
-        return loc, message, True
-    if kind == "missing":
-        where = _owner_name(loc[:-1])
-        return loc[:-1], f"{where} is missing the required key '{name}'", False
-    if kind == "literal_error" and name in _CHOICES:
-        choices = _CHOICES[name]
-        hint = did_you_mean(str(value), choices) if isinstance(value, str) else ""
-        message = f"{describe(value)} is not a valid {name}; expected one of: {', '.join(choices)}"
-        boolean = _boolean_hint(value, node_at(root, loc))
-        return loc, f"{message}{hint}{'; ' + boolean if boolean else ''}", False
-    if kind == "string_pattern_mismatch":
-        what = "party id" if at_key else name
-        return (
-            loc,
-            (
-                f"'{value}' is not a valid {what}: use lower-case letters, digits and hyphens, "
-                f"starting with a letter or digit (like '{_slugify(str(value))}')"
-            ),
-            at_key,
-        )
-    if kind == "string_type":
-        return loc, _not_text(value, node_at(root, loc)), False
-    if kind == "finite_number":
-        return loc, f"{name} must be a finite number, got {describe(value)}", False
-    if kind in {"float_type", "int_type", "float_parsing", "int_parsing", "int_from_float"}:
-        whole = "a whole number" if kind.startswith("int") else "a number"
-        return loc, f"{name} must be {whole}, got {describe(value)}", False
-    if kind in {"greater_than_equal", "greater_than", "less_than_equal", "less_than"}:
-        return loc, _bound_message(name, kind, detail, value), False
-    if kind in {"too_short", "string_too_short"}:
-        message = _WHAT.get(name, f"{name} must not be empty")
-        return loc, message, False
-    if kind in {"model_type", "dict_type", "model_attributes_type"}:
-        return loc, f"{name} must be a mapping (key: value pairs), got {describe(value)}", False
-    if kind in {"tuple_type", "list_type"}:
-        return loc, f"{name} must be a list, got {describe(value)}", False
-    if kind.startswith("date"):
-        return loc, f"{name} must be a date like 2027-06-30, got {describe(value)}", False
-    return loc, f"{name}: {detail['msg']}", False
-
-
-def _bound_message(name: str, kind: str, detail: ErrorDetails, value: object) -> str:
-    ctx = detail.get("ctx") or {}
-    limit = next(iter(ctx.values()), "?")
-    relation = {
-        "greater_than_equal": "at least",
-        "greater_than": "greater than",
-        "less_than_equal": "at most",
-        "less_than": "less than",
-    }[kind]
-    message = f"{name} must be {relation} {limit}, got {describe(value)}"
-    if name == "cost_of_capital":
-        message += " (an annual rate as a fraction: 0.12 for 12%)"
-    return message
-
-
-def _is_plain(node: yaml.Node | None) -> bool:
+def is_plain_scalar(node: yaml.Node | None) -> bool:
+    """Whether ``node`` is an unquoted scalar that YAML read as something other than text."""
     # libyaml marks plain scalars with style '', the pure-Python parser with None
     return isinstance(node, yaml.ScalarNode) and not node.style and node.tag != _STR
-
-
-def _boolean_hint(value: object, node: yaml.Node | None) -> str:
-    if not isinstance(value, bool) or not _is_plain(node):
-        return ""
-    assert node is not None
-    return (
-        f"YAML 1.1 reads '{node.value}' as the boolean {str(value).lower()}; "
-        f'quote it to keep the text: "{node.value}"'
-    )
-
-
-def _not_text(value: object, node: yaml.Node | None) -> str:
-    boolean = _boolean_hint(value, node)
-    if boolean:
-        return boolean
-    if value is not None and _is_plain(node):
-        assert node is not None
-        return f'expected text, got {describe(value)}; quote it: "{node.value}"'
-    return f"expected text, got {describe(value)}"
-
-
-def _slugify(text: str) -> str:
-    slug = "".join(c if c.isascii() and c.isalnum() else "-" for c in text.lower())
-    return "-".join(part for part in slug.split("-") if part) or "my-id"
-
-
-def _owner_name(loc: YamlPath) -> str:
-    """What the mapping at ``loc`` is, in words: ``touchpoints[2]``, ``the process``."""
-    return format_path(loc) if loc else "the process"

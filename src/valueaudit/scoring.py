@@ -11,52 +11,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
+from valueaudit.interval import ZERO, Interval
+
 if TYPE_CHECKING:
     from valueaudit.model import Elements, Process, Touchpoint
 
 DAYS_PER_YEAR = 365
-
-
-class Interval(NamedTuple):
-    """A closed interval of admissible values; ``low == high`` is a point.
-
-    A named tuple rather than a dataclass: scoring makes many of them, and tuples are
-    the cheapest immutable values Python builds.
-    """
-
-    low: float
-    high: float
-
-    @classmethod
-    def point(cls, value: float) -> Interval:
-        """The interval holding exactly ``value``."""
-        return cls(value, value)
-
-    @property
-    def is_point(self) -> bool:
-        """True when the value is known exactly."""
-        return self.low == self.high
-
-    @property
-    def mid(self) -> float:
-        """The midpoint, used where a single number is needed (ranking, favoured party)."""
-        return (self.low + self.high) / 2
-
-    def plus(self, other: Interval) -> Interval:
-        """Interval sum."""
-        return Interval(self.low + other.low, self.high + other.high)
-
-    def times(self, factor: float) -> Interval:
-        """Scale by a non-negative factor (a volume)."""
-        return Interval(self.low * factor, self.high * factor)
-
-
-ZERO = Interval(0.0, 0.0)
-
-
-def flow_value(value: Interval | None, scale: float) -> Interval:
-    """What one flow contributes: its value, or ``[0, scale]`` when unknown."""
-    return Interval(0.0, scale) if value is None else value
 
 
 def received_by_party(

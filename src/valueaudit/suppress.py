@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from valueaudit.findings import Finding, YamlPath
+from valueaudit.findings import Finding, Severity, YamlPath
 from valueaudit.model import Process, Suppression
 from valueaudit.rules import RULES
 from valueaudit.settings import Settings
@@ -25,7 +25,13 @@ class MakeFinding(Protocol):
     """Builds a positioned finding (:meth:`valueaudit.loading.LoadedFile.make_finding`)."""
 
     def __call__(
-        self, code: str, message: str, path: YamlPath = (), *, touchpoint: str | None = None
+        self,
+        code: str,
+        message: str,
+        path: YamlPath = (),
+        *,
+        severity: Severity,
+        touchpoint: str | None = None,
     ) -> Finding: ...
 
 
@@ -66,6 +72,7 @@ def apply_suppressions(
                     f"suppression of {rule}{where} expired on {expires.isoformat()}; its "
                     "findings are reported again",
                     (*entry.path, "expires"),
+                    severity=RULES["VA902"].severity,
                     touchpoint=entry.touchpoint,
                 )
             )
@@ -85,6 +92,7 @@ def apply_suppressions(
                     f"suppression of {rule} ({RULES[rule].name}){where} matched no finding; "
                     "it can be removed",
                     entry.path,
+                    severity=RULES["VA901"].severity,
                     touchpoint=entry.touchpoint,
                 )
             )

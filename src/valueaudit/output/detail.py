@@ -12,10 +12,10 @@ from rich.table import Table
 from rich.text import Text
 
 from valueaudit.engine import FileReport, ProcessReport
+from valueaudit.interval import Interval
 from valueaudit.model import Flow, Process
 from valueaudit.output.numbers import text as interval_text
 from valueaudit.output.text import finding_line
-from valueaudit.scoring import Interval
 
 BAR_WIDTH = 24
 

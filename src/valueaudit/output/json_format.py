@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 from valueaudit import __version__
 from valueaudit.engine import FileReport, ProcessReport, ScanResult
 from valueaudit.findings import Finding
+from valueaudit.interval import Interval
 from valueaudit.output.numbers import json_interval, json_number, plain
-from valueaudit.scoring import Interval
 
 if TYPE_CHECKING:
     from valueaudit.baseline import BaselineSummary

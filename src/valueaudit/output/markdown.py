@@ -16,9 +16,9 @@ from collections.abc import Iterable, Sequence
 from valueaudit import __version__
 from valueaudit.engine import ProcessReport, ScanResult
 from valueaudit.findings import Finding, Severity, count_by_severity
+from valueaudit.interval import Interval
 from valueaudit.output.numbers import text as interval_text
 from valueaudit.rules import RULES
-from valueaudit.scoring import Interval
 
 #: GitHub's limit for a job summary is 1 MiB; stay a little under it.
 MAX_BYTES = 1_000_000

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from valueaudit.scoring import Interval
+from valueaudit.interval import Interval
 
 DECIMALS = 4
 

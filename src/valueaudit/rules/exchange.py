@@ -6,8 +6,8 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from valueaudit.findings import Severity
+from valueaudit.interval import Interval
 from valueaudit.rules.base import AuditContext, Draft, number, rule, span
-from valueaudit.scoring import Interval
 
 if TYPE_CHECKING:
     from valueaudit.model import Touchpoint

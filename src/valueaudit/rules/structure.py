@@ -232,7 +232,7 @@ def no_flows(ctx: AuditContext) -> Iterator[Draft]:
     for i, touchpoint in enumerate(ctx.process.touchpoints):
         if not touchpoint.flows:
             path: tuple[str | int, ...] = ("touchpoints", i)
-            if "flows" in touchpoint.keys_given:
+            if "flows" in touchpoint.model_fields_set:
                 path = (*path, "flows")
             yield Draft(
                 path,

@@ -1,0 +1,212 @@
+"""Validate a loaded file into a :class:`~valueaudit.model.Process` (the *validate* stage).
+
+pydantic's errors become VA102 findings at the offending key or value, in our own
+words: one translation table from pydantic's error types to messages with hints ("did
+you mean", the YAML 1.1 boolean trap, a comma inside ``{...}``). Users never see
+pydantic's wording.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from valueaudit import model as m
+from valueaudit.findings import Severity, YamlPath, format_path
+from valueaudit.hints import describe, did_you_mean
+from valueaudit.loading import DEFAULT_LIMITS, LoadedFile, is_plain_scalar, load_file, node_at
+from valueaudit.settings import Limits
+
+
+def load_process(
+    path: Path, display: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> LoadedFile:
+    """Load and validate one process file (its ``process`` is ``None`` when invalid).
+    Never raises for bad input."""
+    return validate(load_file(path, display, limits))
+
+
+def validate(loaded: LoadedFile) -> LoadedFile:
+    """Validate the plain values of a loaded file, reporting every shape problem."""
+    data = loaded.data
+    if loaded.root is None or data is None:
+        return loaded
+    if not isinstance(data, dict):
+        loaded.finding(
+            "VA102",
+            f"a process file must be a mapping of keys (valueaudit: 1, id: ..., ...), "
+            f"found {describe(data)}",
+        )
+        return loaded
+    # After a duplicate key the first value counts, so the model is still well defined
+    # and its structure can be checked; the engine scores no file with an error.
+    if any(f.severity is Severity.ERROR and f.code != "VA107" for f in loaded.findings):
+        _validate(data, loaded)  # still report every shape problem, but keep no model
+        loaded.process = None
+    else:
+        loaded.process = _validate(data, loaded)
+    return loaded
+
+
+def _validate(data: dict[str, Any], loaded: LoadedFile) -> m.Process | None:
+    scale = data.get("scale", m.DEFAULT_SCALE)
+    if isinstance(scale, bool) or not isinstance(scale, int | float) or scale <= 0:
+        scale = m.DEFAULT_SCALE
+    try:
+        return m.validate_process(data, scale)
+    except ValidationError as error:
+        details = error.errors(include_url=False)
+        for detail in details:
+            if _follows_from_others(detail, details):
+                continue
+            path, message, at_key = _explain(detail, loaded.root)
+            loaded.finding("VA102", message, path, at_key=at_key)
+        return None
+
+
+def _follows_from_others(detail: ErrorDetails, details: list[ErrorDetails]) -> bool:
+    """A list reported too short only because its items failed is no problem of its own."""
+    if detail["type"] != "too_short":
+        return False
+    loc = detail["loc"]
+    return any(len(d["loc"]) > len(loc) and d["loc"][: len(loc)] == loc for d in details)
+
+
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "practice": m.PRACTICES,
+    "role": m.ROLES,
+    "kind": m.KINDS,
+    "confidence": m.CONFIDENCES,
+    "procedures": m.ELEMENT_STATES,
+    "understandings": m.ELEMENT_STATES,
+    "engagements": m.ELEMENT_STATES,
+    "outcome": m.OUTCOMES,
+}
+_WHAT: dict[str, str] = {
+    "parties": "at least 2 parties are needed for an exchange",
+    "touchpoints": "at least 1 touchpoint is needed",
+}
+
+
+def _explain(detail: ErrorDetails, root: yaml.Node | None) -> tuple[YamlPath, str, bool]:
+    """Turn one validation error into (path, message, point-at-key)."""
+    loc: YamlPath = tuple(detail["loc"])
+    kind = detail["type"]
+    value = detail.get("input")
+    at_key = False
+    if loc and loc[-1] == "[key]":
+        loc, at_key = loc[:-1], True
+    name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "value")
+    if kind == "extra_forbidden":
+        allowed = m.keys_at(loc[:-1]) or []
+        where = _owner_name(loc[:-1])
+        message = f"unknown key '{name}' in {where}{did_you_mean(name, allowed)}"
+        parent = node_at(root, loc[:-1])
+        if " " in name and isinstance(parent, yaml.MappingNode) and parent.flow_style:
+            message += "; inside {...} a comma ends the value: quote text that has commas"
+        return loc, message, True
+    if kind == "missing":
+        where = _owner_name(loc[:-1])
+        return loc[:-1], f"{where} is missing the required key '{name}'", False
+    if kind == "literal_error" and name in _CHOICES:
+        choices = _CHOICES[name]
+        hint = did_you_mean(str(value), choices) if isinstance(value, str) else ""
+        message = f"{describe(value)} is not a valid {name}; expected one of: {', '.join(choices)}"
+        boolean = _boolean_hint(value, node_at(root, loc))
+        return loc, f"{message}{hint}{'; ' + boolean if boolean else ''}", False
+    if kind == "string_pattern_mismatch":
+        what = "party id" if at_key else name
+        return (
+            loc,
+            (
+                f"'{value}' is not a valid {what}: use lower-case letters, digits and hyphens, "
+                f"starting with a letter or digit (like '{_slugify(str(value))}')"
+            ),
+            at_key,
+        )
+    if kind == "string_type":
+        return loc, _not_text(value, node_at(root, loc)), False
+    if kind == "finite_number":
+        return loc, f"{name} must be a finite number, got {describe(value)}", False
+    if kind in {"float_type", "int_type", "float_parsing", "int_parsing", "int_from_float"}:
+        whole = "a whole number" if kind.startswith("int") else "a number"
+        return loc, f"{name} must be {whole}, got {describe(value)}", False
+    if kind in {"greater_than_equal", "greater_than", "less_than_equal", "less_than"}:
+        return loc, _bound_message(name, kind, detail, value), False
+    if kind in {"too_short", "string_too_short"}:
+        message = _WHAT.get(name, f"{name} must not be empty")
+        return loc, message, False
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        return loc, f"{name} must be a mapping (key: value pairs), got {describe(value)}", False
+    if kind in {"tuple_type", "list_type"}:
+        return loc, f"{name} must be a list, got {describe(value)}", False
+    if kind.startswith("date"):
+        return loc, f"{name} must be a date like 2027-06-30, got {describe(value)}", False
+    if kind in _OUR_ERRORS:  # raised by the models' own checks, in our words
+        return loc, f"{name}: {detail['msg']}", False
+    return loc, f"{name} is not valid here, got {describe(value)}", False
+
+
+#: The error types the models raise themselves (:mod:`valueaudit.model`); pydantic's own
+#: wording ("Input should be...") never reaches users.
+_OUR_ERRORS = frozenset(
+    {
+        "value_shape",
+        "value_finite",
+        "range_order",
+        "value_scale",
+        "flow_to_itself",
+        "unknown_rule",
+        "empty_reason",
+        "format_version",
+    }
+)
+
+
+def _bound_message(name: str, kind: str, detail: ErrorDetails, value: object) -> str:
+    ctx = detail.get("ctx") or {}
+    limit = next(iter(ctx.values()), "?")
+    relation = {
+        "greater_than_equal": "at least",
+        "greater_than": "greater than",
+        "less_than_equal": "at most",
+        "less_than": "less than",
+    }[kind]
+    message = f"{name} must be {relation} {limit}, got {describe(value)}"
+    if name == "cost_of_capital":
+        message += " (an annual rate as a fraction: 0.12 for 12%)"
+    return message
+
+
+def _boolean_hint(value: object, node: yaml.Node | None) -> str:
+    if not isinstance(value, bool) or not is_plain_scalar(node):
+        return ""
+    assert node is not None
+    return (
+        f"YAML 1.1 reads '{node.value}' as the boolean {str(value).lower()}; "
+        f'quote it to keep the text: "{node.value}"'
+    )
+
+
+def _not_text(value: object, node: yaml.Node | None) -> str:
+    boolean = _boolean_hint(value, node)
+    if boolean:
+        return boolean
+    if value is not None and is_plain_scalar(node):
+        assert node is not None
+        return f'expected text, got {describe(value)}; quote it: "{node.value}"'
+    return f"expected text, got {describe(value)}"
+
+
+def _slugify(text: str) -> str:
+    slug = "".join(c if c.isascii() and c.isalnum() else "-" for c in text.lower())
+    return "-".join(part for part in slug.split("-") if part) or "my-id"
+
+
+def _owner_name(loc: YamlPath) -> str:
+    """What the mapping at ``loc`` is, in words: ``touchpoints[2]``, ``the process``."""
+    return format_path(loc) if loc else "the process"
