@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from valueaudit.cli import app
 from valueaudit.discovery import discover
 from valueaudit.engine import audit_files
-from valueaudit.output import github, render
+from valueaudit.output import Options, github, render
 from valueaudit.rules import RULES
 from valueaudit.settings import Settings
 
@@ -212,4 +212,4 @@ def test_byte_identical_across_hash_seeds_jobs_and_file_order(tmp_path: Path, fm
 def test_render_covers_every_format():
     result = audit_files(discover([ROOT / "processes"]), Settings())
     for name in ("text", "json", "sarif", "github", "junit", "gitlab"):
-        assert render(name, result, Settings())
+        assert render(name, result.files, Options(Settings()))

@@ -253,3 +253,22 @@ def test_unwritable_output_is_a_clear_error(project: Path):
     result = runner.invoke(app, ["scan", "-f", "json:taken/out.json"])
     assert result.exit_code == 2
     assert "cannot write taken/out.json" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["check", "scan"])
+def test_a_closed_pipe_ends_the_run_quietly(tmp_path: Path, command: str):
+    for n in range(800):  # far more output than a pipe holds
+        (tmp_path / f"broken-{n:03}.yaml").write_text("valueaudit: [\n")
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "valueaudit", command, str(tmp_path), "-j", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert reader.stdout is not None and reader.stderr is not None
+    reader.stdout.readline()
+    reader.stdout.close()  # like `| head -1`
+    stderr = reader.stderr.read().decode()
+    assert reader.wait() == 141
+    assert "Traceback" not in stderr and "internal error" not in stderr

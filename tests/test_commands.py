@@ -52,7 +52,7 @@ def test_show_prints_the_chain_scores_balance_and_findings(monkeypatch):
     assert out.index("invoice-sent") < out.index("payment  Customer pays")
     assert "practice charging · channel bank transfer" in out
     assert "customer → company  payment  (money)  value 8" in out
-    assert "received: customer 2, company 8 · disparity 0.60 favours company" in out
+    assert "received: customer 2, company 8 · disparity 0.6 favours company" in out
     assert "Running balance" in out and "█" in out and "10,800" in out
     assert "processes/invoice-payment.yaml:50:9 VA401" in out
 
@@ -79,7 +79,7 @@ def test_new_writes_a_valid_commented_process(tmp_path: Path, monkeypatch, templ
     text = path.read_text()
     assert text.startswith("#") and "id: my-process" in text
     scan = audit_files([(path, "p.yaml")], Settings())
-    assert [p.id for p in scan.processes] == ["my-process"]
+    assert [p.process.id for p in scan.processes] == ["my-process"]
     assert not [f for f in scan.findings if f.severity is Severity.ERROR]
 
 

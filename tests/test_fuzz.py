@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from valueaudit.engine import audit_files
-from valueaudit.output import FORMATS, render
+from valueaudit.output import FORMATS, Options, render
 from valueaudit.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +38,7 @@ def through_everything(data: bytes, *, validate_sarif: bool = False) -> None:
         assert finding.line >= 1 and finding.column >= 1, finding
         assert finding.message
     for name in FORMATS:
-        text = render(name, result, SETTINGS)
+        text = render(name, result.files, Options(SETTINGS))
         assert isinstance(text, str)
         if name in ("json", "gitlab"):
             json.loads(text)

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from valueaudit.cli import app
 from valueaudit.discovery import discover
 from valueaudit.engine import audit_files
-from valueaudit.output import render
+from valueaudit.output import Options, render
 from valueaudit.settings import Limits, Settings
 
 HOSTILE = Path(__file__).parent / "hostile"
@@ -160,7 +160,7 @@ def test_a_file_deleted_during_the_scan(tmp_path: Path):
     (tmp_path / "a.yaml").unlink()
     result = audit_files(found, Settings(select=("VA1",)))
     assert [f.code for f in result.findings] == ["VA109"]
-    assert [p.id for p in result.processes] == ["other"]
+    assert [p.process.id for p in result.processes] == ["other"]
 
 
 def test_the_scan_goes_on_past_every_hostile_file(tmp_path: Path, monkeypatch):
@@ -181,7 +181,7 @@ def test_unicode_names_survive_every_format(fmt: str):
     path = HOSTILE / "unicode-names.yaml"
     result = audit_files([(path, path.name)], Settings())
     assert result.findings, "the file must have findings that mention the names"
-    text = render(fmt, result, Settings())
+    text = render(fmt, result.files, Options(Settings()))
     if fmt in ("json", "sarif", "gitlab"):
         json.loads(text)
     mentioned = [name for name in UNICODE if name in text]

@@ -235,5 +235,5 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path: Path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("valueaudit: [\n")
     result = audit_files([(bad, "bad.yaml"), (good, "good.yaml")], Settings(select=("VA1",)))
-    assert [p.id for p in result.processes] == ["sample"]
+    assert [p.process.id for p in result.processes] == ["sample"]
     assert [f.code for f in result.findings] == ["VA101"]

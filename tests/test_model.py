@@ -277,7 +277,7 @@ def test_missing_flow_values_are_allowed(audit):
     line = FLOW.replace(", value: 5", "")
     result = audit(touchpoint(line, BACK))
     assert result.findings == ()
-    assert result.processes[0].touchpoints[0].received["company"].high == 10
+    assert result.processes[0].score.touchpoints[0].received["company"].high == 10
 
 
 # --- suppressions --------------------------------------------------------------

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from valueaudit.cli import app
 from valueaudit.discovery import discover
 from valueaudit.engine import audit_files
-from valueaudit.output import markdown
+from valueaudit.output import Options, markdown, render
 from valueaudit.output.markdown import md, mermaid
 from valueaudit.settings import Settings
 
@@ -22,8 +22,9 @@ HOSTILE = ROOT / "tests/e2e/hostile.yaml"
 runner = CliRunner()
 
 
-def report_for(*paths: Path) -> str:
-    return markdown.render(audit_files(discover(list(paths)), Settings()))
+def report_for(*paths: Path, options: Options | None = None) -> str:
+    scan = audit_files(discover(list(paths)), Settings())
+    return render("markdown", scan.files, options or Options(Settings()))
 
 
 def test_report_structure():
@@ -33,7 +34,7 @@ def test_report_structure():
     assert text.count("```mermaid\nsequenceDiagram") == 6
     assert text.count("```mermaid\npie") == 6
     assert "## invoice-payment: Invoice payment" in text
-    assert "| 2 | payment | billing | charging | bank transfer | 2 | 8 | 0.60 |" in text
+    assert "| 2 | payment | billing | charging | bank transfer | 2 | 8 | 0.6 |" in text
     assert "p0->>p1: payment #40;8#41;" in text
     assert "## Rules that fired" in text and "| VA401 | early-payment |" in text
     # the top opportunity is the early payment: 1200 x 65.75
@@ -102,7 +103,8 @@ def test_report_command_writes_a_file(tmp_path: Path, monkeypatch):
 
 def test_unreadable_files_are_listed(tmp_path: Path):
     (tmp_path / "bad.yaml").write_text("valueaudit: [\n")
-    text = markdown.render(audit_files([(tmp_path / "bad.yaml", "bad.yaml")], Settings()))
+    scan = audit_files([(tmp_path / "bad.yaml", "bad.yaml")], Settings())
+    text = render("markdown", scan.files, Options(Settings()))
     assert "## Files that could not be audited" in text
     assert "| `bad.yaml` | 2:1 | VA101 |" in text
 
@@ -135,7 +137,7 @@ def test_diff_as_is_to_be_json():
 
 def test_diff_text_and_markdown():
     result = runner.invoke(app, ["diff", str(AS_IS), str(TO_BE)])
-    assert "ordering: disparity 0.60 → 0.25 (−0.35)" in result.stdout
+    assert "ordering: disparity 0.6 → 0.25 (−0.35)" in result.stdout
     assert "praxis reinforcing-co-destruction → reinforcing-co-creation" in result.stdout
     assert "7 findings fixed, 1 introduced" in " ".join(result.stdout.split())
     result = runner.invoke(app, ["diff", str(AS_IS), str(TO_BE), "-f", "markdown"])

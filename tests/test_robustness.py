@@ -76,10 +76,10 @@ def test_a_broken_loader_and_a_broken_formatter(two_files, monkeypatch):
 def test_a_broken_formatter_does_not_stop_the_other_outputs(two_files, monkeypatch):
     from valueaudit.output import sarif
 
-    def explode(result):  # type: ignore[no-untyped-def]
+    def explode(self, totals):  # type: ignore[no-untyped-def]
         raise ValueError("formatter bug")
 
-    monkeypatch.setattr(sarif, "render", explode)
+    monkeypatch.setattr(sarif.ScanWriter, "finish", explode)
     result = runner.invoke(app, ["scan", ".", "-f", "text", "-f", "sarif:out.sarif"])
     assert result.exit_code == 2
     assert "internal error in the sarif output on out.sarif: ValueError: formatter bug" in (

@@ -114,7 +114,7 @@ def test_three_party_touchpoint(audit):
     )
     result = audit(text)
     [process] = result.processes
-    [touchpoint] = process.touchpoints
+    [touchpoint] = process.score.touchpoints
     # (6 - 2) / 12
     assert touchpoint.disparity.low == pytest.approx(1 / 3)
     assert touchpoint.favoured == "company"

@@ -98,4 +98,4 @@ def test_touchpoint_without_flows(audit):
 def test_warnings_keep_the_process_scored(audit):
     result = audit(BASE + tp("a", "    next: [a]\n") + tp("b"))
     assert codes(result.findings) == ["VA106"]
-    assert [p.id for p in result.processes] == ["sample"]
+    assert [p.process.id for p in result.processes] == ["sample"]

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from valueaudit import __version__
-from valueaudit.engine import ScanResult
+from valueaudit.engine import FileResult
 from valueaudit.findings import Finding
 
 BASELINE_VERSION = 1
@@ -26,36 +25,42 @@ class BaselineError(Exception):
     """The baseline file cannot be read."""
 
 
-@dataclass(frozen=True, slots=True)
-class BaselineSummary:
-    """How a scan compares with its baseline."""
+class BaselineWriter:
+    """``--write-baseline``: the findings of the run, one entry per identity, in a
+    stable order (what a baseline must hold: every finding's identity)."""
 
-    known: int
-    fixed: int
+    def __init__(self, out: TextIO, options: object = None) -> None:
+        self.out = out
+        self.counts: Counter[Key] = Counter()
+        self.messages: dict[Key, str] = {}
 
+    def add(self, result: FileResult) -> None:
+        """Record one file's findings."""
+        for finding in result.findings:
+            key = finding.identity
+            self.counts[key] += 1
+            self.messages.setdefault(key, finding.message)
 
-def render_baseline(findings: Sequence[Finding]) -> str:
-    """The baseline file for these findings: stable order, one entry per identity."""
-    counts = Counter(f.identity for f in findings)
-    messages = {f.identity: f.message for f in reversed(findings)}
-    entries = [
-        {
-            "file": key[0],
-            "process": key[1],
-            "path": key[2],
-            "code": key[3],
-            "content_hash": key[4],
-            "count": counts[key],
-            "message": messages[key],
+    def finish(self, totals: object = None) -> None:
+        """Write the baseline file."""
+        entries = [
+            {
+                "file": key[0],
+                "process": key[1],
+                "path": key[2],
+                "code": key[3],
+                "content_hash": key[4],
+                "count": self.counts[key],
+                "message": self.messages[key],
+            }
+            for key in sorted(self.counts)
+        ]
+        document = {
+            "valueaudit_baseline": BASELINE_VERSION,
+            "version": __version__,
+            "findings": entries,
         }
-        for key in sorted(counts)
-    ]
-    document = {
-        "valueaudit_baseline": BASELINE_VERSION,
-        "version": __version__,
-        "findings": entries,
-    }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+        self.out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
 
 def read_baseline(path: Path) -> Counter[Key]:
@@ -78,17 +83,30 @@ def read_baseline(path: Path) -> Counter[Key]:
     return counts
 
 
-def apply_baseline(result: ScanResult, known: Counter[Key]) -> ScanResult:
-    """The scan with the findings recorded in the baseline left out, and a summary."""
-    remaining = Counter(known)
-    new: list[Finding] = []
-    matched = 0
-    for finding in result.findings:
-        key = finding.identity
-        if remaining[key] > 0:
-            remaining[key] -= 1
-            matched += 1
-        else:
-            new.append(finding)
-    summary = BaselineSummary(known=matched, fixed=sum(known.values()) - matched)
-    return replace(result, findings=tuple(new), baseline=summary)
+class BaselineFilter:
+    """Leaves out the findings a baseline records, file by file, counting them (matched
+    as a multiset: a key recorded twice hides two findings)."""
+
+    def __init__(self, known: Counter[Key]) -> None:
+        self.remaining = Counter(known)
+        self.recorded = sum(known.values())
+        self.known = 0
+
+    def apply(self, result: FileResult) -> FileResult:
+        """The result without the findings the baseline knows."""
+        new: list[Finding] = []
+        for finding in result.findings:
+            key = finding.identity
+            if self.remaining[key] > 0:
+                self.remaining[key] -= 1
+                self.known += 1
+            else:
+                new.append(finding)
+        if len(new) == len(result.findings):
+            return result
+        return replace(result, findings=tuple(new))
+
+    @property
+    def fixed(self) -> int:
+        """Recorded findings no longer found."""
+        return self.recorded - self.known

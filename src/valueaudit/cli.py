@@ -1,33 +1,38 @@
 """The ``valueaudit`` command line: thin typer commands over the library.
 
-Commands parse options, call the library and turn its results into output and an exit
-code: 0 nothing at or above ``--fail-on``, 1 findings at or above it, 2 usage or
-configuration errors. Heavy modules are imported inside the commands that use them.
+Commands parse options, call the library (or :mod:`valueaudit.run` for the commands
+that audit) and return an exit code: 0 nothing at or above ``--fail-on``, 1 findings at
+or above it, 2 usage or configuration errors. :func:`main` turns usage errors, signals
+and a closed pipe into exit codes, in one place. Heavy modules are imported inside the
+commands that use them.
 """
 
 from __future__ import annotations
 
-import io
+import functools
 import os
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from valueaudit import __version__, run
-from valueaudit.output import FORMATS, console
+from valueaudit import run
+from valueaudit.entry import print_version
+from valueaudit.output import DEFAULT_MAX_PROCESSES, FORMATS, console
 from valueaudit.run import (
     DEFAULT_PATH,
     EXIT_FINDINGS,
     EXIT_OK,
+    EXIT_USAGE,
+    ScanRequest,
+    StdoutClosed,
     UsageError,
-    fail_usage,
-    parse_output,
-    resolve_settings,
+    default_formats,
+    parse_outputs,
     run_scan,
-    write,
 )
 
 if TYPE_CHECKING:
@@ -42,6 +47,30 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
+
+
+Command = TypeVar("Command", bound=Callable[..., int])
+
+
+def _command(function: Command) -> Command:
+    """Register a command. Its return value is the exit code; this is the one place
+    where a usage error becomes one line on stderr and exit 2, and where a closed stdout
+    (``| head``) leaves the command as :class:`~valueaudit.run.StdoutClosed` (click would
+    turn the broken pipe into exit 1)."""
+
+    @functools.wraps(function)
+    def command(*args: Any, **kwargs: Any) -> None:
+        try:
+            code = function(*args, **kwargs)
+        except UsageError as error:
+            print(f"valueaudit: error: {error}", file=sys.stderr)
+            code = EXIT_USAGE
+        except BrokenPipeError:
+            raise StdoutClosed from None
+        raise typer.Exit(code)
+
+    app.command()(command)
+    return function
 
 
 class FailOn(StrEnum):
@@ -64,7 +93,7 @@ class Template(StrEnum):
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"valueaudit {__version__}")
+        print_version()
         raise typer.Exit()
 
 
@@ -176,7 +205,36 @@ NoProgressOption = Annotated[
 ]
 
 
-def _show_settings(resolved: ResolvedSettings) -> NoReturn:
+def resolve_settings(
+    select: list[str] | None,
+    ignore: list[str] | None,
+    fail_on: str | None,
+    config: Path | None,
+) -> ResolvedSettings:
+    """The settings of a run: command-line overrides over the configuration file."""
+    from valueaudit.config import ConfigError, Overrides, resolve
+
+    overrides = Overrides(
+        select=tuple(select) if select else None,
+        ignore=tuple(ignore) if ignore else None,
+        fail_on=fail_on,
+    )
+    try:
+        return resolve(overrides, config)
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
+
+
+def _write(path: Path, text: str) -> None:
+    from valueaudit.output.files import write_atomic
+
+    try:
+        write_atomic(path, text)
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def _show_settings(resolved: ResolvedSettings) -> int:
     from rich.table import Table
 
     from valueaudit.config import describe
@@ -188,14 +246,26 @@ def _show_settings(resolved: ResolvedSettings) -> NoReturn:
         table.add_column(header, overflow="fold")
     for row in describe(resolved):
         table.add_row(*row)
-    console().print(table)
-    raise typer.Exit(EXIT_OK)
+    console(sys.stdout, stdout=True).print(table)
+    return EXIT_OK
 
 
 # --- Commands ------------------------------------------------------------------------
 
 
-@app.command()
+MaxProcessesOption = Annotated[
+    int,
+    typer.Option(
+        "--max-processes",
+        min=1,
+        metavar="N",
+        help="Markdown: at most N process sections and summary rows (the report says how "
+        "many it leaves out).",
+    ),
+]
+
+
+@_command
 def scan(
     paths: PathsArgument = None,
     formats: FormatOption = None,
@@ -210,27 +280,30 @@ def scan(
     shard: ShardOption = None,
     quiet: QuietOption = False,
     no_progress: NoProgressOption = False,
+    max_processes: MaxProcessesOption = DEFAULT_MAX_PROCESSES,
     debug: DebugOption = False,
-) -> None:
+) -> int:
     """Audit processes: findings by file, scores per process, ranked opportunities."""
     resolved = resolve_settings(select, ignore, fail_on, config)
     if show_settings:
-        _show_settings(resolved)
-    run_scan(
-        paths,
-        formats,
-        resolved,
+        return _show_settings(resolved)
+    request = ScanRequest(
+        paths=paths or [],
+        outputs=parse_outputs(formats or default_formats()),
+        settings=resolved.settings,
         jobs=jobs,
         quiet=quiet,
         no_progress=no_progress,
         baseline=baseline,
         write_baseline=write_baseline,
         shard=shard,
+        max_processes=max_processes,
         debug=debug,
     )
+    return run_scan(request)
 
 
-@app.command()
+@_command
 def check(
     paths: PathsArgument = None,
     formats: FormatOption = None,
@@ -238,12 +311,22 @@ def check(
     config: ConfigOption = None,
     jobs: JobsOption = 1,
     debug: DebugOption = False,
-) -> None:
+) -> int:
     """Validate process files only (VA1xx): fast, for pre-commit hooks and editors."""
-    run.check(paths, formats, fail_on, config, jobs=jobs, debug=debug)
+    resolved = resolve_settings(["VA1"], None, fail_on, config)
+    request = ScanRequest(
+        paths=paths or [],
+        outputs=parse_outputs(formats or default_formats()),
+        settings=resolved.settings,
+        jobs=jobs,
+        quiet=True,
+        validate_only=True,
+        debug=debug,
+    )
+    return run_scan(request)
 
 
-@app.command()
+@_command
 def report(
     paths: PathsArgument = None,
     output: Annotated[
@@ -256,15 +339,28 @@ def report(
     config: ConfigOption = None,
     baseline: BaselineOption = None,
     jobs: JobsOption = 0,
+    quiet: QuietOption = False,
+    no_progress: NoProgressOption = False,
+    max_processes: MaxProcessesOption = DEFAULT_MAX_PROCESSES,
     debug: DebugOption = False,
-) -> None:
+) -> int:
     """A Markdown report with tables and Mermaid diagrams (for GitHub and GitLab)."""
     resolved = resolve_settings(select, ignore, fail_on, config)
-    target = f"markdown:{output}" if output is not None else "markdown"
-    run_scan(paths, [target], resolved, jobs=jobs, quiet=False, baseline=baseline, debug=debug)
+    request = ScanRequest(
+        paths=paths or [],
+        outputs=parse_outputs([f"markdown:{output}" if output is not None else "markdown"]),
+        settings=resolved.settings,
+        jobs=jobs,
+        quiet=quiet,
+        no_progress=no_progress,
+        baseline=baseline,
+        max_processes=max_processes,
+        debug=debug,
+    )
+    return run_scan(request)
 
 
-@app.command()
+@_command
 def diff(
     old: Annotated[Path, typer.Argument(help="The process file or folder before (as-is).")],
     new: Annotated[Path, typer.Argument(help="The process file or folder after (to-be).")],
@@ -281,86 +377,54 @@ def diff(
     select: SelectOption = None,
     ignore: IgnoreOption = None,
     config: ConfigOption = None,
-) -> None:
+    jobs: JobsOption = 0,
+) -> int:
     """Compare two versions: change in disparity, balance, clarity and praxis per process
     and touchpoint, and the findings fixed and introduced. Exits 1 when the change
     introduces findings at or above --fail-on."""
-    from valueaudit.diff import compare
-    from valueaudit.discovery import MissingPathError, discover
-    from valueaudit.engine import audit_files
-    from valueaudit.output import diff_report
+    from valueaudit.run import run_diff
 
     settings = resolve_settings(select, ignore, fail_on, config).settings
-    try:
-        outputs = [parse_output(s) for s in formats or ["text"]]
-        unsupported = [o.format for o in outputs if o.format not in ("text", "json", "markdown")]
-        if unsupported:
-            raise UsageError(f"diff writes text, json or markdown, not {unsupported[0]}")
-        old_files, new_files = discover([old]), discover([new])
-    except UsageError as error:
-        fail_usage(str(error))
-    except MissingPathError as error:
-        fail_usage(f"path not found: {error}")
-    result = compare(audit_files(old_files, settings), audit_files(new_files, settings))
-    for output in outputs:
-        if output.format == "text" and output.file is None:
-            diff_report.render_text(result, console())
-            continue
-        if output.format == "text":
-            buffer = io.StringIO()
-            diff_report.render_text(result, console(buffer))
-            rendered = buffer.getvalue()
-        elif output.format == "json":
-            rendered = diff_report.render_json(result)
-        else:
-            rendered = diff_report.render_markdown(result)
-        if output.file is None:
-            sys.stdout.write(rendered)
-        else:
-            write(output.file, rendered)
-    failing = any(settings.fails(f.severity) for f in result.introduced)
-    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
+    return run_diff(old, new, parse_outputs(formats or ["text"]), settings, jobs=jobs)
 
 
-@app.command()
+@_command
 def show(
     file: Annotated[Path, typer.Argument(help="The process file to show.")],
     fail_on: FailOnOption = None,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
     config: ConfigOption = None,
-) -> None:
+) -> int:
     """One process in detail: the chain, each flow, scores, running balance, findings."""
-    from valueaudit.engine import audit_loaded
+    from rich.text import Text
+
+    from valueaudit.engine import audit_file
     from valueaudit.output import detail, text
-    from valueaudit.validation import load_process
+    from valueaudit.paths import display_path
 
     settings = resolve_settings(select, ignore, fail_on, config).settings
     if not file.exists():
-        fail_usage(f"path not found: {file}")
-    loaded = load_process(file)
-    process = loaded.process
-    report = audit_loaded(loaded, settings)
-    out = console()
-    if process is None or report.process is None:
-        for finding in report.findings:
+        raise UsageError(f"path not found: {file}")
+    result = audit_file(file, settings, display_path(file))
+    out = console(sys.stdout, stdout=True)
+    if result.process is None or result.score is None:
+        for finding in result.findings:
             out.print(text.finding_line(finding), soft_wrap=True)
-        from rich.text import Text
-
-        out.print(Text(f"{report.file}: the process is not valid; fix the errors above first."))
-    else:
-        detail.render(process, report, out)
-    failing = report.process is None or any(settings.fails(f.severity) for f in report.findings)
-    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
+        out.print(Text(f"{result.file}: the process is not valid; fix the errors above first."))
+        return EXIT_FINDINGS
+    detail.render(result, out)
+    failing = any(settings.fails(f.severity) for f in result.findings)
+    return EXIT_FINDINGS if failing else EXIT_OK
 
 
-@app.command()
+@_command
 def schema(
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout."),
     ] = None,
-) -> None:
+) -> int:
     """The JSON Schema of the process format, for editors (yaml-language-server)."""
     from valueaudit.schema import render_schema
 
@@ -368,20 +432,22 @@ def schema(
     if output is None:
         sys.stdout.write(text)
     else:
-        write(output, text)
+        _write(output, text)
+    return EXIT_OK
 
 
-@app.command()
-def rules() -> None:
+@_command
+def rules() -> int:
     """The rule catalogue: codes, names, default severities and summaries."""
     from valueaudit.output.catalogue import render_rules
     from valueaudit.rules import RULES
 
-    render_rules(list(RULES.values()), console())
+    render_rules(list(RULES.values()), console(sys.stdout, stdout=True))
+    return EXIT_OK
 
 
-@app.command()
-def explain(code: Annotated[str, typer.Argument(help="A rule code, e.g. VA202.")]) -> None:
+@_command
+def explain(code: Annotated[str, typer.Argument(help="A rule code, e.g. VA202.")]) -> int:
     """One rule in full: what it finds, why it matters, an example, how to suppress it."""
     from valueaudit.hints import did_you_mean
     from valueaudit.output.catalogue import render_explain
@@ -390,11 +456,12 @@ def explain(code: Annotated[str, typer.Argument(help="A rule code, e.g. VA202.")
     rule = RULES.get(code.strip().upper())
     if rule is None:
         hint = did_you_mean(code.strip().upper(), RULES)
-        fail_usage(f"unknown rule code '{code}'{hint} (valueaudit rules lists them all)")
-    render_explain(rule, console())
+        raise UsageError(f"unknown rule code '{code}'{hint} (valueaudit rules lists them all)")
+    render_explain(rule, console(sys.stdout, stdout=True))
+    return EXIT_OK
 
 
-@app.command()
+@_command
 def new(
     process_id: Annotated[str, typer.Argument(metavar="ID", help="The new process's id.")],
     template: Annotated[
@@ -410,7 +477,7 @@ def new(
             "else ID.yaml. An existing file is never overwritten.",
         ),
     ] = None,
-) -> None:
+) -> int:
     """Write a commented starter process from a template."""
     from valueaudit.new import NewProcessError, render_template, write_new
 
@@ -420,16 +487,33 @@ def new(
     try:
         write_new(output, render_template(template.value, process_id))
     except NewProcessError as error:
-        fail_usage(str(error))
+        raise UsageError(str(error)) from None
     typer.echo(
         f"wrote {output.as_posix()} (template: {template.value}); next: valueaudit show "
         f"{output.as_posix()}"
     )
+    return EXIT_OK
+
+
+def _invoke() -> int:
+    """Run the typer app and return the exit code, rather than letting click exit."""
+    try:
+        code: object = app(standalone_mode=False)
+    except typer.Abort:
+        return EXIT_USAGE
+    except Exception as error:
+        # click's usage errors (bad option, missing argument): click's own message; typer
+        # vendors click in newer releases, so the class is recognised by what it offers
+        show, exit_code = getattr(error, "show", None), getattr(error, "exit_code", None)
+        if callable(show) and isinstance(exit_code, int):
+            show()
+            return exit_code
+        raise
+    return code if isinstance(code, int) else EXIT_OK
 
 
 def main() -> None:
-    """Run the command line with Ctrl-C and SIGTERM turned into clean exits."""
-    # valueaudit uses no pydantic plugins (typer does use pydantic); finding them scans
-    # every installed package
+    """Run the command line; exit with the command's code."""
+    # valueaudit uses no pydantic plugins; looking for them scans every installed package
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    run.interruptible(app)
+    sys.exit(run.interruptible(_invoke))

@@ -5,18 +5,28 @@ disparity, balance and clarity; for each touchpoint the change in value received
 party, disparity and praxis; touchpoints and processes added or removed; findings
 fixed and introduced. Findings are matched by process, touchpoint, rule and where in
 the touchpoint they are, not by file or line, so a moved or renamed file still matches.
+
+The diff streams, like a scan: the old side's results wait on disk (pickled, with an
+index by process in memory), then the new side's are compared one by one as they
+arrive, and what the old side had that the new one lacks comes last. Memory does not
+grow with the number of files.
 """
 
 from __future__ import annotations
 
+import pickle
 import re
+import tempfile
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
-from valueaudit.engine import ProcessReport, ScanResult, TouchpointReport
+from valueaudit.engine import FileResult
 from valueaudit.findings import Finding
 from valueaudit.interval import Interval
+from valueaudit.numbers import interval, number
+from valueaudit.scoring import ProcessScore, TouchpointScore
 
 _TOUCHPOINT_INDEX = re.compile(r"^touchpoints\[\d+\]")
 
@@ -26,8 +36,8 @@ class TouchpointChange:
     """One touchpoint in both versions."""
 
     id: str
-    old: TouchpointReport
-    new: TouchpointReport
+    old: TouchpointScore
+    new: TouchpointScore
 
     @property
     def changed(self) -> bool:
@@ -44,24 +54,90 @@ class ProcessChange:
     """One process in both versions."""
 
     id: str
-    old: ProcessReport
-    new: ProcessReport
+    old: FileResult
+    new: FileResult
     touchpoints: tuple[TouchpointChange, ...]
     added: tuple[str, ...]
     removed: tuple[str, ...]
 
+    @property
+    def old_score(self) -> ProcessScore:
+        """The old version's scores."""
+        assert self.old.score is not None
+        return self.old.score
 
-@dataclass(frozen=True)
-class DiffResult:
-    """Everything ``diff`` reports."""
+    @property
+    def new_score(self) -> ProcessScore:
+        """The new version's scores."""
+        assert self.new.score is not None
+        return self.new.score
 
-    old: ScanResult
-    new: ScanResult
-    changes: tuple[ProcessChange, ...]
-    added: tuple[ProcessReport, ...]
-    removed: tuple[ProcessReport, ...]
-    fixed: tuple[Finding, ...]
-    introduced: tuple[Finding, ...]
+    @property
+    def changed(self) -> bool:
+        """Whether anything about the process changed."""
+        old, new = self.old_score, self.new_score
+        return bool(
+            self.added
+            or self.removed
+            or any(t.changed for t in self.touchpoints)
+            or (old.disparity, old.clarity) != (new.disparity, new.clarity)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DiffPart:
+    """What one step of the comparison found: the parts of the stream the diff writers
+    take (SPEC §6)."""
+
+    changes: tuple[ProcessChange, ...] = ()
+    added: tuple[FileResult, ...] = ()
+    removed: tuple[FileResult, ...] = ()
+    fixed: tuple[Finding, ...] = ()
+    introduced: tuple[Finding, ...] = ()
+
+
+@dataclass
+class DiffTotals:
+    """The counts of a whole diff."""
+
+    changed: int = 0
+    unchanged: int = 0
+    added: int = 0
+    removed: int = 0
+    fixed: int = 0
+    introduced: int = 0
+
+    def add(self, part: DiffPart) -> None:
+        """Count one part."""
+        for change in part.changes:
+            if change.changed:
+                self.changed += 1
+            else:
+                self.unchanged += 1
+        self.added += len(part.added)
+        self.removed += len(part.removed)
+        self.fixed += len(part.fixed)
+        self.introduced += len(part.introduced)
+
+    def as_json(self) -> dict[str, Any]:
+        """The counts as the JSON summary holds them."""
+        return {
+            "processes": {
+                "changed": self.changed,
+                "unchanged": self.unchanged,
+                "added": self.added,
+                "removed": self.removed,
+            },
+            "findings": {"fixed": self.fixed, "introduced": self.introduced},
+        }
+
+    def line(self) -> str:
+        """``1 changed, 0 unchanged, 0 added, 0 removed processes; 2 findings fixed, ...``."""
+        return (
+            f"{self.changed} changed, {self.unchanged} unchanged, {self.added} added, "
+            f"{self.removed} removed processes; {self.fixed} findings fixed, "
+            f"{self.introduced} introduced"
+        )
 
 
 def finding_key(finding: Finding) -> tuple[str, str, str, str]:
@@ -72,9 +148,69 @@ def finding_key(finding: Finding) -> tuple[str, str, str, str]:
     return owner, finding.touchpoint or "", finding.code, within
 
 
-def _difference(ours: tuple[Finding, ...], theirs: tuple[Finding, ...]) -> tuple[Finding, ...]:
-    """The findings of ``ours`` with no counterpart in ``theirs`` (as multisets)."""
-    available = Counter(finding_key(f) for f in theirs)
+def _owner(result: FileResult) -> str:
+    """What a file's findings are about: its process, or its name when unreadable."""
+    return result.process_id or result.file.rsplit("/", 1)[-1]
+
+
+class _OldSide:
+    """The old side's results on disk, found again by process (or file name)."""
+
+    def __init__(self, results: Iterable[FileResult]) -> None:
+        # closed by close(), which compare() calls when the diff ends
+        self._file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
+        #: owner -> where its result was written (the first file wins, like VA104)
+        self.where: dict[str, tuple[int, int]] = {}
+        #: owner -> where its findings not yet matched were written
+        self.unmatched: dict[str, tuple[int, int]] = {}
+        self.order: list[str] = []
+        for result in results:
+            owner = _owner(result)
+            self.order.append(owner)
+            if owner in self.where:
+                # a second file with the same id: only its findings take part
+                previous = self.findings(owner)
+                self.unmatched[owner] = self._put(previous + result.findings)
+                continue
+            self.where[owner] = self._put(result)
+            self.unmatched[owner] = self._put(result.findings)
+
+    def _put(self, value: object) -> tuple[int, int]:
+        self._file.seek(0, 2)
+        start = self._file.tell()
+        pickle.dump(value, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        return start, self._file.tell() - start
+
+    def _get(self, place: tuple[int, int]) -> Any:
+        self._file.seek(place[0])
+        return pickle.loads(self._file.read(place[1]))
+
+    def result(self, owner: str) -> FileResult | None:
+        """The old result of ``owner``, if the old side had one."""
+        place = self.where.get(owner)
+        return None if place is None else self._get(place)
+
+    def findings(self, owner: str) -> tuple[Finding, ...]:
+        """The old findings of ``owner`` not matched by the new side yet."""
+        place = self.unmatched.get(owner)
+        return () if place is None else self._get(place)
+
+    def keep_unmatched(self, owner: str, findings: tuple[Finding, ...]) -> None:
+        """Record which old findings of ``owner`` are still unmatched."""
+        if owner in self.unmatched:
+            self.unmatched[owner] = self._put(findings)
+
+    def close(self) -> None:
+        """Let the spooled results go."""
+        self._file.close()
+
+
+def _difference(
+    ours: tuple[Finding, ...], theirs: tuple[Finding, ...]
+) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
+    """(findings of ``ours`` with no counterpart in ``theirs``, those of ``theirs`` with
+    none in ``ours``), matched as multisets by :func:`finding_key`."""
+    available: Counter[tuple[str, str, str, str]] = Counter(finding_key(f) for f in theirs)
     left = []
     for finding in ours:
         key = finding_key(finding)
@@ -82,71 +218,83 @@ def _difference(ours: tuple[Finding, ...], theirs: tuple[Finding, ...]) -> tuple
             available[key] -= 1
         else:
             left.append(finding)
-    return tuple(left)
+    taken = Counter(finding_key(f) for f in ours)
+    rest = []
+    for finding in theirs:
+        key = finding_key(finding)
+        if taken[key]:
+            taken[key] -= 1
+        else:
+            rest.append(finding)
+    return tuple(left), tuple(rest)
 
 
-def compare(old: ScanResult, new: ScanResult) -> DiffResult:
-    """Compare two scans."""
-    old_processes = {p.id: p for p in old.processes}
-    new_processes = {p.id: p for p in new.processes}
-    changes = []
-    for pid in sorted(old_processes.keys() & new_processes.keys()):
-        before, after = old_processes[pid], new_processes[pid]
-        old_tps = {t.id: t for t in before.touchpoints}
-        new_tps = {t.id: t for t in after.touchpoints}
-        touchpoints = tuple(
-            TouchpointChange(t.id, old_tps[t.id], t) for t in after.touchpoints if t.id in old_tps
-        )
-        changes.append(
-            ProcessChange(
-                id=pid,
-                old=before,
-                new=after,
-                touchpoints=touchpoints,
-                added=tuple(t.id for t in after.touchpoints if t.id not in old_tps),
-                removed=tuple(t.id for t in before.touchpoints if t.id not in new_tps),
-            )
-        )
-    return DiffResult(
+def _change(old: FileResult, new: FileResult) -> ProcessChange:
+    assert old.process is not None and new.process is not None
+    assert old.score is not None and new.score is not None
+    old_ids = {t.id: i for i, t in enumerate(old.process.touchpoints)}
+    new_ids = {t.id for t in new.process.touchpoints}
+    touchpoints = tuple(
+        TouchpointChange(t.id, old.score.touchpoints[old_ids[t.id]], new.score.touchpoints[i])
+        for i, t in enumerate(new.process.touchpoints)
+        if t.id in old_ids
+    )
+    return ProcessChange(
+        id=new.process.id,
         old=old,
         new=new,
-        changes=tuple(changes),
-        added=tuple(new_processes[p] for p in sorted(new_processes.keys() - old_processes.keys())),
-        removed=tuple(
-            old_processes[p] for p in sorted(old_processes.keys() - new_processes.keys())
-        ),
-        fixed=_difference(old.findings, new.findings),
-        introduced=_difference(new.findings, old.findings),
+        touchpoints=touchpoints,
+        added=tuple(t.id for t in new.process.touchpoints if t.id not in old_ids),
+        removed=tuple(t.id for t in old.process.touchpoints if t.id not in new_ids),
     )
+
+
+def compare(old: Iterable[FileResult], new: Iterable[FileResult]) -> Iterator[DiffPart]:
+    """Compare two streams of results (each in path order): a part per new file, then
+    the processes and findings only the old side had, in its path order."""
+    side = _OldSide(old)
+    seen: set[str] = set()
+    try:
+        for result in new:
+            owner = _owner(result)
+            introduced, still_unmatched = _difference(result.findings, side.findings(owner))
+            side.keep_unmatched(owner, still_unmatched)
+            before = side.result(owner) if owner not in seen else None
+            seen.add(owner)
+            if result.process is not None and result.score is not None:
+                if before is not None and before.process is not None and before.score is not None:
+                    yield DiffPart(changes=(_change(before, result),), introduced=introduced)
+                    continue
+                yield DiffPart(added=(result,), introduced=introduced)
+                continue
+            yield DiffPart(introduced=introduced)
+        for owner in dict.fromkeys(side.order):
+            before = side.result(owner)
+            removed: tuple[FileResult, ...] = ()
+            scored = before is not None and before.process is not None
+            if owner not in seen and scored:
+                assert before is not None
+                removed = (before,)
+            fixed = side.findings(owner)
+            if removed or fixed:
+                yield DiffPart(removed=removed, fixed=fixed)
+    finally:
+        side.close()
 
 
 # --- Presentation helpers shared by the formats ---------------------------------------
 
 
-def number(value: float) -> str:
-    """A number for a diff line: whole numbers plain, others to two decimals."""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-
-
-def value(interval: Interval | None) -> str:
-    """A score for a diff line: ``0.6``, ``0.2–0.85``, ``–``."""
-    if interval is None:
-        return "–"
-    if interval.is_point:
-        return number(interval.low)
-    return f"{number(interval.low)}–{number(interval.high)}"
-
-
 def delta(before: Interval | None, after: Interval | None) -> str:
     """``0.6 → 0.27 (−0.33)``; the change of the midpoints when ranges are involved."""
-    text = f"{value(before)} → {value(after)}"
+    text = f"{interval(before, grouping=True)} → {interval(after, grouping=True)}"
     if before is None or after is None:
         return text
     change = after.mid - before.mid
     if abs(change) < 1e-9:
         return text
     sign = "+" if change > 0 else "−"
-    return f"{text} ({sign}{number(abs(change))})"
+    return f"{text} ({sign}{number(abs(change), grouping=True)})"
 
 
 def percent(before: float | None, after: float | None) -> str:
@@ -172,25 +320,5 @@ def party_deltas(
 
 def parties_of(change: ProcessChange) -> list[str]:
     """Parties of both versions, new order first."""
-    return list(dict.fromkeys([*change.new.parties, *change.old.parties]))
-
-
-def summary(result: DiffResult) -> dict[str, Any]:
-    """Counts for the summary line and JSON."""
-    changed = sum(
-        1
-        for c in result.changes
-        if c.added
-        or c.removed
-        or any(t.changed for t in c.touchpoints)
-        or (c.old.disparity, c.old.clarity) != (c.new.disparity, c.new.clarity)
-    )
-    return {
-        "processes": {
-            "changed": changed,
-            "unchanged": len(result.changes) - changed,
-            "added": len(result.added),
-            "removed": len(result.removed),
-        },
-        "findings": {"fixed": len(result.fixed), "introduced": len(result.introduced)},
-    }
+    assert change.old.process is not None and change.new.process is not None
+    return list(dict.fromkeys([*change.new.process.parties, *change.old.process.parties]))

@@ -1,75 +1,30 @@
-"""The audit engine: load -> check structure -> score -> rules -> findings, per file.
+"""The audit: load -> validate -> structure -> score -> rules -> findings, per file.
 
-Each file is audited on its own (so files can be audited in parallel) into a
-:class:`FileReport` of plain data; :func:`audit_files` merges them in a stable order
-and adds what only the whole scan can see (process ids shared by files, VA104).
+Each file is audited on its own, in a worker process when there are several, into a
+:class:`FileResult`; :func:`iter_results` yields them in path order, with what only the
+whole scan can see (a process id shared by files, VA104) merged in. Every command and
+every output format consumes that one ordered stream.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
+from typing import TYPE_CHECKING
 
-from valueaudit.findings import SORT_KEY, Finding, Severity, content_digest
-from valueaudit.interval import Interval
+from valueaudit.findings import SORT_KEY, Finding, Severity, count_by_severity
 from valueaudit.loading import LoadedFile
 from valueaudit.rules import RULES, SCORED_RULES, STRUCTURE_RULES, AuditContext, Rule
-from valueaudit.scoring import ProcessScore
+from valueaudit.rules.structure import ProcessIds
 from valueaudit.settings import Settings
+from valueaudit.suppress import apply_suppressions
 from valueaudit.validation import load_process
 
 if TYPE_CHECKING:
-    from valueaudit.baseline import BaselineSummary
-from valueaudit.suppress import apply_suppressions
-
-
-class FlowReport(NamedTuple):
-    """One flow as reports draw it (a named tuple: reports hold many, cheaply)."""
-
-    source: str
-    target: str
-    gives: str
-    kind: str
-    value: Interval | None
-
-
-class TouchpointReport(NamedTuple):
-    """One touchpoint's place, description and scores (a named tuple, like
-    :class:`FlowReport`)."""
-
-    id: str
-    name: str | None
-    line: int
-    stage: str | None
-    practice: str | None
-    channel: str | None
-    volume: float
-    flows: tuple[FlowReport, ...]
-    received: dict[str, Interval]
-    disparity: Interval | None
-    favoured: str | None
-    praxis: str | None
-    cumulative: dict[str, Interval]
-
-
-@dataclass(frozen=True, slots=True)
-class ProcessReport:
-    """One process's description and scores (no model: cheap to send between processes)."""
-
-    id: str
-    name: str
-    file: str
-    parties: dict[str, tuple[str, str]]
-    volume: float
-    disparity: Interval | None
-    clarity: float | None
-    received: dict[str, Interval]
-    share: dict[str, Interval]
-    favoured: str | None
-    touchpoints: tuple[TouchpointReport, ...]
+    from valueaudit.model import Process
+    from valueaudit.scoring import ProcessScore
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +42,7 @@ class InternalError:
         return f"internal error in {self.where} on {self.file}: {self.message}"
 
 
-def internal_error(file: str, where: str, error: Exception) -> InternalError:
+def internal_error(file: str, where: str, error: BaseException) -> InternalError:
     """An :class:`InternalError` for an exception caught where a bug may hide."""
     import traceback
 
@@ -96,32 +51,66 @@ def internal_error(file: str, where: str, error: Exception) -> InternalError:
 
 
 @dataclass(frozen=True, slots=True)
-class FileReport:
-    """What auditing one file gave: its scores (``None`` when invalid or only
-    validated), its findings, and the process id wherever the file declares one."""
+class FileResult:
+    """What auditing one file gave: the process and its scores (both ``None`` when the
+    file is invalid or was only validated), the line of each touchpoint, the findings in
+    file order, and the process id wherever the file declares one."""
 
     file: str
-    process: ProcessReport | None
     findings: tuple[Finding, ...]
+    process: Process | None = None
+    score: ProcessScore | None = None
+    touchpoint_lines: tuple[int, ...] = ()
     valid: bool = False
     process_id: str | None = None
     id_position: tuple[int, int] = (1, 1)
     errors: tuple[InternalError, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """What a whole run counted: files, valid processes, findings per severity, and how
+    it compares with a baseline (``None`` without one)."""
+
+    files: int
+    valid: int
+    counts: dict[str, int]
+    baseline_known: int | None = None
+    baseline_fixed: int | None = None
+
+
+class Tally:
+    """Counts a stream of results into :class:`Totals`."""
+
+    def __init__(self) -> None:
+        self.files = 0
+        self.valid = 0
+        self.counts = {"error": 0, "warning": 0, "info": 0}
+
+    def add(self, result: FileResult) -> None:
+        """Count one file."""
+        self.files += 1
+        self.valid += result.valid
+        for finding in result.findings:
+            self.counts[finding.severity.value] += 1
+
+    def totals(self, known: int | None = None, fixed: int | None = None) -> Totals:
+        """The counts so far."""
+        return Totals(self.files, self.valid, dict(self.counts), known, fixed)
+
+
 @dataclass(frozen=True)
 class ScanResult:
-    """A whole scan: every file's report, in path order, and all findings sorted."""
+    """A whole scan held in memory, for the Python API and tests: every file's result in
+    path order, and all findings in that order."""
 
-    files: tuple[FileReport, ...]
+    files: tuple[FileResult, ...]
     findings: tuple[Finding, ...] = field(default=())
-    #: Set when findings were compared with a baseline (``--baseline``).
-    baseline: BaselineSummary | None = None
 
     @property
-    def processes(self) -> list[ProcessReport]:
-        """The scored processes, in file order."""
-        return [f.process for f in self.files if f.process is not None]
+    def processes(self) -> list[FileResult]:
+        """The results of the scored processes, in file order."""
+        return [f for f in self.files if f.process is not None and f.score is not None]
 
     @property
     def valid(self) -> int:
@@ -132,6 +121,11 @@ class ScanResult:
     def errors(self) -> list[InternalError]:
         """Bugs met while auditing, in file order."""
         return [e for f in self.files for e in f.errors]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Findings per severity."""
+        return count_by_severity(self.findings)
 
     def opportunities(self) -> list[Finding]:
         """Findings with a gain, best first (ties by position, so the order is stable)."""
@@ -169,15 +163,9 @@ def _apply_settings(findings: Iterable[Finding], settings: Settings) -> tuple[Fi
 
 
 def audit_file(
-    path: Path,
-    settings: Settings,
-    display: str | None = None,
-    *,
-    validate_only: bool = False,
-    identities: bool = True,
-) -> FileReport:
-    """Audit one process file; with ``validate_only``, only the VA1xx checks. Without
-    ``identities`` its findings carry no content digest (see :class:`LoadedFile`).
+    path: Path, settings: Settings, display: str | None = None, *, validate_only: bool = False
+) -> FileResult:
+    """Audit one process file; with ``validate_only``, only the VA1xx checks.
 
     The cyclic garbage collector is paused meanwhile: a file's node tree and models
     hold no reference cycles, so reference counting frees them, and collections
@@ -187,11 +175,10 @@ def audit_file(
     gc.disable()
     try:
         loaded = load_process(path, display, settings.limits)
-        loaded.identities = identities
         return audit_loaded(loaded, settings, validate_only=validate_only)
     except Exception as error:  # a bug in valueaudit: report it, go on with other files
         file = display or str(path)
-        return FileReport(file, None, (), errors=(internal_error(file, "loading", error),))
+        return FileResult(file, (), errors=(internal_error(file, "loading", error),))
     finally:
         if paused:
             gc.enable()
@@ -199,18 +186,21 @@ def audit_file(
 
 def audit_loaded(
     loaded: LoadedFile, settings: Settings, *, validate_only: bool = False
-) -> FileReport:
-    """Audit a file already loaded: structure, scores, rules, suppressions."""
+) -> FileResult:
+    """Audit a file already loaded and validated: structure, scores, rules, suppressions."""
     process = loaded.process
     id_position = loaded.locate(("id",))
     errors: list[InternalError] = []
 
-    def finish(
-        findings: Iterable[Finding], report: ProcessReport | None = None, *, valid: bool = False
-    ) -> FileReport:
+    def finish(findings: Iterable[Finding], *, valid: bool = False) -> FileResult:
         kept = _apply_settings(findings, settings)
-        return FileReport(
-            loaded.file, report, kept, valid, loaded.raw_id, id_position, tuple(errors)
+        return FileResult(
+            loaded.file,
+            kept,
+            valid=valid,
+            process_id=loaded.raw_id,
+            id_position=id_position,
+            errors=tuple(errors),
         )
 
     def run(rules: Iterable[Rule], *, always: bool = False) -> None:
@@ -235,145 +225,44 @@ def audit_loaded(
     run(SCORED_RULES)
     try:
         findings = apply_suppressions(process, findings, settings, loaded.make_finding)
-        return finish(findings, _process_report(loaded, ctx.score), valid=True)
+        score = ctx.score
     except Exception as error:
         errors.append(internal_error(loaded.file, "scoring", error))
         return finish(findings)
-
-
-def _process_report(loaded: LoadedFile, score: ProcessScore) -> ProcessReport:
-    process = loaded.process
-    assert process is not None
-    lines = loaded.item_lines(("touchpoints",))
-    touchpoints = tuple(
-        [  # positional and in a list: one of these per touchpoint of every file
-            TouchpointReport(
-                t.id,
-                t.name,
-                line,
-                t.stage,
-                t.practice,
-                t.channel,
-                s.volume,
-                tuple([FlowReport(f.source, f.target, f.gives, f.kind, f.value) for f in t.flows]),
-                s.received,
-                s.disparity,
-                s.favoured,
-                s.praxis,
-                s.cumulative,
-            )
-            for t, s, line in zip(process.touchpoints, score.touchpoints, lines, strict=True)
-        ]
+    return replace(
+        finish(findings, valid=True),
+        process=process,
+        score=score,
+        touchpoint_lines=tuple(loaded.item_lines(("touchpoints",))),
     )
-    return ProcessReport(
-        id=process.id,
-        name=process.title,
-        file=loaded.file,
-        parties={p: (process.party_name(p), process.role_of(p)) for p in process.parties},
-        volume=process.volume,
-        disparity=score.disparity,
-        clarity=score.clarity,
-        received=score.received,
-        share=score.share,
-        favoured=score.favoured,
-        touchpoints=touchpoints,
-    )
-
-
-Payload = TypeVar("Payload")
-
-
-@dataclass(frozen=True, slots=True)
-class Audited(Generic[Payload]):
-    """One audited file as the scan's merge step sees it: what the cross-file check
-    needs, the worker's encoding of the report, and a VA104 the merge may add."""
-
-    file: str
-    valid: bool
-    process_id: str | None
-    id_position: tuple[int, int]
-    payload: Payload
-    errors: tuple[InternalError, ...] = ()
-    duplicate: Finding | None = None
-
-
-class _ProcessIds:
-    """VA104 across files: every file after the first that declares a process id."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.first: dict[str, str] = {}
-
-    def check(self, audited: Audited[Payload]) -> Audited[Payload]:
-        """The file, with a VA104 finding when its process id was seen before."""
-        process_id = audited.process_id
-        if not audited.valid or process_id is None:
-            return audited
-        if process_id not in self.first:
-            self.first[process_id] = audited.file
-            return audited
-        if not self.settings.enabled_in("VA104", audited.file):
-            return audited
-        line, column = audited.id_position
-        duplicate = Finding(
-            code="VA104",
-            severity=self.settings.severity_of("VA104", RULES["VA104"].severity),
-            message=f"duplicate process id '{process_id}' (also in {self.first[process_id]})",
-            file=audited.file,
-            line=line,
-            column=column,
-            process=process_id,
-            path="id",
-            content_hash=content_digest(process_id),
-        )
-        return replace(audited, duplicate=duplicate)
 
 
 def _quiet_worker() -> None:
-    """Workers leave Ctrl-C to the main process, which stops the pool (no tracebacks)."""
+    """Workers leave Ctrl-C and SIGTERM to the main process, which stops the pool."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _keep(report: FileReport) -> FileReport:
-    return report
+def _audit_job(job: tuple[Path, str, Settings, bool]) -> FileResult:
+    path, display, settings, validate_only = job
+    return audit_file(path, settings, display, validate_only=validate_only)
 
 
-def _audit_one(
-    job: tuple[Path, str, Settings, bool, bool, Callable[[FileReport], Payload]],
-) -> Audited[Payload]:
-    path, display, settings, validate_only, identities, encode = job
-    report = audit_file(path, settings, display, validate_only=validate_only, identities=identities)
-    try:
-        payload = encode(report)
-    except Exception as error:  # a broken encoder: say so, keep the scan going
-        bug = internal_error(report.file, "output", error)
-        empty = FileReport(report.file, None, (), errors=(bug,))
-        return Audited(report.file, False, None, (1, 1), encode(empty), empty.errors)
-    return Audited(
-        report.file, report.valid, report.process_id, report.id_position, payload, report.errors
-    )
-
-
-def iter_audited(
+def iter_results(
     files: Sequence[tuple[Path, str]],
     settings: Settings,
-    jobs: int,
-    encode: Callable[[FileReport], Payload],
+    jobs: int = 1,
     *,
     validate_only: bool = False,
-    identities: bool = True,
-) -> Iterator[Audited[Payload]]:
-    """Audit files, in parallel with ``jobs`` > 1, in path order, cross-file checks
-    included. ``encode`` (a module-level function) runs in the worker, so a worker
-    sends back what the output needs, never models; an output that needs no baseline
-    keys or fingerprints passes ``identities=False``. The result does not depend on
-    ``jobs`` or on the order of ``files``."""
-    ids = _ProcessIds(settings)
+) -> Iterator[FileResult]:
+    """Audit files, in ``jobs`` worker processes when there are several, and yield the
+    results in path order with cross-file findings (VA104) merged in. The stream does
+    not depend on ``jobs`` or on the order of ``files``."""
+    ids = ProcessIds(settings)
     work = sorted(
-        ((path, display, settings, validate_only, identities, encode) for path, display in files),
+        ((path, display, settings, validate_only) for path, display in files),
         key=lambda job: job[1],
     )
     if jobs > 1 and len(work) > 1:
@@ -382,31 +271,18 @@ def iter_audited(
         chunk = max(1, min(32, len(work) // (jobs * 8)))
         context = multiprocessing.get_context("fork")
         with context.Pool(min(jobs, len(work)), initializer=_quiet_worker) as pool:
-            for audited in pool.imap(_audit_one, work, chunksize=chunk):
-                yield ids.check(audited)
+            for result in pool.imap(_audit_job, work, chunksize=chunk):
+                yield _with_duplicate(result, ids)
     else:
         for job in work:
-            yield ids.check(_audit_one(job))
+            yield _with_duplicate(_audit_job(job), ids)
 
 
-def with_duplicate(report: FileReport, duplicate: Finding | None) -> FileReport:
-    """A report with the scan's VA104 finding merged into its sorted findings."""
+def _with_duplicate(result: FileResult, ids: ProcessIds) -> FileResult:
+    duplicate = ids.check(result.file, result.valid, result.process_id, result.id_position)
     if duplicate is None:
-        return report
-    findings = tuple(sorted((*report.findings, duplicate), key=SORT_KEY))
-    return replace(report, findings=findings)
-
-
-def iter_reports(
-    files: Sequence[tuple[Path, str]],
-    settings: Settings,
-    jobs: int = 1,
-    *,
-    validate_only: bool = False,
-) -> Iterator[FileReport]:
-    """Full reports of files in path order (see :func:`iter_audited`)."""
-    for audited in iter_audited(files, settings, jobs, _keep, validate_only=validate_only):
-        yield with_duplicate(audited.payload, audited.duplicate)
+        return result
+    return replace(result, findings=tuple(sorted((*result.findings, duplicate), key=SORT_KEY)))
 
 
 def audit_files(
@@ -416,6 +292,6 @@ def audit_files(
     *,
     validate_only: bool = False,
 ) -> ScanResult:
-    """Audit files and collect the whole scan (see :func:`iter_audited`)."""
-    reports = tuple(iter_reports(files, settings, jobs, validate_only=validate_only))
-    return ScanResult(reports, tuple(f for r in reports for f in r.findings))
+    """Audit files and hold the whole scan in memory (the Python API's view)."""
+    results = tuple(iter_results(files, settings, jobs, validate_only=validate_only))
+    return ScanResult(results, tuple(f for r in results for f in r.findings))

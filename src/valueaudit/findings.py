@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import heapq
 import operator
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 #: A position inside a YAML document: mapping keys and sequence indexes.
 YamlPath = tuple[str | int, ...]
@@ -105,3 +106,34 @@ def fingerprints(findings: Sequence[Finding]) -> list[str]:
         key = "\x1f".join((*identity, str(occurrence)))
         result.append(hashlib.sha256(key.encode("utf-8")).hexdigest()[:32])
     return result
+
+
+Item = TypeVar("Item")
+
+
+class TopN(Generic[Item]):
+    """The ``n`` smallest items by ``key`` of a stream, in bounded memory: what a
+    format keeps of an unbounded stream (the best opportunities, SARIF's capped results).
+    """
+
+    def __init__(self, n: int, key: Callable[[Item], Any]) -> None:
+        self.n = n
+        self.key = key
+        self.seen = 0
+        self._items: list[Item] = []
+
+    def push(self, item: Item) -> None:
+        """Offer one item."""
+        self.seen += 1
+        self._items.append(item)
+        if len(self._items) >= 2 * self.n:  # amortised: trim once per n items
+            self._items = heapq.nsmallest(self.n, self._items, key=self.key)
+
+    def best(self) -> list[Item]:
+        """The kept items, smallest key first."""
+        return heapq.nsmallest(self.n, self._items, key=self.key)
+
+
+def opportunity_key(finding: Finding) -> tuple[float, tuple[str, int, int, str, str]]:
+    """Opportunities rank by gain, best first; ties by position, so the order is stable."""
+    return (-(finding.gain or 0.0), SORT_KEY(finding))

@@ -1,28 +1,28 @@
-"""Running a scan: what ``scan``, ``check`` and ``report`` share, without typer.
+"""Running the commands that audit: ``scan``, ``check``, ``report`` and ``diff``.
 
-The typer commands in :mod:`valueaudit.cli` parse options and call :func:`run_scan`;
-``valueaudit check FILE...`` with nothing but paths (what pre-commit runs) comes here
-straight from :mod:`valueaudit.entry`, without typer, so that it starts in well under
-0.2 s (SPEC §9). Exits are ``SystemExit`` with the codes of SPEC §6.
+One road for all of them: discover the files, stream their results in path order
+(:func:`valueaudit.engine.iter_results`), and feed every requested output as each
+result arrives; ``--baseline`` filters the stream and ``--write-baseline`` is one more
+output. The typer commands in :mod:`valueaudit.cli` only parse options into a
+:class:`ScanRequest` and call :func:`run_scan` or :func:`run_diff`, which return the
+exit code (SPEC §6). Usage errors are raised as :class:`UsageError`; the command line
+turns them into one line and exit 2 in one place.
 """
 
 from __future__ import annotations
 
-import io
 import os
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, TextIO
 
-from valueaudit.output import FORMATS, console
+from valueaudit.output import DEFAULT_MAX_PROCESSES, FORMATS, Options
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
-
-    from valueaudit.config import ResolvedSettings
-    from valueaudit.engine import Audited, InternalError, ScanResult
-    from valueaudit.output.json_format import EncodedReport
+    from valueaudit.engine import FileResult, InternalError
+    from valueaudit.output import Writer
     from valueaudit.settings import Settings
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -51,122 +51,239 @@ def parse_output(spec: str) -> OutputSpec:
     return OutputSpec(name, Path(file) if file else None)
 
 
-def fail_usage(message: str) -> NoReturn:
-    """Report a usage or configuration error in one line and exit 2."""
-    print(f"valueaudit: error: {message}", file=sys.stderr)
-    raise SystemExit(EXIT_USAGE)
+def parse_outputs(specs: list[str]) -> list[OutputSpec]:
+    """Parse every ``--format``; at most one of them may go to standard output, since
+    every output is written as the results arrive."""
+    outputs = [parse_output(spec) for spec in specs]
+    on_stdout = [o.format for o in outputs if o.file is None]
+    if len(on_stdout) > 1:
+        raise UsageError(
+            f"only one format can go to standard output ({', '.join(on_stdout)} were asked "
+            f"for); write the others to files: -f {on_stdout[1]}:FILE"
+        )
+    return outputs
 
 
-def resolve_settings(
-    select: list[str] | None,
-    ignore: list[str] | None,
-    fail_on: str | None,
-    config: Path | None,
-) -> ResolvedSettings:
-    """The settings of a run: command-line overrides over the configuration file."""
-    from valueaudit.config import ConfigError, Overrides, resolve
-
-    overrides = Overrides(
-        select=tuple(select) if select else None,
-        ignore=tuple(ignore) if ignore else None,
-        fail_on=fail_on,
-    )
-    try:
-        return resolve(overrides, config)
-    except ConfigError as error:
-        fail_usage(str(error))
-
-
-def _default_formats() -> list[str]:
+def default_formats() -> list[str]:
+    """``github`` in GitHub Actions, else ``text``."""
     return ["github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"]
 
 
-def run_scan(
-    paths: list[Path] | None,
-    formats: list[str] | None,
-    resolved: ResolvedSettings,
-    *,
-    jobs: int,
-    quiet: bool,
-    no_progress: bool = False,
-    baseline: Path | None = None,
-    write_baseline: Path | None = None,
-    validate_only: bool = False,
-    shard: str | None = None,
-    debug: bool = False,
-) -> NoReturn:
-    """What scan, check and report share: discover, audit, compare, write every output,
-    exit. JSON-only runs stream, so memory stays flat on large repositories."""
-    from valueaudit import progress
-    from valueaudit.baseline import BaselineError, apply_baseline, read_baseline
-    from valueaudit.discovery import MissingPathError, discover
-    from valueaudit.engine import ScanResult, iter_audited, iter_reports
-    from valueaudit.findings import Severity
+@dataclass(frozen=True)
+class ScanRequest:
+    """Everything ``scan``, ``check`` and ``report`` were asked to do."""
 
-    settings = resolved.settings
-    try:
-        outputs = [parse_output(s) for s in formats or _default_formats()]
-        known = read_baseline(baseline) if baseline is not None else None
-        files = discover(paths or [DEFAULT_PATH], settings.excluded)
-        if shard is not None:
-            files = _shard(files, shard)
-    except (UsageError, BaselineError) as error:
-        fail_usage(str(error))
-    except MissingPathError as error:
-        fail_usage(f"path not found: {error}")
-    jobs = jobs or os.cpu_count() or 1
-    enabled = progress.wanted(quiet=quiet, disabled=no_progress)
-    if known is None and write_baseline is None and all(o.format == "json" for o in outputs):
-        from valueaudit.output.json_format import encode_report
+    paths: list[Path]
+    outputs: list[OutputSpec]
+    settings: Settings
+    jobs: int = 0
+    quiet: bool = False
+    no_progress: bool = False
+    baseline: Path | None = None
+    write_baseline: Path | None = None
+    validate_only: bool = False
+    shard: str | None = None
+    debug: bool = False
+    max_processes: int = DEFAULT_MAX_PROCESSES
 
-        # the JSON document shows no fingerprints: findings need no content digests
-        audited = iter_audited(
-            files, settings, jobs, encode_report, validate_only=validate_only, identities=False
-        )
-        errors: list[InternalError] = []
-        counts = _stream_json(outputs, progress.track(audited, len(files), enabled=enabled), errors)
-        _report_internal_errors(errors, debug)
-        exit_for(any(n and settings.fails(Severity(level)) for level, n in counts.items()))
-    reports = progress.track(
-        iter_reports(files, settings, jobs, validate_only=validate_only),
-        len(files),
-        enabled=enabled,
-    )
-    collected = tuple(reports)
-    result = ScanResult(collected, tuple(f for r in collected for f in r.findings))
-    if write_baseline is not None:
-        from valueaudit.baseline import render_baseline
 
-        write(write_baseline, render_baseline(result.findings))
-    if known is not None:
-        result = apply_baseline(result, known)
-    errors = result.errors
-    for output in outputs:
+@dataclass
+class _Output:
+    """One output of a run: its writer and where it writes."""
+
+    name: str
+    writer: Writer[Any]
+    target: Any  # an AtomicFile, or None for stdout
+    broken: bool = False
+
+
+class _Outputs:
+    """The outputs of a run, each fed the same stream; a writer that breaks is reported
+    as an internal error and dropped, and the others are still written."""
+
+    def __init__(self, errors: list[InternalError]) -> None:
+        self.items: list[_Output] = []
+        self.errors = errors
+
+    def open(
+        self, name: str, file: Path | None, make: Callable[[TextIO], Writer[Any]]
+    ) -> None:
+        from valueaudit.output.files import AtomicFile
+
+        if file is None:
+            self.items.append(_Output(name, make(sys.stdout), None))
+            return
         try:
-            _emit(output, result, settings, quiet=quiet)
+            target = AtomicFile(file)
+        except OSError as error:
+            self.discard()
+            raise UsageError(f"cannot write {file}: {error.strerror or error}") from None
+        self.items.append(_Output(name, make(target.stream), target))
+
+    def _guard(self, output: _Output, step: Callable[[], None]) -> None:
+        if output.broken:
+            return
+        try:
+            step()
         except BrokenPipeError:  # the reader went away (| head): not a bug
             raise
         except Exception as error:  # a broken formatter: say so, write the other outputs
             from valueaudit.engine import internal_error
 
-            errors.append(
-                internal_error(str(output.file or "stdout"), f"the {output.format} output", error)
+            where = str(output.target.path) if output.target is not None else "stdout"
+            self.errors.append(internal_error(where, f"the {output.name} output", error))
+            output.broken = True
+
+    def add(self, item: object) -> None:
+        for output in self.items:
+            self._guard(output, lambda o=output: o.writer.add(item))  # type: ignore[misc]
+
+    def finish(self, totals: object) -> None:
+        for output in self.items:
+            self._guard(output, lambda o=output: o.writer.finish(totals))  # type: ignore[misc]
+        for output in self.items:
+            if output.target is None:
+                continue
+            if output.broken:
+                output.target.discard()
+                continue
+            try:
+                output.target.commit()
+            except OSError as error:
+                raise UsageError(
+                    f"cannot write {output.target.path}: {error.strerror or error}"
+                ) from None
+        sys.stdout.flush()
+
+    def discard(self) -> None:
+        for output in self.items:
+            if output.target is not None:
+                output.target.discard()
+
+
+def _discover(paths: list[Path], settings: Settings) -> list[tuple[Path, str]]:
+    from valueaudit.discovery import MissingPathError, discover
+
+    try:
+        return discover(paths or [DEFAULT_PATH], settings.excluded)
+    except MissingPathError as error:
+        raise UsageError(f"path not found: {error}") from None
+
+
+def run_scan(request: ScanRequest) -> int:
+    """Audit the requested files into every requested output; the exit code."""
+    from valueaudit import progress
+    from valueaudit.engine import Tally, iter_results
+    from valueaudit.output import scan_writer
+
+    settings = request.settings
+    baseline_filter = None
+    if request.baseline is not None:
+        from valueaudit.baseline import BaselineError, BaselineFilter, read_baseline
+
+        try:
+            baseline_filter = BaselineFilter(read_baseline(request.baseline))
+        except BaselineError as error:
+            raise UsageError(str(error)) from None
+    files = _discover(request.paths, settings)
+    if request.shard is not None:
+        files = _shard(files, request.shard)
+    jobs = request.jobs or os.cpu_count() or 1
+    errors: list[InternalError] = []
+    outputs = _Outputs(errors)
+    try:
+        for spec in request.outputs:
+            options = Options(
+                settings,
+                quiet=request.quiet,
+                stdout=spec.file is None,
+                max_processes=request.max_processes,
             )
-    _report_internal_errors(errors, debug)
-    exit_for(any(settings.fails(f.severity) for f in result.findings))
+            outputs.open(
+                spec.format,
+                spec.file,
+                lambda out, s=spec, o=options: scan_writer(s.format, out, o),  # type: ignore[misc]
+            )
+        if request.write_baseline is not None:
+            from valueaudit.baseline import BaselineWriter
+
+            outputs.open("baseline", request.write_baseline, BaselineWriter)
+        stream: Iterator[FileResult] = iter_results(
+            files, settings, jobs, validate_only=request.validate_only
+        )
+        enabled = progress.wanted(quiet=request.quiet, disabled=request.no_progress)
+        tally = Tally()
+        failing = False
+        for result in progress.track(stream, len(files), enabled=enabled):
+            if baseline_filter is not None:
+                result = baseline_filter.apply(result)
+            tally.add(result)
+            errors.extend(result.errors)
+            failing = failing or any(settings.fails(f.severity) for f in result.findings)
+            outputs.add(result)
+        if baseline_filter is None:
+            totals = tally.totals()
+        else:
+            totals = tally.totals(baseline_filter.known, baseline_filter.fixed)
+        outputs.finish(totals)
+    except BaseException:
+        outputs.discard()
+        raise
+    if errors:
+        return report_internal_errors(errors, request.debug)
+    return EXIT_FINDINGS if failing else EXIT_OK
 
 
-def _report_internal_errors(errors: list[InternalError], debug: bool) -> None:
-    """One line per bug (the traceback with --debug), then exit 2."""
-    if not errors:
-        return
+def run_diff(
+    old: Path, new: Path, outputs: list[OutputSpec], settings: Settings, *, jobs: int = 0
+) -> int:
+    """Compare two files or folders into every requested output; exit 1 when the change
+    introduces findings at or above ``--fail-on``."""
+    from valueaudit.diff import DiffTotals, compare
+    from valueaudit.engine import iter_results
+    from valueaudit.output import diff_writer, writes_diff
+
+    unsupported = [o.format for o in outputs if not writes_diff(o.format)]
+    if unsupported:
+        raise UsageError(f"diff writes text, json or markdown, not {unsupported[0]}")
+    old_files, new_files = _discover([old], settings), _discover([new], settings)
+    jobs = jobs or os.cpu_count() or 1
+    errors: list[InternalError] = []
+    targets = _Outputs(errors)
+    try:
+        for spec in outputs:
+            options = Options(settings, stdout=spec.file is None)
+            targets.open(
+                spec.format,
+                spec.file,
+                lambda out, s=spec, o=options: diff_writer(s.format, out, o),  # type: ignore[misc]
+            )
+        totals = DiffTotals()
+        failing = False
+        for part in compare(
+            iter_results(old_files, settings, jobs), iter_results(new_files, settings, jobs)
+        ):
+            totals.add(part)
+            failing = failing or any(settings.fails(f.severity) for f in part.introduced)
+            targets.add(part)
+        targets.finish(totals)
+    except BaseException:
+        targets.discard()
+        raise
+    if errors:
+        return report_internal_errors(errors, debug=False)
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def report_internal_errors(errors: list[InternalError], debug: bool) -> int:
+    """One line per bug on stderr (the traceback with --debug); exit 2."""
     for error in errors:
         if debug:
             print(error.traceback, file=sys.stderr)
         hint = "" if debug else " (--debug shows the traceback)"
         print(f"valueaudit: {error.describe()}{hint}", file=sys.stderr)
     print("valueaudit: this is a bug in valueaudit; the other files were audited", file=sys.stderr)
-    raise SystemExit(EXIT_USAGE)
+    return EXIT_USAGE
 
 
 def _shard(files: list[tuple[Path, str]], spec: str) -> list[tuple[Path, str]]:
@@ -188,71 +305,9 @@ def _shard(files: list[tuple[Path, str]], spec: str) -> list[tuple[Path, str]]:
     return chosen
 
 
-def exit_for(failing: bool) -> NoReturn:
-    """Exit 1 when findings reach --fail-on, else 0."""
-    raise SystemExit(EXIT_FINDINGS if failing else EXIT_OK)
-
-
-def _stream_json(
-    outputs: list[OutputSpec],
-    audited: Iterable[Audited[EncodedReport]],
-    errors: list[InternalError],
-) -> dict[str, int]:
-    """Feed every JSON output file by file; the findings per severity. Internal errors
-    met on the way are added to ``errors``."""
-    from valueaudit.output.json_format import JsonWriter
-
-    writers = [JsonWriter() for _ in outputs]
-    for item in audited:
-        errors.extend(item.errors)
-        for writer in writers:
-            writer.add_encoded(item.payload, item.duplicate)
-    for output, writer in zip(outputs, writers, strict=True):
-        if output.file is None:
-            writer.finish(sys.stdout)
-        else:
-            buffer = io.StringIO()
-            writer.finish(buffer)
-            write(output.file, buffer.getvalue())
-    return writers[0].counts
-
-
-def write(path: Path, text: str) -> None:
-    from valueaudit.output.files import write_atomic
-
-    try:
-        write_atomic(path, text)
-    except OSError as error:
-        fail_usage(f"cannot write {path}: {error.strerror or error}")
-
-
-def _emit(output: OutputSpec, result: ScanResult, settings: Settings, *, quiet: bool) -> None:
-    from valueaudit.output import lines, render
-
-    if output.file is not None:
-        write(output.file, render(output.format, result, settings, quiet=quiet))
-    elif output.format == "text" and quiet and not lines.colour_wanted(sys.stdout):
-        lines.write_plain(result)  # no rich to import: quiet runs are pre-commit's
-    elif output.format == "text":
-        from valueaudit.output import text
-
-        text.render(result, console(), quiet=quiet)
-    else:
-        sys.stdout.write(render(output.format, result, settings))
-
-
-def check(
-    paths: list[Path] | None,
-    formats: list[str] | None = None,
-    fail_on: str | None = None,
-    config: Path | None = None,
-    *,
-    jobs: int = 1,
-    debug: bool = False,
-) -> NoReturn:
-    """``valueaudit check``: validate process files only (VA1xx), quietly."""
-    resolved = resolve_settings(["VA1"], None, fail_on, config)
-    run_scan(paths, formats, resolved, jobs=jobs, quiet=True, validate_only=True, debug=debug)
+class StdoutClosed(BaseException):
+    """The reader of stdout went away (``| head``); a BaseException, so that nothing on
+    the way mistakes it for an error of its own."""
 
 
 class Stopped(BaseException):
@@ -270,7 +325,7 @@ def _stop(signum: int, _frame: object) -> None:
     raise Stopped(130 if signum == signal.SIGINT else 143)
 
 
-def interruptible(command: Callable[[], object]) -> None:
+def interruptible(command: Callable[[], int]) -> int:
     """Run ``command`` with Ctrl-C and SIGTERM turned into clean exits (130 and 143), and
     a closed stdout into a quiet one (141, like a shell's SIGPIPE)."""
     import signal
@@ -278,12 +333,14 @@ def interruptible(command: Callable[[], object]) -> None:
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
     try:
-        command()
+        code = command()
+        sys.stdout.flush()
+        return code
     except Stopped as stopped:
         print("valueaudit: interrupted; no file was left half-written", file=sys.stderr)
-        sys.exit(stopped.code)
-    except BrokenPipeError:
+        return stopped.code
+    except (BrokenPipeError, StdoutClosed):
         # the reader of stdout went away (``| head``): stop quietly, as the shell's own
         # tools do; stdout goes to /dev/null so that flushing at exit cannot fail again
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(EXIT_BROKEN_PIPE)
+        return EXIT_BROKEN_PIPE

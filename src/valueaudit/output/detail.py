@@ -11,19 +11,18 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from valueaudit.engine import FileReport, ProcessReport
+from valueaudit.engine import FileResult
 from valueaudit.interval import Interval
 from valueaudit.model import Flow, Process
-from valueaudit.output.numbers import text as interval_text
+from valueaudit.numbers import interval, number
 from valueaudit.output.text import finding_line
+from valueaudit.scoring import ProcessScore
 
 BAR_WIDTH = 24
 
 
 def _value(value: Interval | None) -> str:
-    if value is None:
-        return "?"
-    return interval_text(value, digits=2).replace(".00", "")
+    return "?" if value is None else interval(value)
 
 
 def _flow_line(flow: Flow) -> Text:
@@ -40,20 +39,22 @@ def _flow_line(flow: Flow) -> Text:
         parts.append((f"  confidence {flow.confidence}", "dim"))
     if flow.amount is not None:
         due = f", due in {flow.timing.due_days} days" if flow.timing else ""
-        parts.append(f"  amount {flow.amount:,.2f}{due}")
+        parts.append(f"  amount {number(flow.amount, grouping=True)}{due}")
     return Text.assemble("      ", *parts)
 
 
-def render(process: Process, report: FileReport, console: Console) -> None:
-    """Print one process in detail."""
-    scores = report.process
-    assert scores is not None
-    console.print(_header(process, scores))
-    for touchpoint, score in zip(process.touchpoints, scores.touchpoints, strict=True):
+def render(result: FileResult, console: Console) -> None:
+    """Print one scored process in detail."""
+    process, scores = result.process, result.score
+    assert process is not None and scores is not None
+    console.print(_header(process, scores, result.file))
+    for touchpoint, score, line in zip(
+        process.touchpoints, scores.touchpoints, result.touchpoint_lines, strict=True
+    ):
         title = Text.assemble(
             (f"{touchpoint.id}", "bold cyan"),
             f"  {touchpoint.name}" if touchpoint.name else "",
-            ("  line " + str(score.line), "dim"),
+            ("  line " + str(line), "dim"),
         )
         facts = " · ".join(
             f"{label} {value}"
@@ -61,7 +62,7 @@ def render(process: Process, report: FileReport, console: Console) -> None:
                 ("practice", touchpoint.practice or "–"),
                 ("channel", touchpoint.channel),
                 ("stage", touchpoint.stage),
-                ("volume", f"{score.volume:g}"),
+                ("volume", number(score.volume, grouping=True)),
             )
             if value
         )
@@ -74,43 +75,46 @@ def render(process: Process, report: FileReport, console: Console) -> None:
             favoured = f" favours {score.favoured}" if score.favoured else ""
             console.print(
                 Text(
-                    f"    received: {received} · disparity {interval_text(score.disparity)}"
+                    f"    received: {received} · disparity {interval(score.disparity)}"
                     f"{favoured}" + (f" · praxis {score.praxis}" if score.praxis else "")
                 ),
                 soft_wrap=True,
             )
         console.print()
-    console.print(_balance_chart(scores))
-    findings = report.findings
+    console.print(_balance_chart(process, scores))
+    findings = result.findings
     console.print(Text(f"Findings ({len(findings)})", style="bold"))
     for finding in findings:
         console.print(finding_line(finding), soft_wrap=True)
 
 
-def _header(process: Process, scores: ProcessReport) -> Panel:
+def _header(process: Process, scores: ProcessScore, file: str) -> Panel:
     parties = ", ".join(
         f"{party} ({name}, {role})" if name != party else f"{party} ({role})"
-        for party, (name, role) in scores.parties.items()
+        for party, name, role in (
+            (p, process.party_name(p), process.role_of(p)) for p in process.parties
+        )
     )
     clarity = "–" if scores.clarity is None else f"{scores.clarity:.0%}"
     lines = [
         Text(process.description or "", style="italic") if process.description else None,
         Text(f"parties: {parties}"),
         Text(
-            f"volume {process.volume:g} · scale 0..{process.scale:g} · disparity "
-            f"{interval_text(scores.disparity)} · clarity {clarity} · favoured "
+            f"volume {number(process.volume, grouping=True)} · scale 0..{number(process.scale)}"
+            f" · disparity "
+            f"{interval(scores.disparity)} · clarity {clarity} · favoured "
             f"{scores.favoured or '–'}"
         ),
     ]
     return Panel(
         Group(*[line for line in lines if line is not None]),
         title=Text(f"{process.id} — {process.title}"),
-        subtitle=Text(scores.file),
+        subtitle=Text(file),
         expand=False,
     )
 
 
-def _balance_chart(scores: ProcessReport) -> Table:
+def _balance_chart(process: Process, scores: ProcessScore) -> Table:
     """Running balance: value received so far (volume-weighted), a bar per party."""
     table = Table(
         title="Running balance (volume × value received so far)",
@@ -119,14 +123,14 @@ def _balance_chart(scores: ProcessReport) -> Table:
         pad_edge=False,
     )
     table.add_column("after")
-    parties = list(scores.parties)
+    parties = list(process.parties)
     for party in parties:
         table.add_column(party)
     top = max((v.high for t in scores.touchpoints for v in t.cumulative.values()), default=0.0)
-    for touchpoint in scores.touchpoints:
+    for touchpoint, score in zip(process.touchpoints, scores.touchpoints, strict=True):
         cells = []
         for party in parties:
-            value = touchpoint.cumulative.get(party, Interval(0.0, 0.0))
+            value = score.cumulative.get(party, Interval(0.0, 0.0))
             cells.append(_bar(value, top))
         table.add_row(Text(touchpoint.id), *cells)
     return table
@@ -138,5 +142,5 @@ def _bar(value: Interval, top: float) -> Text:
         return Text("0")
     solid = round(value.low / top * BAR_WIDTH)
     shaded = round(value.high / top * BAR_WIDTH) - solid
-    label = f"{value.low:,.0f}" if value.is_point else f"{value.low:,.0f}–{value.high:,.0f}"
+    label = interval(value, 0, grouping=True)
     return Text.assemble(("█" * solid, "green"), ("▒" * shaded, "yellow"), f" {label}")

@@ -1,58 +1,51 @@
-"""``diff`` output in ``text``, ``json`` and ``markdown``.
+"""What the human ``diff`` formats (``text``, ``markdown``) say, as plain sections.
 
-Both human formats are built from one neutral description (:func:`describe`): a list of
-sections, each a title and lines of plain text; the Markdown renderer escapes them, the
-terminal renderer prints them as they are.
+Each part of the diff stream becomes titled blocks of plain-text lines
+(:class:`Sections`): a block per changed process as it arrives, and the lists of
+processes added and removed and of findings fixed and introduced, which wait in spools
+until the end. The Markdown writer escapes the lines; the terminal writer prints them
+as they are.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable
 
-from rich.console import Console
-from rich.text import Text
-
-from valueaudit import __version__
-from valueaudit.diff import (
-    DiffResult,
-    ProcessChange,
-    delta,
-    parties_of,
-    party_deltas,
-    percent,
-    summary,
-    value,
-)
+from valueaudit.diff import DiffPart, ProcessChange, delta, parties_of, party_deltas, percent
+from valueaudit.engine import FileResult
 from valueaudit.findings import Finding
-from valueaudit.output.json_format import finding_json
-from valueaudit.output.numbers import interval
+from valueaudit.output.files import Spool
+
+LISTS = ("processes added", "processes removed", "findings fixed", "findings introduced")
 
 
-@dataclass(frozen=True)
-class Section:
-    """A titled block of plain-text lines."""
-
-    title: str
-    lines: tuple[str, ...]
-
-
-def _where(finding: Finding) -> str:
+def _finding(finding: Finding) -> str:
     where = finding.process or finding.file
     if finding.touchpoint:
         where += f" › {finding.touchpoint}"
     return f"{finding.code} at {where}: {finding.message}"
 
 
-def _process_lines(change: ProcessChange) -> list[str]:
+def _process(result: FileResult) -> str:
+    return f"{result.process_id} ({result.file})"
+
+
+def change_title(change: ProcessChange) -> str:
+    """The heading of a changed process's block."""
+    return f"process {change.id} ({change.old.file} → {change.new.file})"
+
+
+def change_lines(change: ProcessChange) -> list[str]:
+    """What changed in one process, a line per fact."""
+    old, new = change.old_score, change.new_score
     parties = parties_of(change)
     lines = [
-        f"disparity {delta(change.old.disparity, change.new.disparity)}; "
-        f"clarity {percent(change.old.clarity, change.new.clarity)}; "
-        f"favoured {change.old.favoured or '–'} → {change.new.favoured or '–'}"
+        f"disparity {delta(old.disparity, new.disparity)}; "
+        f"clarity {percent(old.clarity, new.clarity)}; "
+        f"favoured {old.favoured or '–'} → {new.favoured or '–'}"
     ]
-    balance = party_deltas(change.old.received, change.new.received, parties)
+    balance = party_deltas(old.received, new.received, parties)
     if balance:
         lines.append("balance: " + "; ".join(f"{p} {d}" for p, d in balance))
     if change.added:
@@ -72,110 +65,41 @@ def _process_lines(change: ProcessChange) -> list[str]:
     return lines
 
 
-def describe(result: DiffResult) -> list[Section]:
-    """The diff as sections of plain text."""
-    sections = [
-        Section(f"process {c.id} ({c.old.file} → {c.new.file})", tuple(_process_lines(c)))
-        for c in result.changes
-    ]
-    if result.added:
-        sections.append(
-            Section("processes added", tuple(f"{p.id} ({p.file})" for p in result.added))
+class Sections:
+    """Turns diff parts into blocks: changed processes at once, the four lists at the
+    end (each kept in a spool meanwhile). ``heading``, ``line`` and ``blank`` write."""
+
+    def __init__(
+        self, heading: Callable[[str], None], line: Callable[[str], None], blank: Callable[[], None]
+    ) -> None:
+        self.heading, self.line, self.blank = heading, line, blank
+        self.lists = {title: Spool() for title in LISTS}
+
+    def add(self, part: DiffPart) -> None:
+        """Write or keep what one part says."""
+        for change in part.changes:
+            self.heading(change_title(change))
+            for text in change_lines(change):
+                self.line(text)
+            self.blank()
+        pending = (
+            ("processes added", [_process(r) for r in part.added]),
+            ("processes removed", [_process(r) for r in part.removed]),
+            ("findings fixed", [_finding(f) for f in part.fixed]),
+            ("findings introduced", [_finding(f) for f in part.introduced]),
         )
-    if result.removed:
-        sections.append(
-            Section("processes removed", tuple(f"{p.id} ({p.file})" for p in result.removed))
-        )
-    sections.append(Section("findings fixed", tuple(_where(f) for f in result.fixed) or ("none",)))
-    sections.append(
-        Section("findings introduced", tuple(_where(f) for f in result.introduced) or ("none",))
-    )
-    return sections
+        for title, lines in pending:
+            for text in lines:
+                self.lists[title].write(json.dumps(text) + "\n")  # one line, whatever it holds
 
-
-def summary_line(result: DiffResult) -> str:
-    """``1 process changed, 0 added, 0 removed; 2 findings fixed, 1 introduced``."""
-    counts = summary(result)
-    p, f = counts["processes"], counts["findings"]
-    return (
-        f"{p['changed']} changed, {p['unchanged']} unchanged, {p['added']} added, "
-        f"{p['removed']} removed processes; {f['fixed']} findings fixed, "
-        f"{f['introduced']} introduced"
-    )
-
-
-def render_text(result: DiffResult, console: Console) -> None:
-    """The diff for a terminal."""
-    for section in describe(result):
-        console.print(Text(section.title, style="bold"))
-        for line in section.lines:
-            console.print(Text(f"  {line}"), soft_wrap=True)
-        console.print()
-    console.print(summary_line(result))
-
-
-def render_markdown(result: DiffResult) -> str:
-    """The diff as Markdown."""
-    from valueaudit.output.markdown import md
-
-    lines = ["# valueaudit diff", "", md(summary_line(result)), ""]
-    for section in describe(result):
-        lines += [f"## {md(section.title)}", ""]
-        lines += [f"- {md(line)}" for line in section.lines]
-        lines.append("")
-    return "\n".join(lines)
-
-
-def _touchpoints_json(change: ProcessChange) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": tp.id,
-            "disparity": {"old": interval(tp.old.disparity), "new": interval(tp.new.disparity)},
-            "received": {
-                party: {
-                    "old": interval(tp.old.received.get(party)),
-                    "new": interval(tp.new.received.get(party)),
-                }
-                for party in parties_of(change)
-            },
-            "praxis": {"old": tp.old.praxis, "new": tp.new.praxis},
-        }
-        for tp in change.touchpoints
-    ]
-
-
-def render_json(result: DiffResult) -> str:
-    """The diff as JSON (``format_version`` 1, ``kind`` ``diff``)."""
-    document = {
-        "tool": {"name": "valueaudit", "version": __version__},
-        "format_version": 1,
-        "kind": "diff",
-        "summary": summary(result),
-        "processes": [
-            {
-                "id": c.id,
-                "file": {"old": c.old.file, "new": c.new.file},
-                "disparity": {"old": interval(c.old.disparity), "new": interval(c.new.disparity)},
-                "clarity": {"old": c.old.clarity, "new": c.new.clarity},
-                "balance": {
-                    party: {
-                        "old": interval(c.old.received.get(party)),
-                        "new": interval(c.new.received.get(party)),
-                    }
-                    for party in parties_of(c)
-                },
-                "touchpoints_added": list(c.added),
-                "touchpoints_removed": list(c.removed),
-                "touchpoints": _touchpoints_json(c),
-            }
-            for c in result.changes
-        ],
-        "processes_added": [p.id for p in result.added],
-        "processes_removed": [p.id for p in result.removed],
-        "fixed": [finding_json(f) for f in result.fixed],
-        "introduced": [finding_json(f) for f in result.introduced],
-    }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-
-
-__all__ = ["describe", "render_json", "render_markdown", "render_text", "value"]
+    def finish(self) -> None:
+        """Write the four lists; the findings lists say "none" when empty."""
+        for title, spool in self.lists.items():
+            if spool.empty and title.startswith("processes"):
+                continue
+            self.heading(title)
+            if spool.empty:
+                self.line("none")
+            for encoded in spool.lines():
+                self.line(json.loads(encoded))
+            self.blank()

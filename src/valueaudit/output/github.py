@@ -7,9 +7,14 @@ Actions toolkit does.
 
 from __future__ import annotations
 
-from valueaudit.engine import ScanResult
-from valueaudit.findings import Severity
+from typing import TYPE_CHECKING, TextIO
+
+from valueaudit.findings import Finding, Severity
+from valueaudit.output import Options
 from valueaudit.rules import RULES
+
+if TYPE_CHECKING:
+    from valueaudit.engine import FileResult, Totals
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -24,22 +29,33 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render(result: ScanResult) -> str:
-    """Workflow commands for every finding, then a one-line summary."""
-    lines = []
-    for finding in result.findings:
-        title = f"{finding.code} {RULES[finding.code].name}"
-        properties = ",".join(
-            f"{key}={escape_property(value)}"
-            for key, value in (
-                ("file", finding.file),
-                ("line", str(finding.line)),
-                ("col", str(finding.column)),
-                ("title", title),
-            )
+def command(finding: Finding) -> str:
+    """The workflow command of one finding."""
+    title = f"{finding.code} {RULES[finding.code].name}"
+    properties = ",".join(
+        f"{key}={escape_property(value)}"
+        for key, value in (
+            ("file", finding.file),
+            ("line", str(finding.line)),
+            ("col", str(finding.column)),
+            ("title", title),
         )
-        message = finding.message
-        if finding.suggestion:
-            message += f"\n{finding.suggestion}"
-        lines.append(f"::{COMMANDS[finding.severity]} {properties}::{escape_data(message)}")
-    return "".join(line + "\n" for line in lines)
+    )
+    message = finding.message
+    if finding.suggestion:
+        message += f"\n{finding.suggestion}"
+    return f"::{COMMANDS[finding.severity]} {properties}::{escape_data(message)}\n"
+
+
+class ScanWriter:
+    """Workflow commands, written as each file's findings arrive."""
+
+    def __init__(self, out: TextIO, options: Options) -> None:
+        self.out = out
+
+    def add(self, result: FileResult) -> None:
+        """Write one file's findings."""
+        self.out.write("".join(command(finding) for finding in result.findings))
+
+    def finish(self, totals: Totals) -> None:
+        """Nothing is left to write."""

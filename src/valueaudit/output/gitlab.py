@@ -7,31 +7,52 @@ Fingerprints are unique and do not depend on line numbers.
 from __future__ import annotations
 
 import json
-from typing import Any
+import textwrap
+from typing import TYPE_CHECKING, Any, TextIO
 
-from valueaudit.engine import ScanResult
-from valueaudit.findings import Severity, fingerprints
+from valueaudit.findings import Finding, Severity, fingerprints
+from valueaudit.output import Options
 from valueaudit.rules import RULES
+
+if TYPE_CHECKING:
+    from valueaudit.engine import FileResult, Totals
 
 SEVERITIES = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "info"}
 CATEGORIES = {"1": "Bug Risk", "2": "Complexity", "3": "Clarity", "4": "Complexity"}
 
 
-def render(result: ScanResult) -> str:
-    """The scan as a Code Quality report (a JSON array of issues)."""
-    issues: list[dict[str, Any]] = []
-    for finding, fingerprint in zip(result.findings, fingerprints(result.findings), strict=True):
-        rule = RULES[finding.code]
-        description = f"{finding.code} {finding.message}"
-        issue: dict[str, Any] = {
-            "type": "issue",
-            "check_name": finding.code,
-            "description": description,
-            "content": {"body": finding.suggestion or rule.summary},
-            "categories": [CATEGORIES.get(rule.family, "Style")],
-            "severity": SEVERITIES[finding.severity],
-            "fingerprint": fingerprint,
-            "location": {"path": finding.file, "lines": {"begin": finding.line}},
-        }
-        issues.append(issue)
-    return json.dumps(issues, ensure_ascii=False, indent=2) + "\n"
+def issue(finding: Finding, fingerprint: str) -> dict[str, Any]:
+    """One Code Quality issue."""
+    rule = RULES[finding.code]
+    return {
+        "type": "issue",
+        "check_name": finding.code,
+        "description": f"{finding.code} {finding.message}",
+        "content": {"body": finding.suggestion or rule.summary},
+        "categories": [CATEGORIES.get(rule.family, "Style")],
+        "severity": SEVERITIES[finding.severity],
+        "fingerprint": fingerprint,
+        "location": {"path": finding.file, "lines": {"begin": finding.line}},
+    }
+
+
+class ScanWriter:
+    """A Code Quality report (a JSON array of issues), written as findings arrive."""
+
+    def __init__(self, out: TextIO, options: Options) -> None:
+        self.out = out
+        self.any = False
+
+    def add(self, result: FileResult) -> None:
+        """Write one file's issues (a fingerprint counts within its file)."""
+        for finding, fingerprint in zip(
+            result.findings, fingerprints(result.findings), strict=True
+        ):
+            text = json.dumps(issue(finding, fingerprint), ensure_ascii=False, indent=2)
+            self.out.write(",\n" if self.any else "[\n")
+            self.out.write(textwrap.indent(text, "  "))
+            self.any = True
+
+    def finish(self, totals: Totals) -> None:
+        """Close the array."""
+        self.out.write("\n]\n" if self.any else "[]\n")

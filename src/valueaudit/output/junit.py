@@ -9,56 +9,84 @@ message``. Findings below that go to ``system-out``.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING, TextIO
 
-from valueaudit.engine import ScanResult
 from valueaudit.findings import Finding
-from valueaudit.settings import Settings
+from valueaudit.output import Options
+from valueaudit.output.files import Spool
+
+if TYPE_CHECKING:
+    from valueaudit.engine import FileResult, Totals
+    from valueaudit.settings import Settings
 
 
 def _lines(findings: list[Finding]) -> str:
     return "\n".join(f"{f.file}:{f.line}:{f.column} {f.code} {f.message}" for f in findings)
 
 
-def render(result: ScanResult, settings: Settings) -> str:
-    """The scan as JUnit XML."""
-    by_file: dict[str, list[Finding]] = {}
-    for finding in result.findings:
-        by_file.setdefault(finding.file, []).append(finding)
-    suites = ET.Element("testsuites", name="valueaudit")
-    total = failed = 0
-    for report in result.files:
-        findings = by_file.get(report.file, [])
-        failing = [f for f in findings if settings.fails(f.severity)]
-        passing = [f for f in findings if not settings.fails(f.severity)]
-        suite = ET.SubElement(
-            suites,
-            "testsuite",
-            name=report.file,
-            tests="1",
-            failures=str(int(bool(failing))),
+def _suite(result: FileResult, settings: Settings) -> ET.Element:
+    """The testsuite of one file: one testcase, failing on findings at ``--fail-on``."""
+    failing = [f for f in result.findings if settings.fails(f.severity)]
+    passing = [f for f in result.findings if not settings.fails(f.severity)]
+    suite = ET.Element(
+        "testsuite",
+        name=result.file,
+        tests="1",
+        failures=str(int(bool(failing))),
+        errors="0",
+        skipped="0",
+        time="0",
+    )
+    name = result.process.id if result.process is not None else result.file
+    case = ET.SubElement(
+        suite, "testcase", classname=result.file, name=name, file=result.file, time="0"
+    )
+    if failing:
+        counts = ", ".join(
+            f"{sum(1 for f in failing if f.severity is s)} {s.value}"
+            for s in sorted({f.severity for f in failing}, key=lambda s: -s.rank)
+        )
+        failure = ET.SubElement(
+            case, "failure", type=failing[0].code, message=f"{len(failing)} findings: {counts}"
+        )
+        failure.text = _lines(failing)
+    if passing:
+        ET.SubElement(case, "system-out").text = _lines(passing)
+    return suite
+
+
+class ScanWriter:
+    """JUnit XML: a testsuite per file as it arrives; the totals, which the root element
+    carries, at the end."""
+
+    def __init__(self, out: TextIO, options: Options) -> None:
+        self.out = out
+        self.settings = options.settings
+        self.suites = Spool()
+        self.total = self.failed = 0
+
+    def add(self, result: FileResult) -> None:
+        """Keep one file's testsuite."""
+        suite = _suite(result, self.settings)
+        ET.indent(suite, level=1)
+        self.suites.write("  " + ET.tostring(suite, "unicode").rstrip() + "\n")
+        self.total += 1
+        self.failed += suite.get("failures") == "1"
+
+    def finish(self, totals: Totals) -> None:
+        """Write the document."""
+        root = ET.Element(
+            "testsuites",
+            name="valueaudit",
+            tests=str(self.total),
+            failures=str(self.failed),
             errors="0",
-            skipped="0",
-            time="0",
         )
-        name = report.process.id if report.process else report.file
-        case = ET.SubElement(
-            suite, "testcase", classname=report.file, name=name, file=report.file, time="0"
-        )
-        if failing:
-            counts = ", ".join(
-                f"{sum(1 for f in failing if f.severity is s)} {s.value}"
-                for s in sorted({f.severity for f in failing}, key=lambda s: -s.rank)
-            )
-            failure = ET.SubElement(
-                case, "failure", type=failing[0].code, message=f"{len(failing)} findings: {counts}"
-            )
-            failure.text = _lines(failing)
-        if passing:
-            ET.SubElement(case, "system-out").text = _lines(passing)
-        total += 1
-        failed += int(bool(failing))
-    suites.set("tests", str(total))
-    suites.set("failures", str(failed))
-    suites.set("errors", "0")
-    ET.indent(suites)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, "unicode") + "\n"
+        self.out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+        if not self.total:
+            self.out.write(ET.tostring(root, "unicode") + "\n")
+            return
+        opening = ET.tostring(root, "unicode").removesuffix(" />") + ">\n"
+        self.out.write(opening)
+        self.suites.copy_to(self.out)
+        self.out.write("</testsuites>\n")

@@ -4,21 +4,34 @@ A summary (processes, findings by severity, top opportunities), then per process
 touchpoint table, a Mermaid sequence diagram of the chain's flows, a pie of the value
 each party receives, the running balance, opportunities and findings; a glossary of
 the rules that fired. Everything a user wrote is escaped so that no name can break a
-table, open raw HTML or break a diagram. The report stays under GitHub's 1 MiB job
-summary limit: whole process sections are left out, with a note, if it would not.
+table, open raw HTML or break a diagram.
+
+Each process's section is written from its own file's result as it arrives and waits
+in a spool, since the summary comes first. The report keeps at most
+``report.max-processes`` sections and summary rows (``--max-processes``) and stays
+under GitHub's 1 MiB job summary limit, saying how many processes it leaves out.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, TextIO
 
 from valueaudit import __version__
-from valueaudit.engine import ProcessReport, ScanResult
-from valueaudit.findings import Finding, Severity, count_by_severity
+from valueaudit.findings import Finding, Severity, TopN, count_by_severity, opportunity_key
 from valueaudit.interval import Interval
-from valueaudit.output.numbers import text as interval_text
+from valueaudit.numbers import interval, number
+from valueaudit.output import Options
+from valueaudit.output.diff_report import Sections
+from valueaudit.output.files import Spool
 from valueaudit.rules import RULES
+
+if TYPE_CHECKING:
+    from valueaudit.diff import DiffPart, DiffTotals
+    from valueaudit.engine import FileResult, Totals
+    from valueaudit.model import Process
+    from valueaudit.scoring import ProcessScore
 
 #: GitHub's limit for a job summary is 1 MiB; stay a little under it.
 MAX_BYTES = 1_000_000
@@ -45,10 +58,6 @@ def mermaid(text: object) -> str:
     return _END_WORD.sub(lambda m: f"#{ord(m.group()[0])};{m.group()[1:]}", encoded)
 
 
-def _num(value: float) -> str:
-    return f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
-
-
 def _plural(count: int, word: str) -> str:
     if count == 1 or word == "info":
         return f"{count} {word}"
@@ -56,9 +65,7 @@ def _plural(count: int, word: str) -> str:
 
 
 def _value(value: Interval | None) -> str:
-    if value is None:
-        return "–"
-    return _num(value.low) if value.is_point else f"{_num(value.low)}–{_num(value.high)}"
+    return interval(value, grouping=True)
 
 
 def _row(cells: Iterable[str]) -> str:
@@ -71,90 +78,148 @@ def _table(headers: Sequence[str], align: str, rows: Iterable[Sequence[str]]) ->
     return [_row(headers), _row(rule), *(_row(r) for r in rows)]
 
 
-def render(result: ScanResult) -> str:
-    """The report as Markdown."""
-    head = _summary(result)
-    tail = _glossary(result.findings)
-    sections = [_process_section(p, result) for p in result.processes]
-    unreadable = _unreadable_section(result)
-    budget = MAX_BYTES - len(head.encode()) - len(tail.encode()) - len(unreadable.encode()) - 500
-    kept: list[str] = []
-    for section in sections:
-        size = len(section.encode())
-        if size > budget:
-            break
-        kept.append(section)
-        budget -= size
-    note = ""
-    if len(kept) < len(sections):
-        left = len(sections) - len(kept)
-        note = (
-            f"> **Report truncated:** {left} of {len(sections)} processes are left out to stay "
-            "under the 1 MiB limit of a GitHub job summary. Run `valueaudit report` on fewer "
-            "files, or see `--format json` for everything.\n\n"
-        )
-    return head + note + "".join(kept) + unreadable + tail
+#: Rows of the "files that could not be audited" table, at most.
+MAX_UNREADABLE_ROWS = 200
 
 
-def _summary(result: ScanResult) -> str:
-    counts = count_by_severity(result.findings)
-    lines = [
-        "# valueaudit report",
-        "",
-        f"{_plural(len(result.files), 'file')} · {_plural(result.valid, 'valid process')} · "
-        + " · ".join(
-            f"{SEVERITY_ICON[s]} {_plural(counts[s.value], s.value)}"
-            for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
-        )
-        + f" · valueaudit {__version__}",
-        "",
-    ]
-    if result.baseline is not None:
-        lines += [
-            f"Compared with the baseline: {result.baseline.known} known findings not shown, "
-            f"{result.baseline.fixed} fixed since.",
+def _clarity(clarity: float | None) -> str:
+    return "–" if clarity is None else f"{clarity:.0%}"
+
+
+class ScanWriter:
+    """The report, built as results arrive; the summary waits for the end."""
+
+    def __init__(self, out: TextIO, options: Options) -> None:
+        self.out = out
+        self.most = options.max_processes
+        self.rows: list[list[str]] = []
+        self.sections = Spool()
+        #: (characters, bytes) of each kept section, in order
+        self.sizes: list[tuple[int, int]] = []
+        self.processes = 0
+        self.unreadable: list[list[str]] = []
+        self.unreadable_left = 0
+        self.opportunities: TopN[Finding] = TopN(TOP_OPPORTUNITIES, opportunity_key)
+        self.fired: set[str] = set()
+
+    def add(self, result: FileResult) -> None:
+        """Take one file's result: its row, its section, its opportunities."""
+        self.fired.update(f.code for f in result.findings)
+        for finding in result.findings:
+            if finding.gain is not None:
+                self.opportunities.push(finding)
+        process, score = result.process, result.score
+        if process is not None and score is not None:
+            self.processes += 1
+            if len(self.rows) < self.most:
+                self.rows.append(_summary_row(process, score, result.findings))
+                section = _process_section(result, process, score)
+                self.sections.write(section)
+                self.sizes.append((len(section), len(section.encode())))
+        elif not result.valid:
+            for x in result.findings:
+                if x.severity is not Severity.ERROR:
+                    continue
+                if len(self.unreadable) >= MAX_UNREADABLE_ROWS:
+                    self.unreadable_left += 1
+                    continue
+                where = f"`{result.file.replace('`', '')}`"
+                self.unreadable.append([where, f"{x.line}:{x.column}", x.code, md(x.message)])
+
+    def finish(self, totals: Totals) -> None:
+        """Write the report: summary, the sections that fit, unreadable files, glossary."""
+        head = self._summary(totals)
+        tail = _glossary(sorted(self.fired))
+        unreadable = self._unreadable_section()
+        budget = MAX_BYTES - len((head + tail + unreadable).encode()) - 1000
+        kept = characters = 0
+        for size, size_bytes in self.sizes:
+            if size_bytes > budget:
+                break
+            kept += 1
+            characters += size
+            budget -= size_bytes
+        self.out.write(head)
+        if kept < self.processes:
+            self.out.write(
+                f"> **Report truncated:** {self.processes - kept} of {self.processes} processes "
+                f"are left out (at most {self.most} sections, and under the 1 MiB limit of a "
+                "GitHub job summary). Raise `--max-processes`, run `valueaudit report` on fewer "
+                "files, or see `--format json` for everything.\n\n"
+            )
+        self.sections.copy_to(self.out, characters)
+        self.out.write(unreadable + tail)
+
+    def _summary(self, totals: Totals) -> str:
+        counts = totals.counts
+        lines = [
+            "# valueaudit report",
+            "",
+            f"{_plural(totals.files, 'file')} · {_plural(totals.valid, 'valid process')} · "
+            + " · ".join(
+                f"{SEVERITY_ICON[s]} {_plural(counts[s.value], s.value)}"
+                for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+            )
+            + f" · valueaudit {__version__}",
             "",
         ]
-    if result.processes:
-        rows = []
-        for process in result.processes:
-            own = count_by_severity([f for f in result.findings if f.file == process.file])
-            rows.append(
+        if totals.baseline_known is not None:
+            lines += [
+                f"Compared with the baseline: {totals.baseline_known} known findings not shown, "
+                f"{totals.baseline_fixed} fixed since.",
+                "",
+            ]
+        if self.rows:
+            lines += ["## Summary", ""]
+            lines += _table(
                 [
-                    md(process.id),
-                    md(process.name),
-                    str(len(process.touchpoints)),
-                    interval_text(process.disparity),
-                    "–" if process.clarity is None else f"{process.clarity:.0%}",
-                    md(process.favoured or "–"),
-                    *(str(own[s]) for s in ("error", "warning", "info")),
-                ]
+                    "process",
+                    "name",
+                    "touchpoints",
+                    "disparity",
+                    "clarity",
+                    "favoured",
+                    "errors",
+                    "warnings",
+                    "info",
+                ],
+                "llrrrlrrr",
+                self.rows,
             )
-        lines += ["## Summary", ""]
-        lines += _table(
-            [
-                "process",
-                "name",
-                "touchpoints",
-                "disparity",
-                "clarity",
-                "favoured",
-                "errors",
-                "warnings",
-                "info",
-            ],
-            "llrrrlrrr",
-            rows,
-        )
-        lines.append("")
-    opportunities = result.opportunities()
-    if opportunities:
-        lines += ["### Top opportunities", ""]
-        lines += _opportunity_table(opportunities[:TOP_OPPORTUNITIES], with_process=True)
-        if len(opportunities) > TOP_OPPORTUNITIES:
-            lines.append(f"\n…and {len(opportunities) - TOP_OPPORTUNITIES} more, by process below.")
-        lines.append("")
-    return "\n".join(lines) + "\n"
+            if self.processes > len(self.rows):
+                lines.append(f"\n…and {self.processes - len(self.rows)} more processes.")
+            lines.append("")
+        best = self.opportunities.best()
+        if best:
+            lines += ["### Top opportunities", ""]
+            lines += _opportunity_table(best, with_process=True)
+            if self.opportunities.seen > TOP_OPPORTUNITIES:
+                more = self.opportunities.seen - TOP_OPPORTUNITIES
+                lines.append(f"\n…and {more} more, by process below.")
+            lines.append("")
+        return "\n".join(lines) + "\n"
+
+    def _unreadable_section(self) -> str:
+        if not self.unreadable:
+            return ""
+        lines = ["## Files that could not be audited", ""]
+        lines += _table(["file", "line", "rule", "message"], "lrll", self.unreadable)
+        if self.unreadable_left:
+            lines.append(f"\n…and {self.unreadable_left} more.")
+        return "\n".join(lines) + "\n\n"
+
+
+def _summary_row(process: Process, score: ProcessScore, findings: Sequence[Finding]) -> list[str]:
+    own = count_by_severity(findings)
+    return [
+        md(process.id),
+        md(process.title),
+        str(len(process.touchpoints)),
+        interval(score.disparity),
+        _clarity(score.clarity),
+        md(score.favoured or "–"),
+        *(str(own[s]) for s in ("error", "warning", "info")),
+    ]
 
 
 def _opportunity_table(findings: Sequence[Finding], *, with_process: bool) -> list[str]:
@@ -166,7 +231,7 @@ def _opportunity_table(findings: Sequence[Finding], *, with_process: bool) -> li
         rows.append(
             [
                 str(rank),
-                _num(finding.gain or 0.0),
+                number(finding.gain or 0.0, grouping=True),
                 f"{finding.code} {RULES[finding.code].name}",
                 md(where or "process"),
                 md(finding.suggestion or finding.message),
@@ -175,39 +240,42 @@ def _opportunity_table(findings: Sequence[Finding], *, with_process: bool) -> li
     return _table(["#", "gain", "rule", "where", "suggestion"], "rrlll", rows)
 
 
-def _process_section(process: ProcessReport, result: ScanResult) -> str:
-    findings = [f for f in result.findings if f.file == process.file]
+def _process_section(result: FileResult, process: Process, score: ProcessScore) -> str:
+    findings = result.findings
     parties = list(process.parties)
     lines = [
-        f"## {md(process.id)}: {md(process.name)}",
+        f"## {md(process.id)}: {md(process.title)}",
         "",
-        f"`{process.file.replace('`', '')}` · volume {_num(process.volume)} · disparity "
-        f"{interval_text(process.disparity)} · clarity "
-        + ("–" if process.clarity is None else f"{process.clarity:.0%}")
-        + f" · favoured {md(process.favoured or '–')}",
+        f"`{result.file.replace('`', '')}` · volume {number(process.volume, grouping=True)} · "
+        f"disparity {interval(score.disparity)} · clarity {_clarity(score.clarity)}"
+        f" · favoured {md(score.favoured or '–')}",
         "",
         "Parties: "
         + ", ".join(
             f"**{md(pid)}** ({md(name)}, {role})" if name != pid else f"**{md(pid)}** ({role})"
-            for pid, (name, role) in process.parties.items()
+            for pid, name, role in (
+                (p, process.party_name(p), process.role_of(p)) for p in process.parties
+            )
         ),
         "",
         "### Touchpoints",
         "",
     ]
     rows = []
-    for number, touchpoint in enumerate(process.touchpoints, start=1):
+    for index, (touchpoint, scores) in enumerate(
+        zip(process.touchpoints, score.touchpoints, strict=True), start=1
+    ):
         codes = sorted({f.code for f in findings if f.touchpoint == touchpoint.id})
         rows.append(
             [
-                str(number),
+                str(index),
                 md(touchpoint.id),
                 md(touchpoint.stage or "–"),
                 touchpoint.practice or "–",
                 md(touchpoint.channel or "–"),
-                *(_value(touchpoint.received.get(p)) for p in parties),
-                interval_text(touchpoint.disparity),
-                touchpoint.praxis or "–",
+                *(_value(scores.received.get(p)) for p in parties),
+                interval(scores.disparity),
+                scores.praxis or "–",
                 ", ".join(codes) or "–",
             ]
         )
@@ -228,8 +296,8 @@ def _process_section(process: ProcessReport, result: ScanResult) -> str:
     )
     lines += ["", "Columns per party: the value each receives at the touchpoint.", ""]
     lines += ["### Exchanges", "", *_sequence_diagram(process), ""]
-    lines += ["### Balance", "", *_balance(process), ""]
-    opportunities = [f for f in result.opportunities() if f.file == process.file]
+    lines += ["### Balance", "", *_balance(process, score), ""]
+    opportunities = sorted((f for f in findings if f.gain is not None), key=opportunity_key)
     if opportunities:
         lines += ["### Opportunities", ""]
         lines += _opportunity_table(opportunities, with_process=False)
@@ -253,11 +321,11 @@ def _process_section(process: ProcessReport, result: ScanResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _sequence_diagram(process: ProcessReport) -> list[str]:
+def _sequence_diagram(process: Process) -> list[str]:
     aliases = {party: f"p{i}" for i, party in enumerate(process.parties)}
     lines = ["```mermaid", "sequenceDiagram"]
-    for party, (name, _) in process.parties.items():
-        lines.append(f"    participant {aliases[party]} as {mermaid(name)}")
+    for party in process.parties:
+        lines.append(f"    participant {aliases[party]} as {mermaid(process.party_name(party))}")
     first, last = next(iter(aliases.values())), list(aliases.values())[-1]
     for touchpoint in process.touchpoints:
         lines.append(f"    Note over {first},{last}: {mermaid(touchpoint.id)}")
@@ -268,8 +336,8 @@ def _sequence_diagram(process: ProcessReport) -> list[str]:
     return lines
 
 
-def _balance(process: ProcessReport) -> list[str]:
-    totals = {p: v for p, v in process.received.items() if v.mid > 0}
+def _balance(process: Process, score: ProcessScore) -> list[str]:
+    totals = {p: v for p, v in score.received.items() if v.mid > 0}
     lines: list[str] = []
     if totals:
         lines += ["```mermaid", "pie showData", "    title Value received over the chain"]
@@ -283,28 +351,15 @@ def _balance(process: ProcessReport) -> list[str]:
     lines += _table(
         ["after", *(md(p) for p in parties)],
         "l" + "r" * len(parties),
-        ([md(t.id), *(_value(t.cumulative.get(p)) for p in parties)] for t in process.touchpoints),
+        (
+            [md(t.id), *(_value(s.cumulative.get(p)) for p in parties)]
+            for t, s in zip(process.touchpoints, score.touchpoints, strict=True)
+        ),
     )
     return lines
 
 
-def _unreadable_section(result: ScanResult) -> str:
-    invalid = [f for f in result.files if not f.valid]
-    if not invalid:
-        return ""
-    lines = ["## Files that could not be audited", ""]
-    rows = [
-        [f"`{f.file.replace('`', '')}`", f"{x.line}:{x.column}", x.code, md(x.message)]
-        for f in invalid
-        for x in result.findings
-        if x.file == f.file and x.severity is Severity.ERROR
-    ]
-    lines += _table(["file", "line", "rule", "message"], "lrll", rows)
-    return "\n".join(lines) + "\n\n"
-
-
-def _glossary(findings: Sequence[Finding]) -> str:
-    fired = sorted({f.code for f in findings})
+def _glossary(fired: Sequence[str]) -> str:
     if not fired:
         return ""
     lines = ["## Rules that fired", ""]
@@ -318,3 +373,28 @@ def _glossary(findings: Sequence[Finding]) -> str:
     )
     lines += ["", "`valueaudit explain CODE` tells why each matters and how to fix it.", ""]
     return "\n".join(lines)
+
+
+class DiffWriter:
+    """A diff as Markdown: a section per changed process, then the lists."""
+
+    def __init__(self, out: TextIO, options: Options) -> None:
+        self.out = out
+        self.body = Spool()  # the summary line comes first
+        self.sections = Sections(self._heading, self._line, lambda: self.body.write("\n"))
+
+    def _heading(self, title: str) -> None:
+        self.body.write(f"## {md(title)}\n\n")
+
+    def _line(self, text: str) -> None:
+        self.body.write(f"- {md(text)}\n")
+
+    def add(self, part: DiffPart) -> None:
+        """Write or keep one part of the diff."""
+        self.sections.add(part)
+
+    def finish(self, totals: DiffTotals) -> None:
+        """Write the report."""
+        self.sections.finish()
+        self.out.write(f"# valueaudit diff\n\n{md(totals.line())}\n\n")
+        self.body.copy_to(self.out)

@@ -3,17 +3,21 @@
 Every rule of the catalogue is listed with its descriptions and help (plain and
 Markdown); results point at repository-relative URIs under ``%SRCROOT%`` and carry a
 ``primaryLocationLineHash`` fingerprint that does not change when lines move.
+
+GitHub takes at most 25,000 results per run, so the writer keeps only the first 25,000
+in SARIF's order (errors first, then warnings, then notes, each by gain) in a bounded
+top list as results arrive, and says in ``invocations[0].toolExecutionNotifications``
+how many it left out (SPEC §7).
 """
 
 from __future__ import annotations
 
-import json
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
 from valueaudit import __version__
-from valueaudit.engine import ScanResult
-from valueaudit.findings import Finding, Severity, fingerprints
+from valueaudit.findings import SORT_KEY, Finding, Severity, TopN, fingerprints
+from valueaudit.output import Options
 from valueaudit.output.catalogue import how_to_suppress
 from valueaudit.rules import RULES, Rule
 
@@ -21,6 +25,14 @@ SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/valueaudit/valueaudit"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 SRCROOT = "%SRCROOT%"
+#: GitHub code scanning rejects a run with more results than this.
+MAX_RESULTS = 25_000
+
+if TYPE_CHECKING:
+    from valueaudit.engine import FileResult, Totals
+
+#: A kept result: the finding and its fingerprint.
+_Kept = tuple[Finding, str]
 
 
 def _plain(markdown: str) -> str:
@@ -64,45 +76,96 @@ def _location(finding: Finding) -> dict[str, Any]:
     return location
 
 
-def render(result: ScanResult) -> str:
-    """The scan as a SARIF 2.1.0 log."""
-    codes = list(RULES)
-    results = []
-    for finding, fingerprint in zip(result.findings, fingerprints(result.findings), strict=True):
-        entry: dict[str, Any] = {
-            "ruleId": finding.code,
-            "ruleIndex": codes.index(finding.code),
-            "level": LEVELS[finding.severity],
-            "message": {"text": finding.message},
-            "locations": [_location(finding)],
-            "partialFingerprints": {"primaryLocationLineHash": fingerprint},
-        }
-        properties: dict[str, str | float] = {}
-        if finding.suggestion:
-            properties["suggestion"] = finding.suggestion
-        if finding.gain is not None:
-            properties["gain"] = round(finding.gain, 4)
-        if properties:
-            entry["properties"] = properties
-        results.append(entry)
-    log = {
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "valueaudit",
-                        "version": __version__,
-                        "semanticVersion": __version__,
-                        "informationUri": INFORMATION_URI,
-                        "rules": [rule_descriptor(rule) for rule in RULES.values()],
-                    }
-                },
-                "automationDetails": {"id": "valueaudit/"},
-                "columnKind": "unicodeCodePoints",
-                "results": results,
-            }
-        ],
+def _order(kept: _Kept) -> tuple[int, float, tuple[str, int, int, str, str]]:
+    """SARIF's order: errors first, then warnings, then notes; each by gain, then place."""
+    finding = kept[0]
+    return (-finding.severity.rank, -(finding.gain or 0.0), SORT_KEY(finding))
+
+
+def _result(finding: Finding, fingerprint: str, codes: dict[str, int]) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "ruleId": finding.code,
+        "ruleIndex": codes[finding.code],
+        "level": LEVELS[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [_location(finding)],
+        "partialFingerprints": {"primaryLocationLineHash": fingerprint},
     }
-    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+    properties: dict[str, str | float] = {}
+    if finding.suggestion:
+        properties["suggestion"] = finding.suggestion
+    if finding.gain is not None:
+        properties["gain"] = round(finding.gain, 4)
+    if properties:
+        entry["properties"] = properties
+    return entry
+
+
+class ScanWriter:
+    """The scan as one SARIF log: at most :data:`MAX_RESULTS` results, kept as they
+    arrive, written at the end."""
+
+    def __init__(self, out: TextIO, options: Options) -> None:
+        self.out = out
+        self.kept: TopN[_Kept] = TopN(MAX_RESULTS, _order)
+
+    def add(self, result: FileResult) -> None:
+        """Take one file's findings (a fingerprint counts within its file)."""
+        for kept in zip(result.findings, fingerprints(result.findings), strict=True):
+            self.kept.push(kept)
+
+    def finish(self, totals: Totals) -> None:
+        """Write the log."""
+        codes = {code: index for index, code in enumerate(RULES)}
+        results = [_result(finding, print_, codes) for finding, print_ in self.kept.best()]
+        left_out = self.kept.seen - len(results)
+        invocation: dict[str, Any] = {"executionSuccessful": True}
+        if left_out:
+            invocation["toolExecutionNotifications"] = [
+                {
+                    "level": "warning",
+                    "message": {
+                        "text": f"{left_out} of {self.kept.seen} results are left out: GitHub "
+                        f"code scanning takes at most {MAX_RESULTS} per run (errors are kept "
+                        "first, then warnings, then notes, each by gain); --format json has "
+                        "them all"
+                    },
+                }
+            ]
+        log = {
+            "$schema": SCHEMA,
+            "version": "2.1.0",
+            "runs": [
+                {
+                    "tool": {
+                        "driver": {
+                            "name": "valueaudit",
+                            "version": __version__,
+                            "semanticVersion": __version__,
+                            "informationUri": INFORMATION_URI,
+                            "rules": [rule_descriptor(rule) for rule in RULES.values()],
+                        }
+                    },
+                    "automationDetails": {"id": "valueaudit/"},
+                    "columnKind": "unicodeCodePoints",
+                    "invocations": [invocation],
+                    "results": results,
+                }
+            ],
+        }
+        _write_indented(self.out, log)
+
+
+def _write_indented(out: TextIO, value: object) -> None:
+    """``value`` as JSON indented by two spaces, written piece by piece (a log of 25,000
+    results is tens of megabytes as one string)."""
+    import json
+
+    encoder = json.JSONEncoder(ensure_ascii=False, allow_nan=False, indent=2)
+    pending: list[str] = []
+    for chunk in encoder.iterencode(value):
+        pending.append(chunk)
+        if len(pending) >= 4096:  # the encoder yields tiny pieces: write them in batches
+            out.write("".join(pending))
+            pending.clear()
+    out.write("".join(pending) + "\n")

@@ -1,72 +1,72 @@
 """The ``text`` format: findings by file, a summary table of processes, ranked
 opportunities. Coloured in a terminal, plain when piped or with ``NO_COLOR``.
 
-User text is always passed to rich as :class:`~rich.text.Text`, never as markup, so a
-name like ``[bold]`` prints as written.
+Findings are printed as each file's result arrives; the table (a row per process) and
+the best opportunities (a bounded top list) wait for the end. User text is always
+passed to rich as :class:`~rich.text.Text`, never as markup, so a name like ``[bold]``
+prints as written.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TextIO
+
 from rich import box
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from valueaudit.engine import ScanResult
-from valueaudit.findings import Finding, Severity, count_by_severity
-from valueaudit.output.lines import SEVERITY_STYLE, by_file, finding_segments, summary_segments
-from valueaudit.output.numbers import text as interval_text
+from valueaudit.findings import (
+    Finding,
+    Severity,
+    TopN,
+    count_by_severity,
+    opportunity_key,
+)
+from valueaudit.numbers import interval
+from valueaudit.output import Options, console
+from valueaudit.output.diff_report import Sections
+
+if TYPE_CHECKING:
+    from valueaudit.diff import DiffPart, DiffTotals
+    from valueaudit.engine import FileResult, Totals
 
 #: Opportunities listed in the terminal; the JSON and Markdown outputs list them all.
 TOP_OPPORTUNITIES = 10
 
-
-def render(result: ScanResult, console: Console, *, quiet: bool = False) -> None:
-    """Print the scan to ``console``; ``quiet`` leaves out the tables."""
-    _findings(result.findings, console)
-    if quiet:
-        console.print(summary_line(result))
-        return
-    if result.processes:
-        _processes(result, console)
-    opportunities = result.opportunities()
-    if opportunities:
-        _opportunities(opportunities, console)
-    console.print(summary_line(result))
+SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
 def finding_line(finding: Finding) -> Text:
     """``file:line:col CODE message``, the code coloured by severity."""
-    return Text.assemble(*finding_segments(finding))
+    return Text.assemble(
+        (f"{finding.file}:{finding.line}:{finding.column}", "bold"),
+        " ",
+        (finding.code, SEVERITY_STYLE[finding.severity]),
+        " ",
+        finding.message,
+    )
 
 
-def _findings(findings: tuple[Finding, ...], console: Console) -> None:
-    for file, group in by_file(findings):
-        console.print(Text(file, style="bold underline"))
-        for finding in group:
-            console.print(finding_line(finding), soft_wrap=True)
-        console.print()
-
-
-def _processes(result: ScanResult, console: Console) -> None:
-    table = Table(title="Processes", box=box.SIMPLE_HEAVY, title_justify="left")
-    table.add_column("process", no_wrap=True)
-    table.add_column("touchpoints", justify="right", no_wrap=True)
-    for header in ("disparity", "clarity"):
-        table.add_column(header, justify="right")
-    table.add_column("favoured")
-    table.add_column("findings", justify="right")
-    for process in result.processes:
-        counts = count_by_severity([f for f in result.findings if f.file == process.file])
-        table.add_row(
-            Text(process.id),
-            str(len(process.touchpoints)),
-            interval_text(process.disparity),
-            "–" if process.clarity is None else f"{process.clarity:.0%}",
-            Text(process.favoured or "–"),
-            _counts_text(counts),
+def summary_line(totals: Totals) -> Text:
+    """``3 files, 2 processes: 1 error, 2 warnings, 0 info`` and, with a baseline, how
+    many findings it hides and how many were fixed since."""
+    files, processes = totals.files, totals.valid
+    errors, warnings, infos = (totals.counts[s] for s in ("error", "warning", "info"))
+    baseline = ""
+    if totals.baseline_known is not None:
+        baseline = (
+            f" ({totals.baseline_known} known from the baseline not shown; "
+            f"{totals.baseline_fixed} findings fixed since the baseline)"
         )
-    console.print(table)
+    return Text.assemble(
+        f"{files} file{'s' * (files != 1)}, {processes} process{'es' * (processes != 1)}: ",
+        (f"{errors} error{'s' * (errors != 1)}", SEVERITY_STYLE[Severity.ERROR]),
+        ", ",
+        (f"{warnings} warning{'s' * (warnings != 1)}", SEVERITY_STYLE[Severity.WARNING]),
+        ", ",
+        (f"{infos} info", SEVERITY_STYLE[Severity.INFO]),
+        baseline,
+    )
 
 
 def _counts_text(counts: dict[str, int]) -> Text:
@@ -79,33 +79,108 @@ def _counts_text(counts: dict[str, int]) -> Text:
     return text if parts else Text("0")
 
 
-def _opportunities(opportunities: list[Finding], console: Console) -> None:
-    console.print(
-        Text("Opportunities, ranked by gain", style="italic"),
-        Text("(volume × value that would move to parity)", style="dim"),
-    )
-    for rank, finding in enumerate(opportunities[:TOP_OPPORTUNITIES], start=1):
-        where = finding.process or finding.file
-        if finding.touchpoint:
-            where += f" › {finding.touchpoint}"
-        console.print(
-            Text.assemble(
-                f"{rank:>3}. ",
-                (f"{finding.gain or 0:>12,.2f}", "bold"),
-                "  ",
-                (finding.code, SEVERITY_STYLE[finding.severity]),
-                "  ",
-                where,
-            ),
-            soft_wrap=True,
+class ScanWriter:
+    """The scan for people: findings as they come, the table and ranking at the end."""
+
+    def __init__(self, out: TextIO, options: Options) -> None:
+        self.console = console(out, stdout=options.stdout)
+        self.quiet = options.quiet
+        self.rows: list[tuple[Text, str, str, str, Text, Text]] = []
+        self.opportunities: TopN[Finding] = TopN(TOP_OPPORTUNITIES, opportunity_key)
+
+    def add(self, result: FileResult) -> None:
+        """Print one file's findings; keep its row and its opportunities."""
+        if result.findings:
+            self.console.print(Text(result.file, style="bold underline"))
+            for finding in result.findings:
+                self.console.print(finding_line(finding), soft_wrap=True)
+            self.console.print()
+        if self.quiet:
+            return
+        process, score = result.process, result.score
+        if process is not None and score is not None:
+            self.rows.append(
+                (
+                    Text(process.id),
+                    str(len(process.touchpoints)),
+                    interval(score.disparity),
+                    "–" if score.clarity is None else f"{score.clarity:.0%}",
+                    Text(score.favoured or "–"),
+                    _counts_text(count_by_severity(result.findings)),
+                )
+            )
+        for finding in result.findings:
+            if finding.gain is not None:
+                self.opportunities.push(finding)
+
+    def finish(self, totals: Totals) -> None:
+        """Print the table of processes, the best opportunities and the summary."""
+        if not self.quiet:
+            if self.rows:
+                self._processes()
+            if self.opportunities.seen:
+                self._opportunities()
+        self.console.print(summary_line(totals))
+
+    def _processes(self) -> None:
+        table = Table(title="Processes", box=box.SIMPLE_HEAVY, title_justify="left")
+        table.add_column("process", no_wrap=True)
+        table.add_column("touchpoints", justify="right", no_wrap=True)
+        for header in ("disparity", "clarity"):
+            table.add_column(header, justify="right")
+        table.add_column("favoured")
+        table.add_column("findings", justify="right")
+        for row in self.rows:
+            table.add_row(*row)
+        self.console.print(table)
+
+    def _opportunities(self) -> None:
+        out = self.console
+        out.print(
+            Text("Opportunities, ranked by gain", style="italic"),
+            Text("(volume × value that would move to parity)", style="dim"),
         )
-        console.print(Text(f"     {finding.suggestion or finding.message}"), soft_wrap=True)
-    console.print()
-    if len(opportunities) > TOP_OPPORTUNITIES:
-        more = len(opportunities) - TOP_OPPORTUNITIES
-        console.print(f"… and {more} more (all of them in --format json or markdown)\n")
+        for rank, finding in enumerate(self.opportunities.best(), start=1):
+            where = finding.process or finding.file
+            if finding.touchpoint:
+                where += f" › {finding.touchpoint}"
+            out.print(
+                Text.assemble(
+                    f"{rank:>3}. ",
+                    (f"{finding.gain or 0:>12,.2f}", "bold"),
+                    "  ",
+                    (finding.code, SEVERITY_STYLE[finding.severity]),
+                    "  ",
+                    where,
+                ),
+                soft_wrap=True,
+            )
+            out.print(Text(f"     {finding.suggestion or finding.message}"), soft_wrap=True)
+        out.print()
+        more = self.opportunities.seen - TOP_OPPORTUNITIES
+        if more > 0:
+            out.print(f"… and {more} more (all of them in --format json or markdown)\n")
 
 
-def summary_line(result: ScanResult) -> Text:
-    """The summary (:func:`~valueaudit.output.lines.summary_segments`), styled."""
-    return Text.assemble(*summary_segments(result))
+class DiffWriter:
+    """A diff for people: a block per changed process, then what was added, removed,
+    fixed and introduced, and a summary line."""
+
+    def __init__(self, out: TextIO, options: Options) -> None:
+        self.console = console(out, stdout=options.stdout)
+        self.sections = Sections(self._heading, self._line, self.console.print)
+
+    def _heading(self, title: str) -> None:
+        self.console.print(Text(title, style="bold"))
+
+    def _line(self, text: str) -> None:
+        self.console.print(Text(f"  {text}"), soft_wrap=True)
+
+    def add(self, part: DiffPart) -> None:
+        """Print or keep one part of the diff."""
+        self.sections.add(part)
+
+    def finish(self, totals: DiffTotals) -> None:
+        """Print the lists and the summary line."""
+        self.sections.finish()
+        self.console.print(totals.line())

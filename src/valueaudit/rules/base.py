@@ -140,11 +140,6 @@ class Rule:
         5 practices, 9 suppressions."""
         return self.code[2]
 
-    @property
-    def is_opportunity(self) -> bool:
-        """Opportunities (VA2xx-VA5xx) carry a suggestion and a gain."""
-        return self.family in "2345"
-
 
 def rule(
     code: str, name: str, severity: Severity, summary: str, *, bad: str, good: str
@@ -179,15 +174,4 @@ def _dedent_doc(doc: str) -> str:
     return inspect.cleandoc(doc)
 
 
-def number(value: float) -> str:
-    """A number as messages show it: at most two decimals, no trailing zeros."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
-
-
-def span(low: float, high: float) -> str:
-    """A point or range as messages show it: ``0.6`` or ``0.2–0.85``."""
-    return number(low) if low == high else f"{number(low)}–{number(high)}"
-
-
-__all__ = ["AuditContext", "Check", "Draft", "Rule", "documented", "number", "rule", "span"]
+__all__ = ["AuditContext", "Check", "Draft", "Rule", "documented", "rule"]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from valueaudit.findings import Severity
-from valueaudit.rules.base import AuditContext, Draft, number, rule, span
+from valueaudit.numbers import interval, number
+from valueaudit.rules.base import AuditContext, Draft, rule
 
 
 @rule(
@@ -57,7 +58,7 @@ def parity_not_clear(ctx: AuditContext) -> Iterator[Draft]:
             continue
         yield Draft(
             ("touchpoints", score.touchpoint_index),
-            f"parity not clear at '{touchpoint.id}': disparity is {span(d.low, d.high)}, "
+            f"parity not clear at '{touchpoint.id}': disparity is {interval(d)}, "
             f"on both sides of the threshold {number(threshold)}",
             touchpoint=touchpoint.id,
             suggestion=f"Narrow the value ranges at '{touchpoint.id}' to tell whether the "
@@ -99,7 +100,7 @@ def one_sided_valuation(ctx: AuditContext) -> Iterator[Draft]:
     yield Draft(
         ("touchpoints", i, "flows", j),
         f"value known from one side only: '{flow.gives}' is worth "
-        f"{span(flow.value.low, flow.value.high) if flow.value else '?'} to {flow.target} but "
+        f"{interval(flow.value) if flow.value else '?'} to {flow.target} but "
         f"has no cost for {flow.source}{rest}",
         touchpoint=touchpoint.id,
         suggestion=f"Add `cost` to '{flow.gives}' (what giving it takes from {flow.source}) "
@@ -138,7 +139,7 @@ def low_confidence(ctx: AuditContext) -> Iterator[Draft]:
         yield Draft(
             ("touchpoints", i, "flows", j),
             f"low confidence in a large value: '{flow.gives}' is worth "
-            f"{span(flow.value.low, flow.value.high)} to {flow.target}",
+            f"{interval(flow.value)} to {flow.target}",
             touchpoint=touchpoint.id,
             suggestion=f"Check what '{flow.gives}' is worth to {flow.target}, or write it "
             "as a range [low, high].",

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from valueaudit.findings import Severity
 from valueaudit.interval import Interval
-from valueaudit.rules.base import AuditContext, Draft, number, rule, span
+from valueaudit.numbers import interval, number
+from valueaudit.rules.base import AuditContext, Draft, rule
 
 if TYPE_CHECKING:
     from valueaudit.model import Touchpoint
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 def received_text(ctx: AuditContext, received: Mapping[str, Interval]) -> str:
     """``received: customer 2, company 8`` for a message."""
     return "received: " + ", ".join(
-        f"{party} {span(value.low, value.high)}" for party, value in received.items()
+        f"{party} {interval(value)}" for party, value in received.items()
     )
 
 
@@ -103,7 +104,7 @@ def high_disparity(ctx: AuditContext) -> Iterator[Draft]:
         favoured = f" favours {score.favoured}" if score.favoured else ""
         yield Draft(
             ("touchpoints", score.touchpoint_index),
-            f"disparity {span(score.disparity.low, score.disparity.high)} at "
+            f"disparity {interval(score.disparity)} at "
             f"'{touchpoint.id}'{favoured} ({received_text(ctx, score.received)}; "
             f"threshold {number(threshold)})",
             touchpoint=touchpoint.id,
@@ -155,12 +156,13 @@ def uneven_process(ctx: AuditContext) -> Iterator[Draft]:
     reasons = []
     if score.disparity is not None and score.disparity.low >= threshold:
         reasons.append(
-            f"disparity {span(score.disparity.low, score.disparity.high)} is at or above "
+            f"disparity {interval(score.disparity)} is at or above "
             f"{number(threshold)}"
         )
     if score.share[leader].low >= dominant:
         share = score.share[leader]
-        reasons.append(f"{leader} receives {span(share.low * 100, share.high * 100)}% of all value")
+        percent = Interval(share.low * 100, share.high * 100)
+        reasons.append(f"{leader} receives {interval(percent)}% of all value")
     if not reasons:
         return
     loser = min(score.received, key=lambda p: score.received[p].mid)
@@ -213,8 +215,8 @@ def customer_gives_more(ctx: AuditContext) -> Iterator[Draft]:
                 continue
             yield Draft(
                 ("touchpoints", score.touchpoint_index),
-                f"{customer} gives up {span(cost.low, cost.high)} at '{touchpoint.id}' and "
-                f"receives {span(received.low, received.high)}",
+                f"{customer} gives up {interval(cost)} at '{touchpoint.id}' and "
+                f"receives {interval(received)}",
                 touchpoint=touchpoint.id,
                 suggestion=f"Make '{touchpoint.id}' cheaper for {customer} (fewer steps, "
                 f"pre-filled data) or give {customer} more there.",

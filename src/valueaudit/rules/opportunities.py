@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from valueaudit.findings import Severity
-from valueaudit.rules.base import AuditContext, Draft, number, rule
-from valueaudit.rules.structure import later_touchpoints
+from valueaudit.numbers import number
+from valueaudit.rules.base import AuditContext, Draft, rule
 from valueaudit.scoring import (
     break_even_discount,
     early_receipt_worth,
@@ -129,7 +129,7 @@ def feedback_loop_open(ctx: AuditContext) -> Iterator[Draft]:
         touchpoint = ctx.process.touchpoints[i]
         closed = any(
             back.source == flow.target and back.target == flow.source
-            for k in later_touchpoints(ctx, i)
+            for k in ctx.later(i)
             for back in ctx.process.touchpoints[k].flows
         )
         if closed:
@@ -269,7 +269,7 @@ def purchase_without_aftercare(ctx: AuditContext) -> Iterator[Draft]:
         ]
         if not goods:
             continue
-        later = later_touchpoints(ctx, i)
+        later = ctx.later(i)
         if any(ctx.process.touchpoints[k].practice in ("helping", "delivering") for k in later):
             continue
         received = score.received.get(flow.source)

@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from valueaudit.findings import Severity
+from valueaudit.findings import Finding, Severity, content_digest
 from valueaudit.hints import did_you_mean
 from valueaudit.rules.base import AuditContext, Draft, rule
 
 if TYPE_CHECKING:
     from valueaudit.model import Touchpoint
+    from valueaudit.settings import Settings
 
 
 @rule(
@@ -111,6 +112,39 @@ def duplicate_id(ctx: AuditContext) -> Iterator[Draft]:
             first[touchpoint.id] = i
 
 
+class ProcessIds:
+    """VA104 across files: every file after the first (in path order) that declares a
+    process id already seen. The scan feeds it each file as its result arrives."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.first: dict[str, str] = {}
+
+    def check(
+        self, file: str, valid: bool, process_id: str | None, position: tuple[int, int]
+    ) -> Finding | None:
+        """The VA104 finding for this file, when its process id was seen before."""
+        if not valid or process_id is None:
+            return None
+        if process_id not in self.first:
+            self.first[process_id] = file
+            return None
+        if not self.settings.enabled_in("VA104", file):
+            return None
+        line, column = position
+        return Finding(
+            code="VA104",
+            severity=self.settings.severity_of("VA104", duplicate_id.severity),
+            message=f"duplicate process id '{process_id}' (also in {self.first[process_id]})",
+            file=file,
+            line=line,
+            column=column,
+            process=process_id,
+            path="id",
+            content_hash=content_digest(process_id),
+        )
+
+
 @rule(
     "VA105",
     "unknown-next",
@@ -146,12 +180,6 @@ def unknown_next(ctx: AuditContext) -> Iterator[Draft]:
                     f"next names no touchpoint '{target}'{did_you_mean(target, ids)}",
                     touchpoint=touchpoint.id,
                 )
-
-
-def later_touchpoints(ctx: AuditContext, index: int) -> frozenset[int]:
-    """Indexes of the touchpoints reachable after ``index`` along the chain (``next``
-    links, or list order); ``index`` itself only if a loop leads back to it."""
-    return ctx.later(index)
 
 
 @rule(

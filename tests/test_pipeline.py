@@ -1,0 +1,153 @@
+"""The pipeline: one ordered stream of file results feeds every format, whatever the
+number of workers; the CLI and the in-memory render write the same bytes; sharding;
+progress."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from valueaudit import progress
+from valueaudit.cli import app
+from valueaudit.discovery import discover
+from valueaudit.engine import audit_files
+from valueaudit.output import FORMATS, Options, render
+from valueaudit.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+# `valueaudit scan processes/ tests/e2e/hostile.yaml -f json`, reviewed. Its content was
+# checked equal to the output of the code before the speed work (same findings, scores
+# and positions); the layout is one process or finding per line.
+GOLDEN = Path(__file__).parent / "data/golden-scan.json"
+runner = CliRunner()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_streamed_json_matches_the_golden_file(jobs: str, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "valueaudit",
+            "scan",
+            "processes/",
+            "tests/e2e/hostile.yaml",
+            "-f",
+            "json",
+            "-j",
+            jobs,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert result.stdout == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_in_memory_render_equals_the_stream(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    files = discover([Path("processes"), Path("tests/e2e/hostile.yaml")])
+    rendered = render("json", audit_files(files, Settings()).files, Options(Settings()))
+    assert rendered == GOLDEN.read_text(encoding="utf-8")
+    document = json.loads(rendered)
+    assert document["summary"]["files"] == 7
+
+
+def test_writer_merges_a_cross_file_duplicate_in_order(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    source = (ROOT / "processes/invoice-payment.yaml").read_text()
+    (tmp_path / "a.yaml").write_text(source)
+    (tmp_path / "b.yaml").write_text(source)
+    streamed = runner.invoke(app, ["scan", ".", "-f", "json", "-j", "1"]).stdout
+    scan = audit_files(discover([Path(".")]), Settings())
+    collected = render("json", scan.files, Options(Settings()))
+    assert streamed == collected
+    codes = [(f["file"], f["code"]) for f in json.loads(streamed)["findings"]]
+    assert codes.index(("b.yaml", "VA104")) == codes.index(("b.yaml", "VA203")) - 1
+
+
+def test_shards_partition_the_files(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    seen: list[str] = []
+    for k in (1, 2, 3):
+        result = runner.invoke(app, ["scan", "processes/", "--shard", f"{k}/3", "-f", "json"])
+        assert "only checked within this shard" in result.stderr
+        seen += [p["file"] for p in json.loads(result.stdout)["processes"]]
+    assert sorted(seen) == sorted(
+        f"processes/{p.name}" for p in (ROOT / "processes").glob("*.yaml")
+    )
+    again = runner.invoke(app, ["scan", "processes/", "--shard", "2/3", "-f", "json"]).stdout
+    assert (
+        again == runner.invoke(app, ["scan", "processes/", "--shard", "2/3", "-f", "json"]).stdout
+    )
+
+
+@pytest.mark.parametrize("spec", ["0/2", "3/2", "x", "1/0", "-1/2"])
+def test_bad_shard_is_a_usage_error(spec: str, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = runner.invoke(app, ["scan", "processes/", f"--shard={spec}"])
+    assert result.exit_code == 2
+    assert "--shard takes K/N" in result.stderr
+
+
+def test_progress_only_in_an_interactive_terminal(monkeypatch):
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    assert not progress.wanted(quiet=False, disabled=False)  # not a terminal
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    assert progress.wanted(quiet=False, disabled=False)
+    assert not progress.wanted(quiet=True, disabled=False)
+    assert not progress.wanted(quiet=False, disabled=True)
+    monkeypatch.setenv("CI", "true")
+    assert not progress.wanted(quiet=False, disabled=False)
+
+
+def test_progress_shows_after_the_delay_and_yields_everything(monkeypatch):
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(progress, "DELAY_SECONDS", 0.0)
+    assert list(progress.track(iter(range(5)), 5, enabled=True)) == [0, 1, 2, 3, 4]
+    assert list(progress.track(iter(range(3)), 3, enabled=False)) == [0, 1, 2]
+
+
+@pytest.mark.parametrize("name", [f for f in FORMATS if f != "text"])
+def test_every_format_writes_the_same_bytes_with_workers_and_without(name: str, tmp_path: Path):
+    written = []
+    for jobs in ("1", "2"):
+        target = tmp_path / f"out-{jobs}.{name}"
+        command = ["scan", "processes/", "tests/e2e/hostile.yaml", "-f", f"{name}:{target}"]
+        result = subprocess.run(
+            [sys.executable, "-m", "valueaudit", *command, "-j", jobs, "--fail-on", "never"],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=ROOT,
+        )
+        assert result.returncode == 0, result.stderr
+        written.append(target.read_text(encoding="utf-8"))
+    assert written[0] == written[1]
+    assert len(written[0]) > 500
+
+
+def test_two_formats_on_stdout_are_refused():
+    result = runner.invoke(app, ["scan", "processes/", "-f", "text", "-f", "json"])
+    assert result.exit_code == 2
+    assert "only one format can go to standard output" in result.stderr
