@@ -21,10 +21,8 @@ from valueaudit.output import FORMATS, Options, render
 from valueaudit.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
-# `valueaudit scan processes/ tests/e2e/hostile.yaml -f json`, reviewed. Its content was
-# checked equal to the output of the code before the speed work (same findings, scores
-# and positions); the layout is one process or finding per line.
-GOLDEN = Path(__file__).parent / "data/golden-scan.json"
+# `valueaudit scan processes/ tests/e2e/hostile.yaml -f json`, reviewed (test_golden.py)
+GOLDEN = Path(__file__).parent / "data/golden/scan.json"
 runner = CliRunner()
 
 

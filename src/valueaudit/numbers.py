@@ -9,6 +9,8 @@ from valueaudit.interval import Interval
 
 #: Decimals kept in machine-readable outputs.
 DECIMALS = 4
+#: The most decimals written to tell the two ends of an interval apart (SPEC §4.5).
+MOST_DECIMALS = 6
 
 # Reports write the same few values many times (a scale's steps, volumes, shares), and
 # rounding costs more than a look-up in a C cache; bounded so a huge scan's unique running
@@ -19,17 +21,29 @@ _CACHED = 100_000
 @functools.lru_cache(maxsize=_CACHED)
 def plain(value: float) -> int | float:
     """A float rounded for machine outputs; whole numbers become ints (``8``, not ``8.0``)."""
-    rounded = round(value, DECIMALS)
+    rounded = round(float(value), DECIMALS)
+    return int(rounded) if rounded.is_integer() else rounded
+
+
+def _rounded(value: float, digits: int) -> int | float:
+    rounded = round(float(value), digits)
     return int(rounded) if rounded.is_integer() else rounded
 
 
 def json_interval(value: Interval | None) -> int | float | list[int | float] | None:
     """An interval for machine outputs: a point as a number, a range as ``[low, high]``,
-    nothing as ``None``."""
+    nothing as ``None``. A range is never written as one number: where both ends round
+    alike, more decimals are written (up to 6) to tell them apart (SPEC §4.5)."""
     if value is None:
         return None
-    low, high = plain(value[0]), plain(value[1])
-    return low if low == high else [low, high]
+    low, high = value
+    if low == high:
+        return plain(low)
+    for digits in range(DECIMALS, MOST_DECIMALS + 1):
+        ends = [_rounded(low, digits), _rounded(high, digits)]
+        if ends[0] != ends[1]:
+            break
+    return ends
 
 
 def number(value: float, digits: int = 2, *, grouping: bool = False) -> str:
@@ -42,9 +56,17 @@ def number(value: float, digits: int = 2, *, grouping: bool = False) -> str:
 
 
 def interval(value: Interval | None, digits: int = 2, *, grouping: bool = False) -> str:
-    """An interval for people: ``0.6``, ``0.2–0.85``, ``–`` for nothing."""
+    """An interval for people: ``0.6``, ``0.2–0.85``, ``–`` for nothing. A range is never
+    written as one number: where both ends round alike, more decimals are written (up to
+    6) to tell them apart (SPEC §4.5)."""
     if value is None:
         return "–"
-    low = number(value[0], digits, grouping=grouping)
-    high = number(value[1], digits, grouping=grouping)
-    return low if low == high else f"{low}–{high}"
+    low, high = value
+    if low == high:
+        return number(low, digits, grouping=grouping)
+    for shown in range(digits, max(digits, MOST_DECIMALS) + 1):
+        low_text = number(low, shown, grouping=grouping)
+        high_text = number(high, shown, grouping=grouping)
+        if low_text != high_text:
+            break
+    return f"{low_text}–{high_text}"

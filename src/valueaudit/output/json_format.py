@@ -103,7 +103,7 @@ def process_json(result: FileResult) -> dict[str, Any]:
         "name": process.title,
         "file": result.file,
         "disparity": json_interval(score.disparity),
-        "clarity": None if score.clarity is None else plain(score.clarity),
+        "clarity": _clarity(score.clarity),
         "favoured": score.favoured,
         "balance": {
             party: {"received": json_interval(received), "share": json_interval(score.share[party])}
@@ -157,6 +157,10 @@ class ScanWriter:
         self.document.finish(self.out, head)
 
 
+def _clarity(clarity: float | None) -> int | float | None:
+    return None if clarity is None else plain(clarity)
+
+
 def _pair(before: Interval | None, after: Interval | None) -> dict[str, object]:
     return {"old": json_interval(before), "new": json_interval(after)}
 
@@ -174,7 +178,7 @@ def _change_json(change: ProcessChange) -> dict[str, Any]:
         "id": change.id,
         "file": pair(change.old.file, change.new.file),
         "disparity": _pair(old.disparity, new.disparity),
-        "clarity": pair(old.clarity, new.clarity),
+        "clarity": pair(_clarity(old.clarity), _clarity(new.clarity)),
         "balance": {p: _pair(old.received.get(p), new.received.get(p)) for p in parties},
         "touchpoints_added": list(change.added),
         "touchpoints_removed": list(change.removed),
