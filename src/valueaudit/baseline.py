@@ -25,6 +25,11 @@ class BaselineError(Exception):
     """The baseline file cannot be read."""
 
 
+def prepare(result: FileResult, options: object = None) -> tuple[tuple[Key, str], ...]:
+    """What a baseline records of one file: each finding's identity and message."""
+    return tuple((finding.identity, finding.message) for finding in result.findings)
+
+
 class BaselineWriter:
     """``--write-baseline``: the findings of the run, one entry per identity, in a
     stable order (what a baseline must hold: every finding's identity)."""
@@ -34,12 +39,11 @@ class BaselineWriter:
         self.counts: Counter[Key] = Counter()
         self.messages: dict[Key, str] = {}
 
-    def add(self, result: FileResult) -> None:
+    def add(self, piece: tuple[tuple[Key, str], ...]) -> None:
         """Record one file's findings."""
-        for finding in result.findings:
-            key = finding.identity
+        for key, message in piece:
             self.counts[key] += 1
-            self.messages.setdefault(key, finding.message)
+            self.messages.setdefault(key, message)
 
     def finish(self, totals: object = None) -> None:
         """Write the baseline file."""
@@ -90,23 +94,16 @@ class BaselineFilter:
     def __init__(self, known: Counter[Key]) -> None:
         self.remaining = Counter(known)
         self.recorded = sum(known.values())
-        self.known = 0
 
-    def apply(self, result: FileResult) -> FileResult:
-        """The result without the findings the baseline knows."""
+    def apply(self, result: FileResult) -> tuple[FileResult, int]:
+        """The result without the findings the baseline knows, and how many those were.
+        Identities name their file, so files can be filtered apart (in the workers)."""
         new: list[Finding] = []
         for finding in result.findings:
             key = finding.identity
             if self.remaining[key] > 0:
                 self.remaining[key] -= 1
-                self.known += 1
             else:
                 new.append(finding)
-        if len(new) == len(result.findings):
-            return result
-        return replace(result, findings=tuple(new))
-
-    @property
-    def fixed(self) -> int:
-        """Recorded findings no longer found."""
-        return self.recorded - self.known
+        known = len(result.findings) - len(new)
+        return (replace(result, findings=tuple(new)) if known else result), known

@@ -259,8 +259,8 @@ MaxProcessesOption = Annotated[
         "--max-processes",
         min=1,
         metavar="N",
-        help="Markdown: at most N process sections and summary rows (the report says how "
-        "many it leaves out).",
+        help="At most N processes in the text table and the Markdown report's sections "
+        "(each says how many it leaves out).",
     ),
 ]
 

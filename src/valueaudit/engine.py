@@ -9,10 +9,10 @@ every output format consumes that one ordered stream.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from valueaudit.findings import SORT_KEY, Finding, Severity, count_by_severity
 from valueaudit.loading import LoadedFile
@@ -87,11 +87,12 @@ class Tally:
         self.valid = 0
         self.counts = {"error": 0, "warning": 0, "info": 0}
 
-    def add(self, result: FileResult) -> None:
-        """Count one file."""
+    def add(self, result: FileResult, findings: Iterable[Finding] | None = None) -> None:
+        """Count one file (with ``findings`` in place of its own, when they were
+        filtered)."""
         self.files += 1
         self.valid += result.valid
-        for finding in result.findings:
+        for finding in result.findings if findings is None else findings:
             self.counts[finding.severity.value] += 1
 
     def totals(self, known: int | None = None, fixed: int | None = None) -> Totals:
@@ -165,23 +166,13 @@ def _apply_settings(findings: Iterable[Finding], settings: Settings) -> tuple[Fi
 def audit_file(
     path: Path, settings: Settings, display: str | None = None, *, validate_only: bool = False
 ) -> FileResult:
-    """Audit one process file; with ``validate_only``, only the VA1xx checks.
-
-    The cyclic garbage collector is paused meanwhile: a file's node tree and models
-    hold no reference cycles, so reference counting frees them, and collections
-    triggered by their many allocations would only cost time.
-    """
-    paused = gc.isenabled()
-    gc.disable()
+    """Audit one process file; with ``validate_only``, only the VA1xx checks."""
     try:
         loaded = load_process(path, display, settings.limits)
         return audit_loaded(loaded, settings, validate_only=validate_only)
     except Exception as error:  # a bug in valueaudit: report it, go on with other files
         file = display or str(path)
         return FileResult(file, (), errors=(internal_error(file, "loading", error),))
-    finally:
-        if paused:
-            gc.enable()
 
 
 def audit_loaded(
@@ -237,17 +228,102 @@ def audit_loaded(
     )
 
 
-def _quiet_worker() -> None:
+Payload = TypeVar("Payload")
+
+#: What a worker does with each result before sending it to the main process: the
+#: outputs' per-file work (see :func:`iter_prepared`). Set in each worker, once.
+_prepare: Callable[[FileResult], Any] | None = None
+
+
+def _start_worker(prepare: Callable[[FileResult], Any]) -> None:
     """Workers leave Ctrl-C and SIGTERM to the main process, which stops the pool."""
     import signal
 
+    global _prepare
+    _prepare = prepare
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _audit_job(job: tuple[Path, str, Settings, bool]) -> FileResult:
+def _light(result: FileResult) -> FileResult:
+    """The result without the model and scores: what the main process needs besides the
+    outputs' pieces (the model is the bulk of a result, and costly to send)."""
+    return replace(result, process=None, score=None, touchpoint_lines=())
+
+
+def _audit_job(job: tuple[Path, str, Settings, bool]) -> tuple[FileResult, Any]:
+    """Audit one file and prepare its outputs' pieces.
+
+    The cyclic garbage collector is paused meanwhile: a file's node tree, model and
+    pieces hold no reference cycles, so reference counting frees them, and collections
+    triggered by their many allocations would only cost time.
+    """
     path, display, settings, validate_only = job
-    return audit_file(path, settings, display, validate_only=validate_only)
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        result = audit_file(path, settings, display, validate_only=validate_only)
+        assert _prepare is not None
+        return _light(result), _prepare(result)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def iter_prepared(
+    files: Sequence[tuple[Path, str]],
+    settings: Settings,
+    prepare: Callable[[FileResult], Payload],
+    jobs: int = 1,
+    *,
+    validate_only: bool = False,
+) -> Iterator[tuple[FileResult, Payload]]:
+    """Audit files, in ``jobs`` worker processes when there are several, and yield, in
+    path order, each file's result (without its model: see :func:`_light`) and what
+    ``prepare`` made of the whole result in the worker: the per-file work of every
+    output, so that only small pieces cross to the main process.
+
+    Cross-file findings (VA104) are merged in path order; the rare file that gets one
+    is audited again here, so that ``prepare`` sees it with the finding. The stream does
+    not depend on ``jobs`` or on the order of ``files``.
+    """
+    global _prepare
+    ids = ProcessIds(settings)
+    work = sorted(
+        ((path, display, settings, validate_only) for path, display in files),
+        key=lambda job: job[1],
+    )
+
+    def merged(job: tuple[Path, str, Settings, bool], done: tuple[FileResult, Any]) -> Any:
+        result, payload = done
+        duplicate = ids.check(result.file, result.valid, result.process_id, result.id_position)
+        if duplicate is None:
+            return result, payload
+        path, display, _, _ = job
+        full = audit_file(path, settings, display, validate_only=validate_only)
+        full = replace(full, findings=tuple(sorted((*full.findings, duplicate), key=SORT_KEY)))
+        return _light(full), prepare(full)
+
+    if jobs > 1 and len(work) > 1:
+        import multiprocessing
+
+        chunk = max(1, min(32, len(work) // (jobs * 8)))
+        context = multiprocessing.get_context("fork")
+        workers = min(jobs, len(work))
+        with context.Pool(workers, initializer=_start_worker, initargs=(prepare,)) as pool:
+            for job, done in zip(work, pool.imap(_audit_job, work, chunksize=chunk), strict=True):
+                yield merged(job, done)
+    else:
+        previous, _prepare = _prepare, prepare
+        try:
+            for job in work:
+                yield merged(job, _audit_job(job))
+        finally:
+            _prepare = previous
+
+
+def _whole(result: FileResult) -> FileResult:
+    return result
 
 
 def iter_results(
@@ -257,32 +333,9 @@ def iter_results(
     *,
     validate_only: bool = False,
 ) -> Iterator[FileResult]:
-    """Audit files, in ``jobs`` worker processes when there are several, and yield the
-    results in path order with cross-file findings (VA104) merged in. The stream does
-    not depend on ``jobs`` or on the order of ``files``."""
-    ids = ProcessIds(settings)
-    work = sorted(
-        ((path, display, settings, validate_only) for path, display in files),
-        key=lambda job: job[1],
-    )
-    if jobs > 1 and len(work) > 1:
-        import multiprocessing
-
-        chunk = max(1, min(32, len(work) // (jobs * 8)))
-        context = multiprocessing.get_context("fork")
-        with context.Pool(min(jobs, len(work)), initializer=_quiet_worker) as pool:
-            for result in pool.imap(_audit_job, work, chunksize=chunk):
-                yield _with_duplicate(result, ids)
-    else:
-        for job in work:
-            yield _with_duplicate(_audit_job(job), ids)
-
-
-def _with_duplicate(result: FileResult, ids: ProcessIds) -> FileResult:
-    duplicate = ids.check(result.file, result.valid, result.process_id, result.id_position)
-    if duplicate is None:
-        return result
-    return replace(result, findings=tuple(sorted((*result.findings, duplicate), key=SORT_KEY)))
+    """Whole results (models and scores included), in path order (:func:`iter_prepared`)."""
+    for _, result in iter_prepared(files, settings, _whole, jobs, validate_only=validate_only):
+        yield result
 
 
 def audit_files(

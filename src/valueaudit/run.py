@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from valueaudit.output import DEFAULT_MAX_PROCESSES, FORMATS, Options
+from valueaudit.output import DEFAULT_MAX_PROCESSES, FORMATS, Options, TextStyle
 
 if TYPE_CHECKING:
+    from valueaudit.baseline import BaselineFilter
     from valueaudit.engine import FileResult, InternalError
+    from valueaudit.findings import Finding
     from valueaudit.output import Writer
     from valueaudit.settings import Settings
 
@@ -134,9 +136,10 @@ class _Outputs:
             self.errors.append(internal_error(where, f"the {output.name} output", error))
             output.broken = True
 
-    def add(self, item: object) -> None:
-        for output in self.items:
-            self._guard(output, lambda o=output: o.writer.add(item))  # type: ignore[misc]
+    def add(self, items: tuple[Any, ...]) -> None:
+        """Give each output its own item."""
+        for output, item in zip(self.items, items, strict=True):
+            self._guard(output, lambda o=output, i=item: o.writer.add(i))  # type: ignore[misc]
 
     def finish(self, totals: object) -> None:
         for output in self.items:
@@ -170,20 +173,45 @@ def _discover(paths: list[Path], settings: Settings) -> list[tuple[Path, str]]:
         raise UsageError(f"path not found: {error}") from None
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """What the workers send for one file: its findings after ``--baseline``, how many
+    the baseline hid, and each output's piece."""
+
+    findings: tuple[Finding, ...]
+    known: int
+    pieces: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class _Prepare:
+    """The per-file step of a run, in the workers: the baseline filter, then every
+    output's own step (:func:`valueaudit.output.preparer`)."""
+
+    steps: tuple[tuple[Callable[[FileResult, Any], Any], Any], ...]
+    baseline: BaselineFilter | None
+
+    def __call__(self, result: FileResult) -> Prepared:
+        known = 0
+        if self.baseline is not None:
+            result, known = self.baseline.apply(result)
+        pieces = tuple(prepare(result, options) for prepare, options in self.steps)
+        return Prepared(result.findings, known, pieces)
+
+
 def run_scan(request: ScanRequest) -> int:
     """Audit the requested files into every requested output; the exit code."""
+    from valueaudit import baseline as baselines
     from valueaudit import progress
-    from valueaudit.engine import Tally, iter_results
-    from valueaudit.output import scan_writer
+    from valueaudit.engine import Tally, iter_prepared
+    from valueaudit.output import preparer, scan_writer, terminal_style
 
     settings = request.settings
     baseline_filter = None
     if request.baseline is not None:
-        from valueaudit.baseline import BaselineError, BaselineFilter, read_baseline
-
         try:
-            baseline_filter = BaselineFilter(read_baseline(request.baseline))
-        except BaselineError as error:
+            baseline_filter = baselines.BaselineFilter(baselines.read_baseline(request.baseline))
+        except baselines.BaselineError as error:
             raise UsageError(str(error)) from None
     files = _discover(request.paths, settings)
     if request.shard is not None:
@@ -191,6 +219,7 @@ def run_scan(request: ScanRequest) -> int:
     jobs = request.jobs or os.cpu_count() or 1
     errors: list[InternalError] = []
     outputs = _Outputs(errors)
+    steps: list[tuple[Callable[[FileResult, Any], Any], Any]] = []
     try:
         for spec in request.outputs:
             options = Options(
@@ -198,33 +227,38 @@ def run_scan(request: ScanRequest) -> int:
                 quiet=request.quiet,
                 stdout=spec.file is None,
                 max_processes=request.max_processes,
+                style=terminal_style(sys.stdout) if spec.file is None else TextStyle(),
             )
             outputs.open(
                 spec.format,
                 spec.file,
                 lambda out, s=spec, o=options: scan_writer(s.format, out, o),  # type: ignore[misc]
             )
+            steps.append((preparer(spec.format), options))
         if request.write_baseline is not None:
-            from valueaudit.baseline import BaselineWriter
-
-            outputs.open("baseline", request.write_baseline, BaselineWriter)
-        stream: Iterator[FileResult] = iter_results(
-            files, settings, jobs, validate_only=request.validate_only
+            outputs.open("baseline", request.write_baseline, baselines.BaselineWriter)
+            steps.append((baselines.prepare, None))
+        stream = iter_prepared(
+            files,
+            settings,
+            _Prepare(tuple(steps), baseline_filter),
+            jobs,
+            validate_only=request.validate_only,
         )
         enabled = progress.wanted(quiet=request.quiet, disabled=request.no_progress)
         tally = Tally()
         failing = False
-        for result in progress.track(stream, len(files), enabled=enabled):
-            if baseline_filter is not None:
-                result = baseline_filter.apply(result)
-            tally.add(result)
+        known = 0
+        for result, prepared in progress.track(stream, len(files), enabled=enabled):
+            tally.add(result, prepared.findings)
+            known += prepared.known
             errors.extend(result.errors)
-            failing = failing or any(settings.fails(f.severity) for f in result.findings)
-            outputs.add(result)
+            failing = failing or any(settings.fails(f.severity) for f in prepared.findings)
+            outputs.add(prepared.pieces)
         if baseline_filter is None:
             totals = tally.totals()
         else:
-            totals = tally.totals(baseline_filter.known, baseline_filter.fixed)
+            totals = tally.totals(known, baseline_filter.recorded - known)
         outputs.finish(totals)
     except BaseException:
         outputs.discard()
@@ -265,7 +299,7 @@ def run_diff(
         ):
             totals.add(part)
             failing = failing or any(settings.fails(f.severity) for f in part.introduced)
-            targets.add(part)
+            targets.add((part,) * len(targets.items))
         targets.finish(totals)
     except BaseException:
         targets.discard()

@@ -1,21 +1,23 @@
 """Formatters: one registry, one signature, fed by one ordered stream of file results.
 
-Every format is a module with a ``ScanWriter`` (and, for the formats ``diff`` writes, a
-``DiffWriter``). A writer is made with where it writes and the run's options; it takes
-each item of the stream as it arrives (:meth:`Writer.add`) and writes what is left at
-the end (:meth:`Writer.finish`). It writes incrementally, or keeps only what its format
-must hold (a bounded top list, a spooled section), so memory does not grow with the
-number of files. ``scan``, ``check``, ``report`` and ``diff`` all choose from
-:data:`FORMATS`; :func:`render` runs one writer over results held in memory, for the
-Python API and tests.
+Every format is a module with a ``prepare`` function and a ``ScanWriter`` (and, for the
+formats ``diff`` writes, a ``DiffWriter``). ``prepare(result, options)`` does a format's
+per-file work, in the worker process that audited the file, and returns a small piece
+(mostly text); the writer, made with where it writes and the run's options, takes the
+pieces in path order as they arrive (:meth:`Writer.add`) and writes what is left at the
+end (:meth:`Writer.finish`). It writes incrementally, or keeps only what its format must
+hold (a bounded top list, a spooled section), so memory does not grow with the number
+of files. ``scan``, ``check``, ``report`` and ``diff`` all choose from :data:`FORMATS`;
+:func:`render` runs the same two steps over results held in memory, for the Python API
+and tests.
 """
 
 from __future__ import annotations
 
 import importlib
 import io
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TextIO, TypeVar
 
 if TYPE_CHECKING:
@@ -42,15 +44,28 @@ Item = TypeVar("Item", contravariant=True)
 
 
 @dataclass(frozen=True)
+class TextStyle:
+    """How text output looks, as rich found it for the real output: workers render text
+    the way the main process's console would."""
+
+    terminal: bool = False
+    color_system: str | None = None
+    no_color: bool = True
+    width: int = 100
+
+
+@dataclass(frozen=True)
 class Options:
-    """What a writer may need to know about the run besides the results."""
+    """What a format may need to know about the run besides the results."""
 
     settings: Settings
     quiet: bool = False
-    #: Whether the writer writes to standard output (styled when that is a terminal)
-    #: rather than to a file.
+    #: Whether the writer writes to standard output rather than to a file.
     stdout: bool = False
     max_processes: int = DEFAULT_MAX_PROCESSES
+    #: For text rendered in the workers, what rich found out about the output: whether
+    #: it is a terminal, its colour system, whether colour is off, and its width.
+    style: TextStyle = field(default_factory=lambda: TextStyle())
 
 
 class Writer(Protocol[Item]):
@@ -67,10 +82,16 @@ def _module(name: str) -> Any:
     return importlib.import_module(FORMATS[name])
 
 
-def scan_writer(name: str, out: TextIO, options: Options) -> Writer[FileResult]:
+def scan_writer(name: str, out: TextIO, options: Options) -> Writer[Any]:
     """The writer of format ``name`` for a scan, writing to ``out``."""
-    writer: Writer[FileResult] = _module(name).ScanWriter(out, options)
+    writer: Writer[Any] = _module(name).ScanWriter(out, options)
     return writer
+
+
+def preparer(name: str) -> Callable[[FileResult, Options], Any]:
+    """The per-file step of format ``name`` (run in the workers)."""
+    prepare: Callable[[FileResult, Options], Any] = _module(name).prepare
+    return prepare
 
 
 def writes_diff(name: str) -> bool:
@@ -91,12 +112,36 @@ def render(name: str, results: Iterable[FileResult], options: Options) -> str:
 
     out = io.StringIO()
     writer = scan_writer(name, out, options)
+    prepare = preparer(name)
     tally = Tally()
     for result in results:
         tally.add(result)
-        writer.add(result)
+        writer.add(prepare(result, options))
     writer.finish(tally.totals())
     return out.getvalue()
+
+
+def terminal_style(out: TextIO) -> TextStyle:
+    """How rich would write text to ``out`` (standard output), for the workers that
+    render text on the main process's behalf."""
+    probe = console(out, stdout=True)
+    return TextStyle(probe.is_terminal, probe.color_system, probe.no_color, probe.width)
+
+
+def text_console(out: TextIO, options: Options) -> Console:
+    """A console rendering into ``out`` text as the run's output will show it (see
+    :func:`terminal_style`)."""
+    from rich.console import Console
+
+    style = options.style
+    return Console(
+        file=out,
+        highlight=False,
+        force_terminal=style.terminal,
+        color_system=style.color_system,  # type: ignore[arg-type]
+        no_color=style.no_color,
+        width=style.width,
+    )
 
 
 def console(out: TextIO, *, stdout: bool) -> Console:

@@ -47,15 +47,20 @@ def command(finding: Finding) -> str:
     return f"::{COMMANDS[finding.severity]} {properties}::{escape_data(message)}\n"
 
 
+def prepare(result: FileResult, options: Options) -> str:
+    """One file's workflow commands (in the worker)."""
+    return "".join(command(finding) for finding in result.findings)
+
+
 class ScanWriter:
     """Workflow commands, written as each file's findings arrive."""
 
     def __init__(self, out: TextIO, options: Options) -> None:
         self.out = out
 
-    def add(self, result: FileResult) -> None:
-        """Write one file's findings."""
-        self.out.write("".join(command(finding) for finding in result.findings))
+    def add(self, piece: str) -> None:
+        """Write one file's commands."""
+        self.out.write(piece)
 
     def finish(self, totals: Totals) -> None:
         """Nothing is left to write."""

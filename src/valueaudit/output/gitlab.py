@@ -1,17 +1,16 @@
 """The ``gitlab`` format: GitLab Code Quality JSON.
 
 Severity mapping: error -> ``critical``, warning -> ``major``, info -> ``info``.
-Fingerprints are unique and do not depend on line numbers.
+Fingerprints are unique and do not depend on line numbers. One issue a line.
 """
 
 from __future__ import annotations
 
-import json
-import textwrap
 from typing import TYPE_CHECKING, Any, TextIO
 
 from valueaudit.findings import Finding, Severity, fingerprints
 from valueaudit.output import Options
+from valueaudit.output.json_format import dumps
 from valueaudit.rules import RULES
 
 if TYPE_CHECKING:
@@ -36,6 +35,15 @@ def issue(finding: Finding, fingerprint: str) -> dict[str, Any]:
     }
 
 
+def prepare(result: FileResult, options: Options) -> tuple[str, ...]:
+    """One file's issues, each encoded on one line (a fingerprint counts within its
+    file)."""
+    return tuple(
+        "  " + dumps(issue(finding, fingerprint))
+        for finding, fingerprint in zip(result.findings, fingerprints(result.findings), strict=True)
+    )
+
+
 class ScanWriter:
     """A Code Quality report (a JSON array of issues), written as findings arrive."""
 
@@ -43,14 +51,11 @@ class ScanWriter:
         self.out = out
         self.any = False
 
-    def add(self, result: FileResult) -> None:
-        """Write one file's issues (a fingerprint counts within its file)."""
-        for finding, fingerprint in zip(
-            result.findings, fingerprints(result.findings), strict=True
-        ):
-            text = json.dumps(issue(finding, fingerprint), ensure_ascii=False, indent=2)
+    def add(self, piece: tuple[str, ...]) -> None:
+        """Write one file's issues."""
+        for text in piece:
             self.out.write(",\n" if self.any else "[\n")
-            self.out.write(textwrap.indent(text, "  "))
+            self.out.write(text)
             self.any = True
 
     def finish(self, totals: Totals) -> None:

@@ -54,9 +54,13 @@ class Document:
 
     def append(self, array: str, item: object) -> None:
         """Add one item to an array."""
+        self.append_text(array, dumps(item))
+
+    def append_text(self, array: str, text: str) -> None:
+        """Add one item, already encoded, to an array."""
         spool = self._arrays[array]
         spool.write(",\n  " if not spool.empty else "\n  ")
-        spool.write(dumps(item))
+        spool.write(text)
 
     def finish(self, out: TextIO, head: dict[str, Any]) -> None:
         """Write the object: ``head``'s keys first (the first two on one line), then the
@@ -130,6 +134,17 @@ def process_json(result: FileResult) -> dict[str, Any]:
     }
 
 
+#: A file's part of the document: its process line (if scored) and its finding lines.
+Piece = tuple[str | None, tuple[str, ...]]
+
+
+def prepare(result: FileResult, options: Options) -> Piece:
+    """Encode one file's process and findings (in the worker)."""
+    scored = result.process is not None and result.score is not None
+    process = dumps(process_json(result)) if scored else None
+    return process, tuple(dumps(finding_json(finding)) for finding in result.findings)
+
+
 class ScanWriter:
     """The scan as one JSON document, written as results arrive."""
 
@@ -137,12 +152,13 @@ class ScanWriter:
         self.out = out
         self.document = Document(("processes", "findings"))
 
-    def add(self, result: FileResult) -> None:
-        """Take one file's result."""
-        if result.process is not None and result.score is not None:
-            self.document.append("processes", process_json(result))
-        for finding in result.findings:
-            self.document.append("findings", finding_json(finding))
+    def add(self, piece: Piece) -> None:
+        """Take one file's part."""
+        process, findings = piece
+        if process is not None:
+            self.document.append_text("processes", process)
+        for finding in findings:
+            self.document.append_text("findings", finding)
 
     def finish(self, totals: Totals) -> None:
         """Write the document."""

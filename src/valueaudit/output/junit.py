@@ -55,23 +55,28 @@ def _suite(result: FileResult, settings: Settings) -> ET.Element:
     return suite
 
 
+def prepare(result: FileResult, options: Options) -> tuple[str, bool]:
+    """One file's testsuite as text, and whether it fails (in the worker)."""
+    suite = _suite(result, options.settings)
+    ET.indent(suite, level=1)
+    return "  " + ET.tostring(suite, "unicode").rstrip() + "\n", suite.get("failures") == "1"
+
+
 class ScanWriter:
     """JUnit XML: a testsuite per file as it arrives; the totals, which the root element
     carries, at the end."""
 
     def __init__(self, out: TextIO, options: Options) -> None:
         self.out = out
-        self.settings = options.settings
         self.suites = Spool()
         self.total = self.failed = 0
 
-    def add(self, result: FileResult) -> None:
+    def add(self, piece: tuple[str, bool]) -> None:
         """Keep one file's testsuite."""
-        suite = _suite(result, self.settings)
-        ET.indent(suite, level=1)
-        self.suites.write("  " + ET.tostring(suite, "unicode").rstrip() + "\n")
+        text, failed = piece
+        self.suites.write(text)
         self.total += 1
-        self.failed += suite.get("failures") == "1"
+        self.failed += failed
 
     def finish(self, totals: Totals) -> None:
         """Write the document."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
 from valueaudit import __version__
@@ -39,7 +40,7 @@ TOP_OPPORTUNITIES = 10
 SEVERITY_ICON = {Severity.ERROR: "🔴", Severity.WARNING: "🟠", Severity.INFO: "🔵"}
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+!|~$^])")
-_MERMAID_SAFE = re.compile(r"[A-Za-z0-9 .,_'/+-]")
+_MERMAID_UNSAFE = re.compile(r"[^A-Za-z0-9 .,_'/+-]")
 _END_WORD = re.compile(r"\bend\b", re.IGNORECASE)
 
 
@@ -54,7 +55,7 @@ def mermaid(text: object) -> str:
     """User text for a Mermaid label: every character outside a small safe set becomes
     an entity code (``#35;``), and the keyword ``end`` is defused."""
     flat = " ".join(str(text).split())
-    encoded = "".join(c if _MERMAID_SAFE.fullmatch(c) else f"#{ord(c)};" for c in flat)
+    encoded = _MERMAID_UNSAFE.sub(lambda m: f"#{ord(m.group())};", flat)
     return _END_WORD.sub(lambda m: f"#{ord(m.group()[0])};{m.group()[1:]}", encoded)
 
 
@@ -86,6 +87,42 @@ def _clarity(clarity: float | None) -> str:
     return "–" if clarity is None else f"{clarity:.0%}"
 
 
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """One file's part of the report, made in the worker."""
+
+    row: list[str] | None
+    section: str | None
+    unreadable: tuple[list[str], ...]
+    opportunities: tuple[Finding, ...]
+    fired: frozenset[str]
+
+
+def prepare(result: FileResult, options: Options) -> Piece:
+    """One file's summary row and section, or its rows in the table of files that could
+    not be audited; its opportunities and the rules that fired."""
+    process, score = result.process, result.score
+    row = section = None
+    if process is not None and score is not None:
+        row = _summary_row(process, score, result.findings)
+        section = _process_section(result, process, score)
+    unreadable: tuple[list[str], ...] = ()
+    if not result.valid:
+        where = f"`{result.file.replace('`', '')}`"
+        unreadable = tuple(
+            [where, f"{x.line}:{x.column}", x.code, md(x.message)]
+            for x in result.findings
+            if x.severity is Severity.ERROR
+        )
+    return Piece(
+        row,
+        section,
+        unreadable,
+        tuple(f for f in result.findings if f.gain is not None),
+        frozenset(f.code for f in result.findings),
+    )
+
+
 class ScanWriter:
     """The report, built as results arrive; the summary waits for the end."""
 
@@ -102,29 +139,22 @@ class ScanWriter:
         self.opportunities: TopN[Finding] = TopN(TOP_OPPORTUNITIES, opportunity_key)
         self.fired: set[str] = set()
 
-    def add(self, result: FileResult) -> None:
-        """Take one file's result: its row, its section, its opportunities."""
-        self.fired.update(f.code for f in result.findings)
-        for finding in result.findings:
-            if finding.gain is not None:
-                self.opportunities.push(finding)
-        process, score = result.process, result.score
-        if process is not None and score is not None:
+    def add(self, piece: Piece) -> None:
+        """Take one file's part: its row, its section, its opportunities."""
+        self.fired.update(piece.fired)
+        for finding in piece.opportunities:
+            self.opportunities.push(finding)
+        if piece.row is not None and piece.section is not None:
             self.processes += 1
             if len(self.rows) < self.most:
-                self.rows.append(_summary_row(process, score, result.findings))
-                section = _process_section(result, process, score)
-                self.sections.write(section)
-                self.sizes.append((len(section), len(section.encode())))
-        elif not result.valid:
-            for x in result.findings:
-                if x.severity is not Severity.ERROR:
-                    continue
-                if len(self.unreadable) >= MAX_UNREADABLE_ROWS:
-                    self.unreadable_left += 1
-                    continue
-                where = f"`{result.file.replace('`', '')}`"
-                self.unreadable.append([where, f"{x.line}:{x.column}", x.code, md(x.message)])
+                self.rows.append(piece.row)
+                self.sections.write(piece.section)
+                self.sizes.append((len(piece.section), len(piece.section.encode())))
+        for row in piece.unreadable:
+            if len(self.unreadable) < MAX_UNREADABLE_ROWS:
+                self.unreadable.append(row)
+            else:
+                self.unreadable_left += 1
 
     def finish(self, totals: Totals) -> None:
         """Write the report: summary, the sections that fit, unreadable files, glossary."""

@@ -1,14 +1,17 @@
 """The ``text`` format: findings by file, a summary table of processes, ranked
 opportunities. Coloured in a terminal, plain when piped or with ``NO_COLOR``.
 
-Findings are printed as each file's result arrives; the table (a row per process) and
-the best opportunities (a bounded top list) wait for the end. User text is always
+Findings are rendered in the workers and printed as each file's result arrives; the
+table (at most ``--max-processes`` rows, saying how many it leaves out) and the best
+opportunities (a bounded top list) wait for the end. User text is always
 passed to rich as :class:`~rich.text.Text`, never as markup, so a name like ``[bold]``
 prints as written.
 """
 
 from __future__ import annotations
 
+import io
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
 from rich import box
@@ -23,7 +26,7 @@ from valueaudit.findings import (
     opportunity_key,
 )
 from valueaudit.numbers import interval
-from valueaudit.output import Options, console
+from valueaudit.output import Options, console, text_console
 from valueaudit.output.diff_report import Sections
 
 if TYPE_CHECKING:
@@ -79,39 +82,61 @@ def _counts_text(counts: dict[str, int]) -> Text:
     return text if parts else Text("0")
 
 
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """One file's part of the text output, made in the worker."""
+
+    #: the file's findings, rendered (styled when the output is)
+    findings: str
+    #: the process's row of the table: id, touchpoints, disparity, clarity, favoured
+    row: tuple[str, str, str, str, str] | None
+    counts: dict[str, int]
+    opportunities: tuple[Finding, ...]
+
+
+def prepare(result: FileResult, options: Options) -> Piece:
+    """Render one file's findings, as the output will show them (in the worker)."""
+    buffer = io.StringIO()
+    if result.findings:
+        # one print of the whole block: rich's cost is mostly per print
+        lines = [Text(result.file, style="bold underline")]
+        lines += [finding_line(finding) for finding in result.findings]
+        text_console(buffer, options).print(*lines, "", sep="\n", soft_wrap=True)
+    process, score = result.process, result.score
+    row = None
+    if process is not None and score is not None and not options.quiet:
+        row = (
+            process.id,
+            str(len(process.touchpoints)),
+            interval(score.disparity),
+            "–" if score.clarity is None else f"{score.clarity:.0%}",
+            score.favoured or "–",
+        )
+    opportunities = () if options.quiet else tuple(f for f in result.findings if f.gain is not None)
+    return Piece(buffer.getvalue(), row, count_by_severity(result.findings), opportunities)
+
+
 class ScanWriter:
     """The scan for people: findings as they come, the table and ranking at the end."""
 
     def __init__(self, out: TextIO, options: Options) -> None:
+        self.out = out
         self.console = console(out, stdout=options.stdout)
         self.quiet = options.quiet
-        self.rows: list[tuple[Text, str, str, str, Text, Text]] = []
+        self.most = options.max_processes
+        self.processes = 0
+        self.rows: list[tuple[str, str, str, str, str, dict[str, int]]] = []
         self.opportunities: TopN[Finding] = TopN(TOP_OPPORTUNITIES, opportunity_key)
 
-    def add(self, result: FileResult) -> None:
+    def add(self, piece: Piece) -> None:
         """Print one file's findings; keep its row and its opportunities."""
-        if result.findings:
-            self.console.print(Text(result.file, style="bold underline"))
-            for finding in result.findings:
-                self.console.print(finding_line(finding), soft_wrap=True)
-            self.console.print()
-        if self.quiet:
-            return
-        process, score = result.process, result.score
-        if process is not None and score is not None:
-            self.rows.append(
-                (
-                    Text(process.id),
-                    str(len(process.touchpoints)),
-                    interval(score.disparity),
-                    "–" if score.clarity is None else f"{score.clarity:.0%}",
-                    Text(score.favoured or "–"),
-                    _counts_text(count_by_severity(result.findings)),
-                )
-            )
-        for finding in result.findings:
-            if finding.gain is not None:
-                self.opportunities.push(finding)
+        self.out.write(piece.findings)
+        if piece.row is not None:
+            self.processes += 1
+            if len(self.rows) < self.most:
+                self.rows.append((*piece.row, piece.counts))
+        for finding in piece.opportunities:
+            self.opportunities.push(finding)
 
     def finish(self, totals: Totals) -> None:
         """Print the table of processes, the best opportunities and the summary."""
@@ -130,9 +155,17 @@ class ScanWriter:
             table.add_column(header, justify="right")
         table.add_column("favoured")
         table.add_column("findings", justify="right")
-        for row in self.rows:
-            table.add_row(*row)
+        for name, touchpoints, disparity, clarity, favoured, counts in self.rows:
+            table.add_row(
+                Text(name), touchpoints, disparity, clarity, Text(favoured), _counts_text(counts)
+            )
         self.console.print(table)
+        if self.processes > len(self.rows):
+            more = self.processes - len(self.rows)
+            self.console.print(
+                f"… and {more} more processes (--max-processes shows more; --format json "
+                "has them all)\n"
+            )
 
     def _opportunities(self) -> None:
         out = self.console
