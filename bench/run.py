@@ -1,30 +1,35 @@
-"""valueaudit's benchmark: speed and memory against the floor, on a generated corpus.
+"""valueaudit's benchmark: the commands users run, against the floor, with memory.
 
-    python bench/run.py [--files 10000] [--corpus DIR] [--repeat 3] [--scaling]
+    python bench/run.py [--files 10000] [--repeat 3] [--sizes 3000,10000,30000]
+                        [--only NAME,...] [--corpus DIR]
 
 Generates the corpus (bench/generate.py) unless it exists, then times, on the same
-files and interleaved so that a noisy machine affects all alike:
+files and interleaved (each round runs every command once, in turn, so that a drift in
+the machine's speed hits all alike; each keeps its best round):
 
 - the floor: PyYAML's C loader alone loading every file in one process;
-- ``valueaudit scan --format json`` with default jobs, and with ``-j 1``;
-- ``valueaudit check`` of one file, and ``valueaudit --version``;
-- inside one process, the share of rules plus formatters in the time of loading.
+- the CI invocation ``scan -f github -f sarif:out.sarif -f junit:out.xml
+  -f markdown:report.md``, with default jobs;
+- every format alone (``text`` piped, ``json``, ``sarif``, ``github``, ``junit``,
+  ``gitlab``, ``markdown``) and ``report -o``;
+- ``diff`` of the corpus against a second one with the same process ids;
+- ``scan -f json -j 1``; ``check`` of one file; ``valueaudit --version``;
 
-Each command's time is the best of ``--repeat`` runs; peak memory is the largest
-resident set of any one process of the run. It prints the ratios against the targets
-of SPEC §9 and exits 1 when one is missed. ``--scaling`` also times 1k, 5k and 10k
-files to show that the time grows linearly.
+and the peak memory of any one process of each command. With ``--sizes`` it also
+times every format alone at each size, for the time per file (linear growth). It
+prints each figure against the targets of SPEC §9 and exits 1 when one is missed.
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -39,6 +44,8 @@ for path in sorted(pathlib.Path(sys.argv[1]).rglob("*.yaml")):
     with open(path, "rb") as handle:
         yaml.load(handle.read(), Loader=yaml.CSafeLoader)
 """
+FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab", "markdown")
+MEMORY_LIMIT_MB = 200
 
 
 def compile_package() -> None:
@@ -52,165 +59,200 @@ def compile_package() -> None:
     compileall.compile_dir(Path(valueaudit.__file__).parent, quiet=1)
 
 
-def timed(command: list[str]) -> float:
-    """Wall time of a command in seconds (its exit code must be 0 or 1)."""
-    started = time.perf_counter()
-    completed = subprocess.run(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False
+def corpus_of(files: int, seed: int = 1) -> Path:
+    """The generated corpus of ``files`` files (made once, kept in the temporary folder)."""
+    folder = Path(tempfile.gettempdir()) / f"valueaudit-corpus-{files}-{seed}"
+    if not folder.is_dir():
+        generate(folder, files, seed)
+    return folder
+
+
+_MEASURE = """
+import resource, subprocess, sys, time
+started = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+elapsed = time.perf_counter() - started
+if done.returncode not in (0, 1):
+    sys.exit(done.stderr.decode())
+print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def measure(command: list[str]) -> tuple[float, float]:
+    """Wall time in seconds and the largest resident set of any one process of the
+    command, in MB (its exit code must be 0 or 1; output to a pipe, then dropped)."""
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, check=False
     )
-    elapsed = time.perf_counter() - started
-    if completed.returncode not in (0, 1):
-        sys.exit(f"bench: {' '.join(command)} failed:\n{completed.stderr.decode()}")
-    return elapsed
+    if done.returncode != 0:
+        sys.exit(f"bench: {' '.join(command)} failed:\n{done.stderr}")
+    seconds, kilobytes = done.stdout.split()
+    return float(seconds), int(kilobytes) / 1024
 
 
-def peak_mb(command: list[str]) -> float:
-    """Largest resident set of any one process of a command, in MB."""
-    code = (
-        "import resource, subprocess, sys; "
-        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); "
-        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code, *command], capture_output=True, text=True, check=True
-    )
-    return int(out.stdout.strip()) / 1024
+@dataclass
+class Figure:
+    """One command's best time and largest memory over the rounds."""
+
+    seconds: float = float("inf")
+    memory_mb: float = 0.0
+
+    def take(self, seconds: float, memory_mb: float) -> None:
+        self.seconds = min(self.seconds, seconds)
+        self.memory_mb = max(self.memory_mb, memory_mb)
 
 
-def best(command: list[str], repeat: int) -> float:
-    return min(timed(command) for _ in range(repeat))
+def commands(corpus: Path, other: Path, out: Path) -> dict[str, list[str]]:
+    """The commands timed on one corpus, by name."""
+    scan = [*VALUEAUDIT, "scan", str(corpus), "--no-progress", "--fail-on", "never"]
+    table: dict[str, list[str]] = {
+        "floor": [sys.executable, "-c", FLOOR_SCRIPT, str(corpus)],
+        "ci": [
+            *scan,
+            "-f",
+            "github",
+            "-f",
+            f"sarif:{out / 'out.sarif'}",
+            "-f",
+            f"junit:{out / 'out.xml'}",
+            "-f",
+            f"markdown:{out / 'report.md'}",
+        ],
+    }
+    for name in FORMATS:
+        table[name] = [*scan, "-f", name]
+    table["report"] = [*VALUEAUDIT, "report", str(corpus), "-o", str(out / "r.md")]
+    table["diff"] = [*VALUEAUDIT, "diff", str(other), str(corpus), "--fail-on", "never"]
+    table["json -j 1"] = [*scan, "-f", "json", "-j", "1"]
+    return table
 
 
-def in_process_shares(corpus: Path, sample: int, repeat: int) -> dict[str, float]:
-    """Seconds spent, per stage, on up to ``sample`` files in one process: loading
-    (read, parse, validate), auditing (structure checks, scores, rules, positioned
-    findings, suppressions) and formatting JSON.
-
-    The files go in chunks of 50, each chunk through all three stages in turn, and each
-    stage of each chunk keeps its best time of ``repeat`` rounds: a drift in the
-    machine's speed then hits the three stages alike instead of whichever ran during it.
-    """
-    from valueaudit.discovery import discover
-    from valueaudit.engine import audit_loaded
-    from valueaudit.output.json_format import JsonWriter
-    from valueaudit.settings import Settings
-    from valueaudit.validation import load_process as load_file
-
-    files = discover([corpus])[:sample]
-    chunks = [files[start : start + 50] for start in range(0, len(files), 50)]
-    settings = Settings()
-    best = {stage: [float("inf")] * len(chunks) for stage in ("load", "rules", "format")}
-    gc.disable()
+def rounds(table: dict[str, list[str]], repeat: int) -> dict[str, Figure]:
+    """Every command of ``table`` once per round, in turn; the best of each."""
+    figures = {name: Figure() for name in table}
     for _ in range(repeat):
-        for number, chunk in enumerate(chunks):
-            started = time.perf_counter()
-            loaded = [load_file(path, display) for path, display in chunk]
-            loading_done = time.perf_counter()
-            for item in loaded:  # as `scan --format json` audits: no digests for baselines
-                item.identities = False
-            auditing = time.perf_counter()
-            reports = [audit_loaded(item, settings) for item in loaded]
-            audit_done = time.perf_counter()
-            writer = JsonWriter()
-            for report in reports:
-                writer.add(report)
-            with open(os.devnull, "w", encoding="utf-8") as sink:
-                writer.finish(sink)
-            format_done = time.perf_counter()
-            for stage, seconds in (
-                ("load", loading_done - started),
-                ("rules", audit_done - auditing),
-                ("format", format_done - audit_done),
-            ):
-                best[stage][number] = min(best[stage][number], seconds)
-            del loaded, reports
-    gc.enable()
-    return {stage: sum(times) for stage, times in best.items()}
+        for name, command in table.items():
+            figures[name].take(*measure(command))
+    return figures
+
+
+def start_up(repeat: int, one_file: Path) -> dict[str, float]:
+    """The quick commands: best of ``repeat`` + 4 runs each."""
+    quick = {
+        "--version": [*VALUEAUDIT, "--version"],
+        "check (one file)": [*VALUEAUDIT, "check", str(one_file)],
+    }
+    return {
+        name: min(measure(command)[0] for _ in range(repeat + 4))
+        for name, command in quick.items()
+    }
+
+
+def report(
+    files: int,
+    figures: dict[str, Figure],
+    quick: dict[str, float],
+    per_file: dict[str, dict[int, float]],
+    memory: dict[str, dict[int, float]],
+) -> bool:
+    """Print every figure with its target; whether all targets are met."""
+    floor, json_scan = figures["floor"].seconds, figures["json"].seconds
+    checks: list[tuple[str, str, bool | None]] = []
+
+    def row(name: str, ratio_to: float, base: str, target: float | None) -> None:
+        figure = figures[name]
+        if figure.seconds == float("inf"):  # not timed (--only)
+            return
+        ratio = figure.seconds / ratio_to
+        met = None if target is None else ratio <= target
+        goal = f" (target <= {target}x)" if target is not None else ""
+        checks.append(
+            (
+                f"{name:<12} {figure.seconds:7.2f} s  {figure.memory_mb:6.0f} MB  "
+                f"{ratio:5.2f}x {base}{goal}",
+                "",
+                met,
+            )
+        )
+
+    row("floor", floor, "floor", None)
+    row("ci", floor, "floor", 1.0)
+    for name in (*FORMATS, "report"):
+        row(name, json_scan, "json", 1.3)
+    row("diff", floor, "floor", None)
+    row("json -j 1", floor, "floor", 1.2)
+    for name, seconds, limit in (
+        ("--version", quick["--version"], 0.1),
+        ("check (one file)", quick["check (one file)"], 0.3),
+    ):
+        checks.append((f"{name:<17} {seconds:.3f} s (target < {limit} s)", "", seconds < limit))
+    for name, figure in figures.items():
+        if name != "floor" and figure.seconds != float("inf"):
+            checks.append(
+                (
+                    f"memory {name}: {figure.memory_mb:.0f} MB (target < {MEMORY_LIMIT_MB})",
+                    "",
+                    figure.memory_mb < MEMORY_LIMIT_MB,
+                )
+            )
+    for name, by_size in per_file.items():
+        sizes = sorted(by_size)
+        if len(sizes) > 1:
+            growth = by_size[sizes[-1]] / by_size[sizes[0]]
+            text = ", ".join(f"{n}: {by_size[n] * 1000:.2f} ms" for n in sizes)
+            mem = ", ".join(f"{memory[name][n]:.0f}" for n in sizes)
+            checks.append(
+                (
+                    f"per file {name}: {text}; {growth:.2f}x (target <= 1.2x); peak MB {mem}",
+                    "",
+                    growth <= 1.2 and max(memory[name].values()) < MEMORY_LIMIT_MB,
+                )
+            )
+    print(f"{files} files:")
+    for text, _, met in checks:
+        mark = "" if met is None else ("  ok" if met else "  MISSED")
+        print(f"  {text}{mark}")
+    results = [met for _, _, met in checks if met is not None]
+    print(f"targets met: {sum(results)} of {len(results)}")
+    return all(results)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="valueaudit benchmark")
     parser.add_argument("--files", type=int, default=10_000)
-    parser.add_argument("--corpus", type=Path, default=None)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--scaling", action="store_true")
+    parser.add_argument("--sizes", default="", help="comma-separated corpus sizes, e.g. 3000,30000")
+    parser.add_argument("--only", default="", help="comma-separated command names to time")
+    parser.add_argument("--corpus", type=Path, default=None)
     args = parser.parse_args()
 
-    corpus = args.corpus or Path(tempfile.gettempdir()) / f"valueaudit-corpus-{args.files}"
-    if not corpus.is_dir():
-        generate(corpus, args.files)
+    compile_package()
+    corpus = args.corpus or corpus_of(args.files)
+    other = corpus_of(args.files, seed=2) if args.corpus is None else corpus
     files = sorted(corpus.rglob("*.yaml"))
     size = sum(p.stat().st_size for p in files) / 1_000_000
-    cpus = os.cpu_count() or 1
     print(
-        f"corpus: {len(files)} files, {size:.1f} MB in {corpus}; {cpus} cores; "
+        f"corpus: {len(files)} files, {size:.1f} MB in {corpus}; {os.cpu_count()} cores; "
         f"Python {sys.version.split()[0]}"
     )
-
-    compile_package()
-    floor_cmd = [sys.executable, "-c", FLOOR_SCRIPT, str(corpus)]
-    scan_cmd = [*VALUEAUDIT, "scan", str(corpus), "--format", "json", "--no-progress"]
-    floor = scan = scan_one = float("inf")
-    for _ in range(args.repeat):  # interleaved, so drifts in machine speed hit all three
-        floor = min(floor, timed(floor_cmd))
-        scan = min(scan, timed(scan_cmd))
-        scan_one = min(scan_one, timed([*scan_cmd, "-j", "1"]))
-    memory = max(peak_mb(scan_cmd), peak_mb([*scan_cmd, "-j", "1"]))
-    check_one = best([*VALUEAUDIT, "check", str(files[0])], args.repeat + 2)
-    version = best([*VALUEAUDIT, "--version"], args.repeat + 2)
-    shares = in_process_shares(corpus, min(len(files), 1000), args.repeat)
-    overhead = (shares["rules"] + shares["format"]) / shares["load"]
-
-    rows = [
-        (
-            "floor: PyYAML C loader, one process",
-            f"{floor:.2f} s",
-            f"{len(files) / floor:,.0f} files/s",
-            "",
-        ),
-        (
-            "scan --format json (default jobs)",
-            f"{scan:.2f} s",
-            f"{len(files) / scan:,.0f} files/s",
-            f"{scan / floor:.2f}x floor (target <= 0.8x)",
-        ),
-        (
-            "scan --format json -j 1",
-            f"{scan_one:.2f} s",
-            f"{len(files) / scan_one:,.0f} files/s",
-            f"{scan_one / floor:.2f}x floor (target <= 1.2x)",
-        ),
-        ("peak memory of any one process", f"{memory:.0f} MB", "", "target < 150 MB"),
-        ("valueaudit --version", f"{version:.3f} s", "", "target < 0.1 s"),
-        ("valueaudit check (one file)", f"{check_one:.3f} s", "", "target < 0.2 s"),
-        (
-            "audit + JSON formatting / load (in process)",
-            f"{overhead:.1%}",
-            f"{shares['load'] * 1000 / min(len(files), 1000):.2f} ms load/file",
-            "target < 10%",
-        ),
-    ]
-    width = max(len(r[0]) for r in rows)
-    for label, value, rate, target in rows:
-        print(f"  {label:<{width}}  {value:>9}  {rate:>14}  {target}")
-    if args.scaling:
-        print("scaling (scan --format json, default jobs):")
-        for count in (1000, 5000, 10_000):
-            sub = Path(tempfile.gettempdir()) / f"valueaudit-corpus-{count}"
-            if not sub.is_dir():
-                generate(sub, count)
-            seconds = best([*VALUEAUDIT, "scan", str(sub), "-f", "json", "--no-progress"], 1)
-            print(f"  {count:>6} files  {seconds:7.2f} s  {seconds / count * 1000:.2f} ms/file")
-    met = [
-        scan <= 0.8 * floor,
-        scan_one <= 1.2 * floor,
-        memory < 150,
-        version < 0.1,
-        check_one < 0.2,
-        overhead < 0.10,
-    ]
-    print(f"targets met: {sum(met)} of {len(met)}")
-    return 0 if all(met) else 1
+    with tempfile.TemporaryDirectory() as scratch:
+        table = commands(corpus, other, Path(scratch))
+        wanted: Callable[[str], bool] = lambda name: (  # noqa: E731
+            not args.only or name in args.only.split(",") or name in ("floor", "json")
+        )
+        figures = rounds({k: v for k, v in table.items() if wanted(k)}, args.repeat)
+        quick = start_up(args.repeat, files[0])
+        per_file: dict[str, dict[int, float]] = {}
+        memory: dict[str, dict[int, float]] = {}
+        for count in [int(n) for n in args.sizes.split(",") if n]:
+            sized = commands(corpus_of(count), corpus_of(count, seed=2), Path(scratch))
+            timed = rounds({name: sized[name] for name in FORMATS if wanted(name)}, 1)
+            for name, figure in timed.items():
+                per_file.setdefault(name, {})[count] = figure.seconds / count
+                memory.setdefault(name, {})[count] = figure.memory_mb
+            print(f"  timed {count} files at {time.strftime('%H:%M:%S')}", flush=True)
+    full = {name: figures.get(name, Figure()) for name in table}
+    return 0 if report(len(files), full, quick, per_file, memory) else 1
 
 
 if __name__ == "__main__":

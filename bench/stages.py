@@ -11,7 +11,7 @@ before it, and prints the differences per file:
 - ``start``: imports only;
 - ``load``: read, parse and validate the files;
 - ``audit``: structure checks, scores, rules, positioned findings, suppressions;
-- ``json``: the reports encoded as the lines of the JSON document.
+- ``json``: the results prepared for the JSON document (what the workers do for it).
 
 Instructions are not time (loading waits on memory more than the rules do), so the
 ratio here is a yardstick for comparing changes, not the SPEC's measure; ``run.py``
@@ -37,25 +37,25 @@ def run_stage(corpus: Path, files: int, stage: str) -> None:
     """Do the work of ``stage`` and of every stage before it (what valgrind counts)."""
     from valueaudit.discovery import discover
     from valueaudit.engine import audit_loaded
-    from valueaudit.output.json_format import encode_report
+    from valueaudit.output import Options
+    from valueaudit.output.json_format import prepare
     from valueaudit.settings import Settings
-    from valueaudit.validation import load_process as load_file
+    from valueaudit.validation import load_process
 
     chosen = discover([corpus])[:files]
     settings = Settings()
     gc.disable()  # as the scan does while it audits a file
     if stage == "start":
         return
-    loaded = [load_file(path, display) for path, display in chosen]
+    loaded = [load_process(path, display) for path, display in chosen]
     if stage == "load":
         return
-    for item in loaded:  # as `scan --format json` audits: no digests for baselines
-        item.identities = False
-    reports = [audit_loaded(item, settings) for item in loaded]
+    results = [audit_loaded(item, settings) for item in loaded]
     if stage == "audit":
         return
-    for report in reports:
-        encode_report(report)
+    options = Options(settings)
+    for result in results:
+        prepare(result, options)
 
 
 def count(corpus: Path, files: int, stage: str) -> int:

@@ -89,10 +89,6 @@ class LoadedFile:
     #: The document as plain values (mappings as dicts, sequences as tuples), once read.
     data: Any = None
     findings: list[Finding] = field(default_factory=list)
-    #: Whether findings carry the digest of what they point at (:attr:`Finding.identity`):
-    #: baselines and fingerprints need it; the streamed JSON document does not, and it
-    #: costs a hash of the node's text per finding.
-    identities: bool = True
     _places: dict[YamlPath, tuple[int, int, str]] = field(default_factory=dict, repr=False)
     _key_index: KeyIndex = field(default_factory=dict, repr=False)
 
@@ -174,7 +170,7 @@ class LoadedFile:
             else:
                 line, column = _position(node)
                 text = self.text[node.start_mark.index : node.end_mark.index]
-            cached = (line, column, content_digest(text) if self.identities else "")
+            cached = (line, column, content_digest(text))
             self._places[path] = cached
         return cached
 

@@ -227,7 +227,11 @@ def run_scan(request: ScanRequest) -> int:
                 quiet=request.quiet,
                 stdout=spec.file is None,
                 max_processes=request.max_processes,
-                style=terminal_style(sys.stdout) if spec.file is None else TextStyle(),
+                style=(
+                    terminal_style(sys.stdout)
+                    if spec.file is None and spec.format == "text"
+                    else TextStyle()
+                ),
             )
             outputs.open(
                 spec.format,
