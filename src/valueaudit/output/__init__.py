@@ -18,7 +18,7 @@ import importlib
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TextIO, TypeVar, cast
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -144,10 +144,31 @@ def text_console(out: TextIO, options: Options) -> Console:
     )
 
 
+class TrimmedLines(io.TextIOBase):
+    """Text written through, less the spaces rich pads lines with at their end."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.pending = ""
+
+    def write(self, text: str) -> int:
+        head, newline, self.pending = (self.pending + text).rpartition("\n")
+        if newline:
+            self.out.write("\n".join(line.rstrip(" ") for line in head.split("\n")) + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        if self.pending:
+            self.out.write(self.pending)
+            self.pending = ""
+        self.out.flush()
+
+
 def console(out: TextIO, *, stdout: bool) -> Console:
     """A rich console writing to ``out``: for standard output, styled when it is a
-    terminal; for a file, plain and 100 columns wide (rich is imported only here, when
-    something is printed with it)."""
+    terminal; otherwise plain, never hard-wrapped and with no spaces padding its lines
+    (SPEC §7), 100 columns wide for a file (rich is imported only here, when something
+    is printed with it)."""
     from rich.console import Console
 
     class PipeAwareConsole(Console):
@@ -156,5 +177,14 @@ def console(out: TextIO, *, stdout: bool) -> Console:
             raise BrokenPipeError
 
     if stdout:
-        return PipeAwareConsole(file=out, highlight=False)
-    return PipeAwareConsole(file=out, highlight=False, no_color=True, width=100)
+        terminal = PipeAwareConsole(file=out, highlight=False)
+        if terminal.is_terminal:
+            return terminal
+        return PipeAwareConsole(file=_trimmed(out), highlight=False, soft_wrap=True)
+    return PipeAwareConsole(
+        file=_trimmed(out), highlight=False, no_color=True, width=100, soft_wrap=True
+    )
+
+
+def _trimmed(out: TextIO) -> TextIO:
+    return cast(TextIO, TrimmedLines(out))  # a text stream, as rich wants one

@@ -47,7 +47,7 @@ def render(result: FileResult, console: Console) -> None:
     """Print one scored process in detail."""
     process, scores = result.process, result.score
     assert process is not None and scores is not None
-    console.print(_header(process, scores, result.file))
+    console.print(_header(process, scores, result.file), soft_wrap=False)  # a panel wraps
     for touchpoint, score, line in zip(
         process.touchpoints, scores.touchpoints, result.touchpoint_lines, strict=True
     ):
