@@ -23,6 +23,11 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 
+def version_line() -> str:
+    """What ``valueaudit --version`` prints."""
+    return f"valueaudit {__version__}"
+
+
 class InvalidProcessError(ValueError):
     """A process file that cannot be loaded; ``findings`` says why and where."""
 
@@ -82,4 +87,4 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module 'valueaudit' has no attribute {name!r}")
 
 
-__all__ = ["InvalidProcessError", "__version__", "audit", "load", *_MODELS]
+__all__ = ["InvalidProcessError", "__version__", "audit", "load", "version_line", *_MODELS]

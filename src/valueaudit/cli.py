@@ -19,8 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from valueaudit import run
-from valueaudit.entry import print_version
+from valueaudit import run, version_line
 from valueaudit.output import DEFAULT_MAX_PROCESSES, FORMATS, console
 from valueaudit.run import (
     DEFAULT_PATH,
@@ -93,7 +92,7 @@ class Template(StrEnum):
 
 def _version(value: bool) -> None:
     if value:
-        print_version()
+        typer.echo(version_line())
         raise typer.Exit()
 
 
