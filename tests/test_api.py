@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pydantic
 import pytest
 
 import valueaudit
@@ -13,8 +14,23 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_load_returns_a_validated_model():
     process = valueaudit.load(ROOT / "processes/invoice-payment.yaml")
+    assert isinstance(process, valueaudit.Process)
+    assert isinstance(process, pydantic.BaseModel)
     assert process.id == "invoice-payment"
     assert [t.id for t in process.touchpoints] == ["invoice-sent", "payment"]
+    assert process.model_dump()["parties"]["company"] == {"name": "Acme Ltd", "role": "provider"}
+
+
+def test_the_package_exports_the_models_lazily():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, valueaudit; assert 'pydantic' not in sys.modules; "
+        "import pydantic; print(issubclass(valueaudit.Process, pydantic.BaseModel))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "True", done.stderr
 
 
 def test_load_raises_with_findings(tmp_path: Path):
