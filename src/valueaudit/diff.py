@@ -205,11 +205,9 @@ class _OldSide:
         self._file.close()
 
 
-def _difference(
-    ours: tuple[Finding, ...], theirs: tuple[Finding, ...]
-) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
-    """(findings of ``ours`` with no counterpart in ``theirs``, those of ``theirs`` with
-    none in ``ours``), matched as multisets by :func:`finding_key`."""
+def _unmatched(ours: tuple[Finding, ...], theirs: tuple[Finding, ...]) -> tuple[Finding, ...]:
+    """The findings of ``ours`` with no counterpart in ``theirs`` (as multisets, by
+    :func:`finding_key`)."""
     available: Counter[tuple[str, str, str, str]] = Counter(finding_key(f) for f in theirs)
     left = []
     for finding in ours:
@@ -218,15 +216,7 @@ def _difference(
             available[key] -= 1
         else:
             left.append(finding)
-    taken = Counter(finding_key(f) for f in ours)
-    rest = []
-    for finding in theirs:
-        key = finding_key(finding)
-        if taken[key]:
-            taken[key] -= 1
-        else:
-            rest.append(finding)
-    return tuple(left), tuple(rest)
+    return tuple(left)
 
 
 def _change(old: FileResult, new: FileResult) -> ProcessChange:
@@ -257,8 +247,9 @@ def compare(old: Iterable[FileResult], new: Iterable[FileResult]) -> Iterator[Di
     try:
         for result in new:
             owner = _owner(result)
-            introduced, still_unmatched = _difference(result.findings, side.findings(owner))
-            side.keep_unmatched(owner, still_unmatched)
+            before_findings = side.findings(owner)
+            introduced = _unmatched(result.findings, before_findings)
+            side.keep_unmatched(owner, _unmatched(before_findings, result.findings))
             before = side.result(owner) if owner not in seen else None
             seen.add(owner)
             if result.process is not None and result.score is not None:
