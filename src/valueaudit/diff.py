@@ -6,10 +6,11 @@ party, disparity and praxis; touchpoints and processes added or removed; finding
 fixed and introduced. Findings are matched by process, touchpoint, rule and where in
 the touchpoint they are, not by file or line, so a moved or renamed file still matches.
 
-The diff streams, like a scan: the old side's results wait on disk (pickled, with an
-index by process in memory), then the new side's are compared one by one as they
-arrive, and what the old side had that the new one lacks comes last. Memory does not
-grow with the number of files.
+The diff streams, like a scan: each file's result becomes a :class:`Side` in the worker
+that audited it (:func:`side_of`, the diff's per-file step); the old side's wait on disk
+(pickled, with an index by process in memory), then the new side's are compared one by
+one as they arrive, and what the old side had that the new one lacks comes last.
+Memory does not grow with the number of files.
 """
 
 from __future__ import annotations
@@ -29,6 +30,28 @@ from valueaudit.numbers import interval, number
 from valueaudit.scoring import ProcessScore, TouchpointScore
 
 _TOUCHPOINT_INDEX = re.compile(r"^touchpoints\[\d+\]")
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One file as the diff compares it: its process's scores by party and touchpoint
+    id (``score`` is ``None`` when it was not scored), and its findings."""
+
+    file: str
+    process_id: str | None
+    parties: tuple[str, ...]
+    touchpoints: tuple[str, ...]
+    score: ProcessScore | None
+    findings: tuple[Finding, ...]
+
+
+def side_of(result: FileResult) -> Side:
+    """What the diff needs of one file's result (in the worker: the model stays there)."""
+    process = result.process
+    parties = tuple(process.parties) if process is not None else ()
+    touchpoints = tuple(t.id for t in process.touchpoints) if process is not None else ()
+    score = result.score if process is not None else None
+    return Side(result.file, result.process_id, parties, touchpoints, score, result.findings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +77,8 @@ class ProcessChange:
     """One process in both versions."""
 
     id: str
-    old: FileResult
-    new: FileResult
+    old: Side
+    new: Side
     touchpoints: tuple[TouchpointChange, ...]
     added: tuple[str, ...]
     removed: tuple[str, ...]
@@ -90,8 +113,8 @@ class DiffPart:
     take (SPEC §6)."""
 
     changes: tuple[ProcessChange, ...] = ()
-    added: tuple[FileResult, ...] = ()
-    removed: tuple[FileResult, ...] = ()
+    added: tuple[Side, ...] = ()
+    removed: tuple[Side, ...] = ()
     fixed: tuple[Finding, ...] = ()
     introduced: tuple[Finding, ...] = ()
 
@@ -148,7 +171,7 @@ def finding_key(finding: Finding) -> tuple[str, str, str, str]:
     return owner, finding.touchpoint or "", finding.code, within
 
 
-def _owner(result: FileResult) -> str:
+def _owner(result: Side) -> str:
     """What a file's findings are about: its process, or its name when unreadable."""
     return result.process_id or result.file.rsplit("/", 1)[-1]
 
@@ -156,7 +179,7 @@ def _owner(result: FileResult) -> str:
 class _OldSide:
     """The old side's results on disk, found again by process (or file name)."""
 
-    def __init__(self, results: Iterable[FileResult]) -> None:
+    def __init__(self, results: Iterable[Side]) -> None:
         # closed by close(), which compare() calls when the diff ends
         self._file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
         #: owner -> where its result was written (the first file wins, like VA104)
@@ -185,7 +208,7 @@ class _OldSide:
         self._file.seek(place[0])
         return pickle.loads(self._file.read(place[1]))
 
-    def result(self, owner: str) -> FileResult | None:
+    def result(self, owner: str) -> Side | None:
         """The old result of ``owner``, if the old side had one."""
         place = self.where.get(owner)
         return None if place is None else self._get(place)
@@ -219,29 +242,28 @@ def _unmatched(ours: tuple[Finding, ...], theirs: tuple[Finding, ...]) -> tuple[
     return tuple(left)
 
 
-def _change(old: FileResult, new: FileResult) -> ProcessChange:
-    assert old.process is not None and new.process is not None
+def _change(old: Side, new: Side) -> ProcessChange:
     assert old.score is not None and new.score is not None
-    old_ids = {t.id: i for i, t in enumerate(old.process.touchpoints)}
-    new_ids = {t.id for t in new.process.touchpoints}
+    old_ids = {t: i for i, t in enumerate(old.touchpoints)}
+    new_ids = set(new.touchpoints)
     touchpoints = tuple(
-        TouchpointChange(t.id, old.score.touchpoints[old_ids[t.id]], new.score.touchpoints[i])
-        for i, t in enumerate(new.process.touchpoints)
-        if t.id in old_ids
+        TouchpointChange(t, old.score.touchpoints[old_ids[t]], new.score.touchpoints[i])
+        for i, t in enumerate(new.touchpoints)
+        if t in old_ids
     )
     return ProcessChange(
-        id=new.process.id,
+        id=new.process_id or "",
         old=old,
         new=new,
         touchpoints=touchpoints,
-        added=tuple(t.id for t in new.process.touchpoints if t.id not in old_ids),
-        removed=tuple(t.id for t in old.process.touchpoints if t.id not in new_ids),
+        added=tuple(t for t in new.touchpoints if t not in old_ids),
+        removed=tuple(t for t in old.touchpoints if t not in new_ids),
     )
 
 
-def compare(old: Iterable[FileResult], new: Iterable[FileResult]) -> Iterator[DiffPart]:
-    """Compare two streams of results (each in path order): a part per new file, then
-    the processes and findings only the old side had, in its path order."""
+def compare(old: Iterable[Side], new: Iterable[Side]) -> Iterator[DiffPart]:
+    """Compare two streams of sides (each in path order): a part per new file, then the
+    processes and findings only the old side had, in its path order."""
     side = _OldSide(old)
     seen: set[str] = set()
     try:
@@ -252,8 +274,8 @@ def compare(old: Iterable[FileResult], new: Iterable[FileResult]) -> Iterator[Di
             side.keep_unmatched(owner, _unmatched(before_findings, result.findings))
             before = side.result(owner) if owner not in seen else None
             seen.add(owner)
-            if result.process is not None and result.score is not None:
-                if before is not None and before.process is not None and before.score is not None:
+            if result.score is not None:
+                if before is not None and before.score is not None:
                     yield DiffPart(changes=(_change(before, result),), introduced=introduced)
                     continue
                 yield DiffPart(added=(result,), introduced=introduced)
@@ -261,10 +283,8 @@ def compare(old: Iterable[FileResult], new: Iterable[FileResult]) -> Iterator[Di
             yield DiffPart(introduced=introduced)
         for owner in dict.fromkeys(side.order):
             before = side.result(owner)
-            removed: tuple[FileResult, ...] = ()
-            scored = before is not None and before.process is not None
-            if owner not in seen and scored:
-                assert before is not None
+            removed: tuple[Side, ...] = ()
+            if owner not in seen and before is not None and before.score is not None:
                 removed = (before,)
             fixed = side.findings(owner)
             if removed or fixed:
@@ -311,5 +331,4 @@ def party_deltas(
 
 def parties_of(change: ProcessChange) -> list[str]:
     """Parties of both versions, new order first."""
-    assert change.old.process is not None and change.new.process is not None
-    return list(dict.fromkeys([*change.new.process.parties, *change.old.process.parties]))
+    return list(dict.fromkeys([*change.new.parties, *change.old.parties]))

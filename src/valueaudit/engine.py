@@ -306,13 +306,33 @@ def iter_prepared(
 
     if jobs > 1 and len(work) > 1:
         import multiprocessing
+        import threading
 
         chunk = max(1, min(32, len(work) // (jobs * 8)))
         context = multiprocessing.get_context("fork")
         workers = min(jobs, len(work))
+        # The pool's feeder would hand out every job at once, and results would pile up
+        # in memory whenever the main process is slower than the workers (measured: 708 MB
+        # for a diff of 10,000 files): at most this many files are in flight.
+        in_flight = threading.BoundedSemaphore(workers * chunk * 4)
+        stopping = threading.Event()
+
+        def feed() -> Iterator[tuple[Path, str, Settings, bool]]:
+            for job in work:
+                # wait for room, but let the pool end (Ctrl-C, an error) while waiting
+                while not in_flight.acquire(timeout=0.1):
+                    if stopping.is_set():
+                        return
+                yield job
+
         with context.Pool(workers, initializer=_start_worker, initargs=(prepare,)) as pool:
-            for job, done in zip(work, pool.imap(_audit_job, work, chunksize=chunk), strict=True):
-                yield merged(job, done)
+            try:
+                results = pool.imap(_audit_job, feed(), chunksize=chunk)
+                for job, done in zip(work, results, strict=True):
+                    in_flight.release()
+                    yield merged(job, done)
+            finally:
+                stopping.set()
     else:
         previous, _prepare = _prepare, prepare
         try:

@@ -277,8 +277,8 @@ def run_diff(
 ) -> int:
     """Compare two files or folders into every requested output; exit 1 when the change
     introduces findings at or above ``--fail-on``."""
-    from valueaudit.diff import DiffTotals, compare
-    from valueaudit.engine import iter_results
+    from valueaudit.diff import DiffTotals, compare, side_of
+    from valueaudit.engine import iter_prepared
     from valueaudit.output import diff_writer, writes_diff
 
     unsupported = [o.format for o in outputs if not writes_diff(o.format)]
@@ -298,9 +298,9 @@ def run_diff(
             )
         totals = DiffTotals()
         failing = False
-        for part in compare(
-            iter_results(old_files, settings, jobs), iter_results(new_files, settings, jobs)
-        ):
+        old_sides = (s for _, s in iter_prepared(old_files, settings, side_of, jobs))
+        new_sides = (s for _, s in iter_prepared(new_files, settings, side_of, jobs))
+        for part in compare(old_sides, new_sides):
             totals.add(part)
             failing = failing or any(settings.fails(f.severity) for f in part.introduced)
             targets.add((part,) * len(targets.items))

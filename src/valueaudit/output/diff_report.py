@@ -12,8 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from valueaudit.diff import DiffPart, ProcessChange, delta, parties_of, party_deltas, percent
-from valueaudit.engine import FileResult
+from valueaudit.diff import DiffPart, ProcessChange, Side, delta, parties_of, party_deltas, percent
 from valueaudit.findings import Finding
 from valueaudit.output.files import Spool
 
@@ -27,7 +26,7 @@ def _finding(finding: Finding) -> str:
     return f"{finding.code} at {where}: {finding.message}"
 
 
-def _process(result: FileResult) -> str:
+def _process(result: Side) -> str:
     return f"{result.process_id} ({result.file})"
 
 
