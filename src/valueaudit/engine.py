@@ -1,9 +1,10 @@
 """The audit: load -> validate -> structure -> score -> rules -> findings, per file.
 
 Each file is audited on its own, in a worker process when there are several, into a
-:class:`FileResult`; :func:`iter_results` yields them in path order, with what only the
-whole scan can see (a process id shared by files, VA104) merged in. Every command and
-every output format consumes that one ordered stream.
+:class:`FileResult`; :func:`iter_prepared` yields them in path order, with what the
+outputs made of each in the worker and what only the whole scan can see (a process id
+shared by files, VA104) merged in. Every command and every output format consumes that
+one ordered stream.
 """
 
 from __future__ import annotations

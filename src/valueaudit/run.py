@@ -1,8 +1,9 @@
 """Running the commands that audit: ``scan``, ``check``, ``report`` and ``diff``.
 
 One road for all of them: discover the files, stream their results in path order
-(:func:`valueaudit.engine.iter_results`), and feed every requested output as each
-result arrives; ``--baseline`` filters the stream and ``--write-baseline`` is one more
+(:func:`valueaudit.engine.iter_prepared`, each output's per-file step done in the
+worker that audited the file), and feed every requested output as each file arrives;
+``--baseline`` filters each file's findings and ``--write-baseline`` is one more
 output. The typer commands in :mod:`valueaudit.cli` only parse options into a
 :class:`ScanRequest` and call :func:`run_scan` or :func:`run_diff`, which return the
 exit code (SPEC §6). Usage errors are raised as :class:`UsageError`; the command line
