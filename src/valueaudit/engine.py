@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from valueaudit.findings import SORT_KEY, Finding, Severity, count_by_severity
+from valueaudit.findings import SORT_KEY, Finding, Severity
 from valueaudit.loading import LoadedFile
 from valueaudit.rules import RULES, SCORED_RULES, STRUCTURE_RULES, AuditContext, Rule
 from valueaudit.rules.structure import ProcessIds
@@ -123,11 +123,6 @@ class ScanResult:
     def errors(self) -> list[InternalError]:
         """Bugs met while auditing, in file order."""
         return [e for f in self.files for e in f.errors]
-
-    @property
-    def counts(self) -> dict[str, int]:
-        """Findings per severity."""
-        return count_by_severity(self.findings)
 
     def opportunities(self) -> list[Finding]:
         """Findings with a gain, best first (ties by position, so the order is stable)."""
