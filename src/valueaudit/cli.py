@@ -30,6 +30,7 @@ from valueaudit.run import (
     StdoutClosed,
     UsageError,
     default_formats,
+    output_file,
     parse_outputs,
     run_scan,
 )
@@ -172,7 +173,7 @@ BaselineOption = Annotated[
     ),
 ]
 WriteBaselineOption = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
         "--write-baseline", metavar="FILE", help="Record the current findings as a baseline."
     ),
@@ -224,9 +225,10 @@ def resolve_settings(
         raise UsageError(str(error)) from None
 
 
-def _write(path: Path, text: str) -> None:
+def _write(file: str, text: str) -> None:
     from valueaudit.output.files import write_atomic
 
+    path = output_file(file)
     try:
         write_atomic(path, text)
     except OSError as error:
@@ -329,7 +331,7 @@ def check(
 def report(
     paths: PathsArgument = None,
     output: Annotated[
-        Path | None,
+        str | None,
         typer.Option("--output", "-o", metavar="FILE", help="Write the report to FILE."),
     ] = None,
     fail_on: FailOnOption = None,
@@ -420,7 +422,7 @@ def show(
 @_command
 def schema(
     output: Annotated[
-        Path | None,
+        str | None,
         typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout."),
     ] = None,
 ) -> int:
@@ -467,7 +469,7 @@ def new(
         Template, typer.Option("--template", "-t", help="What kind of process to start from.")
     ] = Template.purchase,
     output: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--output",
             "-o",
@@ -482,14 +484,16 @@ def new(
 
     if output is None:
         folder = DEFAULT_PATH if DEFAULT_PATH.is_dir() else Path(".")
-        output = folder / f"{process_id}.yaml"
+        target = folder / f"{process_id}.yaml"
+    else:
+        target = output_file(output)
     try:
-        write_new(output, render_template(template.value, process_id))
+        write_new(target, render_template(template.value, process_id))
     except NewProcessError as error:
         raise UsageError(str(error)) from None
     typer.echo(
-        f"wrote {output.as_posix()} (template: {template.value}); next: valueaudit show "
-        f"{output.as_posix()}"
+        f"wrote {target.as_posix()} (template: {template.value}); next: valueaudit show "
+        f"{target.as_posix()}"
     )
     return EXIT_OK
 

@@ -178,9 +178,7 @@ _NUMBER_OR_RANGE: dict[str, Any] = {
     ]
 }
 #: A number or ``[low, high]`` within the process's scale (given in the context).
-Value = Annotated[
-    Interval | None, PlainValidator(_parse_value), WithJsonSchema(_NUMBER_OR_RANGE)
-]
+Value = Annotated[Interval | None, PlainValidator(_parse_value), WithJsonSchema(_NUMBER_OR_RANGE)]
 RuleCode = Annotated[
     str,
     AfterValidator(_known_rule),

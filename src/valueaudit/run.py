@@ -46,12 +46,22 @@ class OutputSpec:
 
 
 def parse_output(spec: str) -> OutputSpec:
-    """Parse ``FORMAT[:FILE]``."""
+    """Parse ``FORMAT[:FILE]`` (``FILE`` ``-`` is standard output)."""
     name, _, file = spec.partition(":")
     name = name.strip().lower()
     if name not in FORMATS:
         raise UsageError(f"unknown format '{name}'; choose from {', '.join(FORMATS)}")
-    return OutputSpec(name, Path(file) if file else None)
+    return OutputSpec(name, output_file(file) if file and file != "-" else None)
+
+
+def output_file(text: str) -> Path:
+    """The file an output option names; a folder is a usage error."""
+    from valueaudit.output.files import OutputPathError, output_path
+
+    try:
+        return output_path(text)
+    except OutputPathError as error:
+        raise UsageError(f"cannot write {error}") from None
 
 
 def parse_outputs(specs: list[str]) -> list[OutputSpec]:
@@ -83,7 +93,7 @@ class ScanRequest:
     quiet: bool = False
     no_progress: bool = False
     baseline: Path | None = None
-    write_baseline: Path | None = None
+    write_baseline: str | None = None
     validate_only: bool = False
     shard: str | None = None
     debug: bool = False
@@ -96,8 +106,9 @@ class _Output:
 
     name: str
     writer: Writer[Any]
-    target: Any  # an AtomicFile, or None for stdout
+    target: Any  # an AtomicFile or a DeviceFile, or None for stdout
     broken: bool = False
+    failure: str | None = None  # why writing its file failed (a full disk)
 
 
 class _Outputs:
@@ -108,16 +119,14 @@ class _Outputs:
         self.items: list[_Output] = []
         self.errors = errors
 
-    def open(
-        self, name: str, file: Path | None, make: Callable[[TextIO], Writer[Any]]
-    ) -> None:
-        from valueaudit.output.files import AtomicFile
+    def open(self, name: str, file: Path | None, make: Callable[[TextIO], Writer[Any]]) -> None:
+        from valueaudit.output.files import open_output
 
         if file is None:
             self.items.append(_Output(name, make(sys.stdout), None))
             return
         try:
-            target = AtomicFile(file)
+            target = open_output(file)
         except OSError as error:
             self.discard()
             raise UsageError(f"cannot write {file}: {error.strerror or error}") from None
@@ -128,8 +137,11 @@ class _Outputs:
             return
         try:
             step()
-        except BrokenPipeError:  # the reader went away (| head): not a bug
-            raise
+        except OSError as error:
+            if output.target is None:  # stdout: a closed pipe ends the run quietly
+                raise
+            output.failure = error.strerror or str(error)  # a full disk: not a bug
+            output.broken = True
         except Exception as error:  # a broken formatter: say so, write the other outputs
             from valueaudit.engine import internal_error
 
@@ -154,15 +166,25 @@ class _Outputs:
             try:
                 output.target.commit()
             except OSError as error:
-                raise UsageError(
-                    f"cannot write {output.target.path}: {error.strerror or error}"
-                ) from None
+                output.failure = error.strerror or str(error)
+        failed = [o for o in self.items if o.failure is not None]
+        if failed:
+            raise UsageError(f"cannot write {failed[0].target.path}: {failed[0].failure}")
         sys.stdout.flush()
 
     def discard(self) -> None:
         for output in self.items:
             if output.target is not None:
                 output.target.discard()
+
+
+def _check_targets(outputs: list[Path | None], inputs: list[tuple[Path, str]]) -> None:
+    from valueaudit.output.files import OutputPathError, check_targets
+
+    try:
+        check_targets([o for o in outputs if o is not None], (path for path, _ in inputs))
+    except OutputPathError as error:
+        raise UsageError(str(error)) from None
 
 
 def _discover(paths: list[Path], settings: Settings) -> list[tuple[Path, str]]:
@@ -217,6 +239,8 @@ def run_scan(request: ScanRequest) -> int:
     files = _discover(request.paths, settings)
     if request.shard is not None:
         files = _shard(files, request.shard)
+    baseline_file = None if request.write_baseline is None else output_file(request.write_baseline)
+    _check_targets([spec.file for spec in request.outputs] + [baseline_file], files)
     jobs = request.jobs or os.cpu_count() or 1
     errors: list[InternalError] = []
     outputs = _Outputs(errors)
@@ -240,8 +264,8 @@ def run_scan(request: ScanRequest) -> int:
                 lambda out, s=spec, o=options: scan_writer(s.format, out, o),  # type: ignore[misc]
             )
             steps.append((preparer(spec.format), options))
-        if request.write_baseline is not None:
-            outputs.open("baseline", request.write_baseline, baselines.BaselineWriter)
+        if baseline_file is not None:
+            outputs.open("baseline", baseline_file, baselines.BaselineWriter)
             steps.append((baselines.prepare, None))
         stream = iter_prepared(
             files,
@@ -286,6 +310,7 @@ def run_diff(
     if unsupported:
         raise UsageError(f"diff writes text, json or markdown, not {unsupported[0]}")
     old_files, new_files = _discover([old], settings), _discover([new], settings)
+    _check_targets([spec.file for spec in outputs], old_files + new_files)
     jobs = jobs or os.cpu_count() or 1
     errors: list[InternalError] = []
     targets = _Outputs(errors)

@@ -1,21 +1,81 @@
-"""Where outputs go: standard output, or a file written atomically.
+"""Where outputs go: standard output, a file written atomically, or a device.
 
-A file is written through a temporary file in the same folder and renamed over the
-target only when the whole output has been written, so readers see the old file or the
-new one, never a mix, and a failed or interrupted run leaves no half-written file. The
-new file gets the permissions a plain ``open(path, "w")`` would give: an existing file
-keeps its mode, a new one gets ``0o666`` less the umask (SPEC §7).
+A regular file is written through a temporary file in the same folder and renamed over
+the target only when the whole output has been written, so readers see the old file or
+the new one, never a mix, and a failed or interrupted run leaves no half-written file.
+The new file gets the permissions a plain ``open(path, "w")`` would give: an existing
+file keeps its mode, a new one gets ``0o666`` less the umask (SPEC §7). A target that is
+not a regular file (``/dev/null``, ``/dev/stdout``, a FIFO) is written in place: renaming
+a file over a device would replace the device.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
+
+# a path under these is never a place for a temporary file and a rename
+_SPECIAL_FOLDERS = ("/dev/", "/proc/")
+
+
+class OutputPathError(Exception):
+    """An output path that cannot be written: a folder, or in a missing folder."""
+
+
+def output_path(text: str) -> Path:
+    """The path an output option names, refused when it names a folder (an existing
+    one, or a path ending in a slash)."""
+    path = Path(text)
+    if text.endswith(("/", os.sep)) or path.is_dir():
+        raise OutputPathError(f"{text}: it is a folder; name a file")
+    return path
+
+
+def is_special(path: Path) -> bool:
+    """Whether ``path`` is, or leads to, something other than a regular file."""
+    if os.path.abspath(path).startswith(_SPECIAL_FOLDERS):
+        return True
+    try:
+        return not stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False  # does not exist yet (or cannot be seen): a new regular file
+
+
+def _file_key(path: Path) -> tuple[int, int] | None:
+    """What identifies a regular file whatever its name: (device, inode)."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return (status.st_dev, status.st_ino) if stat.S_ISREG(status.st_mode) else None
+
+
+def check_targets(targets: Sequence[Path], inputs: Iterable[Path]) -> None:
+    """Refuse outputs that would overwrite an input or each other, before anything is
+    audited: same file by device and inode, so another spelling or a link is caught."""
+    keys: dict[tuple[int, int] | Path, Path] = {}
+    for target in targets:
+        key = _file_key(target) or Path(os.path.abspath(target))
+        if key in keys and not is_special(target):
+            raise OutputPathError(f"{target}: two outputs would write the same file")
+        keys[key] = target
+    existing = {key: keys[key] for key in keys if isinstance(key, tuple)}
+    if not existing:
+        return
+    for path in inputs:
+        found = _file_key(path)
+        if found is not None and found in existing:
+            target = existing[found]
+            also = "" if os.path.abspath(path) == os.path.abspath(target) else f" ({path})"
+            raise OutputPathError(
+                f"output file {target} is one of the inputs{also}; write it elsewhere"
+            )
 
 
 class AtomicFile:
@@ -24,9 +84,12 @@ class AtomicFile:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        folder = path.parent if str(path.parent) else Path(".")
+        # write where a symbolic link points, so the link itself stays a link
+        real = Path(os.path.realpath(path))
+        self._target = real
+        folder = real.parent
         folder.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        handle, name = tempfile.mkstemp(dir=folder, prefix=f".{real.name}.", suffix=".tmp")
         self._temporary = Path(name)
         self.stream: TextIO = os.fdopen(handle, "w", encoding="utf-8", newline="\n")
 
@@ -36,12 +99,12 @@ class AtomicFile:
         try:
             self.stream.flush()
             os.fsync(self.stream.fileno())
-            os.fchmod(self.stream.fileno(), _mode_for(self.path))
+            os.fchmod(self.stream.fileno(), _mode_for(self._target))
             self.stream.close()
             if overwrite:
-                os.replace(self._temporary, self.path)
+                os.replace(self._temporary, self._target)
             else:
-                os.link(self._temporary, self.path)
+                os.link(self._temporary, self._target)
         finally:
             self.discard()
 
@@ -50,6 +113,32 @@ class AtomicFile:
         self.stream.close()
         with contextlib.suppress(OSError):
             os.unlink(self._temporary)
+
+
+class DeviceFile:
+    """A target that is not a regular file, written in place as the text comes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        # a plain open: ``/dev/stdout`` and FIFOs must be opened, not replaced
+        self.stream: TextIO = path.open("w", encoding="utf-8", newline="\n")
+
+    def commit(self) -> None:
+        """Flush what is left; a full device (``/dev/full``) fails here at the latest."""
+        try:
+            self.stream.flush()
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        """Stop writing (what a device was given cannot be taken back)."""
+        with contextlib.suppress(OSError):
+            self.stream.close()
+
+
+def open_output(path: Path) -> AtomicFile | DeviceFile:
+    """A writer for ``path``: in place for devices and FIFOs, atomic otherwise."""
+    return DeviceFile(path) if is_special(path) else AtomicFile(path)
 
 
 def _mode_for(path: Path) -> int:
@@ -63,14 +152,20 @@ def _mode_for(path: Path) -> int:
 
 
 def write_atomic(path: Path, text: str, *, overwrite: bool = True) -> None:
-    """Write ``text`` to ``path`` atomically (see :class:`AtomicFile`)."""
-    target = AtomicFile(path)
+    """Write ``text`` to ``path``, atomically when it is a regular file (see
+    :class:`AtomicFile`)."""
+    if not overwrite and os.path.lexists(path):
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path))
+    target = open_output(path)
     try:
         target.stream.write(text)
     except BaseException:
         target.discard()
         raise
-    target.commit(overwrite=overwrite)
+    if isinstance(target, AtomicFile):
+        target.commit(overwrite=overwrite)
+    else:
+        target.commit()
 
 
 class Spool:

@@ -155,10 +155,7 @@ def uneven_process(ctx: AuditContext) -> Iterator[Draft]:
     leader = max(score.share, key=lambda p: score.share[p].mid)
     reasons = []
     if score.disparity is not None and score.disparity.low >= threshold:
-        reasons.append(
-            f"disparity {interval(score.disparity)} is at or above "
-            f"{number(threshold)}"
-        )
+        reasons.append(f"disparity {interval(score.disparity)} is at or above {number(threshold)}")
     if score.share[leader].low >= dominant:
         share = score.share[leader]
         percent = Interval(share.low * 100, share.high * 100)

@@ -1,0 +1,163 @@
+"""Where outputs go: never onto an input, never over a device, never into a folder."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import BASE
+from valueaudit.cli import app
+from valueaudit.output import files
+
+runner = CliRunner()
+
+PROCESS = BASE + (
+    "  - id: pay\n"
+    "    flows:\n"
+    "      - {from: customer, to: company, gives: money, kind: money, value: 4}\n"
+    "      - {from: company, to: customer, gives: receipt, kind: settlement, value: 1}\n"
+)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "p.yaml").write_text(PROCESS, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["scan", "{d}", "-f", "json:{d}/p.yaml"],
+        ["scan", "{d}", "-f", "text", "-f", "sarif:{d}/./p.yaml"],
+        ["report", "{d}", "-o", "{d}/p.yaml"],
+        ["scan", "{d}", "--write-baseline", "{d}/p.yaml"],
+        ["check", "{d}/p.yaml", "-f", "json:{d}/p.yaml"],
+        ["diff", "{d}/p.yaml", "{d}/p.yaml", "-f", "json:{d}/p.yaml"],
+    ],
+)
+def test_an_output_onto_an_input_is_refused(folder: Path, arguments: list[str]):
+    result = runner.invoke(app, [a.format(d=folder) for a in arguments])
+    assert result.exit_code == 2
+    assert "is one of the inputs" in result.output
+    assert (folder / "p.yaml").read_text(encoding="utf-8") == PROCESS
+
+
+def test_an_output_through_a_link_onto_an_input_is_refused(folder: Path):
+    (folder / "out.json").symlink_to(folder / "p.yaml")
+    result = runner.invoke(app, ["scan", str(folder / "p.yaml"), "-f", f"json:{folder}/out.json"])
+    assert result.exit_code == 2
+    assert "is one of the inputs" in result.output
+    assert (folder / "p.yaml").read_text(encoding="utf-8") == PROCESS
+
+
+def test_an_output_through_a_link_writes_where_it_points(folder: Path, tmp_path: Path):
+    real = tmp_path / "real.json"
+    real.write_text("old")
+    (tmp_path / "link.json").symlink_to(real)
+    result = runner.invoke(
+        app, ["scan", str(folder / "p.yaml"), "-f", f"json:{tmp_path}/link.json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "link.json").is_symlink()
+    assert real.read_text().startswith("{")
+
+
+def test_two_outputs_onto_one_file_are_refused(folder: Path, tmp_path: Path):
+    out = tmp_path / "out.json"
+    result = runner.invoke(
+        app, ["scan", str(folder), "-f", f"json:{out}", "-f", f"sarif:{tmp_path}/./out.json"]
+    )
+    assert result.exit_code == 2
+    assert "two outputs would write the same file" in result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["scan", "{d}", "--write-baseline", "{m}/"],
+        ["scan", "{d}", "-f", "json:{m}/"],
+        ["report", "{d}", "-o", "{m}/"],
+        ["schema", "-o", "{m}/"],
+        ["scan", "{d}", "--write-baseline", "{d}"],
+    ],
+)
+def test_a_folder_is_not_an_output_file(folder: Path, tmp_path: Path, arguments: list[str]):
+    missing = tmp_path / "missing" / "dir"
+    result = runner.invoke(app, [a.format(d=folder, m=missing) for a in arguments])
+    assert result.exit_code == 2
+    assert "it is a folder; name a file" in result.output
+    assert not (tmp_path / "missing").exists()
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown", "sarif"])
+def test_dev_null_stays_a_device(folder: Path, fmt: str):
+    result = runner.invoke(app, ["scan", str(folder), "-f", f"{fmt}:/dev/null"])
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert not [p for p in os.listdir("/dev") if p.startswith(".null.")]
+
+
+def test_a_full_device_is_an_error(folder: Path):
+    result = runner.invoke(app, ["scan", str(folder), "-f", "json:/dev/full"])
+    assert result.exit_code == 2
+    assert "cannot write /dev/full: No space left on device" in result.output
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+
+
+def test_dev_stdout_and_dash_write_to_standard_output(folder: Path, tmp_path: Path):
+    out = tmp_path / "captured.md"
+    for target in ("/dev/stdout", "-"):
+        with out.open("w") as handle:
+            completed = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "valueaudit",
+                    "scan",
+                    str(folder),
+                    "-q",
+                    "-f",
+                    f"markdown:{target}",
+                ],
+                stdout=handle,
+                stderr=subprocess.PIPE,
+                text=True,
+                check=False,
+            )
+        assert completed.returncode == 0, completed.stderr
+        assert out.read_text().startswith("# valueaudit report")
+        assert stat.S_ISCHR(os.stat("/dev/stdout").st_mode) or os.path.islink("/dev/stdout")
+
+
+def test_a_fifo_output_is_written_in_place(folder: Path, tmp_path: Path):
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE, text=True)
+    result = runner.invoke(app, ["scan", str(folder), "-f", f"json:{fifo}"])
+    text, _ = reader.communicate(timeout=30)
+    assert result.exit_code == 0, result.output
+    assert text.startswith('{"tool"')
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_modes_follow_the_umask_and_an_existing_file_keeps_its_own(tmp_path: Path):
+    old = os.umask(0o027)
+    try:
+        files.write_atomic(tmp_path / "new.txt", "x")
+        kept = tmp_path / "kept.txt"
+        kept.write_text("old")
+        kept.chmod(0o644)
+        files.write_atomic(kept, "new")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "new.txt").stat().st_mode) == 0o640
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o644
+    assert kept.read_text() == "new"
