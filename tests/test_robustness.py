@@ -62,7 +62,7 @@ def test_debug_shows_the_traceback(two_files, monkeypatch):
 
 
 def test_a_broken_loader_and_a_broken_formatter(two_files, monkeypatch):
-    def explode(self, node, path, depth):  # type: ignore[no-untyped-def]
+    def explode(self, *args):  # type: ignore[no-untyped-def]
         raise RuntimeError("builder bug")
 
     monkeypatch.setattr(loading._Builder, "build", explode)

@@ -1,23 +1,28 @@
 """Read a process file into plain values, keeping every position (the *load* stage).
 
-The data path is: bytes (size-checked) -> text (UTF-8, BOM accepted) -> YAML node tree
-(libyaml's composer when available) -> plain Python values built in one walk over the
-nodes; :mod:`valueaudit.validation` then makes the :class:`~valueaudit.model.Process`.
-The node tree is kept beside the model so any finding, from the parser, from validation
-or from a rule, can be placed at the exact line and column of the key or value it is
-about (:meth:`LoadedFile.locate`).
+The data path is: bytes (size-checked) -> text (UTF-8, BOM accepted) -> YAML events
+(libyaml's parser when available) -> plain Python values and a compact tree of their
+places (:class:`Spot`), built together in one pass over the events;
+:mod:`valueaudit.validation` then makes the :class:`~valueaudit.model.Process`. No YAML
+node tree is made: a node and its two marks take about fifty times the text they stand
+for, a :class:`Spot` a few times. The spots are kept beside the model so any finding,
+from the parser, from validation or from a rule, can be placed at the exact line and
+column of the key or value it is about (:meth:`LoadedFile.locate`), counted as editors
+count them.
 
-Problems become findings, never exceptions: VA101 (not YAML), VA102 (a merge key, a
-second document, an empty file), VA107 (duplicate key) and VA109 (unreadable: encoding,
-size, depth, aliases, I/O).
+Problems become findings, never exceptions: VA101 (not YAML, a bad tag), VA102 (a merge
+key, a second document, an empty file), VA107 (duplicate key) and VA109 (unreadable:
+encoding, size, depth, aliases, I/O).
 """
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import yaml
 
@@ -33,6 +38,7 @@ DEFAULT_LIMITS = Limits()
 _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
+_MERGE = "tag:yaml.org,2002:merge"
 _BaseLoader: type[Any] = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
 _RESOLVED: dict[str, str] = {}
 _RESOLVED_LIMIT = 50_000
@@ -57,32 +63,96 @@ class _Loader(_BaseLoader):  # type: ignore[misc]
         return _SEQ if kind is yaml.SequenceNode else _MAP
 
 
-_MERGE = "tag:yaml.org,2002:merge"
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
-_SCALAR_BUILDERS: dict[str, Callable[[yaml.ScalarNode], Any]] = {
-    _STR: lambda node: node.value,
-    "tag:yaml.org,2002:null": lambda node: None,
-    "tag:yaml.org,2002:bool": _CONSTRUCTOR.construct_yaml_bool,
-    "tag:yaml.org,2002:int": _CONSTRUCTOR.construct_yaml_int,
-    "tag:yaml.org,2002:float": _CONSTRUCTOR.construct_yaml_float,
-    "tag:yaml.org,2002:timestamp": _CONSTRUCTOR.construct_yaml_timestamp,
-    "tag:yaml.org,2002:value": lambda node: node.value,
-    "!": lambda node: node.value,
+
+
+def _construct(method: Callable[[yaml.ScalarNode], Any]) -> Callable[[str, str], Any]:
+    return lambda tag, value: method(yaml.ScalarNode(tag, value))
+
+
+_SCALAR_BUILDERS: dict[str, Callable[[str, str], Any]] = {
+    _STR: lambda tag, value: value,
+    "tag:yaml.org,2002:null": lambda tag, value: None,
+    "tag:yaml.org,2002:bool": _construct(_CONSTRUCTOR.construct_yaml_bool),
+    "tag:yaml.org,2002:int": _construct(_CONSTRUCTOR.construct_yaml_int),
+    "tag:yaml.org,2002:float": _construct(_CONSTRUCTOR.construct_yaml_float),
+    "tag:yaml.org,2002:timestamp": _construct(_CONSTRUCTOR.construct_yaml_timestamp),
+    "tag:yaml.org,2002:value": lambda tag, value: value,
 }
+#: What an explicit tag promises, for the message when the value does not keep it.
+_TAG_MEANS = {
+    "tag:yaml.org,2002:null": "null",
+    "tag:yaml.org,2002:bool": "a boolean",
+    "tag:yaml.org,2002:int": "a whole number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:timestamp": "a date or time",
+}
+#: The errors PyYAML's constructors raise on a scalar that does not fit its tag.
+_CONSTRUCTION_ERRORS = (ValueError, KeyError, IndexError, AttributeError, TypeError)
+
+#: A scalar YAML read as something other than text, from unquoted source (``yes``, ``5``).
+PLAIN = 1
+#: A mapping written in flow style, ``{...}``.
+FLOW = 2
 
 
-#: Per file: for each mapping node (by id), its keys and (key node, value node).
-KeyIndex = dict[int, dict[str, tuple[yaml.Node, yaml.Node]]]
+class Spot(NamedTuple):
+    """Where a value is in the text: character offsets, flags (:data:`PLAIN`,
+    :data:`FLOW`) and, for collections, the :data:`Entry` of each value they hold: a
+    mapping's by key (the first of duplicate keys), a sequence's in order."""
+
+    start: int
+    end: int
+    flags: int
+    children: dict[str, Entry] | tuple[Entry, ...] | None
+
+
+#: A value inside a collection: ``(offset of its key, spot)``, or, for a scalar, the
+#: same four numbers packed into one int (a scalar's spot and key would otherwise take
+#: about four times the memory of the value itself; files hold mostly scalars).
+Entry = tuple[int, Spot] | int
+
+_FIELD = 40  # bits per packed offset: files up to 1 TiB
+_MASK = (1 << _FIELD) - 1
+
+
+def _entry(key_at: int, spot: Spot) -> Entry:
+    if spot.children is not None:
+        return (key_at, spot)
+    return (((key_at << _FIELD | spot.start) << _FIELD | spot.end) << 2) | spot.flags
+
+
+def _unpack(entry: Entry) -> tuple[int, Spot]:
+    if isinstance(entry, tuple):
+        return entry
+    flags, entry = entry & 3, entry >> 2
+    end, entry = entry & _MASK, entry >> _FIELD
+    return entry >> _FIELD, Spot(entry & _MASK, end, flags, None)
+
+
+class Lines:
+    """Line and column of a character offset, counting line breaks as editors do
+    (``\\n``, ``\\r\\n``, ``\\r``; not NEL, U+2028 or U+2029, which YAML 1.1 counts)."""
+
+    _BREAK = re.compile(r"\r\n?|\n")
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0, *(match.end() for match in self._BREAK.finditer(text))]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of ``offset``."""
+        line = bisect.bisect_right(self._starts, offset)
+        return line, offset - self._starts[line - 1] + 1
 
 
 @dataclass
 class LoadedFile:
-    """A process file after loading: the model (``None`` if it is invalid), the node
-    tree for positions, and the findings met on the way."""
+    """A process file after loading: the plain values, the model (``None`` if it is
+    invalid), where every value is, and the findings met on the way."""
 
     file: str
     limits: Limits = DEFAULT_LIMITS
-    root: yaml.Node | None = None
+    root: Spot | None = None
     text: str = ""
     process: Process | None = None
     raw_id: str | None = None
@@ -90,7 +160,7 @@ class LoadedFile:
     data: Any = None
     findings: list[Finding] = field(default_factory=list)
     _places: dict[YamlPath, tuple[int, int, str]] = field(default_factory=dict, repr=False)
-    _key_index: KeyIndex = field(default_factory=dict, repr=False)
+    _lines: Lines | None = field(default=None, repr=False)
 
     def finding(
         self,
@@ -119,7 +189,7 @@ class LoadedFile:
         suggestion: str | None = None,
         gain: float | None = None,
     ) -> Finding:
-        """A finding of rule ``code`` placed at the node at ``path`` (its key with
+        """A finding of rule ``code`` placed at the value at ``path`` (its key with
         ``at_key``), or at an explicit ``position``. The loader's own findings are errors;
         rules pass their severity."""
         if position is not None:
@@ -144,78 +214,69 @@ class LoadedFile:
             content_hash=content,
         )
 
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a character offset in the text."""
+        if self._lines is None:
+            self._lines = Lines(self.text)
+        return self._lines.position(offset)
+
     def locate(self, path: YamlPath, *, at_key: bool = False) -> tuple[int, int]:
-        """The 1-based line and column of the node at ``path`` (its key with
-        ``at_key``); a path that leaves the tree stops at the deepest node that exists."""
-        node, key_node, complete = _descend(self.root, path, self._key_index)
-        target = key_node if at_key and complete and key_node is not None else node
-        return _position(target) if target is not None else (1, 1)
+        """The 1-based line and column of the value at ``path`` (its key with
+        ``at_key``); a path that leaves the document stops at the deepest value there is."""
+        spot, key, complete = _descend(self.root, path)
+        if at_key and complete and key is not None:
+            return self.position(key)
+        return self.position(spot.start) if spot is not None else (1, 1)
 
     def item_lines(self, path: YamlPath) -> list[int]:
         """The line of each item of the sequence at ``path`` (empty if there is none)."""
-        node, _, complete = _descend(self.root, path, self._key_index)
-        if not complete or not isinstance(node, yaml.SequenceNode):
+        spot, _, complete = _descend(self.root, path)
+        if not complete or spot is None or not isinstance(spot.children, tuple):
             return []
-        return [_position(item)[0] for item in node.value]
+        return [self.position(_unpack(item)[1].start)[0] for item in spot.children]
 
     def place(self, path: YamlPath) -> tuple[int, int, str]:
-        """Line, column and content digest of the node at ``path`` (cached: many
-        findings point at the same node). The digest covers the node's text with white
+        """Line, column and content digest of the value at ``path`` (cached: many
+        findings point at the same value). The digest covers the value's text with white
         space folded, so it identifies what a finding is about whatever its line."""
         cached = self._places.get(path)
         if cached is None:
-            node, _, _ = _descend(self.root, path, self._key_index)
-            if node is None or node.start_mark is None or node.end_mark is None:
-                line, column, text = 1, 1, format_path(path)
+            spot, _, _ = _descend(self.root, path)
+            if spot is None:
+                cached = (1, 1, content_digest(format_path(path)))
             else:
-                line, column = _position(node)
-                text = self.text[node.start_mark.index : node.end_mark.index]
-            cached = (line, column, content_digest(text))
+                line, column = self.position(spot.start)
+                cached = (line, column, content_digest(self.text[spot.start : spot.end]))
             self._places[path] = cached
         return cached
 
+    def plain_source(self, path: YamlPath) -> str | None:
+        """The source text of the value at ``path`` when it is an unquoted scalar that
+        YAML read as something other than text (``yes``, ``1.5``), else ``None``."""
+        spot, _, complete = _descend(self.root, path)
+        if not complete or spot is None or not spot.flags & PLAIN:
+            return None
+        return self.text[spot.start : spot.end]
 
-def _descend(
-    root: yaml.Node | None, path: YamlPath, cache: KeyIndex | None = None
-) -> tuple[yaml.Node | None, yaml.Node | None, bool]:
-    """Follow ``path`` from ``root``: (deepest node reached, the key node of the last
-    mapping step taken, whether the whole path was reached). ``cache`` must belong to
-    the tree of ``root`` (node ids are only unique while the nodes live)."""
-    if cache is None:
-        cache = {}
-    node, key_node = root, None
+    def is_flow_mapping(self, path: YamlPath) -> bool:
+        """Whether the value at ``path`` is a mapping written ``{...}``."""
+        spot, _, complete = _descend(self.root, path)
+        return complete and spot is not None and bool(spot.flags & FLOW)
+
+
+def _descend(root: Spot | None, path: YamlPath) -> tuple[Spot | None, int | None, bool]:
+    """Follow ``path`` from ``root``: (deepest spot reached, the offset of the key of
+    the last mapping step taken, whether the whole path was reached)."""
+    spot, key = root, None
     for part in path:
-        if isinstance(node, yaml.MappingNode):
-            found = _keys(node, cache).get(part) if isinstance(part, str) else None
-            if found is None:
-                return node, key_node, False
-            key_node, node = found
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if not 0 <= part < len(node.value):
-                return node, key_node, False
-            node, key_node = node.value[part], None
+        children = spot.children if spot is not None else None
+        if isinstance(children, dict) and isinstance(part, str) and part in children:
+            key, spot = _unpack(children[part])
+        elif isinstance(children, tuple) and isinstance(part, int) and 0 <= part < len(children):
+            spot, key = _unpack(children[part])[1], None
         else:
-            return node, key_node, False
-    return node, key_node, True
-
-
-def _keys(node: yaml.MappingNode, cache: KeyIndex) -> dict[str, tuple[yaml.Node, yaml.Node]]:
-    """The (key node, value node) of each plain key of a mapping, the first winning;
-    ``cache`` keeps them per mapping for the file's lifetime."""
-    index = cache.get(id(node))
-    if index is None:
-        index = {}
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode):
-                index.setdefault(key.value, (key, value))
-        cache[id(node)] = index
-    return index
-
-
-def node_at(root: yaml.Node | None, path: YamlPath) -> yaml.Node | None:
-    """The node at ``path``, or ``None`` when the path leaves the tree."""
-    node, _, complete = _descend(root, path)
-    return node if complete else None
+            return spot, key, False
+    return spot, key, True
 
 
 def load_file(
@@ -235,18 +296,13 @@ def load_file(
 
 def load_text(text: str, loaded: LoadedFile) -> LoadedFile:
     """Read a process from text already read (used by :func:`load_file` and tests)."""
+    loaded.text = text
     if not _depth_ok(text, loaded):
         return loaded
-    root = _compose(text, loaded)
-    if root is None:
+    built = _read_document(text, loaded)
+    if built is None:
         return loaded
-    loaded.root = root
-    loaded.text = text
-    builder = _Builder(loaded, loaded.limits.alias_expansion + len(text), anchors="&" in text)
-    try:
-        data = builder.build(root, (), 0)
-    except _Unreadable:
-        return loaded
+    data, loaded.root = built
     loaded.data = data
     if isinstance(data, dict) and isinstance(data.get("id"), str):
         loaded.raw_id = data["id"]
@@ -287,9 +343,8 @@ def _read_bytes(path: Path, loaded: LoadedFile) -> bytes | None:
 
 def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
     """1-based line and column (in characters) of a byte offset."""
-    line_start = data.rfind(b"\n", 0, offset) + 1
-    column = len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
-    return data.count(b"\n", 0, offset) + 1, column
+    before = data[:offset].decode("utf-8", errors="replace")
+    return Lines(before).position(len(before))
 
 
 def _decode(data: bytes, loaded: LoadedFile) -> str | None:
@@ -341,7 +396,8 @@ def _depth_ok(text: str, loaded: LoadedFile) -> bool:
         too_deep = _first_too_deep(text, most, yaml.SafeLoader)
     if too_deep is None:
         return True
-    loaded.finding("VA109", f"nesting is deeper than {most} levels", position=too_deep)
+    position = loaded.position(too_deep)
+    loaded.finding("VA109", f"nesting is deeper than {most} levels", position=position)
     return False
 
 
@@ -349,8 +405,8 @@ class _NestingCapReached(Exception):
     """libyaml gave up on the nesting itself, before our limit could be applied."""
 
 
-def _first_too_deep(text: str, most: int, loader_class: type[Any]) -> tuple[int, int] | None:
-    """The position of the first collection nested deeper than ``most`` levels, or
+def _first_too_deep(text: str, most: int, loader_class: type[Any]) -> int | None:
+    """The offset of the first collection nested deeper than ``most`` levels, or
     ``None`` (also when the text is not YAML: the composer reports that, with its place)."""
     depth = 0
     loader = loader_class(text)
@@ -360,7 +416,8 @@ def _first_too_deep(text: str, most: int, loader_class: type[Any]) -> tuple[int,
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > most:
-                    return _position(event)
+                    mark = event.start_mark
+                    return int(mark.index) if mark is not None else 0
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.MarkedYAMLError as error:
@@ -373,13 +430,27 @@ def _first_too_deep(text: str, most: int, loader_class: type[Any]) -> tuple[int,
     return None
 
 
-def _compose(text: str, loaded: LoadedFile) -> yaml.Node | None:
+def _parser_message(error: yaml.MarkedYAMLError, loaded: LoadedFile) -> str:
+    problem = error.problem or "invalid YAML"
+    if error.context and error.context_mark and error.context_mark != error.problem_mark:
+        line, column = loaded.position(error.context_mark.index)
+        return f"{problem} ({error.context} at line {line}, column {column})"
+    if error.context:
+        return f"{problem} ({error.context})"
+    return problem
+
+
+def _read_document(text: str, loaded: LoadedFile) -> tuple[Any, Spot] | None:
+    """The document's values and spots, or ``None`` with a finding saying why not. A
+    syntax error anywhere is the file's only finding: what was met before it is moot."""
+    before = len(loaded.findings)
     loader = _Loader(text)
     try:
-        root: yaml.Node | None = loader.get_single_node()
+        return _Builder(loader, loaded).document()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        position = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        position = loaded.position(mark.index) if mark is not None else (1, 1)
+        del loaded.findings[before:]
         if error.problem == "but found another document":
             loaded.finding(
                 "VA102",
@@ -387,43 +458,24 @@ def _compose(text: str, loaded: LoadedFile) -> yaml.Node | None:
                 position=position,
             )
         else:
-            loaded.finding("VA101", _parser_message(error), position=position)
+            loaded.finding("VA101", _parser_message(error, loaded), position=position)
         return None
     except yaml.reader.ReaderError as error:
-        before = text[: error.position]
-        position = (before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1)
+        del loaded.findings[before:]
         loaded.finding(
             "VA101",
             f"character {error.character!r} is not allowed in YAML",
-            position=position,
+            position=loaded.position(error.position),
         )
         return None
-    except yaml.YAMLError as error:  # pragma: no cover - libyaml reports marks
-        loaded.finding("VA101", f"invalid YAML: {error}", position=(1, 1))
+    except _Unreadable:
         return None
     finally:
         loader.dispose()
-    if root is None:
-        loaded.finding(
-            "VA102",
-            "file is empty: expected a process (valueaudit: 1, id, parties, touchpoints)",
-            position=(1, 1),
-        )
-    return root
-
-
-def _parser_message(error: yaml.MarkedYAMLError) -> str:
-    problem = error.problem or "invalid YAML"
-    if error.context and error.context_mark and error.context_mark != error.problem_mark:
-        where = f"line {error.context_mark.line + 1}, column {error.context_mark.column + 1}"
-        return f"{problem} ({error.context} at {where})"
-    if error.context:
-        return f"{problem} ({error.context})"
-    return problem
 
 
 class _Unreadable(Exception):
-    """Raised inside the walk when the document cannot be built at all (VA109)."""
+    """Raised while building when the document cannot be built at all (VA109)."""
 
 
 #: A path while building, as cons cells ``(parent, key)`` so that each step is O(1);
@@ -439,121 +491,283 @@ def _flatten(trail: _Trail) -> YamlPath:
     return tuple(reversed(parts))
 
 
-class _Builder:
-    """Builds plain values from nodes in one walk: mappings become dicts, sequences
-    tuples (so strict validation accepts them), scalars typed by their resolved tag.
+class _Open:
+    """A mapping or sequence whose events are still coming."""
 
-    Duplicate keys (VA107), tags that are not plain data (VA101) and merge keys (VA102)
-    are reported on the way; recursive aliases and alias expansion past the budget stop
-    the walk (VA109). This is the hot path of a scan, hence the plain loops.
+    __slots__ = ("anchor", "flags", "size", "start", "trail")
+
+    def __init__(self, start: int, flags: int, trail: _Trail, anchor: str | None) -> None:
+        self.start = start
+        self.flags = flags
+        self.trail = trail
+        self.anchor = anchor
+        self.size = 1  # values built inside it, aliases expanded: the alias budget
+
+
+class _OpenMapping(_Open):
+    __slots__ = ("key", "key_at", "spots", "values")
+
+    def __init__(self, start: int, flags: int, trail: _Trail, anchor: str | None) -> None:
+        super().__init__(start, flags, trail, anchor)
+        self.values: dict[str, Any] = {}
+        self.spots: dict[str, Entry] = {}
+        self.key: str | None = None  # the key waiting for its value; _SKIP drops it
+        self.key_at = 0
+
+
+class _OpenSequence(_Open):
+    __slots__ = ("spots", "values")
+
+    def __init__(self, start: int, flags: int, trail: _Trail, anchor: str | None) -> None:
+        super().__init__(start, flags, trail, anchor)
+        self.values: list[Any] = []
+        self.spots: list[Entry] = []
+
+
+_SKIP = "\\x00skip"  # the key of a value that is read but not kept (a bad or repeated key)
+
+
+class _Builder:
+    """Builds plain values and their spots from the event stream in one pass, without
+    recursion: mappings become dicts, sequences tuples (so strict validation accepts
+    them), scalars typed by their resolved tag.
+
+    Duplicate keys (VA107), tags that are not plain data or that the value does not fit
+    (VA101) and merge keys (VA102) are reported on the way; recursive aliases, nesting
+    past the limit and alias expansion past the budget stop the build (VA109). An alias
+    shares the values and spots of its anchor. This is the hot path of a scan, hence the
+    plain loop.
     """
 
-    def __init__(self, loaded: LoadedFile, limit: int, *, anchors: bool = True) -> None:
+    def __init__(self, loader: Any, loaded: LoadedFile) -> None:
+        self.loader = loader
         self.loaded = loaded
-        self.budget = limit
+        self.budget = loaded.limits.alias_expansion + len(loaded.text)
         self.max_depth = loaded.limits.depth
-        # only anchors can make a collection contain itself: track them only if present
-        self.active: set[int] | None = set() if anchors else None
+        self.anchors: dict[str, tuple[Any, Spot, int]] = {}
+        self.anchor_starts: dict[str, Any] = {}  # for the duplicate-anchor message
 
-    def build(self, node: yaml.Node, trail: _Trail, depth: int) -> Any:
-        self.budget -= 1
-        if self.budget < 0:
-            self._stop(node, "aliases expand to too many values (an alias bomb?)")
-        if depth > self.max_depth:
-            self._stop(node, f"nesting is deeper than {self.max_depth} levels")
-        kind = type(node)
-        if kind is yaml.ScalarNode:
-            return (
-                node.value if node.tag == _STR else self._scalar(cast(yaml.ScalarNode, node), trail)
+    def document(self) -> tuple[Any, Spot] | None:
+        """The single document of the stream (``None``, with VA102, when it is empty)."""
+        loader = self.loader
+        loader.get_event()  # stream start
+        if loader.check_event(yaml.StreamEndEvent):
+            self.loaded.finding(
+                "VA102",
+                "file is empty: expected a process (valueaudit: 1, id, parties, touchpoints)",
+                position=(1, 1),
             )
-        active = self.active
-        if active is not None:
-            if id(node) in active:
-                self._stop(node, "the collection anchored here contains an alias to itself")
-            active.add(id(node))
-        try:
-            if kind is yaml.SequenceNode:
-                if node.tag != _SEQ:
-                    self._unsupported_tag(node, trail)
-                deeper = depth + 1
-                return tuple(
-                    self.build(item, (trail, index), deeper)
-                    for index, item in enumerate(node.value)
-                )
-            assert isinstance(node, yaml.MappingNode)
-            if node.tag != _MAP:
-                self._unsupported_tag(node, trail)
-            return self._mapping(node, trail, depth)
-        finally:
-            if active is not None:
-                active.discard(id(node))
+            return None
+        document = loader.get_event()
+        built = self.build()
+        loader.get_event()  # document end
+        if not loader.check_event(yaml.StreamEndEvent):
+            second = loader.get_event()
+            raise yaml.composer.ComposerError(
+                "expected a single document in the stream",
+                document.start_mark,
+                "but found another document",
+                second.start_mark,
+            )
+        return built
 
-    def _mapping(self, node: yaml.MappingNode, trail: _Trail, depth: int) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        deeper = depth + 1
-        for key_node, value_node in node.value:
-            if type(key_node) is not yaml.ScalarNode or key_node.tag == _MERGE:
-                self._bad_key(key_node)
+    def build(self) -> tuple[Any, Spot]:
+        """One value, read from its first event to its last."""
+        loader = self.loader
+        stack: list[_Open] = []
+        while True:
+            event = loader.get_event()
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                top = stack[-1] if stack else None
+                if isinstance(top, _OpenMapping) and top.key is None:
+                    self._key(top, event)
+                    continue
+                value, spot = self._scalar(event, top)
+                size = cost = 1
+                if event.anchor is not None:
+                    self._anchor(event, value, spot, size)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                top = stack[-1] if stack else None
+                trail = self._trail_in(top)
+                if len(stack) >= self.max_depth:
+                    self._stop(event, f"nesting is deeper than {self.max_depth} levels")
+                mapping = kind is yaml.MappingStartEvent
+                tag = event.tag
+                if tag is not None and tag != "!" and tag != (_MAP if mapping else _SEQ):
+                    self._unsupported_tag(tag, event, trail)
+                if event.anchor is not None:
+                    self._open_anchor(event)
+                start = event.start_mark.index
+                if mapping:
+                    flags = FLOW if event.flow_style else 0
+                    stack.append(_OpenMapping(start, flags, trail, event.anchor))
+                else:
+                    stack.append(_OpenSequence(start, 0, trail, event.anchor))
                 continue
-            key = key_node.value
-            if key in result:
-                self._duplicate(node, key_node, trail)
-                continue
-            if type(value_node) is yaml.ScalarNode and value_node.tag == _STR:
-                self.budget -= 1
-                result[key] = value_node.value
-            else:
-                result[key] = self.build(value_node, (trail, key), deeper)
-        return result
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                done = stack.pop()
+                end = event.end_mark.index
+                if isinstance(done, _OpenMapping):
+                    value = done.values
+                    spot = Spot(done.start, end, done.flags, done.spots)
+                else:
+                    assert isinstance(done, _OpenSequence)
+                    value = tuple(done.values)
+                    spot = Spot(done.start, end, done.flags, tuple(done.spots))
+                size, cost = done.size, 1  # what it holds was counted as it came
+                if done.anchor is not None:
+                    self._anchor_done(done.anchor, value, spot, size)
+                top = stack[-1] if stack else None
+                if isinstance(top, _OpenMapping) and top.key is None:
+                    self._bad_key(spot, "a key must be plain text, not a list or mapping")
+                    top.key = _SKIP
+                    continue
+            elif kind is yaml.AliasEvent:
+                value, spot, size = self._alias(event)
+                cost = size  # an alias adds a copy of all its anchor holds
+                top = stack[-1] if stack else None
+                if isinstance(top, _OpenMapping) and top.key is None:
+                    self._bad_key(spot, "a key must be plain text, not an alias")
+                    top.key = _SKIP
+                    continue
+            else:  # pragma: no cover - the parser yields nothing else inside a document
+                raise yaml.composer.ComposerError(None, None, "unexpected event", event.start_mark)
+            self.budget -= cost
+            if self.budget < 0:
+                self._stop(event, "aliases expand to too many values (an alias bomb?)")
+            if not stack:
+                return value, spot
+            self._add(stack[-1], value, spot, size)
 
-    def _bad_key(self, key_node: yaml.Node) -> None:
-        if isinstance(key_node, yaml.ScalarNode):
-            message = "merge keys (<<) are not supported in process files; write the keys out"
-        else:
-            message = "a key must be plain text, not a list or mapping"
-        self.loaded.finding("VA102", message, position=_position(key_node))
+    def _add(self, top: _Open, value: Any, spot: Spot, size: int) -> None:
+        top.size += size
+        if isinstance(top, _OpenMapping):
+            key = top.key
+            top.key = None
+            if key is not None and key is not _SKIP:
+                top.values[key] = value
+                top.spots[key] = _entry(top.key_at, spot)
+        elif isinstance(top, _OpenSequence):
+            top.values.append(value)
+            top.spots.append(_entry(0, spot))
 
-    def _duplicate(self, node: yaml.MappingNode, key_node: yaml.ScalarNode, trail: _Trail) -> None:
-        key = key_node.value
-        first = next(k for k, _ in node.value if isinstance(k, yaml.ScalarNode) and k.value == key)
-        self.loaded.finding(
-            "VA107",
-            f"duplicate key '{key}' (first at line {first.start_mark.line + 1}); "
-            "YAML forbids it and only one of them could count",
-            (*_flatten(trail), key),
-            position=_position(key_node),
-        )
+    def _trail_in(self, top: _Open | None) -> _Trail:
+        """The path of the value about to be read inside ``top``."""
+        if isinstance(top, _OpenMapping):
+            return (top.trail, top.key) if top.key not in (None, _SKIP) else top.trail
+        if isinstance(top, _OpenSequence):
+            return (top.trail, len(top.values))
+        return ()
 
-    def _scalar(self, node: yaml.ScalarNode, trail: _Trail) -> Any:
-        builder = _SCALAR_BUILDERS.get(node.tag)
+    def _key(self, top: _OpenMapping, event: Any) -> None:
+        """A plain key of the open mapping: kept unless it is a merge key or repeated."""
+        key = event.value
+        tag = event.tag
+        if tag is None and event.implicit[0] and key == "<<":
+            self._bad_key(
+                Spot(event.start_mark.index, event.end_mark.index, 0, None),
+                "merge keys (<<) are not supported in process files; write the keys out",
+            )
+            top.key = _SKIP
+            return
+        self.budget -= 1
+        if key in top.values:
+            first, _ = _unpack(top.spots[key])
+            first_line = self.loaded.position(first)[0]
+            self.loaded.finding(
+                "VA107",
+                f"duplicate key '{key}' (first at line {first_line}); "
+                "YAML forbids it and only one of them could count",
+                (*_flatten(top.trail), key),
+                position=self.loaded.position(event.start_mark.index),
+            )
+            top.key = _SKIP
+            return
+        if event.anchor is not None:
+            self._anchor(event, key, Spot(event.start_mark.index, event.end_mark.index, 0, None), 1)
+        top.key = key
+        top.key_at = event.start_mark.index
+
+    def _scalar(self, event: Any, top: _Open | None) -> tuple[Any, Spot]:
+        text = event.value
+        explicit = event.tag
+        tag = explicit
+        if tag is None or tag == "!":
+            tag = self.loader.resolve(yaml.ScalarNode, text, event.implicit)
+        start, end = event.start_mark.index, event.end_mark.index
+        if tag == _STR:
+            return text, Spot(start, end, 0, None)
+        flags = PLAIN if not event.style else 0
+        spot = Spot(start, end, flags, None)
+        builder = _SCALAR_BUILDERS.get(tag)
+        trail = self._trail_in(top)
         if builder is None:
-            self._unsupported_tag(node, trail)
-            return node.value
+            self._unsupported_tag(tag, event, trail)
+            return text, spot
         try:
-            return builder(node)
-        except ValueError:  # a timestamp like 2027-02-30 stays text; validation judges it
-            return node.value
+            return builder(tag, text), spot
+        except _CONSTRUCTION_ERRORS:
+            if explicit is None or explicit == "!":
+                # resolved from the text itself: only a date like 2027-02-30 gets here;
+                # it stays text and validation judges it
+                return text, spot
+            short = tag.replace("tag:yaml.org,2002:", "!!")
+            self.loaded.finding(
+                "VA101",
+                f"'{text}' is not {_TAG_MEANS.get(tag, 'what its tag says')} (tag {short})",
+                _flatten(trail),
+                position=self.loaded.position(start),
+            )
+            return text, spot
 
-    def _unsupported_tag(self, node: yaml.Node, trail: _Trail) -> None:
-        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+    def _unsupported_tag(self, tag: str, event: Any, trail: _Trail) -> None:
+        short = tag.replace("tag:yaml.org,2002:", "!!")
         self.loaded.finding(
             "VA101",
-            f"tag '{tag}' is not allowed: process files hold plain data only",
+            f"tag '{short}' is not allowed: process files hold plain data only",
             _flatten(trail),
-            position=_position(node),
+            position=self.loaded.position(event.start_mark.index),
         )
 
-    def _stop(self, node: yaml.Node, message: str) -> None:
-        self.loaded.finding("VA109", message, position=_position(node))
+    def _bad_key(self, spot: Spot, message: str) -> None:
+        self.loaded.finding("VA102", message, position=self.loaded.position(spot.start))
+
+    def _open_anchor(self, event: Any) -> None:
+        anchor = event.anchor
+        if anchor in self.anchor_starts:
+            raise yaml.composer.ComposerError(
+                f"found duplicate anchor {anchor!r}; first occurrence",
+                self.anchor_starts[anchor],
+                "second occurrence",
+                event.start_mark,
+            )
+        self.anchor_starts[anchor] = event.start_mark
+
+    def _anchor(self, event: Any, value: Any, spot: Spot, size: int) -> None:
+        self._open_anchor(event)
+        self.anchors[event.anchor] = (value, spot, size)
+
+    def _anchor_done(self, anchor: str, value: Any, spot: Spot, size: int) -> None:
+        self.anchors[anchor] = (value, spot, size)
+
+    def _alias(self, event: Any) -> tuple[Any, Spot, int]:
+        anchor = event.anchor
+        found = self.anchors.get(anchor)
+        if found is not None:
+            return found
+        if anchor in self.anchor_starts:  # still open: it would contain itself
+            mark = self.anchor_starts[anchor]
+            self.loaded.finding(
+                "VA109",
+                "the collection anchored here contains an alias to itself",
+                position=self.loaded.position(mark.index),
+            )
+            raise _Unreadable
+        raise yaml.composer.ComposerError(
+            None, None, f"found undefined alias {anchor!r}", event.start_mark
+        )
+
+    def _stop(self, event: Any, message: str) -> None:
+        self.loaded.finding("VA109", message, position=self.loaded.position(event.start_mark.index))
         raise _Unreadable
-
-
-def _position(node: yaml.Node | yaml.Event) -> tuple[int, int]:
-    mark = node.start_mark
-    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-
-
-def is_plain_scalar(node: yaml.Node | None) -> bool:
-    """Whether ``node`` is an unquoted scalar that YAML read as something other than text."""
-    # libyaml marks plain scalars with style '', the pure-Python parser with None
-    return isinstance(node, yaml.ScalarNode) and not node.style and node.tag != _STR

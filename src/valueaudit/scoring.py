@@ -7,7 +7,8 @@ values it depends on are points.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import heapq
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -20,11 +21,11 @@ DAYS_PER_YEAR = 365
 
 
 def received_by_party(
-    touchpoint: Touchpoint, scale: float, parties: Iterable[str] = ()
+    touchpoint: Touchpoint, scale: float, order: Mapping[str, int] | None = None
 ) -> dict[str, Interval]:
-    """``R_p(t)`` for every party taking part in ``t`` (giving or receiving): those of
-    ``parties`` first, in that order, then the others in order of first appearance in
-    the touchpoint's flows."""
+    """``R_p(t)`` for every party taking part in ``t`` (giving or receiving): the
+    parties ``order`` places (by their place in it, such as the declaration order)
+    first, then the others in order of first appearance in the touchpoint's flows."""
     lows: dict[str, float] = {}
     highs: dict[str, float] = {}
     for flow in touchpoint.flows:
@@ -37,12 +38,11 @@ def received_by_party(
             highs[target] += high
         else:
             lows[target], highs[target] = low, high
-    received = {party: Interval(lows[party], highs[party]) for party in parties if party in lows}
-    if len(received) < len(lows):  # undeclared parties (never in a valid process)
-        for party, low in lows.items():
-            if party not in received:
-                received[party] = Interval(low, highs[party])
-    return received
+    parties: Iterable[str] = lows
+    if order is not None:
+        last = len(order)  # the undeclared (never in a valid process) after the others
+        parties = sorted(lows, key=lambda party: order.get(party, last))
+    return {party: Interval(lows[party], highs[party]) for party in parties}
 
 
 def disparity(received: Mapping[str, Interval]) -> Interval:
@@ -209,6 +209,7 @@ class TouchpointScore(NamedTuple):
     favoured: str | None
     gap: float
     praxis: str | None
+    # the running balance, after this touchpoint, of the parties taking part in it
     cumulative: dict[str, Interval]
 
 
@@ -224,18 +225,38 @@ class ProcessScore:
     touchpoints: tuple[TouchpointScore, ...]
 
 
+def leading_parties(parties: Sequence[str], score: ProcessScore, limit: int) -> list[str]:
+    """At most ``limit`` of ``parties``, those receiving most over the chain (by the
+    middle of their balance), in the order given: the columns a table has room for."""
+    if len(parties) <= limit:
+        return list(parties)
+    chosen = set(heapq.nlargest(limit, parties, key=lambda p: score.received.get(p, ZERO).mid))
+    return [p for p in parties if p in chosen]
+
+
+def running_balance(score: ProcessScore, parties: Sequence[str]) -> Iterator[dict[str, Interval]]:
+    """The running balance of ``parties`` after each touchpoint: a party's balance
+    stays as it was until it next takes part."""
+    balance = dict.fromkeys(parties, ZERO)
+    for touchpoint in score.touchpoints:
+        for party, value in touchpoint.cumulative.items():
+            if party in balance:
+                balance[party] = value
+        yield dict(balance)
+
+
 def score_process(process: Process) -> ProcessScore:
     """Score every touchpoint and the process as a whole (SPEC §4.1-4.2, §4.4)."""
-    parties = process.parties
+    order = {party: place for place, party in enumerate(process.parties)}
     scale = process.scale
-    running_low = dict.fromkeys(parties, 0.0)
-    running_high = dict.fromkeys(parties, 0.0)
+    running_low = dict.fromkeys(process.parties, 0.0)
+    running_high = dict.fromkeys(process.parties, 0.0)
     touchpoint_scores: list[TouchpointScore] = []
     flows = exact = 0
     for index, touchpoint in enumerate(process.touchpoints):
         # how often it happens per period: its own volume, or the process's
         volume = process.volume if touchpoint.volume is None else touchpoint.volume
-        received = received_by_party(touchpoint, scale, parties)
+        received = received_by_party(touchpoint, scale, order)
         for party, (low, high) in received.items():
             running_low[party] = running_low.get(party, 0.0) + low * volume
             running_high[party] = running_high.get(party, 0.0) + high * volume
@@ -254,7 +275,9 @@ def score_process(process: Process) -> ProcessScore:
                 None
                 if touchpoint.elements is None
                 else praxis(touchpoint.elements, touchpoint.outcome),
-                {p: Interval(low, running_high[p]) for p, low in running_low.items()},
+                # only the parties taking part: a balance for every party at every
+                # touchpoint would be parties x touchpoints (running_balance fills in)
+                {p: Interval(running_low[p], running_high[p]) for p in received},
             )
         )
     running = {p: Interval(low, running_high[p]) for p, low in running_low.items()}

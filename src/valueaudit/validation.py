@@ -11,14 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from valueaudit import model as m
 from valueaudit.findings import Severity, YamlPath, format_path
 from valueaudit.hints import describe, did_you_mean
-from valueaudit.loading import DEFAULT_LIMITS, LoadedFile, is_plain_scalar, load_file, node_at
+from valueaudit.loading import DEFAULT_LIMITS, LoadedFile, load_file
 from valueaudit.settings import Limits
 
 
@@ -49,6 +48,8 @@ def validate(loaded: LoadedFile) -> LoadedFile:
         loaded.process = None
     else:
         loaded.process = _validate(data, loaded)
+    # the model holds it all now; the plain values would only double the file's memory
+    loaded.data = None
     return loaded
 
 
@@ -63,7 +64,7 @@ def _validate(data: dict[str, Any], loaded: LoadedFile) -> m.Process | None:
         for detail in details:
             if _follows_from_others(detail, details):
                 continue
-            path, message, at_key = _explain(detail, loaded.root)
+            path, message, at_key = _explain(detail, loaded)
             loaded.finding("VA102", message, path, at_key=at_key)
         return None
 
@@ -92,7 +93,7 @@ _WHAT: dict[str, str] = {
 }
 
 
-def _explain(detail: ErrorDetails, root: yaml.Node | None) -> tuple[YamlPath, str, bool]:
+def _explain(detail: ErrorDetails, loaded: LoadedFile) -> tuple[YamlPath, str, bool]:
     """Turn one validation error into (path, message, point-at-key)."""
     loc: YamlPath = tuple(detail["loc"])
     kind = detail["type"]
@@ -105,8 +106,7 @@ def _explain(detail: ErrorDetails, root: yaml.Node | None) -> tuple[YamlPath, st
         allowed = m.keys_at(loc[:-1]) or []
         where = _owner_name(loc[:-1])
         message = f"unknown key '{name}' in {where}{did_you_mean(name, allowed)}"
-        parent = node_at(root, loc[:-1])
-        if " " in name and isinstance(parent, yaml.MappingNode) and parent.flow_style:
+        if " " in name and loaded.is_flow_mapping(loc[:-1]):
             message += "; inside {...} a comma ends the value: quote text that has commas"
         return loc, message, True
     if kind == "missing":
@@ -116,7 +116,7 @@ def _explain(detail: ErrorDetails, root: yaml.Node | None) -> tuple[YamlPath, st
         choices = _CHOICES[name]
         hint = did_you_mean(str(value), choices) if isinstance(value, str) else ""
         message = f"{describe(value)} is not a valid {name}; expected one of: {', '.join(choices)}"
-        boolean = _boolean_hint(value, node_at(root, loc))
+        boolean = _boolean_hint(value, loaded.plain_source(loc))
         return loc, f"{message}{hint}{'; ' + boolean if boolean else ''}", False
     if kind == "string_pattern_mismatch":
         what = "party id" if at_key else name
@@ -129,7 +129,7 @@ def _explain(detail: ErrorDetails, root: yaml.Node | None) -> tuple[YamlPath, st
             at_key,
         )
     if kind == "string_type":
-        return loc, _not_text(value, node_at(root, loc)), False
+        return loc, _not_text(value, loaded.plain_source(loc)), False
     if kind == "finite_number":
         return loc, f"{name} must be a finite number, got {describe(value)}", False
     if kind in {"float_type", "int_type", "float_parsing", "int_parsing", "int_from_float"}:
@@ -182,23 +182,23 @@ def _bound_message(name: str, kind: str, detail: ErrorDetails, value: object) ->
     return message
 
 
-def _boolean_hint(value: object, node: yaml.Node | None) -> str:
-    if not isinstance(value, bool) or not is_plain_scalar(node):
+def _boolean_hint(value: object, source: str | None) -> str:
+    """The YAML 1.1 trap: unquoted ``yes``/``no``/``on``/``off`` read as booleans."""
+    if not isinstance(value, bool) or source is None:
         return ""
-    assert node is not None
     return (
-        f"YAML 1.1 reads '{node.value}' as the boolean {str(value).lower()}; "
-        f'quote it to keep the text: "{node.value}"'
+        f"YAML 1.1 reads '{source}' as the boolean {str(value).lower()}; "
+        f'quote it to keep the text: "{source}"'
     )
 
 
-def _not_text(value: object, node: yaml.Node | None) -> str:
-    boolean = _boolean_hint(value, node)
+def _not_text(value: object, source: str | None) -> str:
+    """``source`` is the unquoted text YAML read as ``value``, if it was unquoted."""
+    boolean = _boolean_hint(value, source)
     if boolean:
         return boolean
-    if value is not None and is_plain_scalar(node):
-        assert node is not None
-        return f'expected text, got {describe(value)}; quote it: "{node.value}"'
+    if value is not None and source is not None:
+        return f'expected text, got {describe(value)}; quote it: "{source}"'
     return f"expected text, got {describe(value)}"
 
 

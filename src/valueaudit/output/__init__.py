@@ -40,6 +40,9 @@ FORMATS: dict[str, str] = {
 #: Process sections a Markdown report holds at most (``report.max-processes``).
 DEFAULT_MAX_PROCESSES = 100
 
+#: Party columns a table per touchpoint has room for (the parties receiving most).
+MAX_PARTY_COLUMNS = 8
+
 Item = TypeVar("Item", contravariant=True)
 
 

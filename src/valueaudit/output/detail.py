@@ -15,8 +15,9 @@ from valueaudit.engine import FileResult
 from valueaudit.interval import Interval
 from valueaudit.model import Flow, Process
 from valueaudit.numbers import interval, number
+from valueaudit.output import MAX_PARTY_COLUMNS
 from valueaudit.output.text import finding_line
-from valueaudit.scoring import ProcessScore
+from valueaudit.scoring import ProcessScore, leading_parties, running_balance
 
 BAR_WIDTH = 24
 
@@ -123,16 +124,18 @@ def _balance_chart(process: Process, scores: ProcessScore) -> Table:
         pad_edge=False,
     )
     table.add_column("after")
-    parties = list(process.parties)
+    parties = leading_parties(list(process.parties), scores, MAX_PARTY_COLUMNS)
+    hidden = len(process.parties) - len(parties)
+    if hidden:
+        table.caption = f"the {len(parties)} parties receiving most; {hidden} more not shown"
+        table.caption_justify = "left"
     for party in parties:
         table.add_column(party)
-    top = max((v.high for t in scores.touchpoints for v in t.cumulative.values()), default=0.0)
-    for touchpoint, score in zip(process.touchpoints, scores.touchpoints, strict=True):
-        cells = []
-        for party in parties:
-            value = score.cumulative.get(party, Interval(0.0, 0.0))
-            cells.append(_bar(value, top))
-        table.add_row(Text(touchpoint.id), *cells)
+    top = max((scores.received[p].high for p in parties if p in scores.received), default=0.0)
+    for touchpoint, balance in zip(
+        process.touchpoints, running_balance(scores, parties), strict=True
+    ):
+        table.add_row(Text(touchpoint.id), *(_bar(balance[p], top) for p in parties))
     return table
 
 

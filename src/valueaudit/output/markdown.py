@@ -23,10 +23,11 @@ from valueaudit import __version__
 from valueaudit.findings import Finding, Severity, TopN, count_by_severity, opportunity_key
 from valueaudit.interval import Interval
 from valueaudit.numbers import interval, number
-from valueaudit.output import Options
+from valueaudit.output import MAX_PARTY_COLUMNS, Options
 from valueaudit.output.diff_report import Sections
 from valueaudit.output.files import Spool
 from valueaudit.rules import RULES
+from valueaudit.scoring import leading_parties, running_balance
 
 if TYPE_CHECKING:
     from valueaudit.diff import DiffPart, DiffTotals
@@ -272,7 +273,8 @@ def _opportunity_table(findings: Sequence[Finding], *, with_process: bool) -> li
 
 def _process_section(result: FileResult, process: Process, score: ProcessScore) -> str:
     findings = result.findings
-    parties = list(process.parties)
+    parties = leading_parties(list(process.parties), score, MAX_PARTY_COLUMNS)
+    hidden = _hidden_parties(len(process.parties) - len(parties))
     lines = [
         f"## {md(process.id)}: {md(process.title)}",
         "",
@@ -291,11 +293,14 @@ def _process_section(result: FileResult, process: Process, score: ProcessScore) 
         "### Touchpoints",
         "",
     ]
+    codes_at: dict[str | None, set[str]] = {}
+    for finding in findings:
+        codes_at.setdefault(finding.touchpoint, set()).add(finding.code)
     rows = []
     for index, (touchpoint, scores) in enumerate(
         zip(process.touchpoints, score.touchpoints, strict=True), start=1
     ):
-        codes = sorted({f.code for f in findings if f.touchpoint == touchpoint.id})
+        codes = sorted(codes_at.get(touchpoint.id, ()))
         rows.append(
             [
                 str(index),
@@ -324,7 +329,7 @@ def _process_section(result: FileResult, process: Process, score: ProcessScore) 
         "rllll" + "r" * len(parties) + "rll",
         rows,
     )
-    lines += ["", "Columns per party: the value each receives at the touchpoint.", ""]
+    lines += ["", f"Columns per party: the value each receives at the touchpoint.{hidden}", ""]
     lines += ["### Exchanges", "", *_sequence_diagram(process), ""]
     lines += ["### Balance", "", *_balance(process, score), ""]
     opportunities = sorted((f for f in findings if f.gain is not None), key=opportunity_key)
@@ -376,17 +381,28 @@ def _balance(process: Process, score: ProcessScore) -> list[str]:
         lines += ["```", ""]
         if any(not v.is_point for v in totals.values()):
             lines += ["Ranges are shown at their middle.", ""]
-    parties = list(process.parties)
-    lines += ["Running balance (volume × value received so far):", ""]
+    parties = leading_parties(list(process.parties), score, MAX_PARTY_COLUMNS)
+    hidden = _hidden_parties(len(process.parties) - len(parties))
+    lines += [f"Running balance (volume × value received so far):{hidden}", ""]
     lines += _table(
         ["after", *(md(p) for p in parties)],
         "l" + "r" * len(parties),
         (
-            [md(t.id), *(_value(s.cumulative.get(p)) for p in parties)]
-            for t, s in zip(process.touchpoints, score.touchpoints, strict=True)
+            [md(t.id), *(_value(balance[p]) for p in parties)]
+            for t, balance in zip(process.touchpoints, running_balance(score, parties), strict=True)
         ),
     )
     return lines
+
+
+def _hidden_parties(count: int) -> str:
+    """The note under a table whose party columns were cut to the leading ones."""
+    if count <= 0:
+        return ""
+    return (
+        f" The {MAX_PARTY_COLUMNS} parties receiving most are shown; {count} more are in"
+        " the JSON output."
+    )
 
 
 def _glossary(fired: Sequence[str]) -> str:

@@ -9,7 +9,7 @@ the code, the severity, the file and the exact position on what a rule yields.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -39,7 +39,6 @@ class AuditContext:
     process: Process
     settings: Settings
     _score: ProcessScore | None = field(default=None, repr=False)
-    _later: dict[int, frozenset[int]] = field(default_factory=dict, repr=False)
 
     @functools.cached_property
     def links(self) -> list[list[int]]:
@@ -55,20 +54,28 @@ class AuditContext:
             for i, touchpoint in enumerate(self.process.touchpoints)
         ]
 
-    def later(self, index: int) -> frozenset[int]:
-        """Touchpoints reachable after ``index`` along :attr:`links` (cached)."""
-        cached = self._later.get(index)
-        if cached is None:
-            links = self.links
-            reached: set[int] = set()
-            pending = list(links[index])
-            while pending:
-                current = pending.pop()
-                if current not in reached:
-                    reached.add(current)
-                    pending.extend(links[current])
-            cached = self._later[index] = frozenset(reached)
-        return cached
+    def reaching(self, targets: Iterable[int]) -> Container[int]:
+        """The touchpoints from which one of ``targets`` comes later along :attr:`links`
+        (one or more steps on). Linear in the chain whatever the number of targets: a
+        plain chain only needs the last target; otherwise one backward search from all
+        targets at once."""
+        goals = set(targets)
+        if not goals:
+            return range(0)
+        if all(touchpoint.next is None for touchpoint in self.process.touchpoints):
+            return range(max(goals))
+        before: list[list[int]] = [[] for _ in self.links]
+        for source, following in enumerate(self.links):
+            for target in following:
+                before[target].append(source)
+        found: set[int] = set()
+        pending = list(goals)
+        while pending:
+            for source in before[pending.pop()]:
+                if source not in found:
+                    found.add(source)
+                    pending.append(source)
+        return found
 
     @functools.cached_property
     def _flows_by_kind(self) -> dict[str, list[tuple[int, int, Flow]]]:

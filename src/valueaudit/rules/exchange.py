@@ -200,10 +200,12 @@ def customer_gives_more(ctx: AuditContext) -> Iterator[Draft]:
     says what it takes from its giver. When what the customer gives up outweighs what
     it gets, the customer is paying to deal with you at this step.
     """
-    customers = [p for p in ctx.process.parties if ctx.process.role_of(p) == "customer"]
+    declared = {party: k for k, party in enumerate(ctx.process.parties)}
     for score in ctx.score.touchpoints:
         touchpoint = ctx.process.touchpoints[score.touchpoint_index]
-        for customer in customers:
+        givers = {f.source for f in touchpoint.flows}  # the customers giving here
+        customers = (p for p in givers if ctx.process.role_of(p) == "customer")
+        for customer in sorted(customers, key=lambda p: declared.get(p, len(declared))):
             cost = _cost_of_giving(touchpoint, customer)
             if cost is None:
                 continue

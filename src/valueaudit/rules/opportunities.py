@@ -3,7 +3,7 @@ purchase)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 
 from valueaudit.findings import Severity
 from valueaudit.numbers import number
@@ -124,16 +124,24 @@ def feedback_loop_open(ctx: AuditContext) -> Iterator[Draft]:
     customer to stop giving it; closing the loop ("you said, we did") turns it into an
     exchange. The gain is half the feedback's value, per occurrence.
     """
-    for i, j, flow in ctx.flows_of_kind("feedback"):
+    feedback = ctx.flows_of_kind("feedback")
+    if not feedback:
+        return
+    wanted = {(flow.target, flow.source) for _, _, flow in feedback}  # the way back
+    back_at: dict[tuple[str, str], list[int]] = {}
+    for k, touchpoint in enumerate(ctx.process.touchpoints):
+        for back in touchpoint.flows:
+            if (back.source, back.target) in wanted:
+                back_at.setdefault((back.source, back.target), []).append(k)
+    closing: dict[tuple[str, str], Container[int]] = {}
+    for i, j, flow in feedback:
+        way_back = (flow.target, flow.source)
+        if way_back not in closing:
+            closing[way_back] = ctx.reaching(back_at.get(way_back, ()))
+        if i in closing[way_back]:
+            continue
         score = ctx.score.touchpoints[i]
         touchpoint = ctx.process.touchpoints[i]
-        closed = any(
-            back.source == flow.target and back.target == flow.source
-            for k in ctx.later(i)
-            for back in ctx.process.touchpoints[k].flows
-        )
-        if closed:
-            continue
         worth = flow.value.mid if flow.value is not None else ctx.process.scale / 2
         yield Draft(
             ("touchpoints", i, "flows", j),
@@ -181,26 +189,20 @@ def prospect_not_qualified(ctx: AuditContext) -> Iterator[Draft]:
     knowledge of the product, the salesperson gains qualifying information about the
     prospect. A process that only informs gives its value away.
     """
+    role_of = ctx.process.role_of
+    qualified = {
+        flow.source
+        for _, _, flow in ctx.flows_of_kind("qualifying-information")
+        if role_of(flow.target) == "provider"
+    }
+    first_informed: dict[str, tuple[int, int]] = {}
+    for i, j, flow in ctx.flows_of_kind("information", "insight"):
+        if role_of(flow.target) == "prospect" and flow.target not in qualified:
+            first_informed.setdefault(flow.target, (i, j))
     for prospect in ctx.process.parties:
-        if ctx.process.role_of(prospect) != "prospect":
+        if prospect not in first_informed:
             continue
-        qualified = any(
-            flow.source == prospect and ctx.process.role_of(flow.target) == "provider"
-            for _, _, flow in ctx.flows_of_kind("qualifying-information")
-        )
-        if qualified:
-            continue
-        first = next(
-            (
-                (i, j)
-                for i, j, flow in ctx.flows_of_kind("information", "insight")
-                if flow.target == prospect
-            ),
-            None,
-        )
-        if first is None:
-            continue
-        i, j = first
+        i, j = first_informed[prospect]
         touchpoint = ctx.process.touchpoints[i]
         score = ctx.score.touchpoints[i]
         given = touchpoint.flows[j].value
@@ -251,6 +253,7 @@ def purchase_without_aftercare(ctx: AuditContext) -> Iterator[Draft]:
     receives in the purchase.
     """
     reported: set[int] = set()  # one finding per touchpoint
+    aftercare: Container[int] | None = None  # found when first needed
     for i, _, flow in ctx.flows_of_kind("money"):
         if (
             i in reported
@@ -269,8 +272,13 @@ def purchase_without_aftercare(ctx: AuditContext) -> Iterator[Draft]:
         ]
         if not goods:
             continue
-        later = ctx.later(i)
-        if any(ctx.process.touchpoints[k].practice in ("helping", "delivering") for k in later):
+        if aftercare is None:
+            aftercare = ctx.reaching(
+                k
+                for k, later in enumerate(ctx.process.touchpoints)
+                if later.practice in ("helping", "delivering")
+            )
+        if i in aftercare:
             continue
         received = score.received.get(flow.source)
         yield Draft(
