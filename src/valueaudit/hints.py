@@ -3,7 +3,24 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
+
+# Control characters (C0 but tab and newline, DEL, C1) and the bidirectional overrides
+# and isolates: in a terminal they clear screens, open links and retitle windows; in a
+# web page or editor they reorder what is read (Trojan Source). XML 1.0 forbids the C0.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def has_unsafe(text: str) -> bool:
+    """Whether ``text`` holds a character :func:`escape_unsafe` would escape."""
+    return _UNSAFE.search(text) is not None
+
+
+def escape_unsafe(text: str) -> str:
+    """User text with control characters and bidi overrides shown as escapes
+    (``\\x1b``, ``\\u202e``), safe to show in any output."""
+    return _UNSAFE.sub(lambda m: ascii(m.group())[1:-1], text)
 
 
 def did_you_mean(word: str, options: Iterable[str]) -> str:
@@ -18,8 +35,10 @@ def describe(value: object) -> str:
         return "nothing"
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
+    if isinstance(value, int) and abs(value) >= 10**20:
+        return f"a number of {len(str(abs(value)))} digits"
     if isinstance(value, int | float):
-        return f"the number {value}"
+        return f"the number {value:g}" if abs(value) >= 1e20 else f"the number {value}"
     if isinstance(value, str):
         return f"the text '{value}'"
     if isinstance(value, dict):

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import yaml
 
 from valueaudit.findings import Finding, Severity, YamlPath, content_digest, format_path
+from valueaudit.hints import escape_unsafe
 from valueaudit.paths import display_path
 from valueaudit.settings import Limits
 
@@ -284,7 +285,8 @@ def load_file(
 ) -> LoadedFile:
     """Read one process file into plain values with their positions (not yet validated:
     see :mod:`valueaudit.validation`). Never raises for bad input."""
-    loaded = LoadedFile(display or display_path(path), limits)
+    # a file name can hold control characters too: shown escaped, like any user text
+    loaded = LoadedFile(escape_unsafe(display or display_path(path)), limits)
     data = _read_bytes(path, loaded)
     if data is None:
         return loaded

@@ -84,10 +84,21 @@ def _plain(number: float) -> int | float:
     return int(number) if float(number).is_integer() else number
 
 
+def _float(number: object) -> float:
+    """A number as a float; a whole number too large for one is infinite (and refused)."""
+    try:
+        return float(number)  # type: ignore[arg-type]
+    except OverflowError:
+        return math.inf
+
+
 def _show(raw: object) -> str:
     if isinstance(raw, tuple | list):
-        return "[" + ", ".join(str(_plain(float(x))) for x in raw) + "]"
-    return str(_plain(float(raw)))  # type: ignore[arg-type]
+        return "[" + ", ".join(_show(x) for x in raw) + "]"
+    number = _float(raw)
+    if abs(number) >= 1e20:  # 1e+30, not 1000000000000000019884624838656
+        return f"{number:g}"
+    return str(_plain(number))
 
 
 def _parse_value(raw: object, info: ValidationInfo) -> Interval | None:
@@ -96,9 +107,9 @@ def _parse_value(raw: object, info: ValidationInfo) -> Interval | None:
         return None
     scale = float((info.context or {}).get("scale", DEFAULT_SCALE))
     if _is_number(raw):
-        low = high = float(raw)  # type: ignore[arg-type]
+        low = high = _float(raw)
     elif isinstance(raw, tuple | list) and len(raw) == 2 and all(_is_number(x) for x in raw):
-        low, high = float(raw[0]), float(raw[1])
+        low, high = _float(raw[0]), _float(raw[1])
     else:
         from valueaudit.hints import describe
 
@@ -166,6 +177,13 @@ Text = Annotated[str, StringConstraints(min_length=1)]
 #: every comparison.
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 
+# Bounds that keep every product of the scores finite (volume x value summed over the
+# touchpoints, amount x rate x days x volume): far beyond any real process.
+MAX_SCALE = 1_000_000
+MAX_VOLUME = 1e12
+MAX_AMOUNT = 1e15
+MAX_DUE_DAYS = 36_500
+
 _NUMBER_OR_RANGE: dict[str, Any] = {
     "oneOf": [
         {"minimum": 0, "type": "number"},
@@ -199,7 +217,9 @@ class _Record(BaseModel):
 class Timing(_Record):
     """When a money flow is due."""
 
-    due_days: int = Field(ge=0, description="Days after the touchpoint the money is due.")
+    due_days: int = Field(
+        ge=0, le=MAX_DUE_DAYS, description="Days after the touchpoint the money is due."
+    )
 
 
 class Flow(_Record):
@@ -214,7 +234,9 @@ class Flow(_Record):
     )
     cost: Value = Field(None, description="What the giver gives up.")
     confidence: Confidence | None = Field(None, description="How sure the value is.")
-    amount: Finite | None = Field(None, ge=0, description="Money amount of the flow.")
+    amount: Finite | None = Field(
+        None, ge=0, le=MAX_AMOUNT, description="Money amount of the flow."
+    )
     timing: Timing | None = Field(None, description="When the money is due.")
 
     @field_validator("target")
@@ -286,7 +308,10 @@ class Touchpoint(_Record):
     channel: str | None = Field(None, description="Where it happens, free text.")
     initiator: Slug | None = Field(None, description="The party that starts it.")
     volume: Finite | None = Field(
-        None, ge=0, description="Occurrences per period; overrides the process volume."
+        None,
+        ge=0,
+        le=MAX_VOLUME,
+        description="Occurrences per period; overrides the process volume.",
     )
     flows: tuple[Flow, ...] = Field((), description="What passes between parties.")
     elements: Elements | None = Field(
@@ -321,9 +346,12 @@ class Process(_Record):
     tags: Annotated[
         tuple[str, ...], BeforeValidator(_one_or_many), _one_or_many_schema({"type": "string"})
     ] = Field((), description="Free labels.")
-    volume: Finite = Field(1.0, ge=0, description="Occurrences per period.")
+    volume: Finite = Field(1.0, ge=0, le=MAX_VOLUME, description="Occurrences per period.")
     scale: Finite = Field(
-        DEFAULT_SCALE, gt=0, description="Top of the value scale: values lie in 0..scale."
+        DEFAULT_SCALE,
+        gt=0,
+        le=MAX_SCALE,
+        description="Top of the value scale: values lie in 0..scale.",
     )
     assumptions: Assumptions = Field(
         Assumptions(), description="Figures the rules use (cost of capital, currency)."

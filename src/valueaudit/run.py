@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -152,6 +152,11 @@ class _Outputs:
     def add(self, items: tuple[Any, ...]) -> None:
         """Give each output its own item."""
         for output, item in zip(self.items, items, strict=True):
+            if isinstance(item, BrokenPiece):
+                if not output.broken:
+                    self.errors.append(replace(item.error, where=f"the {output.name} output"))
+                output.broken = True
+                continue
             self._guard(output, lambda o=output, i=item: o.writer.add(i))  # type: ignore[misc]
 
     def finish(self, totals: object) -> None:
@@ -218,8 +223,24 @@ class _Prepare:
         known = 0
         if self.baseline is not None:
             result, known = self.baseline.apply(result)
-        pieces = tuple(prepare(result, options) for prepare, options in self.steps)
-        return Prepared(result.findings, known, pieces)
+        return Prepared(result.findings, known, tuple(self._piece(result, s) for s in self.steps))
+
+    @staticmethod
+    def _piece(result: FileResult, step: tuple[Callable[[FileResult, Any], Any], Any]) -> Any:
+        prepare, options = step
+        try:
+            return prepare(result, options)
+        except Exception as error:  # a formatter bug: reported, the other outputs go on
+            from valueaudit.engine import internal_error
+
+            return BrokenPiece(internal_error(result.file, "an output", error))
+
+
+@dataclass(frozen=True)
+class BrokenPiece:
+    """What an output's per-file step sends when it failed: the error, for the report."""
+
+    error: InternalError
 
 
 def run_scan(request: ScanRequest) -> int:

@@ -11,12 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from valueaudit import model as m
 from valueaudit.findings import Severity, YamlPath, format_path
-from valueaudit.hints import describe, did_you_mean
+from valueaudit.hints import describe, did_you_mean, escape_unsafe, has_unsafe
 from valueaudit.loading import DEFAULT_LIMITS, LoadedFile, load_file
 from valueaudit.settings import Limits
 
@@ -50,12 +50,36 @@ def validate(loaded: LoadedFile) -> LoadedFile:
         loaded.process = _validate(data, loaded)
     # the model holds it all now; the plain values would only double the file's memory
     loaded.data = None
+    # rare: escape once here, and every output is safe (a double-quoted YAML string
+    # makes control characters from escapes such as \e, so a backslash is enough)
+    if "\\" in loaded.text or has_unsafe(loaded.text):
+        if loaded.process is not None:
+            loaded.process = _escaped(loaded.process)
+        loaded.findings = [f._replace(message=escape_unsafe(f.message)) for f in loaded.findings]
     return loaded
+
+
+def _escaped(value: Any) -> Any:
+    """``value`` with every text in it passed through :func:`escape_unsafe`."""
+    if isinstance(value, str):
+        return escape_unsafe(value)
+    if isinstance(value, BaseModel):
+        fields = type(value).model_fields
+        return value.model_copy(update={name: _escaped(getattr(value, name)) for name in fields})
+    if type(value) is tuple:  # not an Interval: numbers only
+        return tuple(_escaped(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _escaped(item) for key, item in value.items()}
+    return value
 
 
 def _validate(data: dict[str, Any], loaded: LoadedFile) -> m.Process | None:
     scale = data.get("scale", m.DEFAULT_SCALE)
-    if isinstance(scale, bool) or not isinstance(scale, int | float) or scale <= 0:
+    if (
+        isinstance(scale, bool)
+        or not isinstance(scale, int | float)
+        or not 0 < scale <= m.MAX_SCALE
+    ):
         scale = m.DEFAULT_SCALE
     try:
         return m.validate_process(data, scale)
@@ -132,6 +156,12 @@ def _explain(detail: ErrorDetails, loaded: LoadedFile) -> tuple[YamlPath, str, b
         return loc, _not_text(value, loaded.plain_source(loc)), False
     if kind == "finite_number":
         return loc, f"{name} must be a finite number, got {describe(value)}", False
+    if (
+        kind in {"float_type", "float_parsing"}
+        and isinstance(value, int)
+        and not isinstance(value, bool)
+    ):  # a whole number too large for a float
+        return loc, f"{name} is too large, got {describe(value)}", False
     if kind in {"float_type", "int_type", "float_parsing", "int_parsing", "int_from_float"}:
         whole = "a whole number" if kind.startswith("int") else "a number"
         return loc, f"{name} must be {whole}, got {describe(value)}", False
@@ -170,6 +200,8 @@ _OUR_ERRORS = frozenset(
 def _bound_message(name: str, kind: str, detail: ErrorDetails, value: object) -> str:
     ctx = detail.get("ctx") or {}
     limit = next(iter(ctx.values()), "?")
+    if isinstance(limit, float) and limit.is_integer():
+        limit = int(limit)
     relation = {
         "greater_than_equal": "at least",
         "greater_than": "greater than",

@@ -1,0 +1,128 @@
+"""Values that once escaped: explicit tags, huge numbers, non-finite products, control
+characters. Each gets a finding at its place, and no output carries it raw."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import BASE
+from valueaudit.cli import app
+
+runner = CliRunner()
+
+FLOW = (
+    "  - id: pay\n    flows:\n"
+    "      - {{from: customer, to: company, gives: money, kind: money, value: {value}}}\n"
+)
+
+
+def one_flow(value: str) -> str:
+    return BASE + FLOW.format(value=value)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("!!bool company", "'company' is not a boolean (tag !!bool)"),
+        ("!!timestamp nope", "'nope' is not a date or time (tag !!timestamp)"),
+        ('!!int ""', "'' is not a whole number (tag !!int)"),
+        ("!!float ''", "'' is not a number (tag !!float)"),
+        ("!!int 0x", "'0x' is not a whole number (tag !!int)"),
+        ("!!binary aGk=", "tag '!!binary' is not allowed"),
+    ],
+)
+def test_a_tag_the_value_does_not_fit_is_a_finding_at_the_value(audit, value: str, message: str):
+    [finding] = [f for f in audit(one_flow(value), select="VA1").findings if f.code == "VA101"]
+    assert message in finding.message
+    assert (finding.line, finding.column) == (9, 73)
+
+
+@pytest.mark.parametrize(
+    ("key", "number", "message"),
+    [
+        ("scale", "9" * 400, "scale is too large, got a number of 400 digits"),
+        ("volume", "1.0e+308", "volume must be at most 1000000000000, got the number 1e+308"),
+    ],
+)
+def test_huge_numbers_are_refused_with_the_limit(audit, key: str, number: str, message: str):
+    text = one_flow("5").replace("id: sample\n", f"id: sample\n{key}: {number}\n")
+    messages = [f.message for f in audit(text, select="VA1").findings]
+    assert message in messages
+
+
+def test_huge_whole_numbers_in_flows(audit):
+    text = one_flow(f"5, amount: {'9' * 400}, timing: {{due_days: {'9' * 40}}}")
+    messages = [f.message for f in audit(text, select="VA1").findings]
+    assert "amount is too large, got a number of 400 digits" in messages
+    assert "due_days must be at most 36500, got a number of 40 digits" in messages
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "gitlab"])
+def test_machine_outputs_stay_parseable_at_the_largest_allowed_numbers(tmp_path: Path, fmt):
+    text = (
+        BASE.replace("id: sample\n", "id: sample\nvolume: 1000000000000\nscale: 1000000\n")
+        + "  - id: pay\n    volume: 1000000000000\n    flows:\n"
+        "      - {from: customer, to: company, gives: money, kind: money, value: 1000000,"
+        " amount: 1000000000000000, timing: {due_days: 36500}}\n"
+        "      - {from: company, to: customer, gives: goods, kind: product, value: 0}\n"
+    ).replace("parties:\n", "assumptions: {cost_of_capital: 1}\nparties:\n")
+    (tmp_path / "p.yaml").write_text(text)
+    result = runner.invoke(app, ["scan", str(tmp_path / "p.yaml"), "-f", fmt])
+    assert result.exit_code in (0, 1), result.output
+    json.loads(result.stdout, parse_constant=lambda name: pytest.fail(f"{name} in {fmt}"))
+
+
+HOSTILE_TEXT = "\\e[2J\\e[H\\e]8;;http://evil.example/\\aCLICK\\e]8;;\\a\\e]0;TITLE\\a\\u202e\\0"
+RAW = ("\x1b", "\x07", "\u202e", "\x00")
+
+
+@pytest.fixture
+def hostile(tmp_path: Path) -> Path:
+    text = BASE.replace("id: sample\n", f'id: sample\nname: "{HOSTILE_TEXT}"\n') + (
+        "  - id: pay\n"
+        f'    channel: "{HOSTILE_TEXT}"\n'
+        "    flows:\n"
+        f'      - {{from: customer, to: company, gives: "{HOSTILE_TEXT}", kind: money,'
+        " value: 5}\n"
+        "      - {from: company, to: customer, gives: x, kind: money, value: 1}\n"
+    )
+    (tmp_path / "evil.yaml").write_text(text)
+    (tmp_path / "broken.yaml").write_text(f'valueaudit: "{HOSTILE_TEXT}"\n')
+    return tmp_path
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "markdown", "junit", "sarif", "json", "gitlab"])
+def test_control_characters_and_bidi_overrides_are_shown_escaped(hostile: Path, fmt: str):
+    result = runner.invoke(app, ["scan", str(hostile), "-f", fmt])
+    assert result.exit_code == 1
+    assert not [c for c in RAW if c in result.stdout]
+    assert "x1b" in result.stdout  # the escape is shown (and, in Markdown, escaped again)
+    if fmt == "junit":
+        ET.fromstring(result.stdout)  # well-formed XML
+
+
+def test_show_escapes_too(hostile: Path):
+    result = runner.invoke(app, ["show", str(hostile / "evil.yaml")])
+    assert not [c for c in RAW if c in result.stdout]
+    assert "\\u202e" in result.stdout
+
+
+def test_a_formatter_failing_in_the_per_file_step_is_an_internal_error(tmp_path, monkeypatch):
+    from valueaudit.output import json_format
+
+    def explode(result, options):  # type: ignore[no-untyped-def]
+        raise ValueError("Out of range float values are not JSON compliant")
+
+    monkeypatch.setattr(json_format, "prepare", explode)
+    (tmp_path / "p.yaml").write_text(one_flow("5"))
+    out = tmp_path / "out.sarif"
+    result = runner.invoke(app, ["scan", str(tmp_path), "-f", "json", "-f", f"sarif:{out}"])
+    assert result.exit_code == 2
+    assert "internal error in the json output on" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert json.loads(out.read_text())["runs"]
