@@ -86,7 +86,11 @@ def test_command_line_wins(project: Path):
     [
         ("selct = ['VA2']", "unknown setting 'selct'; did you mean 'select'?"),
         ("select = ['VA999']", "unknown rule code or prefix 'VA999'"),
-        ("select = 'XX'", "unknown rule code or prefix 'XX'"),
+        ("select = ['XX']", "unknown rule code or prefix 'XX'"),
+        ("select = 'VA2'", 'select must be a list of strings, like ["VA2"]'),
+        ("exclude = 'x'", 'exclude must be a list of strings, like ["x"]'),
+        ("per-file-ignores = {x = 'VA202'}", "per-file-ignores 'x' must be a list of strings"),
+        ("per-file-ignores = {x = ['VA999']}", "per-file-ignores 'x': unknown rule code"),
         ("fail-on = 'sometimes'", "fail-on must be one of"),
         ("severity = {VA302 = 'fatal'}", "must be error, warning or info"),
         ("severity = {VA3022 = 'error'}", "unknown rule code 'VA3022'"),
@@ -169,3 +173,21 @@ def test_severity_override_applies_to_findings(project: Path):
     (project / "valueaudit.toml").write_text("severity = {va202 = 'info'}\n")
     resolved = resolve(Overrides(), cwd=project)
     assert resolved.settings.severity_of("VA202", Severity.WARNING) is Severity.INFO
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b'tool = "x"\n', None),  # not our table: no settings, no error
+        (b"[tool.valueaudit]\nselect = ['VA2']\n# caf\xe9\n", "pyproject.toml: not valid UTF-8"),
+    ],
+)
+def test_odd_pyproject_files(project: Path, content: bytes, words: str | None):
+    (project / "pyproject.toml").write_bytes(content)
+    result = runner.invoke(app, ["scan"])
+    assert "Traceback" not in result.output
+    if words is None:
+        assert result.exit_code in (0, 1)
+    else:
+        assert result.exit_code == 2
+        assert words in result.stderr

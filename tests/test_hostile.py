@@ -5,6 +5,7 @@ here."""
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from valueaudit.cli import app
 from valueaudit.discovery import discover
 from valueaudit.engine import audit_files
 from valueaudit.output import Options, render
+from valueaudit.paths import display_path
 from valueaudit.settings import Limits, Settings
 
 HOSTILE = Path(__file__).parent / "hostile"
@@ -202,3 +204,50 @@ def test_no_output_file_is_left_half_written(tmp_path: Path, monkeypatch):
         files.write_atomic(target, "new")
     assert target.read_text() == "previous"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
+
+
+def test_a_fifo_is_not_read(tmp_path: Path):
+    os.mkfifo(tmp_path / "x.yaml")
+    (tmp_path / "ok.yaml").write_bytes(VALID)
+    [finding] = audit(tmp_path / "x.yaml")
+    assert finding == ("VA109", 1, 1)
+    scan = audit_files(discover([tmp_path]), Settings(select=("VA1",)))
+    assert [(f.file, f.code) for f in scan.findings] == [
+        (display_path(tmp_path / "x.yaml"), "VA109")
+    ]
+    assert "not a regular file" in scan.findings[0].message
+
+
+def test_an_unreadable_subfolder_is_reported(tmp_path: Path, monkeypatch):
+    (tmp_path / "ok.yaml").write_bytes(VALID)
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    (secret / "hidden.yaml").write_bytes(VALID)
+    real_scandir = os.scandir
+
+    def refuse(path: object = ".") -> object:  # as for a user without permission
+        if Path(str(path)) == secret:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", refuse)
+    found = discover([tmp_path])
+    assert [display for _, display in found] == [
+        display_path(tmp_path / "ok.yaml"),
+        display_path(secret),
+    ]
+    monkeypatch.setattr(
+        os, "open", lambda *a, **k: (_ for _ in ()).throw(PermissionError(13, "Permission denied"))
+    )
+    [finding] = audit(secret)
+    assert finding == ("VA109", 1, 1)
+
+
+def test_a_path_inside_a_folder_without_search_permission(tmp_path: Path, monkeypatch):
+    target = tmp_path / "locked" / "p.yaml"
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> object:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "stat", refuse)
+    assert discover([target]) == [(target, display_path(target))]

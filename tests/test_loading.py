@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -214,10 +215,14 @@ def test_unreadable_file(tmp_path: Path, monkeypatch):
     path = tmp_path / "secret.yaml"
     path.write_text("valueaudit: 1\n")
 
-    def refuse(self: Path, *args: object, **kwargs: object) -> None:
-        raise PermissionError(13, "Permission denied")
+    real_open = os.open
 
-    monkeypatch.setattr(Path, "open", refuse)
+    def refuse(name: object, *args: object, **kwargs: object) -> int:
+        if Path(str(name)) == path:  # as for a user without read permission
+            raise PermissionError(13, "Permission denied")
+        return real_open(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", refuse)
     [finding] = audit_files([(path, "secret.yaml")], Settings()).findings
     assert (finding.code, finding.line, finding.column) == ("VA109", 1, 1)
     assert "Permission denied" in finding.message

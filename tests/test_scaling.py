@@ -45,8 +45,7 @@ def long_chain(n: int) -> str:
         for k in range(n)
     )
     parties = (
-        "  customer: {role: customer}\n  company: {role: provider}\n"
-        "  prospect: {role: prospect}\n"
+        "  customer: {role: customer}\n  company: {role: provider}\n  prospect: {role: prospect}\n"
     )
     return f"{HEAD}parties:\n{parties}touchpoints:\n{touchpoints}"
 

@@ -65,10 +65,17 @@ def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
             return own, _read(own)
         project = folder / "pyproject.toml"
         if project.is_file():
-            table = _read(project).get("tool", {}).get("valueaudit")
+            table = _tool_table(_read(project))
             if table is not None:
                 return project, _table(table, project)
     return None
+
+
+def _tool_table(data: dict[str, Any]) -> object:
+    """``[tool.valueaudit]`` of a pyproject.toml, if it has one (``tool`` may be
+    anything in a file that is not ours)."""
+    tool = data.get("tool")
+    return tool.get("valueaudit") if isinstance(tool, dict) else None
 
 
 def load_config(path: Path) -> tuple[Path, dict[str, Any]]:
@@ -77,7 +84,8 @@ def load_config(path: Path) -> tuple[Path, dict[str, Any]]:
         raise ConfigError(f"configuration file not found: {path}")
     data = _read(path)
     if path.name == "pyproject.toml":
-        return path, _table(data.get("tool", {}).get("valueaudit", {}), path)
+        table = _tool_table(data)
+        return path, _table({} if table is None else table, path)
     return path, data
 
 
@@ -89,6 +97,11 @@ def _read(path: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{display_path(path)}: invalid TOML: {error}") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f"{display_path(path)}: not valid UTF-8 (byte 0x{error.object[error.start]:02x} "
+            f"at offset {error.start}); TOML files are UTF-8"
+        ) from None
     except OSError as error:
         raise ConfigError(f"{display_path(path)}: cannot read: {error.strerror or error}") from None
 
@@ -178,7 +191,7 @@ def _with_codes(settings: Settings, key: str, codes: tuple[str, ...]) -> Setting
 
 def _strings(value: object, key: str, where: str) -> list[str]:
     if isinstance(value, str):
-        value = [value]
+        raise ConfigError(f'{where}: {key} must be a list of strings, like ["{value}"]')
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{where}: {key} must be a list of strings")
     return list(value)

@@ -22,21 +22,34 @@ def discover(
 
     Folders are searched recursively for ``*.yaml`` and ``*.yml``, skipping hidden
     folders and files ``excluded`` says to leave out; symbolic links to folders are
-    not followed (no loops). A file named explicitly is always taken.
+    not followed (no loops). A file named explicitly is always taken. A folder that
+    cannot be searched, or a path that cannot be looked at, is taken as if it were a
+    file: reading it fails, and the scan reports it (VA109) instead of silently auditing
+    less.
     """
     found: dict[str, Path] = {}
     for path in paths:
-        if not path.exists() and not path.is_symlink():
-            raise MissingPathError(str(path))
-        if path.is_dir():
-            for folder, subfolders, files in os.walk(path):
-                subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
-                for name in files:
-                    if name.lower().endswith(SUFFIXES):
-                        candidate = Path(folder, name)
-                        display = display_path(candidate)
-                        if not excluded(display):
-                            found.setdefault(display, candidate)
-        else:
+        try:
+            is_folder = path.is_dir()
+            if not is_folder and not path.exists() and not path.is_symlink():
+                raise MissingPathError(str(path))
+        except PermissionError:  # inside a folder we may not search
             found.setdefault(display_path(path), path)
+            continue
+        if not is_folder:
+            found.setdefault(display_path(path), path)
+            continue
+        unreadable: list[OSError] = []
+        for folder, subfolders, files in os.walk(path, onerror=unreadable.append):
+            subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+            for name in files:
+                if name.lower().endswith(SUFFIXES):
+                    candidate = Path(folder, name)
+                    display = display_path(candidate)
+                    if not excluded(display):
+                        found.setdefault(display, candidate)
+        for error in unreadable:
+            if error.filename is not None:
+                refused = Path(os.fsdecode(error.filename))
+                found.setdefault(display_path(refused), refused)
     return [(found[key], key) for key in sorted(found)]

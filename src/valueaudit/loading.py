@@ -18,7 +18,9 @@ encoding, size, depth, aliases, I/O).
 from __future__ import annotations
 
 import bisect
+import os
 import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -319,24 +321,44 @@ def load_text(text: str, loaded: LoadedFile) -> LoadedFile:
 def _read_bytes(path: Path, loaded: LoadedFile) -> bytes | None:
     limit = loaded.limits.file_bytes
     try:
-        size = path.stat().st_size
-        if size > limit:
-            loaded.finding(
-                "VA109",
-                f"file is too large to be a process ({size / 1_048_576:.1f} MiB; "
-                f"the limit is {limit / 1_048_576:g} MiB)",
-                position=(1, 1),
-            )
-            return None
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)
+        # non-blocking, so that a FIFO cannot hang the scan before it is seen for what it is
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except IsADirectoryError:
         loaded.finding("VA109", "cannot read: this is a directory", position=(1, 1))
         return None
     except OSError as error:
         reason = error.strerror or str(error)
+        where = "folder" if path.is_dir() else "file"
+        loaded.finding("VA109", f"cannot read the {where}: {reason}", position=(1, 1))
+        return None
+    try:
+        status = os.fstat(handle)
+        if stat.S_ISDIR(status.st_mode):
+            loaded.finding("VA109", "cannot read: this is a directory", position=(1, 1))
+            return None
+        if not stat.S_ISREG(status.st_mode):
+            loaded.finding(
+                "VA109",
+                "not a regular file (a FIFO, socket or device); process files are files",
+                position=(1, 1),
+            )
+            return None
+        if status.st_size > limit:
+            loaded.finding(
+                "VA109",
+                f"file is too large to be a process ({status.st_size / 1_048_576:.1f} MiB; "
+                f"the limit is {limit / 1_048_576:g} MiB)",
+                position=(1, 1),
+            )
+            return None
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            data = stream.read(limit + 1)
+    except OSError as error:
+        reason = error.strerror or str(error)
         loaded.finding("VA109", f"cannot read the file: {reason}", position=(1, 1))
         return None
+    finally:
+        os.close(handle)
     if len(data) > limit:  # it grew while we looked
         loaded.finding("VA109", "file is too large to be a process", position=(1, 1))
         return None
