@@ -131,3 +131,59 @@ def test_interruption_leaves_no_file_behind(tmp_path: Path, big_corpus: Path, si
     assert "interrupted" in stderr
     assert sorted(p.name for p in out.iterdir()) == ["keep.json"]
     assert (out / "keep.json").read_text() == "the previous report"
+
+
+def _processes_mentioning(text: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if text.encode() in command:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc (Linux)")
+def test_workers_end_with_a_killed_main_process(tmp_path: Path, big_corpus: Path):
+    out = tmp_path / "killed.json"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "valueaudit",
+            "scan",
+            str(big_corpus),
+            "-j",
+            "2",
+            "-f",
+            f"json:{out}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    time.sleep(1.5)
+    assert process.poll() is None, "the scan finished before it could be killed"
+    process.kill()
+    process.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while _processes_mentioning(str(out)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_mentioning(str(out)) == []
+    assert process.stderr is not None
+    assert b"Traceback" not in process.stderr.read()
+
+
+def test_more_jobs_than_cpus_are_capped(tmp_path: Path):
+    (tmp_path / "p.yaml").write_text((ROOT / "processes" / "complaint.yaml").read_text())
+    completed = subprocess.run(
+        [sys.executable, "-m", "valueaudit", "scan", str(tmp_path), "-q", "-j", "100000"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "is more than the" in completed.stderr
+    assert "usable CPUs; using" in completed.stderr

@@ -9,7 +9,9 @@ one ordered stream.
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -232,13 +234,21 @@ _prepare: Callable[[FileResult], Any] | None = None
 
 
 def _start_worker(prepare: Callable[[FileResult], Any]) -> None:
-    """Workers leave Ctrl-C and SIGTERM to the main process, which stops the pool."""
+    """Workers leave Ctrl-C and SIGTERM to the main process, which stops the pool, and
+    end with it: a main process killed outright (``kill -9``) leaves no worker behind
+    to fail writing to it."""
     import signal
 
     global _prepare
     _prepare = prepare
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform == "linux":
+        import ctypes
+
+        set_parent_death_signal = 1  # PR_SET_PDEATHSIG, prctl(2)
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(set_parent_death_signal, signal.SIGKILL)
 
 
 def _light(result: FileResult) -> FileResult:

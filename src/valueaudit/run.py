@@ -262,7 +262,7 @@ def run_scan(request: ScanRequest) -> int:
         files = _shard(files, request.shard)
     baseline_file = None if request.write_baseline is None else output_file(request.write_baseline)
     _check_targets([spec.file for spec in request.outputs] + [baseline_file], files)
-    jobs = request.jobs or os.cpu_count() or 1
+    jobs = worker_count(request.jobs)
     errors: list[InternalError] = []
     outputs = _Outputs(errors)
     steps: list[tuple[Callable[[FileResult, Any], Any], Any]] = []
@@ -332,7 +332,7 @@ def run_diff(
         raise UsageError(f"diff writes text, json or markdown, not {unsupported[0]}")
     old_files, new_files = _discover([old], settings), _discover([new], settings)
     _check_targets([spec.file for spec in outputs], old_files + new_files)
-    jobs = jobs or os.cpu_count() or 1
+    jobs = worker_count(jobs)
     errors: list[InternalError] = []
     targets = _Outputs(errors)
     try:
@@ -358,6 +358,22 @@ def run_diff(
     if errors:
         return report_internal_errors(errors, debug=False)
     return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def worker_count(requested: int) -> int:
+    """The worker processes to start: one per usable CPU for 0, and never more than
+    there are usable CPUs (more only compete for them); saying so when capped."""
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        usable = os.cpu_count() or 1
+    if requested > usable:
+        print(
+            f"valueaudit: --jobs {requested} is more than the {usable} usable CPUs; "
+            f"using {usable}",
+            file=sys.stderr,
+        )
+    return min(requested, usable) if requested else usable
 
 
 def report_internal_errors(errors: list[InternalError], debug: bool) -> int:
@@ -404,10 +420,25 @@ class Stopped(BaseException):
         self.code = code
 
 
+#: How long unwinding after Ctrl-C or SIGTERM may take before the process just exits.
+STOP_GRACE_SECONDS = 10.0
+_stopping: list[Any] = []  # the watchdog of a stop under way
+
+
 def _stop(signum: int, _frame: object) -> None:
     import signal
+    import threading
 
-    raise Stopped(130 if signum == signal.SIGINT else 143)
+    code = 130 if signum == signal.SIGINT else 143
+    if _stopping:  # asked again while stopping: stop now
+        os._exit(code)
+    # unwinding removes temporary files and ends the workers; should it ever hang (a
+    # worker stuck in the kernel), the watchdog ends the process anyway
+    watchdog = threading.Timer(STOP_GRACE_SECONDS, os._exit, (code,))
+    watchdog.daemon = True
+    watchdog.start()
+    _stopping.append(watchdog)
+    raise Stopped(code)
 
 
 def interruptible(command: Callable[[], int]) -> int:
@@ -429,3 +460,6 @@ def interruptible(command: Callable[[], int]) -> int:
         # tools do; stdout goes to /dev/null so that flushing at exit cannot fail again
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
+    finally:
+        while _stopping:  # unwound in time
+            _stopping.pop().cancel()
