@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -68,7 +69,14 @@ def codes(findings: tuple[Finding, ...] | list[Finding]) -> list[str]:
     return [f.code for f in findings]
 
 
-# Fuzzing depth: the default keeps the suite quick; `--hypothesis-profile=long` digs.
+# Fuzzing depth: the default keeps the suite quick; VALUEAUDIT_FUZZ_EXAMPLES=N runs N
+# examples per fuzz test (the long run: 100000), as does `--hypothesis-profile=long`.
 hypothesis_settings.register_profile("default", max_examples=60, deadline=None)
-hypothesis_settings.register_profile("long", max_examples=3000, deadline=None)
-hypothesis_settings.load_profile("default")
+hypothesis_settings.register_profile(
+    "long",
+    max_examples=int(os.environ.get("VALUEAUDIT_FUZZ_EXAMPLES") or 3000),
+    deadline=None,
+)
+hypothesis_settings.load_profile(
+    "long" if os.environ.get("VALUEAUDIT_FUZZ_EXAMPLES") else "default"
+)

@@ -1,14 +1,20 @@
 """Fuzzing: no input makes valueaudit raise, hang or emit an invalid output.
 
-Random bytes, random YAML documents and structured mutations of the shipped processes
-go through load -> audit -> every formatter. The default profile keeps this within a
-minute; ``python -m pytest tests/test_fuzz.py --hypothesis-profile=long`` goes deeper.
+Random bytes, random YAML documents, structured mutations of the shipped processes and
+text mutations (explicit tags, control characters and bidi overrides, huge numbers,
+odd line breaks) go through load -> audit -> every formatter, and every output is
+checked: positions on the line as editors count it, JSON without NaN or Infinity,
+well-formed JUnit XML, no raw control character in a human-facing output. The default
+profile keeps this within a minute or two; ``VALUEAUDIT_FUZZ_EXAMPLES=100000 python -m
+pytest tests/test_fuzz.py`` is the long run (see ``conftest.py``).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import tempfile
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from valueaudit.engine import audit_files
+from valueaudit.hints import has_unsafe
 from valueaudit.output import FORMATS, Options, render
 from valueaudit.settings import Settings
 
@@ -27,6 +34,14 @@ EXAMPLES = [yaml.safe_load(p.read_text()) for p in sorted((ROOT / "processes").g
 SETTINGS = Settings()
 
 
+HUMAN_FORMATS = ("text", "github", "markdown", "junit")
+LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
+def _no_constants(name: str) -> None:
+    raise AssertionError(f"{name} in a JSON output")
+
+
 def through_everything(data: bytes, *, validate_sarif: bool = False) -> None:
     """Audit ``data`` as a file and render every format; check what must hold."""
     with tempfile.TemporaryDirectory() as folder:
@@ -34,18 +49,23 @@ def through_everything(data: bytes, *, validate_sarif: bool = False) -> None:
         path.write_bytes(data)
         result = audit_files([(path, "fuzz.yaml")], SETTINGS)
     assert not result.errors, result.errors
+    lines = LINE_BREAK.split(data.decode("utf-8", errors="replace").removeprefix("\ufeff"))
     for finding in result.findings:
         assert finding.line >= 1 and finding.column >= 1, finding
+        assert finding.line <= len(lines), finding
+        assert finding.column <= len(lines[finding.line - 1]) + 1, finding
         assert finding.message
     for name in FORMATS:
         text = render(name, result.files, Options(SETTINGS))
         assert isinstance(text, str)
-        if name in ("json", "gitlab"):
-            json.loads(text)
-        if name == "sarif":
-            log = json.loads(text)
-            if validate_sarif:
+        if name in ("json", "gitlab", "sarif"):
+            log = json.loads(text, parse_constant=_no_constants)
+            if name == "sarif" and validate_sarif:
                 jsonschema.validate(log, SARIF_SCHEMA)
+        if name in HUMAN_FORMATS:
+            assert not has_unsafe(text), f"raw control character in {name}"
+        if name == "junit":
+            ET.fromstring(text)
 
 
 FUZZ = settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
@@ -168,3 +188,77 @@ def mutated_processes(draw: Any) -> str:
 @given(mutated_processes())
 def test_mutated_processes(text: str) -> None:
     through_everything(text.encode("utf-8"), validate_sarif=True)
+
+
+EXAMPLE_TEXTS = [p.read_text() for p in sorted((ROOT / "processes").glob("*.yaml"))]
+INSERTIONS = st.one_of(
+    # explicit tags, fitting the value or not
+    st.sampled_from(
+        [
+            "!!bool ",
+            "!!int ",
+            "!!float ",
+            "!!timestamp ",
+            "!!str ",
+            "!!null ",
+            "!!binary ",
+            "!!set ",
+            "!!omap ",
+            "!foo ",
+            "! ",
+            "!!python/object:os.system ",
+        ]
+    ),
+    # control characters and bidi overrides, raw and as double-quoted escapes
+    st.sampled_from(
+        [
+            '"\\e[2J\\e]0;x\\a"',
+            '"\\u202e"',
+            '"\\0"',
+            '"\\x85"',
+            "\x1b",
+            "\u202e",
+            "\x07",
+            "\x00",
+            "\x7f",
+            "\x9b",
+        ]
+    ),
+    # huge and awkward numbers
+    st.sampled_from(
+        [
+            "9" * 400 + " ",
+            "-" + "9" * 60 + " ",
+            "1.0e+308 ",
+            "1.0e+309 ",
+            ".nan ",
+            "-.inf ",
+            "0x" + "f" * 80 + " ",
+            "1e400 ",
+        ]
+    ),
+    # line breaks editors and YAML count differently
+    st.sampled_from(["\x85", "\u2028", "\u2029", "\r", "\r\n", "\x85  - "]),
+)
+
+
+@st.composite
+def text_mutations(draw: Any) -> str:
+    text = draw(st.sampled_from(EXAMPLE_TEXTS))
+    for _ in range(draw(st.integers(1, 4))):
+        # mostly after ': ', where a value starts, else anywhere
+        starts = [m.end() for m in re.finditer(": ", text)]
+        anywhere = draw(st.booleans())
+        where = (
+            draw(st.integers(0, len(text)))
+            if anywhere or not starts
+            else draw(st.sampled_from(starts))
+        )
+        text = text[:where] + draw(INSERTIONS) + text[where:]
+    return text
+
+
+@FUZZ
+@given(text_mutations())
+def test_text_mutations(text: str) -> None:
+    through_everything(text.encode("utf-8"))
