@@ -242,3 +242,38 @@ def test_one_bad_file_does_not_stop_the_others(tmp_path: Path):
     result = audit_files([(bad, "bad.yaml"), (good, "good.yaml")], Settings(select=("VA1",)))
     assert [p.process.id for p in result.processes] == ["sample"]
     assert [f.code for f in result.findings] == ["VA101"]
+
+
+@pytest.mark.parametrize("odd_break", ["\x85", "\u2028", "\u2029"])
+def test_lines_are_counted_as_editors_count_them(tmp_path: Path, odd_break: str):
+    # YAML 1.1 counts NEL, LS and PS as line breaks; editors, grep -n and GitHub do not
+    text = (
+        f'valueaudit: 1\nid: sample\ndescription: "one{odd_break}two"\n'
+        "parties:\n  customer: {role: customer}\n  company: {role: provider}\n"
+        "touchpoints:\n  - id: pay\n    practice: nonsense\n"
+    )
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    [finding] = audit_files([(path, "p.yaml")], Settings(select=("VA1",))).findings
+    assert (finding.code, finding.line, finding.column) == ("VA102", 9, 15)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_every_newline_convention_gives_the_same_positions(tmp_path: Path, newline: str):
+    lines = [
+        "valueaudit: 1",
+        "id: sample",
+        "parties:",
+        "  customer: {role: customer}",
+        "  company: {role: provider}",
+        "touchpoints:",
+        "  - id: pay",
+        "    practice: nonsense",
+    ]
+    path = tmp_path / "p.yaml"
+    path.write_bytes(newline.join(lines).encode() + newline.encode())
+    [finding] = audit_files([(path, "p.yaml")], Settings(select=("VA1",))).findings
+    assert (finding.line, finding.column) == (8, 15)
+    path.write_bytes(newline.join([*lines[:7], "    practice: caf\xe9"]).encode("latin-1"))
+    [finding] = audit_files([(path, "p.yaml")], Settings(select=("VA1",))).findings
+    assert (finding.code, finding.line, finding.column) == ("VA109", 8, 18)
