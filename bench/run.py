@@ -143,8 +143,7 @@ def start_up(repeat: int, one_file: Path) -> dict[str, float]:
         "check (one file)": [*VALUEAUDIT, "check", str(one_file)],
     }
     return {
-        name: min(measure(command)[0] for _ in range(repeat + 4))
-        for name, command in quick.items()
+        name: min(measure(command)[0] for _ in range(repeat + 4)) for name, command in quick.items()
     }
 
 

@@ -14,6 +14,7 @@ under GitHub's 1 MiB job summary limit, saying how many processes it leaves out.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -106,7 +107,8 @@ def prepare(result: FileResult, options: Options) -> Piece:
     row = section = None
     if process is not None and score is not None:
         row = _summary_row(process, score, result.findings)
-        section = _process_section(result, process, score)
+        if _may_fit(process, result.findings):
+            section = _process_section(result, process, score)
     unreadable: tuple[list[str], ...] = ()
     if not result.valid:
         where = f"`{result.file.replace('`', '')}`"
@@ -115,13 +117,22 @@ def prepare(result: FileResult, options: Options) -> Piece:
             for x in result.findings
             if x.severity is Severity.ERROR
         )
+    opportunities = (f for f in result.findings if f.gain is not None)
     return Piece(
         row,
         section,
         unreadable,
-        tuple(f for f in result.findings if f.gain is not None),
+        tuple(heapq.nsmallest(TOP_OPPORTUNITIES, opportunities, key=opportunity_key)),
         frozenset(f.code for f in result.findings),
     )
+
+
+def _may_fit(process: Process, findings: Sequence[Finding]) -> bool:
+    """Whether a process's section can fit in a report at all: each touchpoint takes at
+    least three lines of 20 bytes (its row, its note in the diagram, its balance row) and
+    each finding a row of 40; a section that cannot fit is not built (it would be left
+    out, after costing memory in proportion to the process)."""
+    return 60 * len(process.touchpoints) + 40 * len(findings) <= MAX_BYTES
 
 
 class ScanWriter:
@@ -145,12 +156,15 @@ class ScanWriter:
         self.fired.update(piece.fired)
         for finding in piece.opportunities:
             self.opportunities.push(finding)
-        if piece.row is not None and piece.section is not None:
+        if piece.row is not None:
             self.processes += 1
             if len(self.rows) < self.most:
                 self.rows.append(piece.row)
-                self.sections.write(piece.section)
-                self.sizes.append((len(piece.section), len(piece.section.encode())))
+                if piece.section is None:  # a process too large for any report
+                    self.sizes.append((0, MAX_BYTES + 1))
+                else:
+                    self.sections.write(piece.section)
+                    self.sizes.append((len(piece.section), len(piece.section.encode())))
         for row in piece.unreadable:
             if len(self.unreadable) < MAX_UNREADABLE_ROWS:
                 self.unreadable.append(row)
