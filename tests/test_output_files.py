@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from conftest import BASE
@@ -161,3 +164,54 @@ def test_modes_follow_the_umask_and_an_existing_file_keeps_its_own(tmp_path: Pat
     assert stat.S_IMODE((tmp_path / "new.txt").stat().st_mode) == 0o640
     assert stat.S_IMODE(kept.stat().st_mode) == 0o644
     assert kept.read_text() == "new"
+
+
+# out.txt twice: two outputs onto one file come up often
+AWKWARD = [
+    "{d}/p.yaml",
+    "{d}/./p.yaml",
+    "{d}/",
+    "{d}",
+    "{d}/sub/",
+    "{d}/new/deep/out.txt",
+    "/dev/null",
+    "/dev/full",
+    "-",
+    "{d}/link-to-input",
+    "{d}/out.txt",
+    "{d}/out.txt",
+    "{d}/dangling",
+]
+
+
+@given(
+    targets=st.lists(
+        st.tuples(
+            st.sampled_from(["text", "json", "sarif", "markdown", "junit", "github", "gitlab"]),
+            st.sampled_from(AWKWARD),
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+    baseline=st.sampled_from([None, "{d}/p.yaml", "{d}/base.json", "{d}/", "/dev/null"]),
+)
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_awkward_output_paths_never_lose_an_input(tmp_path: Path, targets, baseline):
+    d = tmp_path / "case"
+    shutil.rmtree(d, ignore_errors=True)
+    d.mkdir()
+    (d / "p.yaml").write_text(PROCESS, encoding="utf-8")
+    (d / "link-to-input").symlink_to(d / "p.yaml")
+    (d / "dangling").symlink_to(d / "nowhere" / "x.txt")
+    arguments = ["scan", str(d / "p.yaml")]
+    for fmt, target in targets:
+        arguments += ["-f", f"{fmt}:{target.format(d=d)}"]
+    if baseline is not None:
+        arguments += ["--write-baseline", baseline.format(d=d)]
+    result = runner.invoke(app, arguments)
+    assert result.exit_code in (0, 1, 2), result.output
+    assert "Traceback" not in result.output
+    assert (d / "p.yaml").read_text(encoding="utf-8") == PROCESS
+    assert (d / "link-to-input").is_symlink()
+    assert not [p for p in d.rglob(".*.tmp")], "a temporary file was left behind"
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
