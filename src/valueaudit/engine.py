@@ -260,7 +260,7 @@ def _light(result: FileResult) -> FileResult:
 def _audit_job(job: tuple[Path, str, Settings, bool]) -> tuple[FileResult, Any]:
     """Audit one file and prepare its outputs' pieces.
 
-    The cyclic garbage collector is paused meanwhile: a file's node tree, model and
+    The cyclic garbage collector is paused meanwhile: a file's values, positions, model and
     pieces hold no reference cycles, so reference counting frees them, and collections
     triggered by their many allocations would only cost time.
     """
