@@ -277,3 +277,11 @@ def test_every_newline_convention_gives_the_same_positions(tmp_path: Path, newli
     path.write_bytes(newline.join([*lines[:7], "    practice: caf\xe9"]).encode("latin-1"))
     [finding] = audit_files([(path, "p.yaml")], Settings(select=("VA1",))).findings
     assert (finding.code, finding.line, finding.column) == ("VA109", 8, 18)
+
+
+def test_a_forbidden_character_after_wide_ones_is_placed_by_characters():
+    # libyaml reports this error at a byte offset: U+202E is 3 bytes, 1 character
+    loaded = loading.load_text("a: \u202e\u202e\n  b\x1b\n", loading.LoadedFile("x"))
+    [finding] = loaded.findings
+    assert (finding.code, finding.line, finding.column) == ("VA101", 2, 4)
+    assert finding.message == "character '\\x1b' is not allowed in YAML"

@@ -486,10 +486,16 @@ def _read_document(text: str, loaded: LoadedFile) -> tuple[Any, Spot] | None:
         return None
     except yaml.reader.ReaderError as error:
         del loaded.findings[before:]
+        offset = error.position
+        if not isinstance(loader, yaml.SafeLoader):  # libyaml counts bytes here, not characters
+            offset = len(text.encode("utf-8")[:offset].decode("utf-8", errors="ignore"))
+        character = error.character
+        if isinstance(character, int):  # libyaml gives the code point
+            character = chr(character)
         loaded.finding(
             "VA101",
-            f"character {error.character!r} is not allowed in YAML",
-            position=loaded.position(error.position),
+            f"character {character!r} is not allowed in YAML",
+            position=loaded.position(offset),
         )
         return None
     except _Unreadable:
