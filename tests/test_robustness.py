@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -187,3 +189,37 @@ def test_more_jobs_than_cpus_are_capped(tmp_path: Path):
     assert completed.returncode == 0, completed.stderr
     assert "is more than the" in completed.stderr
     assert "usable CPUs; using" in completed.stderr
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_sigterm_ends_a_scan_of_a_hostile_folder_promptly(tmp_path: Path, big_corpus: Path, round_):
+    folder = tmp_path / "hostile"
+    shutil.copytree(big_corpus, folder)
+    os.mkfifo(folder / "fifo.yaml")
+    (folder / "loop.yaml").symlink_to(folder / "loop.yaml")
+    (folder / "zero.yaml").symlink_to("/dev/zero")
+    (folder / "up").symlink_to(folder)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "valueaudit",
+            "scan",
+            str(folder),
+            "-j",
+            "2",
+            "-q",
+            "-f",
+            f"json:{tmp_path / 'out.json'}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(1.0 + round_ * 0.4)
+    assert process.poll() is None, "the scan finished before it could be stopped"
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=20)
+    assert process.returncode == 143
+    assert "Traceback" not in stderr
+    assert not (tmp_path / "out.json").exists()
