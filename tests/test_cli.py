@@ -272,3 +272,38 @@ def test_a_closed_pipe_ends_the_run_quietly(tmp_path: Path, command: str):
     stderr = reader.stderr.read().decode()
     assert reader.wait() == 141
     assert "Traceback" not in stderr and "internal error" not in stderr
+
+
+def test_an_empty_output_file_name_is_a_usage_error(project: Path):
+    write(project / "processes/p.yaml", EVEN)
+    result = runner.invoke(app, ["scan", "-f", "json:"])
+    assert result.exit_code == 2
+    assert "the file name is empty" in result.output
+    assert not result.stdout.startswith("{")
+
+
+def test_show_of_a_folder_is_a_usage_error(project: Path):
+    write(project / "processes/p.yaml", EVEN)
+    result = runner.invoke(app, ["show", "processes"])
+    assert result.exit_code == 2
+    assert "show takes one process file; use scan for folders" in result.output
+
+
+def test_new_into_an_existing_folder(project: Path):
+    (project / "drafts").mkdir()
+    result = runner.invoke(app, ["new", "hotel-stay", "-o", "drafts/"])
+    assert result.exit_code == 0, result.output
+    assert (project / "drafts" / "hotel-stay.yaml").is_file()
+
+
+def test_writing_a_baseline_exits_0_whatever_it_found(project: Path):
+    write(project / "processes/p.yaml", UNEVEN)
+    failing = runner.invoke(app, ["scan", "--fail-on", "warning"])
+    assert failing.exit_code == 1
+    result = runner.invoke(
+        app, ["scan", "--fail-on", "warning", "--write-baseline", "base.json", "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    assert (project / "base.json").is_file()
+    after = runner.invoke(app, ["scan", "--fail-on", "warning", "--baseline", "base.json"])
+    assert after.exit_code == 0, after.output

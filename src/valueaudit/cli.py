@@ -407,6 +407,8 @@ def show(
     settings = resolve_settings(select, ignore, fail_on, config).settings
     if not file.exists():
         raise UsageError(f"path not found: {file}")
+    if file.is_dir():
+        raise UsageError(f"{file} is a folder: show takes one process file; use scan for folders")
     result = audit_file(file, settings, display_path(file))
     out = console(sys.stdout, stdout=True)
     if result.process is None or result.score is None:
@@ -485,6 +487,8 @@ def new(
     if output is None:
         folder = DEFAULT_PATH if DEFAULT_PATH.is_dir() else Path(".")
         target = folder / f"{process_id}.yaml"
+    elif Path(output).is_dir():  # into that folder, under the process's id
+        target = Path(output) / f"{process_id}.yaml"
     else:
         target = output_file(output)
     try:

@@ -47,11 +47,13 @@ class OutputSpec:
 
 def parse_output(spec: str) -> OutputSpec:
     """Parse ``FORMAT[:FILE]`` (``FILE`` ``-`` is standard output)."""
-    name, _, file = spec.partition(":")
+    name, colon, file = spec.partition(":")
     name = name.strip().lower()
     if name not in FORMATS:
         raise UsageError(f"unknown format '{name}'; choose from {', '.join(FORMATS)}")
-    return OutputSpec(name, output_file(file) if file and file != "-" else None)
+    if colon and not file:
+        raise UsageError(f"-f {spec}: the file name is empty; write {name}:FILE, or {name}")
+    return OutputSpec(name, output_file(file) if file != "-" and file else None)
 
 
 def output_file(text: str) -> Path:
@@ -315,6 +317,8 @@ def run_scan(request: ScanRequest) -> int:
         raise
     if errors:
         return report_internal_errors(errors, request.debug)
+    if baseline_file is not None:  # recording the findings is the point: not a failure
+        return EXIT_OK
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
@@ -369,8 +373,7 @@ def worker_count(requested: int) -> int:
         usable = os.cpu_count() or 1
     if requested > usable:
         print(
-            f"valueaudit: --jobs {requested} is more than the {usable} usable CPUs; "
-            f"using {usable}",
+            f"valueaudit: --jobs {requested} is more than the {usable} usable CPUs; using {usable}",
             file=sys.stderr,
         )
     return min(requested, usable) if requested else usable
