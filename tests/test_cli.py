@@ -307,3 +307,15 @@ def test_writing_a_baseline_exits_0_whatever_it_found(project: Path):
     assert (project / "base.json").is_file()
     after = runner.invoke(app, ["scan", "--fail-on", "warning", "--baseline", "base.json"])
     assert after.exit_code == 0, after.output
+
+
+def test_a_process_id_used_twice_is_still_scored_as_the_readme_says(project: Path):
+    write(project / "processes/a.yaml", UNEVEN)
+    write(project / "processes/b.yaml", UNEVEN)
+    result = runner.invoke(app, ["scan", "-f", "json"])
+    report = json.loads(result.stdout)
+    assert [p["file"] for p in report["processes"]] == ["processes/a.yaml", "processes/b.yaml"]
+    by_file = [(f["file"], f["code"]) for f in report["findings"]]
+    assert ("processes/b.yaml", "VA104") in by_file
+    assert ("processes/b.yaml", "VA202") in by_file
+    assert ("processes/a.yaml", "VA104") not in by_file
