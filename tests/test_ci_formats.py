@@ -14,6 +14,7 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
+from conftest import BASE
 from valueaudit.cli import app
 from valueaudit.discovery import discover
 from valueaudit.engine import audit_files
@@ -123,10 +124,14 @@ def test_junit_suites_cases_and_failures(project: Path):
     assert "processes/broken.yaml:2:5 VA102" in failure.text
     case = names["processes/invoice-payment.yaml"].find("testcase")
     assert case.get("name") == "invoice-payment"
-    assert case.find("failure") is None  # warnings do not fail by default
-    assert "VA202" in case.find("system-out").text
-    root = ET.fromstring(scan("-f", "junit", "--fail-on", "warning"))
-    assert int(root.get("failures")) == 7
+    # a warning is a failure in the report whatever --fail-on says (SPEC §7)
+    assert "VA202" in case.find("failure").text
+    failures = case.find("failure").text.splitlines()
+    noun = "finding" if len(failures) == 1 else "findings"
+    assert case.find("failure").get("message").startswith(f"{len(failures)} {noun}: ")
+    for fail_on in ("never", "error", "warning"):
+        root = ET.fromstring(scan("-f", "junit", "--fail-on", fail_on))
+        assert int(root.get("failures")) == 7
 
 
 def test_gitlab_code_quality(project: Path):
@@ -213,3 +218,20 @@ def test_render_covers_every_format():
     result = audit_files(discover([ROOT / "processes"]), Settings())
     for name in ("text", "json", "sarif", "github", "junit", "gitlab"):
         assert render(name, result.files, Options(Settings()))
+
+
+def test_junit_counts_agree_in_number(tmp_path: Path):
+    process = BASE + (
+        "  - id: pay\n    practice: charging\n    flows:\n"
+        "      - {from: customer, to: company, gives: fee, kind: money, value: 4}\n"
+    )
+    (tmp_path / "p.yaml").write_text(process)
+
+    def message(*options: str) -> str:
+        result = runner.invoke(app, ["scan", str(tmp_path), "-f", "junit", *options])
+        failure = ET.fromstring(result.stdout).find("testsuite/testcase/failure")
+        assert failure is not None, result.stdout
+        return failure.get("message")
+
+    assert message() == "3 findings: 3 warnings"
+    assert message("--select", "VA201") == "1 finding: 1 warning"

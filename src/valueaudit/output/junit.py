@@ -1,9 +1,10 @@
 """The ``junit`` format: JUnit XML as CI servers read it.
 
 A ``testsuite`` per file and a ``testcase`` per process (named by the process id, or by
-the file when it could not be read). A testcase fails when it has findings at or above
-``--fail-on``; its ``failure`` lists them, one per line as ``file:line:col CODE
-message``. Findings below that go to ``system-out``.
+the file when it could not be read). A testcase fails when it has error or warning
+findings, whatever ``--fail-on`` says (SPEC §7, as ruff and Trivy do: the report shows
+the problems, the exit code decides the job); its ``failure`` lists them, one per line
+as ``file:line:col CODE message``. Info findings go to ``system-out``.
 """
 
 from __future__ import annotations
@@ -11,23 +12,26 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, TextIO
 
-from valueaudit.findings import Finding
+from valueaudit.findings import Finding, Severity
 from valueaudit.output import Options
 from valueaudit.output.files import Spool
 
 if TYPE_CHECKING:
     from valueaudit.engine import FileResult, Totals
-    from valueaudit.settings import Settings
 
 
 def _lines(findings: list[Finding]) -> str:
     return "\n".join(f"{f.file}:{f.line}:{f.column} {f.code} {f.message}" for f in findings)
 
 
-def _suite(result: FileResult, settings: Settings) -> ET.Element:
-    """The testsuite of one file: one testcase, failing on findings at ``--fail-on``."""
-    failing = [f for f in result.findings if settings.fails(f.severity)]
-    passing = [f for f in result.findings if not settings.fails(f.severity)]
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def _suite(result: FileResult) -> ET.Element:
+    """The testsuite of one file: one testcase, failing on error and warning findings."""
+    failing = [f for f in result.findings if f.severity is not Severity.INFO]
+    passing = [f for f in result.findings if f.severity is Severity.INFO]
     suite = ET.Element(
         "testsuite",
         name=result.file,
@@ -43,11 +47,14 @@ def _suite(result: FileResult, settings: Settings) -> ET.Element:
     )
     if failing:
         counts = ", ".join(
-            f"{sum(1 for f in failing if f.severity is s)} {s.value}"
+            _count(sum(1 for f in failing if f.severity is s), s.value)
             for s in sorted({f.severity for f in failing}, key=lambda s: -s.rank)
         )
         failure = ET.SubElement(
-            case, "failure", type=failing[0].code, message=f"{len(failing)} findings: {counts}"
+            case,
+            "failure",
+            type=failing[0].code,
+            message=f"{_count(len(failing), 'finding')}: {counts}",
         )
         failure.text = _lines(failing)
     if passing:
@@ -57,7 +64,7 @@ def _suite(result: FileResult, settings: Settings) -> ET.Element:
 
 def prepare(result: FileResult, options: Options) -> tuple[str, bool]:
     """One file's testsuite as text, and whether it fails (in the worker)."""
-    suite = _suite(result, options.settings)
+    suite = _suite(result)
     ET.indent(suite, level=1)
     return "  " + ET.tostring(suite, "unicode").rstrip() + "\n", suite.get("failures") == "1"
 
