@@ -126,3 +126,15 @@ def test_a_formatter_failing_in_the_per_file_step_is_an_internal_error(tmp_path,
     assert "internal error in the json output on" in result.stderr
     assert "Traceback" not in result.stderr
     assert json.loads(out.read_text())["runs"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"\\x1f"\n', 'id: "\\e[2J"\n', 'a: 1\n"\\x1f": 2\n"\\x1f": 3\n', 'valueaudit: "\\a"\n'],
+)
+def test_messages_about_an_invalid_file_are_escaped_too(tmp_path: Path, text: str):
+    (tmp_path / "p.yaml").write_text(text)
+    result = runner.invoke(app, ["check", str(tmp_path / "p.yaml"), "-f", "text"])
+    assert result.exit_code == 1
+    assert not [c for c in RAW if c in result.stdout]
+    assert "\x1f" not in result.stdout

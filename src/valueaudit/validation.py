@@ -31,23 +31,7 @@ def load_process(
 
 def validate(loaded: LoadedFile) -> LoadedFile:
     """Validate the plain values of a loaded file, reporting every shape problem."""
-    data = loaded.data
-    if loaded.root is None or data is None:
-        return loaded
-    if not isinstance(data, dict):
-        loaded.finding(
-            "VA102",
-            f"a process file must be a mapping of keys (valueaudit: 1, id: ..., ...), "
-            f"found {describe(data)}",
-        )
-        return loaded
-    # After a duplicate key the first value counts, so the model is still well defined
-    # and its structure can be checked; the engine scores no file with an error.
-    if any(f.severity is Severity.ERROR and f.code != "VA107" for f in loaded.findings):
-        _validate(data, loaded)  # still report every shape problem, but keep no model
-        loaded.process = None
-    else:
-        loaded.process = _validate(data, loaded)
+    _check(loaded)
     # the model holds it all now; the plain values would only double the file's memory
     loaded.data = None
     # rare: escape once here, and every output is safe (a double-quoted YAML string
@@ -55,8 +39,33 @@ def validate(loaded: LoadedFile) -> LoadedFile:
     if "\\" in loaded.text or has_unsafe(loaded.text):
         if loaded.process is not None:
             loaded.process = _escaped(loaded.process)
-        loaded.findings = [f._replace(message=escape_unsafe(f.message)) for f in loaded.findings]
+        if loaded.raw_id is not None:
+            loaded.raw_id = escape_unsafe(loaded.raw_id)
+        loaded.findings = [
+            f._replace(message=escape_unsafe(f.message), process=loaded.raw_id)
+            for f in loaded.findings
+        ]
     return loaded
+
+
+def _check(loaded: LoadedFile) -> None:
+    data = loaded.data
+    if loaded.root is None or data is None:
+        return
+    if not isinstance(data, dict):
+        loaded.finding(
+            "VA102",
+            f"a process file must be a mapping of keys (valueaudit: 1, id: ..., ...), "
+            f"found {describe(data)}",
+        )
+        return
+    # After a duplicate key the first value counts, so the model is still well defined
+    # and its structure can be checked; the engine scores no file with an error.
+    if any(f.severity is Severity.ERROR and f.code != "VA107" for f in loaded.findings):
+        _validate(data, loaded)  # still report every shape problem, but keep no model
+        loaded.process = None
+    else:
+        loaded.process = _validate(data, loaded)
 
 
 def _escaped(value: Any) -> Any:
