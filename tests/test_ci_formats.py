@@ -54,7 +54,9 @@ def test_sarif_is_valid_and_complete(project: Path):
         assert descriptor["fullDescription"]["text"]
         assert descriptor["help"]["text"] and "```yaml" in descriptor["help"]["markdown"]
         assert descriptor["defaultConfiguration"]["level"] in ("error", "warning", "note")
+        assert descriptor["helpUri"].endswith("#rules")
     assert run["automationDetails"]["id"] == "valueaudit/"
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["description"]["text"]
     results = run["results"]
     assert results
     for result in results:
@@ -63,7 +65,8 @@ def test_sarif_is_valid_and_complete(project: Path):
         assert location["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
         assert location["artifactLocation"]["uri"].startswith("processes/")
         assert location["region"]["startLine"] >= 1
-        assert result["partialFingerprints"]["primaryLocationLineHash"]
+        assert result["partialFingerprints"]["valueaudit/v1"]
+        assert "primaryLocationLineHash" not in result["partialFingerprints"]
     regions = [
         r["locations"][0]["physicalLocation"]["region"] for r in results if r["ruleId"] == "VA102"
     ]
@@ -79,7 +82,7 @@ def test_sarif_fingerprints_survive_moved_lines(project: Path):
 
     def prints(results: list[dict]) -> dict[str, int]:
         return {
-            r["partialFingerprints"]["primaryLocationLineHash"]: r["locations"][0][
+            r["partialFingerprints"]["valueaudit/v1"]: r["locations"][0][
                 "physicalLocation"
             ]["region"]["startLine"]
             for r in results

@@ -1,8 +1,11 @@
 """The ``sarif`` format: SARIF 2.1.0, as GitHub code scanning reads it.
 
 Every rule of the catalogue is listed with its descriptions and help (plain and
-Markdown); results point at repository-relative URIs under ``%SRCROOT%`` and carry a
-``primaryLocationLineHash`` fingerprint that does not change when lines move.
+Markdown) and a ``helpUri``; results point at repository-relative URIs under
+``%SRCROOT%`` (described in ``originalUriBaseIds``) and carry a fingerprint under
+valueaudit's own key, ``valueaudit/v1``, content-keyed like the baseline, so it does not
+change when lines move. GitHub's reserved ``primaryLocationLineHash`` is left to GitHub,
+which computes it itself and complains when a tool's value differs from its own.
 
 GitHub takes at most 25,000 results per run, so the writer keeps only the first 25,000
 in SARIF's order (errors first, then warnings, then notes, each by gain) in a bounded
@@ -28,6 +31,9 @@ from valueaudit.rules import RULES, Rule
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/valueaudit/valueaudit"
+#: Where the rules are documented: the README's rule section.
+HELP_URI = f"{INFORMATION_URI}#rules"
+FINGERPRINT_KEY = "valueaudit/v1"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 SRCROOT = "%SRCROOT%"
 #: GitHub code scanning rejects a run with more results than this.
@@ -58,6 +64,7 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
         "shortDescription": {"text": _plain(rule.summary)},
         "fullDescription": {"text": _plain(rule.doc)},
         "help": {"text": _plain(help_markdown), "markdown": help_markdown},
+        "helpUri": HELP_URI,
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": {"tags": ["valueaudit", f"VA{rule.family}xx"]},
     }
@@ -95,7 +102,7 @@ def _result(finding: Finding, fingerprint: str, codes: dict[str, int]) -> dict[s
         "level": LEVELS[finding.severity],
         "message": {"text": finding.message},
         "locations": [_location(finding)],
-        "partialFingerprints": {"primaryLocationLineHash": fingerprint},
+        "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
     }
     properties: dict[str, str | float] = {}
     if finding.suggestion:
@@ -166,6 +173,14 @@ class ScanWriter:
                         }
                     },
                     "automationDetails": {"id": "valueaudit/"},
+                    "originalUriBaseIds": {
+                        SRCROOT: {
+                            "description": {
+                                "text": "The folder the paths are relative to: where "
+                                "valueaudit ran, the repository's root in CI."
+                            }
+                        }
+                    },
                     "columnKind": "unicodeCodePoints",
                     "invocations": [invocation],
                     "results": [],
