@@ -82,9 +82,9 @@ def test_sarif_fingerprints_survive_moved_lines(project: Path):
 
     def prints(results: list[dict]) -> dict[str, int]:
         return {
-            r["partialFingerprints"]["valueaudit/v1"]: r["locations"][0][
-                "physicalLocation"
-            ]["region"]["startLine"]
+            r["partialFingerprints"]["valueaudit/v1"]: r["locations"][0]["physicalLocation"][
+                "region"
+            ]["startLine"]
             for r in results
         }
 

@@ -319,3 +319,43 @@ def test_a_process_id_used_twice_is_still_scored_as_the_readme_says(project: Pat
     assert ("processes/b.yaml", "VA104") in by_file
     assert ("processes/b.yaml", "VA202") in by_file
     assert ("processes/a.yaml", "VA104") not in by_file
+
+
+def _in_a_terminal(arguments: list[str], **environment: str) -> str:
+    """What the command prints to a real (pseudo-)terminal, 100 columns wide."""
+    import pty
+
+    leader, follower = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    env.update(COLUMNS="100", TERM="xterm-256color", **environment)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "valueaudit", *arguments],
+        stdout=follower,
+        stderr=follower,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        cwd=ROOT,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed: the command is done
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=60)
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8")
+
+
+def test_no_color_in_a_terminal_is_plain_and_none_is_no_alarm():
+    styled = _in_a_terminal(["scan", "processes", "-q"])
+    assert "\x1b[" in styled
+    assert "0 errors, " in styled  # no colour on a count of none
+    assert "\x1b[1;31m0 errors" not in styled
+    plain = _in_a_terminal(["scan", "processes", "-q"], NO_COLOR="1")
+    assert "\x1b" not in plain
+    assert "processes/complaint.yaml:6:5 VA203" in plain

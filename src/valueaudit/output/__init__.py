@@ -182,6 +182,8 @@ def console(out: TextIO, *, stdout: bool) -> Console:
     if stdout:
         terminal = PipeAwareConsole(file=out, highlight=False)
         if terminal.is_terminal:
+            if terminal.no_color:  # NO_COLOR: plain, not merely colourless (no bold)
+                return PipeAwareConsole(file=out, highlight=False, color_system=None)
             return terminal
         return PipeAwareConsole(file=_trimmed(out), highlight=False, soft_wrap=True)
     return PipeAwareConsole(

@@ -61,13 +61,16 @@ def summary_line(totals: Totals) -> Text:
             f" ({totals.baseline_known} known from the baseline not shown; "
             f"{totals.baseline_fixed} findings fixed since the baseline)"
         )
+    def count(number: int, words: str, severity: Severity) -> tuple[str, str]:
+        return words, SEVERITY_STYLE[severity] if number else ""  # no alarm for none
+
     return Text.assemble(
         f"{files} file{'s' * (files != 1)}, {processes} process{'es' * (processes != 1)}: ",
-        (f"{errors} error{'s' * (errors != 1)}", SEVERITY_STYLE[Severity.ERROR]),
+        count(errors, f"{errors} error{'s' * (errors != 1)}", Severity.ERROR),
         ", ",
-        (f"{warnings} warning{'s' * (warnings != 1)}", SEVERITY_STYLE[Severity.WARNING]),
+        count(warnings, f"{warnings} warning{'s' * (warnings != 1)}", Severity.WARNING),
         ", ",
-        (f"{infos} info", SEVERITY_STYLE[Severity.INFO]),
+        count(infos, f"{infos} info", Severity.INFO),
         baseline,
     )
 
