@@ -359,3 +359,23 @@ def test_no_color_in_a_terminal_is_plain_and_none_is_no_alarm():
     plain = _in_a_terminal(["scan", "processes", "-q"], NO_COLOR="1")
     assert "\x1b" not in plain
     assert "processes/complaint.yaml:6:5 VA203" in plain
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["scan", "--fail-on", "bogus"], "'bogus' is not one of 'error', 'warning'"),
+        (["scan", "-j", "-1"], "'--jobs' / '-j': must be at least 0"),
+        (["scan", "-j", "x"], "'--jobs' / '-j': must be a whole number"),
+        (["scan", "--max-processes", "0"], "'--max-processes': must be at least 1"),
+        (["explain"], "Missing argument 'code'"),
+    ],
+)
+def test_usage_errors_are_one_style_in_plain_words(arguments: list[str], message: str):
+    completed = subprocess.run(
+        [sys.executable, "-m", "valueaudit", *arguments], capture_output=True, text=True
+    )
+    assert completed.returncode == 2
+    assert completed.stderr.startswith("valueaudit: error: ")
+    assert message in completed.stderr
+    assert "Input should" not in completed.stderr and "Value error" not in completed.stderr

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -502,6 +503,24 @@ def new(
     return EXIT_OK
 
 
+#: pydantic's wording, which typer's option parsing lets through, in ours.
+_PYDANTIC_WORDS = (
+    (re.compile(r"Value error, "), ""),
+    (re.compile(r"Input should be greater than or equal to (\S+)"), r"must be at least \1"),
+    (re.compile(r"Input should be less than or equal to (\S+)"), r"must be at most \1"),
+    (re.compile(r"Input should be a valid integer.*"), "must be a whole number"),
+    (re.compile(r"Input should be a valid number.*"), "must be a number"),
+    (re.compile(r"Input should be (.*)"), r"must be \1"),
+)
+
+
+def plain_usage(message: str) -> str:
+    """A click usage message with pydantic's phrases put in plain words."""
+    for pattern, words in _PYDANTIC_WORDS:
+        message = pattern.sub(words, message)
+    return message
+
+
 def _invoke() -> int:
     """Run the typer app and return the exit code, rather than letting click exit."""
     try:
@@ -511,9 +530,12 @@ def _invoke() -> int:
     except Exception as error:
         # click's usage errors (bad option, missing argument): click's own message; typer
         # vendors click in newer releases, so the class is recognised by what it offers
-        show, exit_code = getattr(error, "show", None), getattr(error, "exit_code", None)
-        if callable(show) and isinstance(exit_code, int):
-            show()
+        describe = getattr(error, "format_message", None)
+        exit_code = getattr(error, "exit_code", None)
+        if callable(describe) and isinstance(exit_code, int):
+            context = getattr(error, "ctx", None)
+            where = f"{context.command_path} --help" if context is not None else "--help"
+            print(f"valueaudit: error: {plain_usage(str(describe()))} ({where})", file=sys.stderr)
             return exit_code
         raise
     return code if isinstance(code, int) else EXIT_OK

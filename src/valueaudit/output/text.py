@@ -61,6 +61,7 @@ def summary_line(totals: Totals) -> Text:
             f" ({totals.baseline_known} known from the baseline not shown; "
             f"{totals.baseline_fixed} findings fixed since the baseline)"
         )
+
     def count(number: int, words: str, severity: Severity) -> tuple[str, str]:
         return words, SEVERITY_STYLE[severity] if number else ""  # no alarm for none
 
