@@ -238,3 +238,34 @@ def test_junit_counts_agree_in_number(tmp_path: Path):
 
     assert message() == "3 findings: 3 warnings"
     assert message("--select", "VA201") == "1 finding: 1 warning"
+
+
+def test_github_shows_the_best_of_each_level_and_says_where_the_rest_are(project: Path):
+    lines = scan("-f", "github").splitlines()
+    commands = [line for line in lines if line.startswith("::")]
+    levels = [line.split(" ", 1)[0] for line in commands]
+    assert levels == sorted(levels, key=["::error", "::warning", "::notice"].index)
+    assert levels.count("::warning") == 10
+    assert levels.count("::notice") == 10  # nine findings and the closing notice
+    counts = json.loads(scan("-f", "json"))["summary"]["findings"]
+    assert commands[-1].startswith(
+        f"::notice title=valueaudit::valueaudit: {counts['error']} errors, "
+        f"{counts['warning']} warnings, {counts['info']} info in 7 files"
+    )
+    assert "has them all" in commands[-1]
+    report = json.loads(scan("-f", "json"))
+    warnings = [f for f in report["findings"] if f["severity"] == "warning"]
+    best = sorted(warnings, key=lambda f: -(f.get("gain") or 0))[:10]
+    shown = [line for line in commands if line.startswith("::warning")]
+    assert all(
+        f"file={f['file']},line={f['line']}," in line for f, line in zip(best, shown, strict=True)
+    )
+    plain = lines[lines.index("All findings:") + 1 : -1]
+    assert len(plain) == len(report["findings"])
+
+
+def test_github_without_crowding_has_no_closing_notice(tmp_path: Path):
+    (tmp_path / "p.yaml").write_text((ROOT / "processes" / "invoice-payment.yaml").read_text())
+    result = runner.invoke(app, ["scan", str(tmp_path), "-f", "github"])
+    assert all(line.startswith("::") for line in result.stdout.splitlines())
+    assert "title=valueaudit::" not in result.stdout

@@ -3,14 +3,22 @@
 ``::error file=F,line=L,col=C,title=T::MESSAGE``; info findings become ``notice``.
 Messages escape ``%``, CR and LF; properties also escape ``:`` and ``,``, as the
 Actions toolkit does.
+
+GitHub shows only 10 annotations of each level per step and drops the rest silently,
+so the commands come errors first, then warnings, then notices, each by gain (SPEC §7).
+When a level has more than fits, the annotations are the best of each level, every
+finding follows as a plain log line (in path order, spooled, so memory stays bounded),
+and one last ``::notice::`` says how many there are and where to see them all.
 """
 
 from __future__ import annotations
 
+import operator
 from typing import TYPE_CHECKING, TextIO
 
-from valueaudit.findings import Finding, Severity
+from valueaudit.findings import SORT_KEY, Finding, Severity, TopN
 from valueaudit.output import Options
+from valueaudit.output.files import Spool
 from valueaudit.rules import RULES
 
 if TYPE_CHECKING:
@@ -47,20 +55,63 @@ def command(finding: Finding) -> str:
     return f"::{COMMANDS[finding.severity]} {properties}::{escape_data(message)}\n"
 
 
-def prepare(result: FileResult, options: Options) -> str:
-    """One file's workflow commands (in the worker)."""
-    return "".join(command(finding) for finding in result.findings)
+#: Annotations GitHub shows per level and step.
+SHOWN_PER_LEVEL = 10
+
+#: One finding as the writer keeps it: its place (level, gain, position), its command.
+_Annotation = tuple[tuple[int, float, tuple[str, int, int, str, str]], str]
+
+
+def _place(finding: Finding) -> tuple[int, float, tuple[str, int, int, str, str]]:
+    return (-finding.severity.rank, -(finding.gain or 0.0), SORT_KEY(finding))
+
+
+def prepare(result: FileResult, options: Options) -> tuple[tuple[_Annotation, ...], str]:
+    """One file's commands with their places, and its findings as plain log lines (in
+    the worker)."""
+    annotations = tuple((_place(f), command(f)) for f in result.findings)
+    lines = "".join(f"{f.file}:{f.line}:{f.column} {f.code} {f.message}\n" for f in result.findings)
+    return annotations, lines
 
 
 class ScanWriter:
-    """Workflow commands, written as each file's findings arrive."""
+    """Workflow commands: the best of each level first, then, if some did not fit,
+    every finding as a plain line and a closing notice."""
 
     def __init__(self, out: TextIO, options: Options) -> None:
         self.out = out
+        self.levels = {
+            severity.rank: TopN[_Annotation](SHOWN_PER_LEVEL, operator.itemgetter(0))
+            for severity in Severity
+        }
+        self.lines = Spool()
 
-    def add(self, piece: str) -> None:
-        """Write one file's commands."""
-        self.out.write(piece)
+    def add(self, piece: tuple[tuple[_Annotation, ...], str]) -> None:
+        """Keep one file's commands and lines."""
+        annotations, lines = piece
+        for annotation in annotations:
+            self.levels[-annotation[0][0]].push(annotation)
+        self.lines.write(lines)
 
     def finish(self, totals: Totals) -> None:
-        """Nothing is left to write."""
+        """Write the annotations, and what did not fit."""
+        crowded = any(level.seen > SHOWN_PER_LEVEL for level in self.levels.values())
+        for severity in sorted(Severity, key=lambda s: -s.rank):
+            best = self.levels[severity.rank].best()
+            if crowded and severity is Severity.INFO:
+                best = best[: SHOWN_PER_LEVEL - 1]  # the closing notice is the tenth
+            self.out.write("".join(text for _, text in best))
+        if not crowded:
+            return
+        counts = totals.counts
+        self.out.write("All findings:\n")
+        self.lines.copy_to(self.out)
+        errors, warnings = counts["error"], counts["warning"]
+        summary = (
+            f"valueaudit: {errors} error{'s' * (errors != 1)}, {warnings} "
+            f"warning{'s' * (warnings != 1)}, {counts['info']} info in {totals.files} "
+            f"file{'s' * (totals.files != 1)}; GitHub shows {SHOWN_PER_LEVEL} of "
+            "each level, the best by gain: the log above, the job summary (-f markdown) or "
+            "code scanning (-f sarif) has them all"
+        )
+        self.out.write(f"::notice title=valueaudit::{escape_data(summary)}\n")
