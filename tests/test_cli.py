@@ -379,3 +379,17 @@ def test_usage_errors_are_one_style_in_plain_words(arguments: list[str], message
     assert completed.stderr.startswith("valueaudit: error: ")
     assert message in completed.stderr
     assert "Input should" not in completed.stderr and "Value error" not in completed.stderr
+
+
+def test_a_file_that_breaks_fixes_nothing_in_the_baseline(project: Path):
+    write(project / "processes/a.yaml", UNEVEN)
+    write(project / "processes/b.yaml", UNEVEN.replace("id: sample", "id: other"))
+    assert runner.invoke(app, ["scan", "--write-baseline", "base.json"]).exit_code == 0
+    broken = UNEVEN.replace("  - id: pay\n", "  - id: pay\n    next: [nowhere]\n")
+    write(project / "processes/a.yaml", broken)
+    result = runner.invoke(app, ["scan", "--baseline", "base.json", "-f", "json"])
+    summary = json.loads(result.stdout)["summary"]
+    assert summary["baseline"]["fixed"] == 0
+    assert summary["findings"]["error"] >= 1  # the break itself is new
+    text = runner.invoke(app, ["scan", "--baseline", "base.json"]).stdout
+    assert "0 findings fixed since the baseline" in text

@@ -94,10 +94,15 @@ class BaselineFilter:
     def __init__(self, known: Counter[Key]) -> None:
         self.remaining = Counter(known)
         self.recorded = sum(known.values())
+        self.recorded_in: Counter[str] = Counter()
+        for key, count in known.items():
+            self.recorded_in[key[0]] += count
 
-    def apply(self, result: FileResult) -> tuple[FileResult, int]:
-        """The result without the findings the baseline knows, and how many those were.
-        Identities name their file, so files can be filtered apart (in the workers)."""
+    def apply(self, result: FileResult) -> tuple[FileResult, int, int]:
+        """The result without the findings the baseline knows, how many those were, and
+        how many the baseline records for a file that cannot be audited now (those are
+        not fixed: nobody can tell). Identities name their file, so files can be
+        filtered apart (in the workers)."""
         new: list[Finding] = []
         for finding in result.findings:
             key = finding.identity
@@ -106,4 +111,5 @@ class BaselineFilter:
             else:
                 new.append(finding)
         known = len(result.findings) - len(new)
-        return (replace(result, findings=tuple(new)) if known else result), known
+        unverified = 0 if result.valid else self.recorded_in[result.file] - known
+        return (replace(result, findings=tuple(new)) if known else result), known, unverified

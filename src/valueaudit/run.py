@@ -210,6 +210,7 @@ class Prepared:
 
     findings: tuple[Finding, ...]
     known: int
+    unverified: int  # recorded for a file that cannot be audited now: not fixed
     pieces: tuple[Any, ...]
 
 
@@ -222,10 +223,11 @@ class _Prepare:
     baseline: BaselineFilter | None
 
     def __call__(self, result: FileResult) -> Prepared:
-        known = 0
+        known = unverified = 0
         if self.baseline is not None:
-            result, known = self.baseline.apply(result)
-        return Prepared(result.findings, known, tuple(self._piece(result, s) for s in self.steps))
+            result, known, unverified = self.baseline.apply(result)
+        pieces = tuple(self._piece(result, s) for s in self.steps)
+        return Prepared(result.findings, known, unverified, pieces)
 
     @staticmethod
     def _piece(result: FileResult, step: tuple[Callable[[FileResult, Any], Any], Any]) -> Any:
@@ -300,17 +302,18 @@ def run_scan(request: ScanRequest) -> int:
         enabled = progress.wanted(quiet=request.quiet, disabled=request.no_progress)
         tally = Tally()
         failing = False
-        known = 0
+        known = unverified = 0
         for result, prepared in progress.track(stream, len(files), enabled=enabled):
             tally.add(result, prepared.findings)
             known += prepared.known
+            unverified += prepared.unverified
             errors.extend(result.errors)
             failing = failing or any(settings.fails(f.severity) for f in prepared.findings)
             outputs.add(prepared.pieces)
         if baseline_filter is None:
             totals = tally.totals()
         else:
-            totals = tally.totals(known, baseline_filter.recorded - known)
+            totals = tally.totals(known, baseline_filter.recorded - known - unverified)
         outputs.finish(totals)
     except BaseException:
         outputs.discard()

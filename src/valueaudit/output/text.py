@@ -59,7 +59,8 @@ def summary_line(totals: Totals) -> Text:
     if totals.baseline_known is not None:
         baseline = (
             f" ({totals.baseline_known} known from the baseline not shown; "
-            f"{totals.baseline_fixed} findings fixed since the baseline)"
+            f"{totals.baseline_fixed} finding{'s' * (totals.baseline_fixed != 1)} fixed "
+            "since the baseline)"
         )
 
     def count(number: int, words: str, severity: Severity) -> tuple[str, str]:
