@@ -191,3 +191,25 @@ def test_odd_pyproject_files(project: Path, content: bytes, words: str | None):
     else:
         assert result.exit_code == 2
         assert words in result.stderr
+
+
+def test_exclude_follows_gitignore_semantics(project: Path):
+    drafts = project / "processes" / "drafts"
+    drafts.mkdir(parents=True)
+    (drafts / "wip.yaml").write_text(UNEVEN.replace("id: sample", "id: wip"))
+    (project / "valueaudit.toml").write_text('exclude = ["drafts"]\n')
+    result = runner.invoke(app, ["scan", "-f", "json"])
+    files = [p["file"] for p in json.loads(result.stdout)["processes"]]
+    assert files and not [f for f in files if "drafts" in f]
+
+
+def test_a_fully_excluded_scan_says_so(project: Path):
+    (project / "valueaudit.toml").write_text('exclude = ["*.yaml"]\n')
+    result = runner.invoke(app, ["scan"])
+    assert result.exit_code == 0
+    assert "no process files (*.yaml, *.yml) in processes: all" in result.stderr
+    assert "were excluded" in result.stderr
+    empty = project / "empty"
+    empty.mkdir()
+    result = runner.invoke(app, ["scan", "empty"])
+    assert "no process files (*.yaml, *.yml) in empty: none found" in result.stderr

@@ -197,10 +197,24 @@ def _check_targets(outputs: list[Path | None], inputs: list[tuple[Path, str]]) -
 def _discover(paths: list[Path], settings: Settings) -> list[tuple[Path, str]]:
     from valueaudit.discovery import MissingPathError, discover
 
+    left_out: list[str] = []
+
+    def excluded(display: str) -> bool:
+        if settings.excluded(display):
+            left_out.append(display)
+            return True
+        return False
+
+    searched = paths or [DEFAULT_PATH]
     try:
-        return discover(paths or [DEFAULT_PATH], settings.excluded)
+        found = discover(searched, excluded)
     except MissingPathError as error:
         raise UsageError(f"path not found: {error}") from None
+    if not found:  # an empty scan passes; say so, or CI never notices it audits nothing
+        where = ", ".join(p.as_posix() for p in searched)
+        why = f"all {len(left_out)} were excluded (exclude)" if left_out else "none found"
+        print(f"valueaudit: no process files (*.yaml, *.yml) in {where}: {why}", file=sys.stderr)
+    return found
 
 
 @dataclass(frozen=True)

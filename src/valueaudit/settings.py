@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from valueaudit.findings import Severity
+
+if TYPE_CHECKING:
+    import pathspec
 
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")
 #: The deepest nesting a limit may allow: libyaml's composer recurses per level, and its
@@ -100,11 +104,15 @@ class Settings:
 
 
 def matches(path: str, pattern: str) -> bool:
-    """Glob match of a ``/`` path: ``*`` crosses folders, a pattern without ``/`` also
-    matches the file name alone, a folder pattern matches everything below it."""
-    pattern = pattern.rstrip("/")
-    return (
-        fnmatch.fnmatchcase(path, pattern)
-        or fnmatch.fnmatchcase(path, pattern + "/*")
-        or ("/" not in pattern and fnmatch.fnmatchcase(path.rsplit("/", 1)[-1], pattern))
-    )
+    """Whether a ``/`` path matches a gitignore-style pattern (``pathspec``'s Git
+    semantics): a name without ``/`` matches a file or folder at any depth, a folder
+    matches everything below it, ``*`` stays within a folder and ``**`` crosses them."""
+    return _spec(pattern).match_file(path)
+
+
+@functools.lru_cache(maxsize=256)
+def _spec(pattern: str) -> pathspec.GitIgnoreSpec:
+    # compiled once per pattern and process: settings hold a handful of patterns
+    import pathspec  # only when there are patterns: it costs start-up time
+
+    return pathspec.GitIgnoreSpec.from_lines([pattern])
