@@ -393,3 +393,31 @@ def test_a_file_that_breaks_fixes_nothing_in_the_baseline(project: Path):
     assert summary["findings"]["error"] >= 1  # the break itself is new
     text = runner.invoke(app, ["scan", "--baseline", "base.json"]).stdout
     assert "0 findings fixed since the baseline" in text
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("valueaudit scan -f s", ["sarif", "sarif:"]),
+        ("valueaudit diff a b -f j", ["json", "json:"]),
+        ("valueaudit explain VA20", ["VA201", "VA202", "VA203", "VA204"]),
+        ("valueaudit scan --select VA9", ["VA9", "VA901", "VA902"]),
+        ("valueaudit scan --ignore va40", ["va401", "va402", "va403", "va404"]),
+    ],
+)
+def test_shell_completion_of_formats_and_rule_codes(words: str, expected: list[str]):
+    env = dict(
+        os.environ,
+        _VALUEAUDIT_COMPLETE="complete_bash",
+        COMP_WORDS=words,
+        COMP_CWORD=str(len(words.split()) - 1),
+    )
+    script = Path(sys.executable).parent / "valueaudit"  # completion keys on the name
+    completed = subprocess.run([str(script)], env=env, capture_output=True, text=True)
+    assert completed.stdout.split() == expected, completed.stderr
+
+
+def test_no_arguments_print_the_help():
+    completed = subprocess.run([sys.executable, "-m", "valueaudit"], capture_output=True, text=True)
+    assert "Usage:" in completed.stdout + completed.stderr
+    assert "valueaudit: error" not in completed.stderr

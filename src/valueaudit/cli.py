@@ -108,6 +108,34 @@ def _root(
     """valueaudit: audit the value exchanged at customer touchpoints."""
 
 
+# --- Shell completion ------------------------------------------------------------------
+
+
+def complete_formats(incomplete: str) -> list[str]:
+    """``-f <TAB>``: the formats, and ``FORMAT:`` to name a file after."""
+    names = [*FORMATS, *(f"{name}:" for name in FORMATS)]
+    return [name for name in names if name.startswith(incomplete.lower())]
+
+
+def complete_codes(incomplete: str) -> list[str]:
+    """Rule codes and their family prefixes (``VA2``), for ``explain``, ``--select`` and
+    ``--ignore``."""
+    from valueaudit.rules import RULES
+
+    wanted = incomplete.upper()
+    families = sorted({code[:3] for code in RULES})
+    found = [code for code in (*families, *RULES) if code.startswith(wanted)]
+    # codes are read in any case; the shell keeps only what starts as typed
+    return [code.lower() for code in found] if incomplete.islower() else found
+
+
+def complete_diff_formats(incomplete: str) -> list[str]:
+    """``diff -f <TAB>``: the formats ``diff`` writes."""
+    from valueaudit.output import writes_diff
+
+    return [name for name in complete_formats(incomplete) if writes_diff(name.split(":")[0])]
+
+
 # --- Shared options ------------------------------------------------------------------
 
 PathsArgument = Annotated[
@@ -123,6 +151,7 @@ FormatOption = Annotated[
         "--format",
         "-f",
         metavar="FORMAT[:FILE]",
+        autocompletion=complete_formats,
         help=f"Output format, optionally written to FILE; repeatable. Formats: "
         f"{', '.join(FORMATS)}. Default: text on stdout (github when GITHUB_ACTIONS=true).",
     ),
@@ -140,13 +169,17 @@ SelectOption = Annotated[
     typer.Option(
         "--select",
         metavar="CODES",
+        autocompletion=complete_codes,
         help="Only these rule codes or prefixes (VA2, VA301); comma-separated or repeated.",
     ),
 ]
 IgnoreOption = Annotated[
     list[str] | None,
     typer.Option(
-        "--ignore", metavar="CODES", help="Skip these rule codes or prefixes; repeatable."
+        "--ignore",
+        metavar="CODES",
+        autocompletion=complete_codes,
+        help="Skip these rule codes or prefixes; repeatable.",
     ),
 ]
 ConfigOption = Annotated[
@@ -372,6 +405,7 @@ def diff(
             "--format",
             "-f",
             metavar="FORMAT[:FILE]",
+            autocompletion=complete_diff_formats,
             help="text (default), json or markdown, optionally to FILE; repeatable.",
         ),
     ] = None,
@@ -451,7 +485,11 @@ def rules() -> int:
 
 
 @_command
-def explain(code: Annotated[str, typer.Argument(help="A rule code, e.g. VA202.")]) -> int:
+def explain(
+    code: Annotated[
+        str, typer.Argument(help="A rule code, e.g. VA202.", autocompletion=complete_codes)
+    ],
+) -> int:
     """One rule in full: what it finds, why it matters, an example, how to suppress it."""
     from valueaudit.hints import did_you_mean
     from valueaudit.output.catalogue import render_explain
@@ -532,6 +570,10 @@ def _invoke() -> int:
         # vendors click in newer releases, so the class is recognised by what it offers
         describe = getattr(error, "format_message", None)
         exit_code = getattr(error, "exit_code", None)
+        show = getattr(error, "show", None)
+        if type(error).__name__ == "NoArgsIsHelpError" and callable(show):
+            show()  # `valueaudit` alone: the help, as click prints it
+            return exit_code if isinstance(exit_code, int) else EXIT_USAGE
         if callable(describe) and isinstance(exit_code, int):
             context = getattr(error, "ctx", None)
             where = f"{context.command_path} --help" if context is not None else "--help"
