@@ -495,6 +495,8 @@ def explain(
     from valueaudit.output.catalogue import render_explain
     from valueaudit.rules import RULES
 
+    if code is None:  # typer before 0.17 lets a missing argument through here
+        raise UsageError("Missing argument 'code' (valueaudit explain VA202)")
     rule = RULES.get(code.strip().upper())
     if rule is None:
         hint = did_you_mean(code.strip().upper(), RULES)
@@ -549,6 +551,9 @@ _PYDANTIC_WORDS = (
     (re.compile(r"Input should be a valid integer.*"), "must be a whole number"),
     (re.compile(r"Input should be a valid number.*"), "must be a number"),
     (re.compile(r"Input should be (.*)"), r"must be \1"),
+    # older typer releases leave it to click, in click's words
+    (re.compile(r"'[^']*' is not a valid integer(?: range)?\."), "must be a whole number"),
+    (re.compile(r"(\S+) is not in the range x>=(\S+)\."), r"must be at least \2"),
 )
 
 
