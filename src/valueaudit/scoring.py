@@ -8,6 +8,7 @@ values it depends on are points.
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
@@ -82,6 +83,21 @@ def disparity(received: Mapping[str, Interval]) -> Interval:
     return Interval(d_min, d_max)
 
 
+#: Every verdict compares with this relative tolerance (SPEC §4.5): 0.3 and 0.1 give a
+#: disparity of 0.49999999999999994 in floats, and exactly 0.5 in the file's decimals.
+TOLERANCE = 1e-9
+
+
+def same(a: float, b: float) -> bool:
+    """Whether two scores are equal up to floating-point noise."""
+    return math.isclose(a, b, rel_tol=TOLERANCE, abs_tol=1e-12)
+
+
+def at_least(value: float, bound: float) -> bool:
+    """``value >= bound``, up to floating-point noise: how every threshold is decided."""
+    return value > bound or same(value, bound)
+
+
 def favoured(received: Mapping[str, Interval]) -> str | None:
     """The party receiving the most (by midpoint); ``None`` when the top is shared."""
     best: str | None = None
@@ -92,7 +108,7 @@ def favoured(received: Mapping[str, Interval]) -> str | None:
             best, top, second = party, mid, top
         elif mid > second:
             second = mid
-    return None if best is None or top == second else best
+    return None if best is None or same(top, second) else best
 
 
 def parity_gap(received: Mapping[str, Interval]) -> float:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from valueaudit.findings import Severity
 from valueaudit.numbers import interval, number
 from valueaudit.rules.base import AuditContext, Draft, rule
+from valueaudit.scoring import at_least
 
 
 @rule(
@@ -54,7 +55,9 @@ def parity_not_clear(ctx: AuditContext) -> Iterator[Draft]:
                 gain=gain,
             )
         d = score.disparity
-        if unknown or d is None or not d.low < threshold <= d.high:
+        if unknown or d is None:
+            continue
+        if at_least(d.low, threshold) or not at_least(d.high, threshold):  # not astride
             continue
         yield Draft(
             ("touchpoints", score.touchpoint_index),

@@ -9,6 +9,7 @@ from valueaudit.findings import Severity
 from valueaudit.interval import Interval
 from valueaudit.numbers import interval, number
 from valueaudit.rules.base import AuditContext, Draft, rule
+from valueaudit.scoring import at_least
 
 if TYPE_CHECKING:
     from valueaudit.model import Touchpoint
@@ -97,7 +98,7 @@ def high_disparity(ctx: AuditContext) -> Iterator[Draft]:
     """
     threshold = ctx.settings.disparity_threshold
     for score in ctx.score.touchpoints:
-        if score.disparity is None or score.disparity.low < threshold:
+        if score.disparity is None or not at_least(score.disparity.low, threshold):
             continue
         touchpoint = ctx.process.touchpoints[score.touchpoint_index]
         loser = min(score.received, key=lambda p: score.received[p].mid)
@@ -154,9 +155,9 @@ def uneven_process(ctx: AuditContext) -> Iterator[Draft]:
     ) / 2
     leader = max(score.share, key=lambda p: score.share[p].mid)
     reasons = []
-    if score.disparity is not None and score.disparity.low >= threshold:
+    if score.disparity is not None and at_least(score.disparity.low, threshold):
         reasons.append(f"disparity {interval(score.disparity)} is at or above {number(threshold)}")
-    if score.share[leader].low >= dominant:
+    if at_least(score.share[leader].low, dominant):
         share = score.share[leader]
         percent = Interval(share.low * 100, share.high * 100)
         reasons.append(f"{leader} receives {interval(percent)}% of all value")

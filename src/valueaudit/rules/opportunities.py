@@ -74,6 +74,8 @@ def early_payment(ctx: AuditContext) -> Iterator[Draft]:
         due = flow.timing.due_days
         days_early = due - window
         per_payment = early_receipt_worth(flow.amount, rate, days_early)
+        if per_payment <= 0:  # amount 0: nothing at stake (SPEC §4.5)
+            continue
         per_period = per_payment * score.volume
         discount = break_even_discount(rate, due, window)
         annual = implied_annual_return(discount, days_early)
