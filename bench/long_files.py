@@ -3,11 +3,11 @@
     python bench/long_files.py
 
 Writes the long files of issue 14 (N parties in a chain of N-1 touchpoints; a chain of
-N charging touchpoints with amounts and due dates; N touchpoints without flows), at N
-and 2N, and times ``scan -f json`` and the CI invocation (four formats at once) on each
-with peak memory. Linear work shows as about twice the time and at most twice the
-memory at 2N; SPEC §9 asks under 200 MB. Prints a table; exits 1 when a file takes
-more than 2.6x the time at half its length, or more than 200 MB.
+N charging touchpoints with amounts, due dates, feedback and a prospect; N touchpoints
+without flows), at N and 2N, and times ``scan -f json`` and the CI invocation (four
+formats at once) on each, with peak memory. Linear work shows as about twice the time
+and at most twice the memory at 2N; SPEC §9 asks under 200 MB. Prints a table; exits 1
+when a file takes more than 2.6x the time at half its length, or more than 200 MB.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from pathlib import Path
 from run import MEMORY_LIMIT_MB, VALUEAUDIT, compile_package, measure
 
 HEAD = "valueaudit: 1\nid: long\nassumptions: {cost_of_capital: 0.08}\n"
-TWO = "  customer: {role: customer}\n  company: {role: provider}\n"
 
 
 def many_parties(n: int) -> str:
@@ -33,25 +32,47 @@ def many_parties(n: int) -> str:
     return f"{HEAD}parties:\n{parties}touchpoints:\n{touchpoints}"
 
 
-def charging_chain(n: int) -> str:
+def long_chain(n: int) -> str:
     touchpoints = "".join(
         f"  - id: t{k}\n    practice: charging\n    flows:\n"
         "      - {from: customer, to: company, gives: money, kind: money, value: 5, "
         "amount: 10, timing: {due_days: 30}}\n"
         "      - {from: company, to: customer, gives: product, kind: product, value: 5}\n"
+        "      - {from: customer, to: company, gives: rating, kind: feedback, value: 3}\n"
+        "      - {from: prospect, to: company, gives: question, kind: information}\n"
+        "      - {from: company, to: prospect, gives: brochure, kind: information}\n"
         for k in range(n)
     )
-    return f"{HEAD}parties:\n{TWO}touchpoints:\n{touchpoints}"
+    parties = (
+        "  customer: {role: customer}\n  company: {role: provider}\n  prospect: {role: prospect}\n"
+    )
+    return f"{HEAD}parties:\n{parties}touchpoints:\n{touchpoints}"
 
 
-def bare_touchpoints(n: int) -> str:
-    return f"{HEAD}parties:\n{TWO}touchpoints:\n" + "".join(f"  - {{id: t{k}}}\n" for k in range(n))
+def linked_chain(n: int) -> str:
+    """The same chain with explicit ``next`` links (a graph, not a list)."""
+    touchpoints = "".join(
+        f"  - id: t{k}\n    next: [t{min(k + 1, n - 1)}]\n    flows:\n"
+        "      - {from: customer, to: company, gives: rating, kind: feedback, value: 3}\n"
+        "      - {from: customer, to: company, gives: money, kind: money, value: 5}\n"
+        "      - {from: company, to: customer, gives: product, kind: product, value: 5}\n"
+        for k in range(n)
+    )
+    parties = "  customer: {role: customer}\n  company: {role: provider}\n"
+    return f"{HEAD}parties:\n{parties}touchpoints:\n{touchpoints}"
+
+
+def bare(n: int) -> str:
+    parties = "  customer: {role: customer}\n  company: {role: provider}\n"
+    return f"{HEAD}parties:\n{parties}touchpoints:\n" + "".join(
+        f"  - {{id: t{k}}}\n" for k in range(n)
+    )
 
 
 SHAPES: list[tuple[str, Callable[[int], str], int]] = [
     ("parties", many_parties, 4_000),
-    ("charging chain", charging_chain, 10_000),
-    ("bare touchpoints", bare_touchpoints, 20_000),
+    ("charging chain", long_chain, 10_000),
+    ("bare touchpoints", bare, 20_000),
 ]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import cProfile
 import pstats
+import sys
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
@@ -20,54 +21,9 @@ from valueaudit.output import Options, render
 from valueaudit.settings import Settings
 
 SMALL, LARGE = 150, 600  # 4x longer
-HEAD = "valueaudit: 1\nid: long\nassumptions: {cost_of_capital: 0.08}\n"
-
-
-def many_parties(n: int) -> str:
-    parties = "".join(f"  p{k}: {{role: customer}}\n" for k in range(n))
-    touchpoints = "".join(
-        f"  - {{id: t{k}, flows: [{{from: p{k}, to: p{k + 1}, gives: x, kind: money, "
-        "value: 5}]}\n"
-        for k in range(n - 1)
-    )
-    return f"{HEAD}parties:\n{parties}touchpoints:\n{touchpoints}"
-
-
-def long_chain(n: int) -> str:
-    touchpoints = "".join(
-        f"  - id: t{k}\n    practice: charging\n    flows:\n"
-        "      - {from: customer, to: company, gives: money, kind: money, value: 5, "
-        "amount: 10, timing: {due_days: 30}}\n"
-        "      - {from: company, to: customer, gives: product, kind: product, value: 5}\n"
-        "      - {from: customer, to: company, gives: rating, kind: feedback, value: 3}\n"
-        "      - {from: prospect, to: company, gives: question, kind: information}\n"
-        "      - {from: company, to: prospect, gives: brochure, kind: information}\n"
-        for k in range(n)
-    )
-    parties = (
-        "  customer: {role: customer}\n  company: {role: provider}\n  prospect: {role: prospect}\n"
-    )
-    return f"{HEAD}parties:\n{parties}touchpoints:\n{touchpoints}"
-
-
-def linked_chain(n: int) -> str:
-    """The same chain with explicit ``next`` links (a graph, not a list)."""
-    touchpoints = "".join(
-        f"  - id: t{k}\n    next: [t{min(k + 1, n - 1)}]\n    flows:\n"
-        "      - {from: customer, to: company, gives: rating, kind: feedback, value: 3}\n"
-        "      - {from: customer, to: company, gives: money, kind: money, value: 5}\n"
-        "      - {from: company, to: customer, gives: product, kind: product, value: 5}\n"
-        for k in range(n)
-    )
-    parties = "  customer: {role: customer}\n  company: {role: provider}\n"
-    return f"{HEAD}parties:\n{parties}touchpoints:\n{touchpoints}"
-
-
-def bare(n: int) -> str:
-    parties = "  customer: {role: customer}\n  company: {role: provider}\n"
-    return f"{HEAD}parties:\n{parties}touchpoints:\n" + "".join(
-        f"  - {{id: t{k}}}\n" for k in range(n)
-    )
+# the long files of bench/long_files.py, at lengths a test can afford
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from long_files import bare, linked_chain, long_chain, many_parties  # noqa: E402
 
 
 def _cost(tmp_path: Path, text: str, formats: tuple[str, ...]) -> tuple[int, int]:
