@@ -53,7 +53,7 @@ def parse_output(spec: str) -> OutputSpec:
         raise UsageError(f"unknown format '{name}'; choose from {', '.join(FORMATS)}")
     if colon and not file:
         raise UsageError(f"-f {spec}: the file name is empty; write {name}:FILE, or {name}")
-    return OutputSpec(name, output_file(file) if file != "-" and file else None)
+    return OutputSpec(name, None if file in ("", "-") else output_file(file))
 
 
 def output_file(text: str) -> Path:

@@ -25,7 +25,7 @@ _SPECIAL_FOLDERS = ("/dev/", "/proc/")
 
 
 class OutputPathError(Exception):
-    """An output path that cannot be written: a folder, or in a missing folder."""
+    """An output path that cannot be used: a folder, an input, or another output's."""
 
 
 def output_path(text: str) -> Path:
