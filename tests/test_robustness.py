@@ -101,28 +101,23 @@ def big_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+def _start_scan(folder: Path, *options: str) -> subprocess.Popen[str]:
+    """A scan of ``folder`` with two workers, running in the background."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "valueaudit", "scan", str(folder), "-j", "2", *options],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 @pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_interruption_leaves_no_file_behind(tmp_path: Path, big_corpus: Path, signum, code):
     out = tmp_path / "out"
     out.mkdir()
     (out / "keep.json").write_text("the previous report")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "valueaudit",
-            "scan",
-            str(big_corpus),
-            "-j",
-            "2",
-            "-f",
-            f"json:{out / 'keep.json'}",
-            "-f",
-            f"sarif:{out / 'new.sarif'}",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    process = _start_scan(
+        big_corpus, "-f", f"json:{out / 'keep.json'}", "-f", f"sarif:{out / 'new.sarif'}"
     )
     time.sleep(1.5)
     assert process.poll() is None, "the scan finished before it could be interrupted"
@@ -151,21 +146,7 @@ def _processes_mentioning(text: str) -> list[int]:
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc (Linux)")
 def test_workers_end_with_a_killed_main_process(tmp_path: Path, big_corpus: Path):
     out = tmp_path / "killed.json"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "valueaudit",
-            "scan",
-            str(big_corpus),
-            "-j",
-            "2",
-            "-f",
-            f"json:{out}",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    process = _start_scan(big_corpus, "-f", f"json:{out}")
     time.sleep(1.5)
     assert process.poll() is None, "the scan finished before it could be killed"
     process.kill()
@@ -175,7 +156,7 @@ def test_workers_end_with_a_killed_main_process(tmp_path: Path, big_corpus: Path
         time.sleep(0.1)
     assert _processes_mentioning(str(out)) == []
     assert process.stderr is not None
-    assert b"Traceback" not in process.stderr.read()
+    assert "Traceback" not in process.stderr.read()
 
 
 def test_more_jobs_than_cpus_are_capped(tmp_path: Path):
@@ -199,23 +180,7 @@ def test_sigterm_ends_a_scan_of_a_hostile_folder_promptly(tmp_path: Path, big_co
     (folder / "loop.yaml").symlink_to(folder / "loop.yaml")
     (folder / "zero.yaml").symlink_to("/dev/zero")
     (folder / "up").symlink_to(folder)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "valueaudit",
-            "scan",
-            str(folder),
-            "-j",
-            "2",
-            "-q",
-            "-f",
-            f"json:{tmp_path / 'out.json'}",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = _start_scan(folder, "-q", "-f", f"json:{tmp_path / 'out.json'}")
     time.sleep(1.0 + round_ * 0.4)
     assert process.poll() is None, "the scan finished before it could be stopped"
     process.send_signal(signal.SIGTERM)
