@@ -80,3 +80,13 @@ hypothesis_settings.register_profile(
 hypothesis_settings.load_profile(
     "long" if os.environ.get("VALUEAUDIT_FUZZ_EXAMPLES") else "default"
 )
+
+
+@pytest.fixture(autouse=True)
+def _outside_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests see paths as a developer's checkout does: a CI runner's work-tree variables
+    (which move the root of output paths, SPEC §7) are set only by the tests of them."""
+    from valueaudit.paths import CI_WORKSPACES
+
+    for name in CI_WORKSPACES:
+        monkeypatch.delenv(name, raising=False)

@@ -321,20 +321,21 @@ def test_a_process_id_used_twice_is_still_scored_as_the_readme_says(project: Pat
     assert ("processes/a.yaml", "VA104") not in by_file
 
 
-def _in_a_terminal(arguments: list[str], **environment: str) -> str:
-    """What the command prints to a real (pseudo-)terminal, 100 columns wide."""
+def _in_a_terminal(arguments: list[str], cwd: Path = ROOT, **environment: str) -> str:
+    """What the command prints to a real (pseudo-)terminal, 100 columns wide unless
+    ``COLUMNS`` says otherwise."""
     import pty
 
     leader, follower = pty.openpty()
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
-    env.update(COLUMNS="100", TERM="xterm-256color", **environment)
+    env.update({"COLUMNS": "100", "TERM": "xterm-256color", **environment})
     process = subprocess.Popen(
         [sys.executable, "-m", "valueaudit", *arguments],
         stdout=follower,
         stderr=follower,
         stdin=subprocess.DEVNULL,
         env=env,
-        cwd=ROOT,
+        cwd=cwd,
     )
     os.close(follower)
     chunks = []
@@ -359,6 +360,46 @@ def test_no_color_in_a_terminal_is_plain_and_none_is_no_alarm():
     plain = _in_a_terminal(["scan", "processes", "-q"], NO_COLOR="1")
     assert "\x1b" not in plain
     assert "processes/complaint.yaml:6:5 VA203" in plain
+
+
+LONG_ID = "a-process-identifier-of-seventy-characters-that-goes-on-and-on-and-on-x"
+# received: customer 1–3, company 4 -> D = 0.14–0.6, a range like "0.14–0.6"
+RANGED = UNEVEN.replace("id: sample", f"id: {LONG_ID}").replace(
+    "kind: settlement, value: 1", "kind: settlement, value: [1, 3]"
+)
+
+
+def test_piped_text_is_never_wrapped_cut_or_padded(project: Path):
+    write(project / "processes/long.yaml", RANGED)
+    shown = runner.invoke(app, ["scan", "--fail-on", "never"]).stdout
+    lines = shown.splitlines()
+    assert not [line for line in lines if line != line.rstrip()]  # no padding
+    header = next(line for line in lines if line.lstrip().startswith("process "))
+    assert header.split() == [
+        "process",
+        "touchpoints",
+        "disparity",
+        "clarity",
+        "favoured",
+        "findings",
+    ]
+    row = next(line for line in lines if line.lstrip().startswith(LONG_ID))
+    assert row.split() == [LONG_ID, "1", "0.14–0.6", "50%", "company", "1W"]
+    detail = runner.invoke(app, ["show", "processes/long.yaml"]).stdout
+    assert f"{LONG_ID} — " in detail  # the panel's title is whole, not cut at 80
+    assert not [line for line in detail.splitlines() if line != line.rstrip()]
+
+
+@pytest.mark.parametrize("columns", ["80", "120", "200"])
+def test_in_a_terminal_names_fold_and_numbers_stay_whole(project: Path, columns: str):
+    write(project / "processes/long.yaml", RANGED)
+    shown = _in_a_terminal(["scan", "--fail-on", "never"], project, COLUMNS=columns)
+    assert "\x1b" in shown
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", shown)
+    row = next(line for line in plain.splitlines() if line.lstrip().startswith(LONG_ID[:8]))
+    assert row.split()[1:] == ["1", "0.14–0.6", "50%", "company", "1W"]
+    table = plain[plain.index("Processes") : plain.index("Opportunities")].splitlines()
+    assert max(len(line) for line in table) <= int(columns)
 
 
 @pytest.mark.parametrize(

@@ -61,7 +61,9 @@ def audit(*paths: str | PathLike[str], settings: Settings | None = None) -> Scan
     from valueaudit.settings import Settings
 
     chosen = settings or Settings()
-    files = discover([Path(p) for p in paths] or [Path("processes")], chosen.excluded)
+    files = discover(
+        [Path(p) for p in paths] or [Path("processes")], chosen.excluded, chosen.paths_root
+    )
     return audit_files(files, chosen)
 
 

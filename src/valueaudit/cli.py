@@ -230,6 +230,16 @@ ShardOption = Annotated[
         "path, for a CI matrix. Cross-file checks (VA104) then see only this part.",
     ),
 ]
+RootOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--root",
+        metavar="DIR",
+        help="Show file paths relative to DIR. Default: GITHUB_WORKSPACE or CI_PROJECT_DIR "
+        "when set, else the top of the git work tree, else the current folder.",
+        show_default=False,
+    ),
+]
 NoProgressOption = Annotated[
     bool,
     typer.Option(
@@ -244,6 +254,7 @@ def resolve_settings(
     ignore: list[str] | None,
     fail_on: str | None,
     config: Path | None,
+    root: Path | None = None,
 ) -> ResolvedSettings:
     """The settings of a run: command-line overrides over the configuration file."""
     from valueaudit.config import ConfigError, Overrides, resolve
@@ -252,6 +263,7 @@ def resolve_settings(
         select=tuple(select) if select else None,
         ignore=tuple(ignore) if ignore else None,
         fail_on=fail_on,
+        root=root,
     )
     try:
         return resolve(overrides, config)
@@ -273,6 +285,7 @@ def _show_settings(resolved: ResolvedSettings) -> int:
     from rich.table import Table
 
     from valueaudit.config import describe
+    from valueaudit.output import print_whole
     from valueaudit.paths import display_path
 
     found = display_path(resolved.file) if resolved.file else "none found"
@@ -281,7 +294,7 @@ def _show_settings(resolved: ResolvedSettings) -> int:
         table.add_column(header, overflow="fold")
     for row in describe(resolved):
         table.add_row(*row)
-    console(sys.stdout, stdout=True).print(table)
+    print_whole(console(sys.stdout, stdout=True), table)
     return EXIT_OK
 
 
@@ -308,6 +321,7 @@ def scan(
     select: SelectOption = None,
     ignore: IgnoreOption = None,
     config: ConfigOption = None,
+    root: RootOption = None,
     show_settings: ShowSettingsOption = False,
     baseline: BaselineOption = None,
     write_baseline: WriteBaselineOption = None,
@@ -319,7 +333,7 @@ def scan(
     debug: DebugOption = False,
 ) -> int:
     """Audit processes: findings by file, scores per process, ranked opportunities."""
-    resolved = resolve_settings(select, ignore, fail_on, config)
+    resolved = resolve_settings(select, ignore, fail_on, config, root)
     if show_settings:
         return _show_settings(resolved)
     request = ScanRequest(
@@ -344,11 +358,12 @@ def check(
     formats: FormatOption = None,
     fail_on: FailOnOption = None,
     config: ConfigOption = None,
+    root: RootOption = None,
     jobs: JobsOption = 1,
     debug: DebugOption = False,
 ) -> int:
     """Validate process files only (VA1xx): fast, for pre-commit hooks and editors."""
-    resolved = resolve_settings(["VA1"], None, fail_on, config)
+    resolved = resolve_settings(["VA1"], None, fail_on, config, root)
     request = ScanRequest(
         paths=paths or [],
         outputs=parse_outputs(formats or default_formats()),
@@ -372,6 +387,7 @@ def report(
     select: SelectOption = None,
     ignore: IgnoreOption = None,
     config: ConfigOption = None,
+    root: RootOption = None,
     baseline: BaselineOption = None,
     jobs: JobsOption = 0,
     quiet: QuietOption = False,
@@ -380,7 +396,7 @@ def report(
     debug: DebugOption = False,
 ) -> int:
     """A Markdown report with tables and Mermaid diagrams (for GitHub and GitLab)."""
-    resolved = resolve_settings(select, ignore, fail_on, config)
+    resolved = resolve_settings(select, ignore, fail_on, config, root)
     request = ScanRequest(
         paths=paths or [],
         outputs=parse_outputs([f"markdown:{output}" if output is not None else "markdown"]),
@@ -413,6 +429,7 @@ def diff(
     select: SelectOption = None,
     ignore: IgnoreOption = None,
     config: ConfigOption = None,
+    root: RootOption = None,
     jobs: JobsOption = 0,
 ) -> int:
     """Compare two versions: change in disparity, balance, clarity and praxis per process
@@ -420,7 +437,7 @@ def diff(
     introduces findings at or above --fail-on."""
     from valueaudit.run import run_diff
 
-    settings = resolve_settings(select, ignore, fail_on, config).settings
+    settings = resolve_settings(select, ignore, fail_on, config, root).settings
     return run_diff(old, new, parse_outputs(formats or ["text"]), settings, jobs=jobs)
 
 
@@ -431,6 +448,7 @@ def show(
     select: SelectOption = None,
     ignore: IgnoreOption = None,
     config: ConfigOption = None,
+    root: RootOption = None,
 ) -> int:
     """One process in detail: the chain, each flow, scores, running balance, findings."""
     from rich.text import Text
@@ -439,12 +457,12 @@ def show(
     from valueaudit.output import detail, text
     from valueaudit.paths import display_path
 
-    settings = resolve_settings(select, ignore, fail_on, config).settings
+    settings = resolve_settings(select, ignore, fail_on, config, root).settings
     if not file.exists():
         raise UsageError(f"path not found: {file}")
     if file.is_dir():
         raise UsageError(f"{file} is a folder: show takes one process file; use scan for folders")
-    result = audit_file(file, settings, display_path(file))
+    result = audit_file(file, settings, display_path(file, settings.paths_root))
     out = console(sys.stdout, stdout=True)
     if result.process is None or result.score is None:
         for finding in result.findings:

@@ -15,7 +15,7 @@ from typing import Any
 
 from valueaudit.findings import Severity
 from valueaudit.hints import did_you_mean
-from valueaudit.paths import display_path
+from valueaudit.paths import display_path, output_root
 from valueaudit.settings import DEPTH_CEILING, FAIL_ON_CHOICES, Settings
 
 SETTINGS = (
@@ -33,6 +33,12 @@ THRESHOLDS = ("disparity", "process-disparity")
 LIMITS = ("file-size-mb", "nesting-depth", "alias-expansion")
 DEFAULT_SOURCE = "default"
 COMMAND_LINE = "command line"
+#: Where the root of output paths came from (:func:`~valueaudit.paths.output_root`).
+_ROOT_SOURCES = {
+    "--root": COMMAND_LINE,
+    "git": f"{DEFAULT_SOURCE} (top of the git work tree)",
+    "cwd": DEFAULT_SOURCE,
+}
 
 
 class ConfigError(Exception):
@@ -46,6 +52,7 @@ class Overrides:
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] | None = None
     fail_on: str | None = None
+    root: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +150,11 @@ def resolve(
         else:
             settings = _with_codes(settings, key, _codes(list(value), key, COMMAND_LINE))
         sources[key] = COMMAND_LINE
+    if overrides.root is not None and not overrides.root.is_dir():
+        raise ConfigError(f"--root {overrides.root}: not a folder")
+    paths_root, why = output_root(overrides.root, start=here)
+    settings = replace(settings, paths_root=paths_root)
+    sources["root"] = _ROOT_SOURCES.get(why) or f"environment ({why})"
     return ResolvedSettings(settings, sources, file)
 
 
@@ -304,5 +316,6 @@ def describe(resolved: ResolvedSettings) -> list[tuple[str, str, str]]:
         "limits.file-size-mb": f"{s.limits.file_bytes / 1_048_576:g}",
         "limits.nesting-depth": str(s.limits.depth),
         "limits.alias-expansion": str(s.limits.alias_expansion),
+        "root": (s.paths_root or Path.cwd()).as_posix(),
     }
     return [(key, value, resolved.sources[key]) for key, value in values.items()]

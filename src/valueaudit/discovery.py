@@ -16,7 +16,9 @@ class MissingPathError(Exception):
 
 
 def discover(
-    paths: Sequence[Path], excluded: Callable[[str], bool] = lambda _: False
+    paths: Sequence[Path],
+    excluded: Callable[[str], bool] = lambda _: False,
+    root: Path | None = None,
 ) -> list[tuple[Path, str]]:
     """Process files under ``paths``, as (path, display path), sorted by display path.
 
@@ -25,8 +27,12 @@ def discover(
     not followed (no loops). A file named explicitly is always taken. A folder that
     cannot be searched, or a path that cannot be looked at, is taken as if it were a
     file: reading it fails, and the scan reports it (VA109) instead of silently auditing
-    less.
+    less. Display paths are relative to ``root`` (default: the current folder).
     """
+
+    def shown(path: Path) -> str:
+        return display_path(path, root)
+
     found: dict[str, Path] = {}
     for path in paths:
         try:
@@ -34,10 +40,10 @@ def discover(
             if not is_folder and not path.exists() and not path.is_symlink():
                 raise MissingPathError(str(path))
         except PermissionError:  # inside a folder we may not search
-            found.setdefault(display_path(path), path)
+            found.setdefault(shown(path), path)
             continue
         if not is_folder:
-            found.setdefault(display_path(path), path)
+            found.setdefault(shown(path), path)
             continue
         unreadable: list[OSError] = []
         for folder, subfolders, files in os.walk(path, onerror=unreadable.append):
@@ -45,11 +51,11 @@ def discover(
             for name in files:
                 if name.lower().endswith(SUFFIXES):
                     candidate = Path(folder, name)
-                    display = display_path(candidate)
+                    display = shown(candidate)
                     if not excluded(display):
                         found.setdefault(display, candidate)
         for error in unreadable:
             if error.filename is not None:
                 refused = Path(os.fsdecode(error.filename))
-                found.setdefault(display_path(refused), refused)
+                found.setdefault(shown(refused), refused)
     return [(found[key], key) for key in sorted(found)]

@@ -1,9 +1,13 @@
-"""How file paths are shown: relative to the current folder when inside it, with ``/``."""
+"""How file paths are shown: relative to the root of the outputs (SPEC §7), with ``/``."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+
+#: Environment variables CI systems set to the checked-out work tree, in the order tried.
+CI_WORKSPACES = ("GITHUB_WORKSPACE", "CI_PROJECT_DIR")
 
 
 def absolute(path: Path) -> Path:
@@ -15,10 +19,32 @@ def absolute(path: Path) -> Path:
         return Path(os.path.abspath(path))
 
 
-def display_path(path: Path) -> str:
-    """A file path as findings show it: relative to the current folder when inside it,
-    always with ``/``."""
+def display_path(path: Path, root: Path | None = None) -> str:
+    """A file path as outputs show it: relative to ``root`` (default: the current
+    folder) when inside it, else as written; always with ``/``."""
     try:
-        return absolute(path).relative_to(absolute(Path.cwd())).as_posix()
+        return absolute(path).relative_to(absolute(root or Path.cwd())).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def output_root(
+    explicit: Path | None = None,
+    environ: Mapping[str, str] = os.environ,
+    start: Path | None = None,
+) -> tuple[Path, str]:
+    """The folder output paths are relative to, and why (SPEC §7): ``--root`` if given,
+    else ``GITHUB_WORKSPACE`` or ``CI_PROJECT_DIR`` when set, else the top of the
+    enclosing git work tree, else the current folder. Annotations then name the file
+    GitHub or GitLab knows, whichever subfolder the scan started from. The reason is
+    ``--root``, the variable's name, ``git`` or ``cwd``."""
+    if explicit is not None:
+        return absolute(explicit), "--root"
+    for name in CI_WORKSPACES:
+        if environ.get(name):
+            return absolute(Path(environ[name])), name
+    here = absolute(start or Path.cwd())
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():  # a folder, or a file in a linked work tree
+            return folder, "git"
+    return here, "cwd"

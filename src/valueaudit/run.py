@@ -207,7 +207,7 @@ def _discover(paths: list[Path], settings: Settings) -> list[tuple[Path, str]]:
 
     searched = paths or [DEFAULT_PATH]
     try:
-        found = discover(searched, excluded)
+        found = discover(searched, excluded, settings.paths_root)
     except MissingPathError as error:
         raise UsageError(f"path not found: {error}") from None
     if not found:  # an empty scan passes; say so, or CI never notices it audits nothing

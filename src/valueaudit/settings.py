@@ -47,6 +47,9 @@ class Settings:
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: Folder that ``exclude`` and ``per-file-ignores`` patterns are relative to.
     root: Path | None = None
+    #: Folder that file paths in outputs are relative to (SPEC §7); ``None`` is the
+    #: current folder.
+    paths_root: Path | None = None
     #: The date suppressions expire against; ``None`` is today.
     today: dt.date | None = None
     limits: Limits = field(default_factory=Limits)
@@ -82,13 +85,15 @@ class Settings:
         return any(matches(relative, pattern) for pattern in self.exclude)
 
     def relative(self, file: str) -> str:
-        """A file's path relative to :attr:`root`, with ``/``."""
-        if self.root is None:
+        """A file's path as outputs show it (relative to :attr:`paths_root`), made
+        relative to :attr:`root`, with ``/``."""
+        if self.root is None or self.root == self.paths_root:
             return file
         from valueaudit.paths import absolute
 
         try:
-            return absolute(Path(file)).relative_to(absolute(self.root)).as_posix()
+            shown = (self.paths_root or Path.cwd()) / file
+            return absolute(shown).relative_to(absolute(self.root)).as_posix()
         except ValueError:
             return file
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TextIO, TypeVar, cast
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, RenderableType
 
     from valueaudit.engine import FileResult, Totals
     from valueaudit.settings import Settings
@@ -189,6 +189,29 @@ def console(out: TextIO, *, stdout: bool) -> Console:
     return PipeAwareConsole(
         file=_trimmed(out), highlight=False, no_color=True, width=100, soft_wrap=True
     )
+
+
+#: The widest a table or panel grows when not printed to a terminal.
+WIDEST = 10_000
+
+
+def print_whole(out: Console, renderable: RenderableType) -> None:
+    """Print a table or a panel. In a terminal it fits the window (its name columns
+    fold first; numbers never do). Elsewhere it takes its natural width, however wide,
+    so that no line is hard-wrapped and no column cut (SPEC §7): a piped table is read
+    by scripts, and CI logs scroll sideways."""
+    if out.is_terminal:
+        out.print(renderable)
+        return
+    from rich.measure import Measurement
+
+    natural = Measurement.get(out, out.options.update(width=WIDEST), renderable).maximum
+    width = out.width
+    out.width = max(width, natural)  # rich caps print(width=…) at the console's width
+    try:
+        out.print(renderable)
+    finally:
+        out.width = width
 
 
 def _trimmed(out: TextIO) -> TextIO:

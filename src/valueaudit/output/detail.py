@@ -15,7 +15,7 @@ from valueaudit.engine import FileResult
 from valueaudit.interval import Interval
 from valueaudit.model import Flow, Process
 from valueaudit.numbers import interval, number
-from valueaudit.output import MAX_PARTY_COLUMNS
+from valueaudit.output import MAX_PARTY_COLUMNS, print_whole
 from valueaudit.output.text import finding_line
 from valueaudit.scoring import ProcessScore, leading_parties, running_balance
 
@@ -48,7 +48,7 @@ def render(result: FileResult, console: Console) -> None:
     """Print one scored process in detail."""
     process, scores = result.process, result.score
     assert process is not None and scores is not None
-    console.print(_header(process, scores, result.file), soft_wrap=False)  # a panel wraps
+    print_whole(console, _header(process, scores, result.file))
     for touchpoint, score, line in zip(
         process.touchpoints, scores.touchpoints, result.touchpoint_lines, strict=True
     ):
@@ -82,7 +82,7 @@ def render(result: FileResult, console: Console) -> None:
                 soft_wrap=True,
             )
         console.print()
-    console.print(_balance_chart(process, scores))
+    print_whole(console, _balance_chart(process, scores))
     findings = result.findings
     console.print(Text(f"Findings ({len(findings)})", style="bold"))
     for finding in findings:

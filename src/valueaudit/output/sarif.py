@@ -176,8 +176,9 @@ class ScanWriter:
                     "originalUriBaseIds": {
                         SRCROOT: {
                             "description": {
-                                "text": "The folder the paths are relative to: where "
-                                "valueaudit ran, the repository's root in CI."
+                                "text": "The folder the paths are relative to: --root, "
+                                "else GITHUB_WORKSPACE or CI_PROJECT_DIR, else the top of the "
+                                "git work tree, else where valueaudit ran."
                             }
                         }
                     },

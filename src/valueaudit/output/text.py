@@ -26,7 +26,7 @@ from valueaudit.findings import (
     opportunity_key,
 )
 from valueaudit.numbers import interval
-from valueaudit.output import Options, console, text_console
+from valueaudit.output import Options, console, print_whole, text_console
 from valueaudit.output.diff_report import Sections
 
 if TYPE_CHECKING:
@@ -154,17 +154,18 @@ class ScanWriter:
 
     def _processes(self) -> None:
         table = Table(title="Processes", box=box.SIMPLE_HEAVY, title_justify="left")
-        table.add_column("process", no_wrap=True)
+        # names fold when the window is narrow; numbers are never cut (SPEC §7)
+        table.add_column("process", overflow="fold", min_width=8)
         table.add_column("touchpoints", justify="right", no_wrap=True)
         for header in ("disparity", "clarity"):
-            table.add_column(header, justify="right")
-        table.add_column("favoured")
-        table.add_column("findings", justify="right")
+            table.add_column(header, justify="right", no_wrap=True)
+        table.add_column("favoured", overflow="fold", min_width=6)
+        table.add_column("findings", justify="right", no_wrap=True)
         for name, touchpoints, disparity, clarity, favoured, counts in self.rows:
             table.add_row(
                 Text(name), touchpoints, disparity, clarity, Text(favoured), _counts_text(counts)
             )
-        self.console.print(table)
+        print_whole(self.console, table)
         if self.processes > len(self.rows):
             more = self.processes - len(self.rows)
             self.console.print(
