@@ -137,6 +137,30 @@ def test_junit_suites_cases_and_failures(project: Path):
         assert int(root.get("failures")) == 7
 
 
+def test_junit_reads_in_a_well_kept_parser(project: Path, tmp_path: Path):
+    """junitparser reads JUnit as GitLab's and Jenkins' parsers do: suites, cases,
+    failures with their type and message, and the info findings in system-out."""
+    from junitparser import Failure, JUnitXml
+
+    report = tmp_path / "report.xml"
+    scan("-f", f"junit:{report}", "--fail-on", "never")
+    findings = json.loads(scan("-f", "json"))["findings"]
+    suites = list(JUnitXml.fromfile(str(report)))
+    assert [suite.name for suite in suites] == sorted({f["file"] for f in findings})
+    for suite in suites:
+        (case,) = list(suite)
+        mine = [f for f in findings if f["file"] == suite.name]
+        failing = [f for f in mine if f["severity"] in ("error", "warning")]
+        results = [r for r in case.result if isinstance(r, Failure)]
+        assert len(results) == (1 if failing else 0) == suite.failures
+        if failing:
+            assert results[0].type == failing[0]["code"]
+            assert results[0].text.count("\n") + 1 == len(failing)
+        infos = [f for f in mine if f["severity"] == "info"]
+        assert (case.system_out or "").count(" VA") == len(infos)
+        assert case.classname == suite.name
+
+
 def test_gitlab_code_quality(project: Path):
     issues = json.loads(scan("-f", "gitlab"))
     assert issues
