@@ -144,3 +144,21 @@ def test_pre_commit_hook_and_examples_are_well_formed():
     assert any("GITHUB_STEP_SUMMARY" in str(step.get("run")) for step in steps)
     gitlab = yaml.safe_load((ROOT / "examples/gitlab-ci.yml").read_text())
     assert gitlab["valueaudit"]["artifacts"]["reports"]["codequality"] == "gl-code-quality.json"
+    assert gitlab["valueaudit"]["artifacts"]["reports"]["junit"] == "valueaudit-junit.xml"
+
+
+@pytest.mark.parametrize("name", ["github-workflow.yml", "github-shards.yml"])
+def test_example_workflows_set_up_python_and_guard_the_upload_from_forks(name: str):
+    workflow = yaml.safe_load((ROOT / "examples" / name).read_text())
+    for job in workflow["jobs"].values():
+        uses = [str(step.get("uses")) for step in job["steps"]]
+        assert any(u.startswith("actions/setup-python@") for u in uses)
+        installs = [s["run"] for s in job["steps"] if "pip install" in str(s.get("run"))]
+        assert installs and all("git+https://github.com/valueaudit/" in i for i in installs)
+        for step in job["steps"]:
+            if "upload-sarif" in str(step.get("uses")):
+                guard = " ".join(step["if"].split())
+                assert "github.event.pull_request.head.repo.full_name == github.repository" in (
+                    guard
+                )
+                assert guard.startswith("always() && ")
