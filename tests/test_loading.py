@@ -285,3 +285,36 @@ def test_a_forbidden_character_after_wide_ones_is_placed_by_characters():
     [finding] = loaded.findings
     assert (finding.code, finding.line, finding.column) == ("VA101", 2, 4)
     assert finding.message == "character '\\x1b' is not allowed in YAML"
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "hint"),
+    [
+        ("valueaudit: 1\nparties:\n\tcustomer: {role: customer}\n", (3, 1), "use spaces, not tabs"),
+        (
+            "valueaudit: 1\nparties:\n  customer:\n    role: customer\n   name: x\n",
+            (5, 4),
+            "check the indentation",
+        ),
+        ("valueaudit: 1\nid: x\n  title: y\n", (3, 8), "check the indentation"),
+        ("valueaudit: 1\ntitle: time: 20 minutes\n", (2, 12), "a value that contains ': '"),
+        ("valueaudit: 1\nx: {a: b: c}\n", (2, 9), "inside {...} quote text"),
+        ("valueaudit: 1\nx: [a, {b: c]\n", None, "quote text"),
+    ],
+)
+@pytest.mark.parametrize("pure", [False, True], ids=["libyaml", "pure-python"])
+def test_parser_messages_get_a_hint_in_plain_words(audit, monkeypatch, text, place, hint, pure):
+    if pure:  # the hints do not depend on which parser PyYAML uses
+        monkeypatch.setattr(loading, "_Loader", yaml.SafeLoader)
+    (finding,) = audit(text).findings
+    assert finding.code == "VA101"
+    assert hint in finding.message
+    if place is not None:
+        assert (finding.line, finding.column) == place
+
+
+def test_an_unquoted_comma_inside_braces_gets_the_quoting_hint(audit):
+    result = audit(BASE.replace("{role: customer}", "{role: customer, name: Smith, John}"))
+    (unknown,) = [f for f in result.findings if "unknown key" in f.message]
+    assert "unknown key 'John'" in unknown.message
+    assert "quote text that has commas" in unknown.message

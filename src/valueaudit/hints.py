@@ -46,3 +46,33 @@ def describe(value: object) -> str:
     if isinstance(value, tuple | list):
         return "a list"
     return f"the {type(value).__name__} {value}"
+
+
+_INDENTATION = (
+    "check the indentation: the keys of one mapping start in the same column, with spaces"
+)
+
+
+def yaml_hint(problem: str, line: str, column: int) -> str:
+    """Plain words for the parser's message about the mistakes people make most: a tab
+    used to indent, keys out of line, and an unquoted ``: `` or ``,`` in a value.
+    ``line`` is the text of the line the parser stopped on, ``column`` 1-based; the
+    answer is ``""`` when there is nothing to add."""
+    before = line[: column - 1]
+    if "cannot start any token" in problem and line[column - 1 : column] == "\t":
+        return "use spaces, not tabs, to indent"
+    if problem.startswith("mapping values are not allowed"):
+        if ": " in before.strip():  # `gives: time: 20 minutes`
+            return "a value that contains ': ' must be quoted"
+        return _INDENTATION
+    if problem.startswith(("did not find expected key", "expected <block end>")):
+        if "\t" in line[: len(line) - len(line.lstrip())]:
+            return "use spaces, not tabs, to indent"
+        return _INDENTATION
+    for opening, closing in (("{", "}"), ("[", "]")):
+        if f"',' or '{closing}'" in problem:  # libyaml: "did not find expected", PyYAML: "expected"
+            return (
+                f"inside {opening}...{closing} quote text that contains ': ' or ',', "
+                f"and close what was opened"
+            )
+    return ""

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import yaml
 
 from valueaudit.findings import Finding, Severity, YamlPath, content_digest, format_path
-from valueaudit.hints import escape_unsafe
+from valueaudit.hints import escape_unsafe, yaml_hint
 from valueaudit.paths import display_path
 from valueaudit.settings import Limits
 
@@ -133,6 +133,9 @@ def _unpack(entry: Entry) -> tuple[int, Spot]:
     return entry >> _FIELD, Spot(entry & _MASK, end, flags, None)
 
 
+_LINE_BREAK = re.compile(r"[\r\n]")
+
+
 class Lines:
     """Line and column of a character offset, counting line breaks as editors do
     (``\\n``, ``\\r\\n``, ``\\r``; not NEL, U+2028 or U+2029, which YAML 1.1 counts)."""
@@ -146,6 +149,10 @@ class Lines:
         """1-based (line, column) of ``offset``."""
         line = bisect.bisect_right(self._starts, offset)
         return line, offset - self._starts[line - 1] + 1
+
+    def start(self, line: int) -> int:
+        """The offset at which a 1-based line starts."""
+        return self._starts[min(line, len(self._starts)) - 1]
 
 
 @dataclass
@@ -222,6 +229,14 @@ class LoadedFile:
         if self._lines is None:
             self._lines = Lines(self.text)
         return self._lines.position(offset)
+
+    def line_text(self, line: int) -> str:
+        """The text of a 1-based line, without its line break."""
+        if self._lines is None:
+            self._lines = Lines(self.text)
+        start = self._lines.start(line)
+        end = _LINE_BREAK.search(self.text, start)
+        return self.text[start : end.start() if end else len(self.text)]
 
     def locate(self, path: YamlPath, *, at_key: bool = False) -> tuple[int, int]:
         """The 1-based line and column of the value at ``path`` (its key with
@@ -455,13 +470,20 @@ def _first_too_deep(text: str, most: int, loader_class: type[Any]) -> int | None
 
 
 def _parser_message(error: yaml.MarkedYAMLError, loaded: LoadedFile) -> str:
+    """The parser's message, its context, and a hint in plain words where one helps."""
     problem = error.problem or "invalid YAML"
+    message = problem
     if error.context and error.context_mark and error.context_mark != error.problem_mark:
         line, column = loaded.position(error.context_mark.index)
-        return f"{problem} ({error.context} at line {line}, column {column})"
-    if error.context:
-        return f"{problem} ({error.context})"
-    return problem
+        message = f"{problem} ({error.context} at line {line}, column {column})"
+    elif error.context:
+        message = f"{problem} ({error.context})"
+    if error.problem_mark is not None:
+        line, column = loaded.position(error.problem_mark.index)
+        hint = yaml_hint(problem, loaded.line_text(line), column)
+        if hint:
+            message += f": {hint}"
+    return message
 
 
 def _read_document(text: str, loaded: LoadedFile) -> tuple[Any, Spot] | None:

@@ -139,7 +139,7 @@ def _explain(detail: ErrorDetails, loaded: LoadedFile) -> tuple[YamlPath, str, b
         allowed = m.keys_at(loc[:-1]) or []
         where = _owner_name(loc[:-1])
         message = f"unknown key '{name}' in {where}{did_you_mean(name, allowed)}"
-        if " " in name and loaded.is_flow_mapping(loc[:-1]):
+        if (" " in name or value is None) and loaded.is_flow_mapping(loc[:-1]):
             message += "; inside {...} a comma ends the value: quote text that has commas"
         return loc, message, True
     if kind == "missing":
