@@ -171,9 +171,42 @@ def test_diff_identical_inputs_changes_nothing():
     result = runner.invoke(app, ["diff", str(AS_IS), str(AS_IS), "-f", "json"])
     document = json.loads(result.stdout)
     assert document["summary"] == {
-        "processes": {"changed": 0, "unchanged": 1, "added": 0, "removed": 0},
-        "findings": {"fixed": 0, "introduced": 0},
+        "processes": {"changed": 0, "unchanged": 1, "added": 0, "removed": 0, "invalid": 0},
+        "findings": {"fixed": 0, "introduced": 0, "unchecked": 0},
     }
+
+
+@pytest.mark.parametrize(
+    ("breakage", "error"),
+    [
+        (lambda text: text.replace("    practice: ", "    practise: ", 1), "VA102"),
+        (lambda text: "valueaudit: 1\nid: [restaurant\n", "VA101"),  # no id to match by
+    ],
+    ids=["misspelled-key", "unreadable"],
+)
+def test_diff_against_a_broken_file_fixes_nothing(tmp_path: Path, breakage, error):
+    old, new = tmp_path / "old", tmp_path / "new"
+    for folder in (old, new):
+        folder.mkdir()
+        shutil.copy(AS_IS, folder / AS_IS.name)
+    broken = new / AS_IS.name
+    broken.write_text(breakage(broken.read_text()))
+    before = runner.invoke(app, ["scan", str(old), "-f", "json"])
+    recorded = len(json.loads(before.stdout)["findings"])
+    result = runner.invoke(app, ["diff", str(old), str(new), "-f", "json"])
+    document = json.loads(result.stdout)
+    assert document["fixed"] == [] and document["processes_removed"] == []
+    [invalid] = document["processes_invalid"]
+    assert invalid["id"] == "restaurant-dinner"
+    assert invalid["error"]["code"] == error
+    assert invalid["unchecked"] == recorded
+    assert [f["code"] for f in document["introduced"]] == [error] * len(document["introduced"])
+    assert document["summary"]["processes"]["invalid"] == 1
+    assert result.exit_code == 1  # the break is an error, introduced
+    text = runner.invoke(app, ["diff", str(old), str(new)]).stdout
+    line = invalid["error"]
+    assert f"restaurant-dinner now invalid ({error} at {line['file']}:{line['line']}:" in text
+    assert "0 findings fixed" in text and f"{recorded} not checked (invalid now)" in text
 
 
 @pytest.mark.parametrize("args", [["nope", str(TO_BE)], [str(AS_IS), str(TO_BE), "-f", "sarif"]])

@@ -108,6 +108,23 @@ class ProcessChange:
 
 
 @dataclass(frozen=True, slots=True)
+class NowInvalid:
+    """A process that was scored before and whose new file cannot be audited: its old
+    findings are neither fixed nor still there, only not checked."""
+
+    id: str
+    file: str
+    error: Finding | None  # the new file's first error (None when VA1 is ignored)
+    unchecked: int  # old findings that cannot be checked now
+
+    def line(self) -> str:
+        """``hotel-stay now invalid (VA102 at new/hotel.yaml:3:1)``."""
+        e = self.error
+        where = f"{e.code} at {e.file}:{e.line}:{e.column}" if e else self.file
+        return f"{self.id} now invalid ({where})"
+
+
+@dataclass(frozen=True, slots=True)
 class DiffPart:
     """What one step of the comparison found: the parts of the stream the diff writers
     take (SPEC §6)."""
@@ -115,6 +132,7 @@ class DiffPart:
     changes: tuple[ProcessChange, ...] = ()
     added: tuple[Side, ...] = ()
     removed: tuple[Side, ...] = ()
+    invalid: tuple[NowInvalid, ...] = ()
     fixed: tuple[Finding, ...] = ()
     introduced: tuple[Finding, ...] = ()
 
@@ -127,8 +145,10 @@ class DiffTotals:
     unchanged: int = 0
     added: int = 0
     removed: int = 0
+    invalid: int = 0
     fixed: int = 0
     introduced: int = 0
+    unchecked: int = 0
 
     def add(self, part: DiffPart) -> None:
         """Count one part."""
@@ -139,6 +159,8 @@ class DiffTotals:
                 self.unchanged += 1
         self.added += len(part.added)
         self.removed += len(part.removed)
+        self.invalid += len(part.invalid)
+        self.unchecked += sum(i.unchecked for i in part.invalid)
         self.fixed += len(part.fixed)
         self.introduced += len(part.introduced)
 
@@ -150,16 +172,24 @@ class DiffTotals:
                 "unchanged": self.unchanged,
                 "added": self.added,
                 "removed": self.removed,
+                "invalid": self.invalid,
             },
-            "findings": {"fixed": self.fixed, "introduced": self.introduced},
+            "findings": {
+                "fixed": self.fixed,
+                "introduced": self.introduced,
+                "unchecked": self.unchecked,
+            },
         }
 
     def line(self) -> str:
-        """``1 changed, 0 unchanged, 0 added, 0 removed processes; 2 findings fixed, ...``."""
+        """``1 changed, 0 unchanged, 0 added, 0 removed processes; 2 findings fixed, ...``;
+        processes now invalid and the findings that leaves unchecked, when there are."""
+        invalid = f", {self.invalid} now invalid" if self.invalid else ""
+        unchecked = f", {self.unchecked} not checked (invalid now)" if self.unchecked else ""
         return (
             f"{self.changed} changed, {self.unchanged} unchanged, {self.added} added, "
-            f"{self.removed} removed processes; {self.fixed} findings fixed, "
-            f"{self.introduced} introduced"
+            f"{self.removed} removed{invalid} processes; {self.fixed} findings fixed, "
+            f"{self.introduced} introduced{unchecked}"
         )
 
 
@@ -171,9 +201,13 @@ def finding_key(finding: Finding) -> tuple[str, str, str, str]:
     return owner, finding.touchpoint or "", finding.code, within
 
 
+def _name(file: str) -> str:
+    return file.rsplit("/", 1)[-1]
+
+
 def _owner(result: Side) -> str:
     """What a file's findings are about: its process, or its name when unreadable."""
-    return result.process_id or result.file.rsplit("/", 1)[-1]
+    return result.process_id or _name(result.file)
 
 
 class _OldSide:
@@ -187,6 +221,8 @@ class _OldSide:
         #: owner -> where its findings not yet matched were written
         self.unmatched: dict[str, tuple[int, int]] = {}
         self.order: list[str] = []
+        #: file name -> the owner of the first old file of that name
+        self.by_name: dict[str, str] = {}
         for result in results:
             owner = _owner(result)
             self.order.append(owner)
@@ -197,6 +233,7 @@ class _OldSide:
                 continue
             self.where[owner] = self._put(result)
             self.unmatched[owner] = self._put(result.findings)
+            self.by_name.setdefault(_name(result.file), owner)
 
     def _put(self, value: object) -> tuple[int, int]:
         self._file.seek(0, 2)
@@ -269,6 +306,14 @@ def compare(old: Iterable[Side], new: Iterable[Side]) -> Iterator[DiffPart]:
     try:
         for result in new:
             owner = _owner(result)
+            if result.process_id is None:  # unreadable: the old process of the same file name
+                owner = side.by_name.get(_name(result.file), owner)
+            if result.score is None and owner not in seen:
+                before = side.result(owner)
+                if before is not None and before.score is not None:
+                    seen.add(owner)
+                    yield _now_invalid(owner, before, result, side)
+                    continue
             before_findings = side.findings(owner)
             introduced = _unmatched(result.findings, before_findings)
             side.keep_unmatched(owner, _unmatched(before_findings, result.findings))
@@ -291,6 +336,18 @@ def compare(old: Iterable[Side], new: Iterable[Side]) -> Iterator[DiffPart]:
                 yield DiffPart(removed=removed, fixed=fixed)
     finally:
         side.close()
+
+
+def _now_invalid(owner: str, before: Side, result: Side, side: _OldSide) -> DiffPart:
+    """A scored process whose new file cannot be audited fixes nothing: its errors are
+    introduced, and its old findings are not checked (neither fixed nor kept)."""
+    before_findings = side.findings(owner)
+    introduced = _unmatched(result.findings, before_findings)
+    unchecked = _unmatched(before_findings, result.findings)
+    side.keep_unmatched(owner, ())
+    error = next((f for f in result.findings if f.code.startswith("VA1")), None)
+    invalid = NowInvalid(before.process_id or owner, result.file, error, len(unchecked))
+    return DiffPart(invalid=(invalid,), introduced=introduced)
 
 
 # --- Presentation helpers shared by the formats ---------------------------------------

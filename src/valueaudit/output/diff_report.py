@@ -16,7 +16,13 @@ from valueaudit.diff import DiffPart, ProcessChange, Side, delta, parties_of, pa
 from valueaudit.findings import Finding
 from valueaudit.output.files import Spool
 
-LISTS = ("processes added", "processes removed", "findings fixed", "findings introduced")
+LISTS = (
+    "processes added",
+    "processes removed",
+    "processes now invalid",
+    "findings fixed",
+    "findings introduced",
+)
 
 
 def _finding(finding: Finding) -> str:
@@ -65,7 +71,7 @@ def change_lines(change: ProcessChange) -> list[str]:
 
 
 class Sections:
-    """Turns diff parts into blocks: changed processes at once, the four lists at the
+    """Turns diff parts into blocks: changed processes at once, the lists at the
     end (each kept in a spool meanwhile). ``heading``, ``line`` and ``blank`` write."""
 
     def __init__(
@@ -84,6 +90,7 @@ class Sections:
         pending = (
             ("processes added", [_process(r) for r in part.added]),
             ("processes removed", [_process(r) for r in part.removed]),
+            ("processes now invalid", [i.line() for i in part.invalid]),
             ("findings fixed", [_finding(f) for f in part.fixed]),
             ("findings introduced", [_finding(f) for f in part.introduced]),
         )
@@ -92,7 +99,7 @@ class Sections:
                 self.lists[title].write(json.dumps(text) + "\n")  # one line, whatever it holds
 
     def finish(self) -> None:
-        """Write the four lists; the findings lists say "none" when empty."""
+        """Write the lists; the findings lists say "none" when empty."""
         for title, spool in self.lists.items():
             if spool.empty and title.startswith("processes"):
                 continue

@@ -218,7 +218,14 @@ class DiffWriter:
     def __init__(self, out: TextIO, options: Options) -> None:
         self.out = out
         self.document = Document(
-            ("processes", "processes_added", "processes_removed", "fixed", "introduced")
+            (
+                "processes",
+                "processes_added",
+                "processes_removed",
+                "processes_invalid",
+                "fixed",
+                "introduced",
+            )
         )
 
     def add(self, part: DiffPart) -> None:
@@ -229,6 +236,17 @@ class DiffWriter:
             self.document.append("processes_added", added.process_id)
         for removed in part.removed:
             self.document.append("processes_removed", removed.process_id)
+        for invalid in part.invalid:
+            error = finding_json(invalid.error) if invalid.error else None
+            self.document.append(
+                "processes_invalid",
+                {
+                    "id": invalid.id,
+                    "file": invalid.file,
+                    "error": error,
+                    "unchecked": invalid.unchecked,
+                },
+            )
         for finding in part.fixed:
             self.document.append("fixed", finding_json(finding))
         for finding in part.introduced:
