@@ -153,6 +153,56 @@ def test_va302_one_finding_counting_the_rest(audit):
     assert "(and 1 more flow like it)" in finding.message
 
 
+THREE_WITHOUT_COSTS = (
+    BASE
+    + tp("a", PAY % 8, BACK % ("settlement", 2))
+    + tp("b", PAY % 7, BACK % ("settlement", 2))
+    + tp("c", PAY % 6, BACK % ("settlement", 2))
+)
+QUIET_AT = "    suppress: [{rule: VA302, reason: costed elsewhere}]\n    flows:"
+
+
+def va302_and_notes(audit, text: str) -> list:
+    settings = Settings(select=("VA302", "VA9"), today=dt.date(2026, 1, 1))
+    return audit(text, settings=settings).findings
+
+
+def test_va302_a_touchpoint_suppression_takes_out_only_its_flows(audit):
+    at_b = THREE_WITHOUT_COSTS.replace("  - id: b\n    flows:", "  - id: b\n" + QUIET_AT)
+    [finding] = va302_and_notes(audit, at_b)  # no VA901: the suppression did its work
+    assert finding.code == "VA302" and finding.touchpoint == "a"
+    assert "(and 1 more flow like it)" in finding.message  # c's, not b's
+    at_a = THREE_WITHOUT_COSTS.replace("  - id: a\n    flows:", "  - id: a\n" + QUIET_AT)
+    [finding] = va302_and_notes(audit, at_a)  # a's suppression does not hide b and c
+    assert finding.touchpoint == "b" and "(and 1 more flow like it)" in finding.message
+    by_process = THREE_WITHOUT_COSTS + "suppress:\n  - {rule: VA302, touchpoint: c, reason: x}\n"
+    [finding] = va302_and_notes(audit, by_process)
+    assert finding.touchpoint == "a" and "(and 1 more flow like it)" in finding.message
+    everywhere = THREE_WITHOUT_COSTS + "suppress:\n  - {rule: VA302, reason: finance model}\n"
+    assert not va302_and_notes(audit, everywhere)
+
+
+def test_va302_suppressions_where_it_has_nothing_to_count_can_be_removed(audit):
+    text = (
+        BASE
+        + tp("a", PAY % 8, BACK % ("settlement", 2))
+        + tp(
+            "b",
+            PAY % "2",
+            BACK % ("settlement", 2),
+            extra="    suppress: [{rule: VA302, reason: x}]\n",
+        )
+    )
+    assert codes(va302_and_notes(audit, text)) == ["VA302", "VA901"]
+    expired = THREE_WITHOUT_COSTS.replace(
+        "  - id: b\n    flows:",
+        "  - id: b\n    suppress: [{rule: VA302, reason: x, expires: 2025-01-01}]\n    flows:",
+    )
+    found = va302_and_notes(audit, expired)
+    assert codes(found) == ["VA302", "VA902"]
+    assert "(and 2 more flows like it)" in found[0].message
+
+
 def test_va302_quiet_when_costs_are_known_or_values_small(audit):
     text = BASE + tp("a", PAY % "8, cost: 8", BACK % ("settlement", 4))
     assert find(audit, text, "VA302") == []

@@ -213,7 +213,9 @@ def audit_loaded(
         return finish(findings, valid=True)
     run(SCORED_RULES)
     try:
-        findings = apply_suppressions(process, findings, settings, loaded.make_finding)
+        findings = apply_suppressions(
+            process, findings, settings, loaded.make_finding, ctx.set_aside
+        )
         score = ctx.score
     except Exception as error:
         errors.append(internal_error(loaded.file, "scoring", error))

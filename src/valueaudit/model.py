@@ -275,6 +275,10 @@ class Suppression(_Record):
     touchpoint: Slug | None = Field(None, description="Only at this touchpoint.")
     expires: dt.date | None = Field(None, strict=False, description="Ends on this date.")
 
+    def expired(self, today: dt.date) -> bool:
+        """Whether the suppression has ended (it then hides nothing: VA902)."""
+        return self.expires is not None and self.expires < today
+
 
 class Party(_Record):
     """A party to the exchanges: the customer, the provider, a partner..."""

@@ -8,7 +8,7 @@ VA901; one past its ``expires`` date hides nothing and is VA902.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Sequence, Set
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -55,9 +55,12 @@ def apply_suppressions(
     findings: Sequence[Finding],
     settings: Settings,
     make: MakeFinding,
+    set_aside: Set[tuple[str, str]] = frozenset(),
 ) -> list[Finding]:
     """The findings left after suppressions, plus VA901/VA902 about the suppressions;
-    ``make`` builds a positioned finding."""
+    ``make`` builds a positioned finding. ``set_aside`` holds the (rule, touchpoint)
+    places an aggregate rule already left out for a suppression: those suppressions
+    did their work."""
     today = settings.today or dt.date.today()
     hidden: set[int] = set()
     notes: list[Finding] = []
@@ -65,7 +68,7 @@ def apply_suppressions(
         rule = entry.suppression.rule
         where = f" at '{entry.touchpoint}'" if entry.touchpoint else ""
         expires = entry.suppression.expires
-        if expires is not None and expires < today:
+        if expires is not None and entry.suppression.expired(today):
             notes.append(
                 make(
                     "VA902",
@@ -85,7 +88,8 @@ def apply_suppressions(
             and (entry.touchpoint is None or finding.touchpoint == entry.touchpoint)
         ]
         hidden.update(matched)
-        if not matched and settings.enabled(rule):
+        used = entry.touchpoint is not None and (rule, entry.touchpoint) in set_aside
+        if not matched and not used and settings.enabled(rule):
             notes.append(
                 make(
                     "VA901",

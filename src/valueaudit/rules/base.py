@@ -8,6 +8,7 @@ the code, the severity, the file and the exact position on what a rule yields.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +40,32 @@ class AuditContext:
     process: Process
     settings: Settings
     _score: ProcessScore | None = field(default=None, repr=False)
+    #: (rule, touchpoint id) where an aggregate rule left places out for a suppression
+    set_aside: set[tuple[str, str]] = field(default_factory=set, repr=False)
+
+    @functools.cached_property
+    def _suppressed_at(self) -> dict[str, set[str]]:
+        """Rule code -> ids of the touchpoints where a suppression still in force hides it."""
+        today = self.settings.today or dt.date.today()
+        found: dict[str, set[str]] = {}
+        for entry in self.process.suppress:
+            if entry.touchpoint is not None and not entry.expired(today):
+                found.setdefault(entry.rule, set()).add(entry.touchpoint)
+        for touchpoint in self.process.touchpoints:
+            for entry in touchpoint.suppress:
+                if not entry.expired(today):
+                    found.setdefault(entry.rule, set()).add(touchpoint.id)
+        return found
+
+    def suppressed_here(self, code: str, touchpoint: str) -> bool:
+        """Whether a suppression of ``code`` covers ``touchpoint``. A rule that gives one
+        finding for many places (VA302) leaves such places out of it, rather than
+        letting the suppression hide the whole finding or nothing; the suppression
+        then counts as used (:attr:`set_aside`), not as VA901."""
+        if touchpoint in self._suppressed_at.get(code, ()):
+            self.set_aside.add((code, touchpoint))
+            return True
+        return False
 
     @functools.cached_property
     def links(self) -> list[list[int]]:

@@ -90,12 +90,20 @@ def one_sided_valuation(ctx: AuditContext) -> Iterator[Draft]:
     **Why it matters.** An exchange is judged from both sides: a payment worth 8 to the
     company may cost a customer 8 or, paid from a budget already set aside, much less.
     Without costs the audit sees each exchange through the receiver's eyes only.
+
+    A suppression at a touchpoint takes that touchpoint's flows out of the count (and
+    only those); one for the whole process hides the finding.
     """
-    missing = [(i, j) for i, j, flow in ctx.valuable_flows if flow.cost is None]
+    touchpoints = ctx.process.touchpoints
+    missing = [
+        (i, j)
+        for i, j, flow in ctx.valuable_flows
+        if flow.cost is None and not ctx.suppressed_here("VA302", touchpoints[i].id)
+    ]
     if not missing:
         return
     i, j = missing[0]
-    touchpoint = ctx.process.touchpoints[i]
+    touchpoint = touchpoints[i]
     flow = touchpoint.flows[j]
     more = len(missing) - 1
     rest = f" (and {more} more flow{'s' * (more != 1)} like it)" if more else ""
