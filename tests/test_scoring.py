@@ -138,6 +138,21 @@ def test_shares_points_and_intervals():
 
 
 @pytest.mark.parametrize(
+    ("totals", "expected"),
+    [
+        # nothing can be received: 0 for everyone
+        ({"a": P(0), "b": P(0)}, {"a": P(0), "b": P(0)}),
+        # only a can receive anything: whenever anything is received, it is all a's
+        ({"a": Interval(0, 5), "b": P(0)}, {"a": P(1), "b": P(0)}),
+        # both may receive nothing, or anything: a share anywhere in [0, 1]
+        ({"a": Interval(0, 5), "b": Interval(0, 5)}, {"a": Interval(0, 1), "b": Interval(0, 1)}),
+    ],
+)
+def test_a_share_of_nothing_is_left_out(totals, expected):
+    assert shares(totals) == expected
+
+
+@pytest.mark.parametrize(
     ("states", "outcome", "expected"),
     [
         (("congruent", "congruent", "congruent"), None, "reinforcing-co-creation"),

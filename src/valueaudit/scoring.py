@@ -138,7 +138,9 @@ def weighted_mean(pairs: Iterable[tuple[float, Interval]]) -> Interval | None:
 
 
 def shares(totals: Mapping[str, Interval]) -> dict[str, Interval]:
-    """Each party's share of all value received, as an interval over admissible values."""
+    """Each party's share of all value received, as an interval over the admissible
+    values where something is received at all (SPEC §4.5: a share of nothing is
+    undefined); 0 for every party when nothing can be received."""
     result: dict[str, Interval] = {}
     sum_low = sum(v.low for v in totals.values())
     sum_high = sum(v.high for v in totals.values())
@@ -148,7 +150,10 @@ def shares(totals: Mapping[str, Interval]) -> dict[str, Interval]:
             continue
         low_denominator = value.low + (sum_high - value.high)
         high_denominator = value.high + (sum_low - value.low)
-        low = value.low / low_denominator if low_denominator > 0 else 0.0
+        if low_denominator > 0:
+            low = value.low / low_denominator
+        else:  # the others always receive 0: whenever anything is received, it is all its
+            low = 1.0 if value.high > 0 else 0.0
         high = value.high / high_denominator if high_denominator > 0 else 0.0
         result[party] = Interval(low, high)
     return result
