@@ -150,10 +150,10 @@ def shares(totals: Mapping[str, Interval]) -> dict[str, Interval]:
             continue
         low_denominator = value.low + (sum_high - value.high)
         high_denominator = value.high + (sum_low - value.low)
-        if low_denominator > 0:
-            low = value.low / low_denominator
-        else:  # the others always receive 0: whenever anything is received, it is all its
-            low = 1.0 if value.high > 0 else 0.0
+        # a zero denominator: the others always receive 0, so whenever anything is
+        # received at all, it is all this party's
+        alone = 1.0 if value.high > 0 else 0.0
+        low = value.low / low_denominator if low_denominator > 0 else alone
         high = value.high / high_denominator if high_denominator > 0 else 0.0
         result[party] = Interval(low, high)
     return result
