@@ -240,6 +240,28 @@ RootOption = Annotated[
         show_default=False,
     ),
 ]
+SimulateOption = Annotated[
+    int | None,
+    typer.Option(
+        "--simulate",
+        metavar="N",
+        min=0,
+        max=1_000_000,
+        help="Draw every uncertain value N times: how likely each uneven verdict is, and "
+        "which estimate to measure first (0: off). Default: simulate.samples, else off.",
+        show_default=False,
+    ),
+]
+SeedOption = Annotated[
+    int | None,
+    typer.Option(
+        "--seed",
+        metavar="S",
+        min=0,
+        help="Seed of the draws: the same seed gives the same figures. Default: 0.",
+        show_default=False,
+    ),
+]
 NoProgressOption = Annotated[
     bool,
     typer.Option(
@@ -255,6 +277,8 @@ def resolve_settings(
     fail_on: str | None,
     config: Path | None,
     root: Path | None = None,
+    samples: int | None = None,
+    seed: int | None = None,
 ) -> ResolvedSettings:
     """The settings of a run: command-line overrides over the configuration file."""
     from valueaudit.config import ConfigError, Overrides, resolve
@@ -264,6 +288,8 @@ def resolve_settings(
         ignore=tuple(ignore) if ignore else None,
         fail_on=fail_on,
         root=root,
+        samples=samples,
+        seed=seed,
     )
     try:
         return resolve(overrides, config)
@@ -322,6 +348,8 @@ def scan(
     ignore: IgnoreOption = None,
     config: ConfigOption = None,
     root: RootOption = None,
+    simulate: SimulateOption = None,
+    seed: SeedOption = None,
     show_settings: ShowSettingsOption = False,
     baseline: BaselineOption = None,
     write_baseline: WriteBaselineOption = None,
@@ -333,7 +361,7 @@ def scan(
     debug: DebugOption = False,
 ) -> int:
     """Audit processes: findings by file, scores per process, ranked opportunities."""
-    resolved = resolve_settings(select, ignore, fail_on, config, root)
+    resolved = resolve_settings(select, ignore, fail_on, config, root, simulate, seed)
     if show_settings:
         return _show_settings(resolved)
     request = ScanRequest(
@@ -388,6 +416,8 @@ def report(
     ignore: IgnoreOption = None,
     config: ConfigOption = None,
     root: RootOption = None,
+    simulate: SimulateOption = None,
+    seed: SeedOption = None,
     baseline: BaselineOption = None,
     jobs: JobsOption = 0,
     quiet: QuietOption = False,
@@ -396,7 +426,7 @@ def report(
     debug: DebugOption = False,
 ) -> int:
     """A Markdown report with tables and Mermaid diagrams (for GitHub and GitLab)."""
-    resolved = resolve_settings(select, ignore, fail_on, config, root)
+    resolved = resolve_settings(select, ignore, fail_on, config, root, simulate, seed)
     request = ScanRequest(
         paths=paths or [],
         outputs=parse_outputs([f"markdown:{output}" if output is not None else "markdown"]),
@@ -449,6 +479,8 @@ def show(
     ignore: IgnoreOption = None,
     config: ConfigOption = None,
     root: RootOption = None,
+    simulate: SimulateOption = None,
+    seed: SeedOption = None,
 ) -> int:
     """One process in detail: the chain, each flow, scores, running balance, findings."""
     from rich.text import Text
@@ -457,7 +489,7 @@ def show(
     from valueaudit.output import detail, text
     from valueaudit.paths import display_path
 
-    settings = resolve_settings(select, ignore, fail_on, config, root).settings
+    settings = resolve_settings(select, ignore, fail_on, config, root, simulate, seed).settings
     if not file.exists():
         raise UsageError(f"path not found: {file}")
     if file.is_dir():

@@ -24,6 +24,7 @@ RULE_CODES: tuple[str, ...] = (
     "VA301",
     "VA302",
     "VA303",
+    "VA304",
     "VA401",
     "VA402",
     "VA403",

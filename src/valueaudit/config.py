@@ -16,7 +16,7 @@ from typing import Any
 from valueaudit.findings import Severity
 from valueaudit.hints import did_you_mean
 from valueaudit.paths import display_path, output_root
-from valueaudit.settings import DEPTH_CEILING, FAIL_ON_CHOICES, Settings
+from valueaudit.settings import DEPTH_CEILING, FAIL_ON_CHOICES, MAX_SAMPLES, Settings
 
 SETTINGS = (
     "select",
@@ -28,7 +28,9 @@ SETTINGS = (
     "thresholds",
     "early-payment-window-days",
     "limits",
+    "simulate",
 )
+SIMULATE = ("samples", "seed", "likely")
 THRESHOLDS = ("disparity", "process-disparity")
 LIMITS = ("file-size-mb", "nesting-depth", "alias-expansion")
 DEFAULT_SOURCE = "default"
@@ -53,6 +55,8 @@ class Overrides:
     ignore: tuple[str, ...] | None = None
     fail_on: str | None = None
     root: Path | None = None
+    samples: int | None = None
+    seed: int | None = None
 
 
 @dataclass(frozen=True)
@@ -129,7 +133,9 @@ def resolve(
     sources = dict.fromkeys(SETTINGS, DEFAULT_SOURCE)
     sources.update({f"thresholds.{k}": DEFAULT_SOURCE for k in THRESHOLDS})
     sources.update({f"limits.{k}": DEFAULT_SOURCE for k in LIMITS})
+    sources.update({f"simulate.{k}": DEFAULT_SOURCE for k in SIMULATE})
     sources.pop("limits")
+    sources.pop("simulate")
     sources.pop("thresholds")
     file = None
     if found is not None:
@@ -150,6 +156,10 @@ def resolve(
         else:
             settings = _with_codes(settings, key, _codes(list(value), key, COMMAND_LINE))
         sources[key] = COMMAND_LINE
+    for key, number in (("samples", overrides.samples), ("seed", overrides.seed)):
+        if number is not None:
+            settings = _with_simulation(settings, key, number, COMMAND_LINE)
+            sources[f"simulate.{key}"] = COMMAND_LINE
     if overrides.root is not None and not overrides.root.is_dir():
         raise ConfigError(f"--root {overrides.root}: not a folder")
     paths_root, why = output_root(overrides.root, start=here)
@@ -186,6 +196,17 @@ def _apply_file(
         elif key == "limits":
             settings, keys = _limits(settings, value, where)
             changed.extend(keys)
+            continue
+        elif key == "simulate":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: simulate must be a table ({', '.join(SIMULATE)})")
+            for name, number in value.items():
+                if name not in SIMULATE:
+                    raise ConfigError(
+                        f"{where}: unknown simulate setting '{name}'{did_you_mean(name, SIMULATE)}"
+                    )
+                settings = _with_simulation(settings, name, number, where)
+                changed.append(f"simulate.{name}")
             continue
         elif key == "early-payment-window-days":
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -274,6 +295,24 @@ def _thresholds(settings: Settings, value: object, where: str) -> tuple[Settings
     return settings, changed
 
 
+def _with_simulation(settings: Settings, key: str, number: object, where: str) -> Settings:
+    """``simulate.samples`` (0 to a million), ``seed`` (a whole number >= 0) or
+    ``likely`` (a probability above 0, at most 1), checked."""
+    whole = isinstance(number, int) and not isinstance(number, bool)
+    if key == "likely":
+        if isinstance(number, bool) or not isinstance(number, int | float) or not 0 < number <= 1:
+            raise ConfigError(f"{where}: simulate.likely must be a number above 0, at most 1")
+        return replace(settings, simulate=replace(settings.simulate, likely=float(number)))
+    if key == "samples" and not (whole and 0 <= number <= MAX_SAMPLES):  # type: ignore[operator]
+        raise ConfigError(
+            f"{where}: simulate.samples must be a whole number from 0 to {MAX_SAMPLES:,}"
+        )
+    if key == "seed" and not (whole and number >= 0):  # type: ignore[operator]
+        raise ConfigError(f"{where}: simulate.seed must be a whole number, at least 0")
+    assert isinstance(number, int)
+    return replace(settings, simulate=replace(settings.simulate, **{key: number}))
+
+
 def _limits(settings: Settings, value: object, where: str) -> tuple[Settings, list[str]]:
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: limits must be a table ({', '.join(LIMITS)})")
@@ -316,6 +355,9 @@ def describe(resolved: ResolvedSettings) -> list[tuple[str, str, str]]:
         "limits.file-size-mb": f"{s.limits.file_bytes / 1_048_576:g}",
         "limits.nesting-depth": str(s.limits.depth),
         "limits.alias-expansion": str(s.limits.alias_expansion),
+        "simulate.samples": f"{s.simulate.samples}" + (" (off)" if not s.simulate.samples else ""),
+        "simulate.seed": str(s.simulate.seed),
+        "simulate.likely": f"{s.simulate.likely:g}",
         "root": (s.paths_root or Path.cwd()).as_posix(),
     }
     return [(key, value, resolved.sources[key]) for key, value in values.items()]

@@ -28,6 +28,7 @@ from valueaudit.validation import load_process
 if TYPE_CHECKING:
     from valueaudit.model import Process
     from valueaudit.scoring import ProcessScore
+    from valueaudit.simulation import ProcessSimulation
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,8 @@ class FileResult:
     process_id: str | None = None
     id_position: tuple[int, int] = (1, 1)
     errors: tuple[InternalError, ...] = ()
+    #: The simulated verdicts (``--simulate``), or ``None``.
+    simulation: ProcessSimulation | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +220,7 @@ def audit_loaded(
             process, findings, settings, loaded.make_finding, ctx.set_aside
         )
         score = ctx.score
+        simulation = ctx.simulation
     except Exception as error:
         errors.append(internal_error(loaded.file, "scoring", error))
         return finish(findings)
@@ -224,6 +228,7 @@ def audit_loaded(
         finish(findings, valid=True),
         process=process,
         score=score,
+        simulation=simulation,
         touchpoint_lines=tuple(loaded.item_lines(("touchpoints",))),
     )
 

@@ -232,6 +232,12 @@ class Flow(_Record):
     value: Value = Field(
         None, description="Worth to the receiver: a number, [low, high], or omitted."
     )
+    likely: Finite | None = Field(
+        None,
+        ge=0,
+        description="The most likely worth, within a range value: the mode of the "
+        "triangular draws of --simulate (a range without it is drawn uniformly).",
+    )
     cost: Value = Field(None, description="What the giver gives up.")
     confidence: Confidence | None = Field(None, description="How sure the value is.")
     amount: Finite | None = Field(
@@ -249,6 +255,26 @@ class Flow(_Record):
                 {"party": target},
             )
         return target
+
+    @field_validator("likely")
+    @classmethod
+    def _within_the_range(cls, likely: float | None, info: ValidationInfo) -> float | None:
+        if likely is None or "value" not in info.data:  # a bad value is reported already
+            return likely
+        value: Interval | None = info.data["value"]
+        if value is None or value.is_point:
+            raise PydanticCustomError(
+                "likely_without_range",
+                "only a range value [low, high] has a most likely value; the value here is {value}",
+                {"value": "omitted" if value is None else _show(value.low)},
+            )
+        if not value.low <= likely <= value.high:
+            raise PydanticCustomError(
+                "likely_outside",
+                "{likely} is outside the value's range [{low}, {high}]",
+                {"likely": _plain(likely), "low": _plain(value.low), "high": _plain(value.high)},
+            )
+        return likely
 
 
 class Elements(_Record):

@@ -70,3 +70,13 @@ def interval(value: Interval | None, digits: int = 2, *, grouping: bool = False)
         if low_text != high_text:
             break
     return f"{low_text}–{high_text}"
+
+
+def percent(share: float) -> str:
+    """A share for people, in whole percent (``71%``), never rounded to 0% or 100%
+    when it is not exactly that (``<1%``, ``>99%``)."""
+    if 0 < share < 0.005:
+        return "<1%"
+    if 0.995 <= share < 1:
+        return ">99%"
+    return f"{share:.0%}"

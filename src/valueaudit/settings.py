@@ -31,6 +31,20 @@ class Limits:
     alias_expansion: int = 100_000
 
 
+#: The most draws ``--simulate`` takes: a touchpoint's draws stay a few megabytes.
+MAX_SAMPLES = 1_000_000
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """``--simulate`` (SPEC §4.6): how many draws (0 is off), the seed, and the
+    probability at which a touchpoint that may be uneven is "probably uneven" (VA304)."""
+
+    samples: int = 0
+    seed: int = 0
+    likely: float = 0.8
+
+
 @dataclass(frozen=True)
 class Settings:
     """The settings of one run. Defaults are SPEC §5's."""
@@ -53,6 +67,7 @@ class Settings:
     #: The date suppressions expire against; ``None`` is today.
     today: dt.date | None = None
     limits: Limits = field(default_factory=Limits)
+    simulate: Simulation = field(default_factory=Simulation)
     # Answers of enabled(), asked for every rule of every file.
     _enabled: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
 

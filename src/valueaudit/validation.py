@@ -202,6 +202,8 @@ _OUR_ERRORS = frozenset(
         "unknown_rule",
         "empty_reason",
         "format_version",
+        "likely_without_range",
+        "likely_outside",
     }
 )
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from valueaudit.model import Flow, Process
     from valueaudit.scoring import ProcessScore
     from valueaudit.settings import Settings
+    from valueaudit.simulation import ProcessSimulation
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +150,16 @@ class AuditContext:
 
             self._score = score_process(self.process)
         return self._score
+
+    @functools.cached_property
+    def simulation(self) -> ProcessSimulation | None:
+        """The simulated verdicts (SPEC §4.6), or ``None`` when not simulating. numpy
+        is imported only here, and only then."""
+        if not self.settings.simulate.samples:
+            return None
+        from valueaudit.simulation import simulate
+
+        return simulate(self.process, self.score, self.settings)
 
 
 Check = Callable[[AuditContext], Iterator[Draft]]

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from valueaudit.findings import Severity
-from valueaudit.numbers import interval, number
+from valueaudit.numbers import interval, number, percent
 from valueaudit.rules.base import AuditContext, Draft, rule
 from valueaudit.scoring import at_least
+
+if TYPE_CHECKING:
+    from valueaudit.interval import Interval
+    from valueaudit.simulation import Verdict
 
 
 @rule(
@@ -37,36 +42,129 @@ def parity_not_clear(ctx: AuditContext) -> Iterator[Draft]:
     clear, there is an opportunity. Until the values are pinned down nobody can say
     whether the exchange is fair; estimating them (even as a narrower range) is the
     cheapest improvement there is.
+
+    With ``--simulate``, the finding names the flow to measure first and how much of the
+    doubt it explains; a touchpoint that is uneven in at least ``simulate.likely`` of the
+    draws is VA304 (probably uneven) instead.
     """
     threshold = ctx.settings.disparity_threshold
     for score in ctx.score.touchpoints:
         touchpoint = ctx.process.touchpoints[score.touchpoint_index]
+        if _probably_uneven(ctx, score.touchpoint_index) is not None:
+            continue  # VA304's
         gain = score.volume * score.gap
+        note, lead = _measure_first(ctx, score.touchpoint_index)
         unknown = [j for j, flow in enumerate(touchpoint.flows) if flow.value is None]
         for j in unknown:
             flow = touchpoint.flows[j]
             yield Draft(
                 ("touchpoints", score.touchpoint_index, "flows", j),
                 f"parity not clear at '{touchpoint.id}': '{flow.gives}' from {flow.source} "
-                f"to {flow.target} has no value",
+                f"to {flow.target} has no value{note}",
                 touchpoint=touchpoint.id,
-                suggestion=f"Estimate what '{flow.gives}' is worth to {flow.target} "
-                f"(0..{number(ctx.process.scale)}, or a range [low, high]).",
+                suggestion=f"{lead}Estimate what '{flow.gives}' is worth "
+                f"to {flow.target} (0..{number(ctx.process.scale)}, or a range [low, high]).",
                 gain=gain,
             )
         d = score.disparity
-        if unknown or d is None:
-            continue
-        if at_least(d.low, threshold) or not at_least(d.high, threshold):  # not astride
+        if unknown or d is None or not _astride(d, threshold):
             continue
         yield Draft(
             ("touchpoints", score.touchpoint_index),
             f"parity not clear at '{touchpoint.id}': disparity is {interval(d)}, "
-            f"on both sides of the threshold {number(threshold)}",
+            f"on both sides of the threshold {number(threshold)}{note}",
             touchpoint=touchpoint.id,
-            suggestion=f"Narrow the value ranges at '{touchpoint.id}' to tell whether the "
-            "exchange is even.",
+            suggestion=f"{lead}Narrow the value ranges at "
+            f"'{touchpoint.id}' to tell whether the exchange is even.",
             gain=gain,
+        )
+
+
+def _astride(disparity: Interval, threshold: float) -> bool:
+    """``D_min < threshold <= D_max``: the ranges allow either verdict."""
+    return not at_least(disparity.low, threshold) and at_least(disparity.high, threshold)
+
+
+def _measure_first(ctx: AuditContext, index: int) -> tuple[str, str]:
+    """When simulating, a note for the message ("; measure 'x' at 't' first: it
+    explains 71% of the doubt") and a lead for the suggestion ("Measure … doubt. ");
+    otherwise two empty strings."""
+    simulation = ctx.simulation
+    verdict = simulation.touchpoints[index] if simulation is not None else None
+    first = verdict.first if verdict is not None else None
+    if first is None:
+        return "", ""
+    what = (
+        f"'{first.gives}' at '{first.touchpoint}' first: it explains "
+        f"{percent(first.share)} of the doubt"
+    )
+    return f"; measure {what}", f"Measure {what}. "
+
+
+def _probably_uneven(ctx: AuditContext, index: int) -> Verdict | None:
+    """The touchpoint's simulated verdict when it straddles the threshold and the draws
+    say it is uneven at least ``simulate.likely`` of the time (VA304)."""
+    simulation = ctx.simulation
+    verdict = simulation.touchpoints[index] if simulation is not None else None
+    d = ctx.score.touchpoints[index].disparity
+    if verdict is None or d is None or not _astride(d, ctx.settings.disparity_threshold):
+        return None
+    return verdict if at_least(verdict.p_above, ctx.settings.simulate.likely) else None
+
+
+@rule(
+    "VA304",
+    "probably-uneven",
+    Severity.WARNING,
+    "Probably uneven: D straddles the VA202 threshold, and most draws are above it "
+    "(with `--simulate`).",
+    bad="""
+- id: follow-up
+  flows:
+    - {from: customer, to: company, gives: survey answers, kind: feedback, value: [3, 9]}
+    - {from: company, to: customer, gives: discount code, kind: other, value: [0, 2]}
+""",
+    good="""
+- id: follow-up
+  flows:
+    - {from: customer, to: company, gives: survey answers, kind: feedback, value: [3, 5]}
+    - {from: company, to: customer, gives: discount code, kind: other, value: [3, 4]}
+""",
+)
+def probably_uneven(ctx: AuditContext) -> Iterator[Draft]:
+    """**What it finds.** With ``--simulate N``, a touchpoint whose disparity range
+    straddles the VA202 threshold (so VA301 would say "not clear") but whose draws are
+    at or above the threshold at least ``simulate.likely`` (default 0.8) of the time. It
+    names the flow to measure first: the one whose value explains most of the doubt.
+
+    **Why it matters.** "Not clear" is honest, but a manager asks how likely the
+    exchange is to be uneven, and which estimate would settle it. When most plausible
+    values make it uneven, treat it as uneven, and measure the one flow that could
+    still change the verdict before spending on the rest.
+
+    The draws are independent per flow, uniform on a range (triangular with ``likely``
+    as the mode when given) and uniform on ``[0, scale]`` for an omitted value; the
+    interval stays the exact bound, the probability is only as good as those ranges.
+    """
+    threshold = ctx.settings.disparity_threshold
+    for score in ctx.score.touchpoints:
+        verdict = _probably_uneven(ctx, score.touchpoint_index)
+        if verdict is None:
+            continue
+        touchpoint = ctx.process.touchpoints[score.touchpoint_index]
+        note, lead = _measure_first(ctx, score.touchpoint_index)
+        favoured = max(verdict.favoured, key=lambda p: verdict.favoured[p])
+        assert score.disparity is not None and ctx.simulation is not None
+        yield Draft(
+            ("touchpoints", score.touchpoint_index),
+            f"probably uneven at '{touchpoint.id}': disparity {interval(score.disparity)} "
+            f"is at or above {number(threshold)} in {percent(verdict.p_above)} of "
+            f"{ctx.simulation.samples:,} draws, favouring {favoured} in "
+            f"{percent(verdict.favoured[favoured])}{note}",
+            touchpoint=touchpoint.id,
+            suggestion=f"{lead}Then rebalance '{touchpoint.id}' "
+            f"towards the parties {favoured} outreceives, or ask less of them.",
+            gain=verdict.p_above * score.volume * score.gap,
         )
 
 
@@ -158,4 +256,4 @@ def low_confidence(ctx: AuditContext) -> Iterator[Draft]:
         )
 
 
-RULES = (parity_not_clear, one_sided_valuation, low_confidence)
+RULES = (parity_not_clear, probably_uneven, one_sided_valuation, low_confidence)

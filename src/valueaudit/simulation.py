@@ -1,0 +1,224 @@
+"""Simulation and "measure first" (SPEC §4.6): how likely a verdict is, and which
+estimate would settle it.
+
+Intervals give the exact bounds of a disparity; they do not say how likely it is to be
+above a threshold. With ``--simulate N`` every uncertain value is drawn N times,
+independently: a range uniformly on ``[low, high]``, or triangularly with its ``likely``
+value as the mode; an omitted value uniformly on ``[0, scale]``; point values stay
+fixed. Each touchpoint's draws come from their own stream, derived from the seed and the
+process's and touchpoint's ids (never from the order of work), so the figures are the
+same whatever ``-j`` or ``--shard`` say. numpy is imported here only, and this module
+only when simulating.
+
+"Measure first" ranks the uncertain flows by the share of the verdict's variance each
+explains, ``S_f = Var(E[I | bin of X_f]) / Var(I)`` with ``I`` the indicator
+``D >= threshold`` and 10 equal-count bins of the flow's own draws.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias
+
+import numpy as np
+
+from valueaudit.scoring import TOLERANCE
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from valueaudit.model import Flow, Process
+    from valueaudit.scoring import ProcessScore
+    from valueaudit.settings import Settings
+
+    Floats: TypeAlias = NDArray[np.float64]
+
+#: Equal-count bins of a flow's draws for its "measure first" index.
+BINS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureFirst:
+    """One uncertain flow and how much of the doubt about the verdict it explains."""
+
+    touchpoint: str
+    index: int  # the flow's index in its touchpoint, file order
+    gives: str
+    share: float  # S_f, in [0, 1]
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What the draws say of one touchpoint's or one process's disparity."""
+
+    threshold: float
+    p_above: float  # share of draws with D >= threshold
+    favoured: dict[str, float]  # party -> share of draws in which it alone receives most
+    d_mean: float
+    d_p05: float
+    d_p95: float
+    measure_first: tuple[MeasureFirst, ...]  # most explaining first
+
+    @property
+    def first(self) -> MeasureFirst | None:
+        """The flow to measure first, if any explains some of the doubt."""
+        best = self.measure_first[0] if self.measure_first else None
+        return best if best is not None and best.share > 0 else None
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessSimulation:
+    """The simulated verdicts of one process: per touchpoint (``None`` where nothing is
+    uncertain or nothing is exchanged) and for the whole process (``None`` when nothing
+    in it is uncertain)."""
+
+    samples: int
+    seed: int
+    touchpoints: tuple[Verdict | None, ...]
+    process: Verdict | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Drawn:
+    """One uncertain flow's draws."""
+
+    touchpoint: str
+    index: int
+    gives: str
+    draws: Floats
+
+
+def _stream(seed: int, process: str, touchpoint: str, position: int) -> np.random.Generator:
+    """The draws of one touchpoint: a stream of its own, from the seed and the ids."""
+    digest = hashlib.sha256(f"{process}\0{touchpoint}\0{position}".encode()).digest()
+    words = [int.from_bytes(digest[k : k + 4], "little") for k in range(0, 16, 4)]
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=words)))
+
+
+def _draw(flow: Flow, scale: float, samples: int, rng: np.random.Generator) -> Floats | None:
+    """A flow's value drawn ``samples`` times, or ``None`` when it is a point."""
+    if flow.value is None:
+        return rng.uniform(0.0, scale, samples)
+    low, high = flow.value
+    if low == high:
+        return None
+    if flow.likely is not None:
+        return rng.triangular(low, flow.likely, high, samples)
+    return rng.uniform(low, high, samples)
+
+
+def _disparity(received: Floats) -> Floats:
+    """``D`` per draw from received values (parties × draws); 0 where nothing is."""
+    total = received.sum(axis=0)
+    spread = received.max(axis=0) - received.min(axis=0)
+    disparity: Floats = np.divide(spread, total, out=np.zeros_like(total), where=total > 0)
+    return disparity
+
+
+def _at_least(values: Floats, bound: float) -> NDArray[np.bool_]:
+    """``values >= bound`` up to floating-point noise, as the exact verdicts decide."""
+    return values >= bound - max(TOLERANCE * abs(bound), 1e-12)
+
+
+def _favoured(parties: list[str], received: Floats) -> dict[str, float]:
+    """Each party's share of the draws in which it alone receives the most."""
+    top = received.max(axis=0)
+    on_top = np.isclose(received, top, rtol=TOLERANCE, atol=0.0)
+    alone = on_top.sum(axis=0) == 1
+    return {p: float(np.mean(on_top[k] & alone)) for k, p in enumerate(parties)}
+
+
+def _explained(indicator: NDArray[np.bool_], drawn: list[_Drawn]) -> tuple[MeasureFirst, ...]:
+    """The flows ranked by ``S_f`` (ties in file order)."""
+    hits = indicator.astype(np.float64)
+    samples = hits.size
+    mean = hits.mean()
+    variance = mean * (1.0 - mean)
+    bins = min(BINS, samples)
+    starts = (np.arange(bins) * samples) // bins
+    sizes = np.diff(np.append(starts, samples))
+    ranked = []
+    for flow in drawn:
+        share = 0.0
+        if variance > 0:
+            in_order = hits[np.argsort(flow.draws, kind="stable")]
+            means = np.add.reduceat(in_order, starts) / sizes
+            between = float(np.sum(sizes * (means - mean) ** 2) / samples)
+            share = min(1.0, between / variance)
+        ranked.append(MeasureFirst(flow.touchpoint, flow.index, flow.gives, share))
+    order = sorted(range(len(ranked)), key=lambda k: -round(ranked[k].share, 9))
+    return tuple(ranked[k] for k in order)
+
+
+def _verdict(
+    disparity: Floats,
+    threshold: float,
+    parties: list[str],
+    received: Floats,
+    drawn: list[_Drawn],
+) -> Verdict:
+    above = _at_least(disparity, threshold)
+    low, high = np.percentile(disparity, [5, 95])
+    return Verdict(
+        threshold=threshold,
+        p_above=float(np.mean(above)),
+        favoured=_favoured(parties, received),
+        d_mean=float(np.mean(disparity)),
+        d_p05=float(low),
+        d_p95=float(high),
+        measure_first=_explained(above, drawn),
+    )
+
+
+def simulate(process: Process, score: ProcessScore, settings: Settings) -> ProcessSimulation:
+    """Draw the process's uncertain values and say how likely each verdict is."""
+    options = settings.simulate
+    samples = options.samples
+    parties = list(process.parties)
+    column = {p: k for k, p in enumerate(parties)}
+    chain = np.zeros((len(parties), samples))  # volume-weighted value received so far
+    weighted = np.zeros(samples)  # Σ w·D over touchpoints with flows
+    unweighted = np.zeros(samples)  # Σ D, for when every volume is 0 (equal weights)
+    weights = []
+    touchpoints: list[Verdict | None] = []
+    everything: list[_Drawn] = []
+    for position, (touchpoint, scored) in enumerate(
+        zip(process.touchpoints, score.touchpoints, strict=True)
+    ):
+        if not touchpoint.flows:
+            touchpoints.append(None)
+            continue
+        rng = _stream(options.seed, process.id, touchpoint.id, position)
+        taking_part = list(dict.fromkeys(p for f in touchpoint.flows for p in (f.source, f.target)))
+        row = {p: k for k, p in enumerate(taking_part)}
+        received = np.zeros((len(taking_part), samples))
+        drawn: list[_Drawn] = []
+        for index, flow in enumerate(touchpoint.flows):
+            draws = _draw(flow, process.scale, samples, rng)
+            if draws is None:
+                assert flow.value is not None
+                received[row[flow.target]] += flow.value.low
+            else:
+                received[row[flow.target]] += draws
+                drawn.append(_Drawn(touchpoint.id, index, flow.gives, draws))
+        disparity = _disparity(received)
+        for party, k in row.items():
+            chain[column[party]] += scored.volume * received[k]
+        weighted += scored.volume * disparity
+        unweighted += disparity
+        weights.append(scored.volume)
+        everything.extend(drawn)
+        touchpoints.append(
+            _verdict(disparity, settings.disparity_threshold, taking_part, received, drawn)
+            if drawn
+            else None
+        )
+    whole = None
+    if everything:
+        total = sum(weights)
+        disparity = weighted / total if total > 0 else unweighted / len(weights)
+        whole = _verdict(
+            disparity, settings.process_disparity_threshold, parties, chain, everything
+        )
+    return ProcessSimulation(samples, options.seed, tuple(touchpoints), whole)
