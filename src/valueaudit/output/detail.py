@@ -6,6 +6,8 @@ praxis), the running balance as a small bar chart per party, and the findings.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -14,10 +16,13 @@ from rich.text import Text
 from valueaudit.engine import FileResult
 from valueaudit.interval import Interval
 from valueaudit.model import Flow, Process
-from valueaudit.numbers import interval, number
+from valueaudit.numbers import interval, number, percent
 from valueaudit.output import MAX_PARTY_COLUMNS, print_whole
 from valueaudit.output.text import finding_line
 from valueaudit.scoring import ProcessScore, leading_parties, running_balance
+
+if TYPE_CHECKING:
+    from valueaudit.simulation import ProcessSimulation, Verdict
 
 BAR_WIDTH = 24
 
@@ -83,10 +88,50 @@ def render(result: FileResult, console: Console) -> None:
             )
         console.print()
     print_whole(console, _balance_chart(process, scores))
+    if result.simulation is not None:
+        _how_sure(result.simulation, process, console)
     findings = result.findings
     console.print(Text(f"Findings ({len(findings)})", style="bold"))
     for finding in findings:
         console.print(finding_line(finding), soft_wrap=True)
+
+
+#: Flows listed under "measure first" in ``show``.
+MEASURE_FIRST_SHOWN = 3
+
+
+def _probability_bar(label: str, verdict: Verdict) -> Text:
+    """``payment  P(D ≥ 0.5) ███████░░░ 72%  D 0.41–0.78 (5–95%)``."""
+    solid = round(verdict.p_above * BAR_WIDTH)
+    return Text.assemble(
+        f"  {label}  P(D ≥ {number(verdict.threshold)}) ",
+        ("█" * solid, "red"),
+        ("░" * (BAR_WIDTH - solid), "dim"),
+        f" {percent(verdict.p_above)}",
+        (f"  D {number(verdict.d_p05)}–{number(verdict.d_p95)} (5–95%)", "dim"),
+    )
+
+
+def _how_sure(simulation: ProcessSimulation, process: Process, console: Console) -> None:
+    """How likely each uneven verdict is, and the flows to measure first."""
+    console.print(
+        Text(f"How sure ({simulation.samples:,} draws, seed {simulation.seed})", style="bold")
+    )
+    if simulation.process is None:
+        console.print(Text("  every value is a point: the verdicts above are certain"))
+        console.print()
+        return
+    console.print(_probability_bar("process", simulation.process), soft_wrap=True)
+    for touchpoint, verdict in zip(process.touchpoints, simulation.touchpoints, strict=True):
+        if verdict is not None:
+            console.print(_probability_bar(touchpoint.id, verdict), soft_wrap=True)
+    console.print(Text("  Measure first (share of the doubt about the process it explains):"))
+    for rank, flow in enumerate(simulation.process.measure_first[:MEASURE_FIRST_SHOWN], 1):
+        console.print(
+            Text(f"    {rank}. '{flow.gives}' at {flow.touchpoint}: {percent(flow.share)}"),
+            soft_wrap=True,
+        )
+    console.print()
 
 
 def _header(process: Process, scores: ProcessScore, file: str) -> Panel:

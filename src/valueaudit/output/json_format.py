@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from valueaudit.findings import Finding
     from valueaudit.interval import Interval
     from valueaudit.output import Options
+    from valueaudit.simulation import Verdict
 
 FORMAT_VERSION = 1
 
@@ -98,11 +99,33 @@ def finding_json(finding: Finding) -> dict[str, Any]:
     }
 
 
+def verdict_json(verdict: Verdict) -> dict[str, Any]:
+    """What the draws say of a touchpoint or a process (``--simulate``)."""
+    return {
+        "threshold": plain(verdict.threshold),
+        "p_above": plain(verdict.p_above),
+        "favoured": {party: plain(share) for party, share in verdict.favoured.items()},
+        "d_mean": plain(verdict.d_mean),
+        "d_p05": plain(verdict.d_p05),
+        "d_p95": plain(verdict.d_p95),
+        "measure_first": [
+            {
+                "touchpoint": m.touchpoint,
+                "flow": m.index,
+                "gives": m.gives,
+                "share": plain(round(m.share, 2)),
+            }
+            for m in verdict.measure_first
+        ],
+    }
+
+
 def process_json(result: FileResult) -> dict[str, Any]:
-    """One scored process, as the document holds it."""
+    """One scored process, as the document holds it; with ``--simulate``, the process
+    and its uncertain touchpoints carry a ``simulation`` object."""
     process, score = result.process, result.score
     assert process is not None and score is not None
-    return {
+    document: dict[str, Any] = {
         "id": process.id,
         "name": process.title,
         "file": result.file,
@@ -132,6 +155,16 @@ def process_json(result: FileResult) -> dict[str, Any]:
             )
         ],
     }
+    simulation = result.simulation
+    if simulation is not None:
+        for entry, verdict in zip(document["touchpoints"], simulation.touchpoints, strict=True):
+            if verdict is not None:
+                entry["simulation"] = verdict_json(verdict)
+        whole: dict[str, Any] = {"samples": simulation.samples, "seed": simulation.seed}
+        if simulation.process is not None:
+            whole.update(verdict_json(simulation.process))
+        document["simulation"] = whole
+    return document
 
 
 #: A file's part of the document: its process line (if scored) and its finding lines.

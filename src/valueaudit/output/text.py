@@ -25,13 +25,15 @@ from valueaudit.findings import (
     count_by_severity,
     opportunity_key,
 )
-from valueaudit.numbers import interval
+from valueaudit.numbers import interval, percent
 from valueaudit.output import Options, console, print_whole, text_console
 from valueaudit.output.diff_report import Sections
+from valueaudit.scoring import at_least
 
 if TYPE_CHECKING:
     from valueaudit.diff import DiffPart, DiffTotals
     from valueaudit.engine import FileResult, Totals
+    from valueaudit.settings import Settings
 
 #: Opportunities listed in the terminal; the JSON and Markdown outputs list them all.
 TOP_OPPORTUNITIES = 10
@@ -93,8 +95,9 @@ class Piece:
 
     #: the file's findings, rendered (styled when the output is)
     findings: str
-    #: the process's row of the table: id, touchpoints, disparity, clarity, favoured
-    row: tuple[str, str, str, str, str] | None
+    #: the process's row of the table: id, touchpoints, disparity, clarity, favoured,
+    #: and with ``--simulate`` the probability that it is uneven
+    row: tuple[str, ...] | None
     counts: dict[str, int]
     opportunities: tuple[Finding, ...]
 
@@ -108,7 +111,7 @@ def prepare(result: FileResult, options: Options) -> Piece:
         lines += [finding_line(finding) for finding in result.findings]
         text_console(buffer, options).print(*lines, "", sep="\n", soft_wrap=True)
     process, score = result.process, result.score
-    row = None
+    row: tuple[str, ...] | None = None
     if process is not None and score is not None and not options.quiet:
         row = (
             process.id,
@@ -117,8 +120,21 @@ def prepare(result: FileResult, options: Options) -> Piece:
             "–" if score.clarity is None else f"{score.clarity:.0%}",
             score.favoured or "–",
         )
+        if options.settings.simulate.samples:
+            row += (_uneven(result, options.settings),)
     opportunities = () if options.quiet else tuple(f for f in result.findings if f.gain is not None)
     return Piece(buffer.getvalue(), row, count_by_severity(result.findings), opportunities)
+
+
+def _uneven(result: FileResult, settings: Settings) -> str:
+    """P(uneven) of a process: its share of draws at or above VA203's threshold; 0% or
+    100% when nothing in it is uncertain."""
+    simulation, score = result.simulation, result.score
+    if simulation is not None and simulation.process is not None:
+        return percent(simulation.process.p_above)
+    if score is None or score.disparity is None:
+        return "–"
+    return "100%" if at_least(score.disparity.low, settings.process_disparity_threshold) else "0%"
 
 
 class ScanWriter:
@@ -130,7 +146,8 @@ class ScanWriter:
         self.quiet = options.quiet
         self.most = options.max_processes
         self.processes = 0
-        self.rows: list[tuple[str, str, str, str, str, dict[str, int]]] = []
+        self.simulating = bool(options.settings.simulate.samples)
+        self.rows: list[tuple[tuple[str, ...], dict[str, int]]] = []
         self.opportunities: TopN[Finding] = TopN(TOP_OPPORTUNITIES, opportunity_key)
 
     def add(self, piece: Piece) -> None:
@@ -139,7 +156,7 @@ class ScanWriter:
         if piece.row is not None:
             self.processes += 1
             if len(self.rows) < self.most:
-                self.rows.append((*piece.row, piece.counts))
+                self.rows.append((piece.row, piece.counts))
         for finding in piece.opportunities:
             self.opportunities.push(finding)
 
@@ -160,10 +177,18 @@ class ScanWriter:
         for header in ("disparity", "clarity"):
             table.add_column(header, justify="right", no_wrap=True)
         table.add_column("favoured", overflow="fold", min_width=6)
+        if self.simulating:
+            table.add_column("P(uneven)", justify="right", no_wrap=True)
         table.add_column("findings", justify="right", no_wrap=True)
-        for name, touchpoints, disparity, clarity, favoured, counts in self.rows:
+        for (name, touchpoints, disparity, clarity, favoured, *uneven), counts in self.rows:
             table.add_row(
-                Text(name), touchpoints, disparity, clarity, Text(favoured), _counts_text(counts)
+                Text(name),
+                touchpoints,
+                disparity,
+                clarity,
+                Text(favoured),
+                *uneven,
+                _counts_text(counts),
             )
         print_whole(self.console, table)
         if self.processes > len(self.rows):

@@ -1,0 +1,206 @@
+"""Simulation and "measure first" (SPEC §4.6): the figures, the ranking, VA304, and
+determinism across jobs, shards and seeds."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import BASE
+from valueaudit.cli import app
+from valueaudit.settings import Settings, Simulation
+
+runner = CliRunner()
+
+
+def simulated(samples: int = 10_000, seed: int = 0, **settings: object) -> Settings:
+    return Settings(simulate=Simulation(samples=samples, seed=seed), **settings)  # type: ignore[arg-type]
+
+
+def simulation_of(audit, text: str, settings: Settings):
+    """The simulated verdicts of one process file."""
+    [result] = audit(text, settings=settings).files
+    assert result.simulation is not None
+    return result.simulation
+
+
+def touchpoint(name: str, *flows: str) -> str:
+    return f"  - id: {name}\n    flows:\n" + "".join(f"      - {f}\n" for f in flows)
+
+
+FLOW = "{from: %s, to: %s, gives: %s, kind: other, value: %s}"
+# customer receives U[0, 10], company a fixed 5: D >= 0.5 exactly when the draw is
+# <= 5/3 (|x - 5| / (x + 5) >= 0.5 and x < 5), so P = (5/3) / 10 = 1/6
+ONE_SIXTH = BASE + touchpoint(
+    "t",
+    FLOW % ("company", "customer", "advice", "[0, 10]"),
+    FLOW % ("customer", "company", "fee", 5),
+)
+
+
+def test_p_above_is_the_share_of_draws_at_or_above_the_threshold(audit):
+    simulation = simulation_of(audit, ONE_SIXTH, simulated())
+    verdict = simulation.touchpoints[0]
+    assert verdict is not None
+    assert verdict.p_above == pytest.approx(1 / 6, abs=0.01)
+    # the process has one touchpoint: its disparity is the touchpoint's, threshold 0.4
+    whole = simulation.process
+    assert whole is not None and whole.threshold == 0.4
+    # D >= 0.4 when x <= 15/7 or x >= 35/3: P = (15/7 + (10 - 35/3)) / 10, x in [0, 10]
+    assert whole.p_above == pytest.approx((15 / 7) / 10, abs=0.01)
+    assert verdict.d_p05 <= verdict.d_mean <= verdict.d_p95
+    # customer receives most when the draw is above 5: half the draws
+    assert verdict.favoured["customer"] == pytest.approx(0.5, abs=0.01)
+    assert verdict.favoured["customer"] + verdict.favoured["company"] == pytest.approx(1)
+
+
+def test_the_wide_range_is_the_one_to_measure_first(audit):
+    text = BASE + touchpoint(
+        "t",
+        FLOW % ("company", "customer", "advice", "[0, 10]"),
+        FLOW % ("company", "customer", "call", "[0, 0.5]"),
+        FLOW % ("customer", "company", "fee", "[4, 4.5]"),
+        FLOW % ("customer", "company", "form", "[1, 1.5]"),
+    )
+    verdict = simulation_of(audit, text, simulated()).touchpoints[0]
+    ranked = [m.gives for m in verdict.measure_first]
+    assert ranked[0] == "advice"
+    assert sorted(ranked) == ["advice", "call", "fee", "form"]
+    assert verdict.measure_first[0].share > 0.5 > verdict.measure_first[1].share
+    assert all(0 <= m.share <= 1 for m in verdict.measure_first)
+
+
+def test_a_certain_verdict_has_no_doubt_to_explain(audit):
+    text = BASE + touchpoint(
+        "t",
+        FLOW % ("company", "customer", "advice", "[0, 1]"),
+        FLOW % ("customer", "company", "fee", 9),
+    )
+    verdict = simulation_of(audit, text, simulated(1000)).touchpoints[0]
+    assert verdict.p_above == 1.0
+    assert [m.share for m in verdict.measure_first] == [0.0]
+    assert verdict.first is None
+
+
+def test_likely_makes_the_draws_triangular(audit):
+    text = ONE_SIXTH.replace("value: [0, 10]}", "value: [0, 10], likely: 0}")
+    verdict = simulation_of(audit, text, simulated()).touchpoints[0]
+    # triangular(0, 0, 10): P(x <= 5/3) = 1 - (1 - 1/6)^2 = 11/36
+    assert verdict.p_above == pytest.approx(11 / 36, abs=0.01)
+
+
+def test_points_and_unknown_values(audit):
+    unknown = BASE + touchpoint(
+        "t",
+        "{from: company, to: customer, gives: advice, kind: other}",
+        FLOW % ("customer", "company", "fee", 5),
+    )
+    # an omitted value is uniform on [0, scale]: the same 1/6 as [0, 10]
+    verdict = simulation_of(audit, unknown, simulated()).touchpoints[0]
+    assert verdict.p_above == pytest.approx(1 / 6, abs=0.01)
+    points = BASE + touchpoint(
+        "t", FLOW % ("company", "customer", "a", "[3, 3]"), FLOW % ("customer", "company", "b", 5)
+    )
+    simulation = simulation_of(audit, points, simulated())
+    assert simulation.touchpoints == (None,) and simulation.process is None
+
+
+def test_va304_replaces_va301_when_probably_uneven_and_names_the_flow(audit):
+    # customer receives [0, 6], company a fixed 9: D >= 0.5 unless x >= 3, P = 0.5;
+    # with [0, 3.5] it is 3/3.5 = 86% >= 80%
+    text = BASE + touchpoint(
+        "t",
+        FLOW % ("company", "customer", "advice", "[0, 3.5]"),
+        FLOW % ("customer", "company", "fee", 9),
+    )
+    plain = audit(text, settings=Settings(select=("VA301", "VA304")))
+    assert [f.code for f in plain.findings] == ["VA301"]
+    assert "measure" not in plain.findings[0].message
+    result = audit(text, settings=simulated(select=("VA301", "VA304")))
+    [finding] = result.findings
+    assert finding.code == "VA304"
+    assert "in 86% of 10,000 draws" in finding.message
+    verdict = result.files[0].simulation.touchpoints[0]
+    # one uncertain flow: binned in ten, it explains most of the doubt, not quite all
+    explained = f"{verdict.measure_first[0].share:.0%}"
+    assert finding.suggestion.startswith(
+        f"Measure 'advice' at 't' first: it explains {explained} of the doubt."
+    )
+    assert 0.7 < verdict.measure_first[0].share < 1
+    assert finding.gain == pytest.approx(verdict.p_above * plain.findings[0].gain)
+    less_sure = text.replace("[0, 3.5]", "[0, 6]")
+    [finding] = audit(less_sure, settings=simulated(select=("VA301", "VA304"))).findings
+    assert finding.code == "VA301"
+    assert "; measure 'advice' at 't' first: it explains" in finding.message
+
+
+def test_numpy_is_imported_only_when_simulating(tmp_path: Path):
+    (tmp_path / "p.yaml").write_text(ONE_SIXTH)
+    probe = (
+        "import sys\n"
+        "from valueaudit.cli import app\n"
+        "try:\n"
+        "    app(sys.argv[1:])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('numpy' in sys.modules, file=sys.stderr)\n"
+    )
+    for options, imported in (([], "False"), (["--simulate", "10"], "True")):
+        done = subprocess.run(
+            [sys.executable, "-c", probe, "scan", str(tmp_path), "-f", "json", "-j", "1", *options],
+            capture_output=True,
+            text=True,
+        )
+        assert done.stderr.strip().splitlines()[-1] == imported, done.stderr
+
+
+def _corpus(folder: Path) -> Path:
+    folder.mkdir()
+    for k in range(6):
+        text = ONE_SIXTH.replace("id: sample", f"id: sample-{k}").replace(
+            "value: 5}", f"value: {k + 2}}}"
+        )
+        (folder / f"p{k}.yaml").write_text(text)
+    return folder
+
+
+def _json(*arguments: str) -> dict:
+    result = runner.invoke(app, ["scan", *arguments, "-f", "json", "--fail-on", "never"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_same_seed_same_bytes_whatever_the_jobs_and_shards(tmp_path: Path):
+    corpus = str(_corpus(tmp_path / "c"))
+    one = runner.invoke(app, ["scan", corpus, "-f", "json", "--simulate", "2000", "-j", "1"])
+    two = runner.invoke(app, ["scan", corpus, "-f", "json", "--simulate", "2000", "-j", "2"])
+    assert one.stdout == two.stdout
+    whole = json.loads(one.stdout)
+    parts = [_json(corpus, "--simulate", "2000", "--shard", f"{k}/3") for k in (1, 2, 3)]
+    merged = sorted((p for part in parts for p in part["processes"]), key=lambda p: p["file"])
+    assert merged == whole["processes"]
+
+
+def test_another_seed_changes_only_the_simulated_figures(tmp_path: Path):
+    corpus = str(_corpus(tmp_path / "c"))
+
+    def without_simulation(document: dict) -> dict:
+        for process in document["processes"]:
+            process.pop("simulation", None)
+            for tp in process["touchpoints"]:
+                tp.pop("simulation", None)
+        for finding in document["findings"]:
+            finding.pop("message"), finding.pop("suggestion"), finding.pop("gain")
+        return document
+
+    first = _json(corpus, "--simulate", "2000", "--seed", "1")
+    second = _json(corpus, "--simulate", "2000", "--seed", "2")
+    assert first != second
+    assert without_simulation(first) == without_simulation(second)
+    plain = _json(corpus)
+    assert "simulation" not in json.dumps(plain)
