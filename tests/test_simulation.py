@@ -204,3 +204,22 @@ def test_another_seed_changes_only_the_simulated_figures(tmp_path: Path):
     assert without_simulation(first) == without_simulation(second)
     plain = _json(corpus)
     assert "simulation" not in json.dumps(plain)
+
+
+def test_every_human_format_says_how_sure(tmp_path: Path):
+    corpus = str(_corpus(tmp_path / "c"))
+    table = runner.invoke(app, ["scan", corpus, "--simulate", "2000"]).stdout
+    header = next(line for line in table.splitlines() if line.lstrip().startswith("process "))
+    assert header.split()[-2:] == ["P(uneven)", "findings"]
+    row = next(line for line in table.splitlines() if line.lstrip().startswith("sample-0 "))
+    assert row.split()[-3].endswith("%")
+    plain = runner.invoke(app, ["scan", corpus]).stdout
+    assert "P(uneven)" not in plain
+    shown = runner.invoke(app, ["show", f"{corpus}/p0.yaml", "--simulate", "2000"]).stdout
+    assert "How sure (2,000 draws, seed 0)" in shown
+    assert "1. 'advice' at t: " in shown
+    report = runner.invoke(app, ["report", corpus, "--simulate", "2000"]).stdout
+    assert report.count("### How sure, and what to measure first") == 6
+    assert report.count("xychart-beta") == 6
+    assert '    x-axis ["advice"]' in report
+    assert "How sure" not in runner.invoke(app, ["report", corpus]).stdout

@@ -2,7 +2,8 @@
 
     python tests/e2e/render_report.py [--out DIR]
 
-Writes the report for ``processes/`` plus a file of hostile names, turns the Markdown
+Writes the report for ``processes/`` plus a file of hostile names (simulating, so the
+"what to measure first" charts are in it), turns the Markdown
 into HTML with ``marked`` (raw HTML passes through, as on a careless renderer, so an
 escaping bug shows up as a live element), runs every Mermaid block through
 ``mermaid.parse`` and ``mermaid.render`` in headless Chromium, and takes a screenshot.
@@ -110,6 +111,8 @@ def build_report(out: Path) -> Path:
             str(report),
             "--fail-on",
             "never",
+            "--simulate",  # the "what to measure first" bar charts (xychart-beta) too
+            "2000",
         ],
         cwd=ROOT,
         check=True,

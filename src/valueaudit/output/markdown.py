@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, TextIO
 from valueaudit import __version__
 from valueaudit.findings import Finding, Severity, TopN, count_by_severity, opportunity_key
 from valueaudit.interval import Interval
-from valueaudit.numbers import interval, number
+from valueaudit.numbers import interval, number, percent
 from valueaudit.output import MAX_PARTY_COLUMNS, Options
 from valueaudit.output.diff_report import Sections
 from valueaudit.output.files import Spool
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from valueaudit.engine import FileResult, Totals
     from valueaudit.model import Process
     from valueaudit.scoring import ProcessScore
+    from valueaudit.simulation import ProcessSimulation
 
 #: GitHub's limit for a job summary is 1 MiB; stay a little under it.
 MAX_BYTES = 1_000_000
@@ -346,6 +347,8 @@ def _process_section(result: FileResult, process: Process, score: ProcessScore) 
     lines += ["", f"Columns per party: the value each receives at the touchpoint.{hidden}", ""]
     lines += ["### Exchanges", "", *_sequence_diagram(process), ""]
     lines += ["### Balance", "", *_balance(process, score), ""]
+    if result.simulation is not None and result.simulation.process is not None:
+        lines += _how_sure(result.simulation, process)
     opportunities = sorted((f for f in findings if f.gain is not None), key=opportunity_key)
     if opportunities:
         lines += ["### Opportunities", ""]
@@ -406,6 +409,72 @@ def _balance(process: Process, score: ProcessScore) -> list[str]:
             for t, balance in zip(process.touchpoints, running_balance(score, parties), strict=True)
         ),
     )
+    return lines
+
+
+#: Flows in the "what to measure first" table and chart of each process.
+MEASURE_FIRST_SHOWN = 5
+
+
+def _how_sure(simulation: ProcessSimulation, process: Process) -> list[str]:
+    """How likely the verdicts are (``--simulate``), and which estimates to pin down
+    first: a table and a bar chart of each flow's share of the doubt."""
+    whole = simulation.process
+    assert whole is not None
+    lines = [
+        "### How sure, and what to measure first",
+        "",
+        f"In {simulation.samples:,} draws of the uncertain values (seed {simulation.seed}), "
+        f"the process's disparity is at or above {number(whole.threshold)} in "
+        f"{percent(whole.p_above)} of them (5–95%: {number(whole.d_p05)}–"
+        f"{number(whole.d_p95)}).",
+        "",
+    ]
+    uncertain = [
+        (touchpoint, verdict)
+        for touchpoint, verdict in zip(process.touchpoints, simulation.touchpoints, strict=True)
+        if verdict is not None
+    ]
+    rows = [
+        [
+            md(touchpoint.id),
+            percent(verdict.p_above),
+            f"{number(verdict.d_p05)}–{number(verdict.d_p95)}",
+            md(max(verdict.favoured, key=lambda p: verdict.favoured[p])),
+        ]
+        for touchpoint, verdict in uncertain
+    ]
+    threshold = number(uncertain[0][1].threshold)  # VA202's, the same for every touchpoint
+    lines += _table(
+        ["touchpoint", f"P(D ≥ {threshold})", "D (5–95%)", "favoured most often"], "lrrl", rows
+    )
+    top = whole.measure_first[:MEASURE_FIRST_SHOWN]
+    lines += [
+        "",
+        "What to measure first (the share of the doubt about the process each flow explains):",
+        "",
+    ]
+    lines += _table(
+        ["#", "flow", "touchpoint", "explains"],
+        "rllr",
+        (
+            [str(rank), md(m.gives), md(m.touchpoint), percent(m.share)]
+            for rank, m in enumerate(top, start=1)
+        ),
+    )
+    labels = ", ".join(f'"{mermaid(m.gives)}"' for m in top)
+    bars = ", ".join(f"{round(m.share, 2):g}" for m in top)
+    lines += [
+        "",
+        "```mermaid",
+        "xychart-beta",
+        '    title "Share of the doubt each flow explains"',
+        f"    x-axis [{labels}]",
+        '    y-axis "share" 0 --> 1',
+        f"    bar [{bars}]",
+        "```",
+        "",
+    ]
     return lines
 
 
