@@ -100,6 +100,12 @@ def test_command_line_wins(project: Path):
         ("exclude = [1]", "must be a list of strings"),
         ("per-file-ignores = ['x']", "must be a table"),
         ("select = [", "invalid TOML"),
+        ("simulate = 100", "simulate must be a table (samples, seed, likely)"),
+        ("simulate = {sample = 100}", "unknown simulate setting 'sample'; did you mean"),
+        ("simulate = {samples = -1}", "simulate.samples must be a whole number from 0 to"),
+        ("simulate = {samples = 2.5}", "simulate.samples must be a whole number"),
+        ("simulate = {seed = -3}", "simulate.seed must be a whole number, at least 0"),
+        ("simulate = {likely = 0}", "simulate.likely must be a number above 0, at most 1"),
     ],
 )
 def test_bad_settings_are_clear_errors_with_exit_2(project: Path, toml: str, words: str):
@@ -127,6 +133,21 @@ def test_thresholds_from_the_file(project: Path):
     )
     # VA202 and the disparity part of VA203 are gone; company still gets 80% of all value
     assert codes_of([]) == ["VA203"]
+
+
+def test_simulate_from_the_file_and_the_command_line(project: Path):
+    (project / "valueaudit.toml").write_text("simulate = {samples = 500, seed = 7, likely = 0.9}\n")
+    resolved = resolve(Overrides(), cwd=project)
+    assert (resolved.settings.simulate.samples, resolved.settings.simulate.seed) == (500, 7)
+    assert resolved.settings.simulate.likely == 0.9
+    assert resolved.sources["simulate.samples"] == "valueaudit.toml"
+    given = resolve(Overrides(samples=100, seed=1), cwd=project)
+    assert (given.settings.simulate.samples, given.settings.simulate.seed) == (100, 1)
+    assert given.sources["simulate.seed"] == "command line"
+    shown = runner.invoke(app, ["scan", "--show-settings", "--simulate", "0"]).stdout
+    assert "0 (off)" in shown
+    out = runner.invoke(app, ["scan", "-f", "json"]).stdout
+    assert json.loads(out)["processes"][0]["simulation"]["samples"] == 500
 
 
 def test_exclude_and_per_file_ignores(project: Path):

@@ -154,6 +154,7 @@ def probably_uneven(ctx: AuditContext) -> Iterator[Draft]:
         touchpoint = ctx.process.touchpoints[score.touchpoint_index]
         note, lead = _measure_first(ctx, score.touchpoint_index)
         favoured = max(verdict.favoured, key=lambda p: verdict.favoured[p])
+        least = min(score.received, key=lambda p: score.received[p].mid)
         assert score.disparity is not None and ctx.simulation is not None
         yield Draft(
             ("touchpoints", score.touchpoint_index),
@@ -162,8 +163,8 @@ def probably_uneven(ctx: AuditContext) -> Iterator[Draft]:
             f"{ctx.simulation.samples:,} draws, favouring {favoured} in "
             f"{percent(verdict.favoured[favoured])}{note}",
             touchpoint=touchpoint.id,
-            suggestion=f"{lead}Then rebalance '{touchpoint.id}' "
-            f"towards the parties {favoured} outreceives, or ask less of them.",
+            suggestion=f"{lead}If it is uneven, give {least} more value at "
+            f"'{touchpoint.id}', or ask less of it.",
             gain=verdict.p_above * score.volume * score.gap,
         )
 
