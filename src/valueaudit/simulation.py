@@ -18,6 +18,7 @@ explains, ``S_f = Var(E[I | bin of X_f]) / Var(I)`` with ``I`` the indicator
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -140,15 +141,23 @@ def _at_least(values: Floats, bound: float) -> NDArray[np.bool_]:
     return values >= bound - max(TOLERANCE * abs(bound), 1e-12)
 
 
-def _favoured(parties: list[str], received: Floats) -> dict[str, float]:
-    """Each party's share of the draws in which it alone receives the most."""
-    top = received.max(axis=0)
-    on_top = received >= top - TOLERANCE * np.abs(top)  # ties up to float noise
-    alone = on_top.sum(axis=0) == 1
-    return {p: float(np.mean(on_top[k] & alone)) for k, p in enumerate(parties)}
+def _favoured(received: dict[str, float | Floats], samples: int) -> dict[str, float]:
+    """Each party's share of the draws in which it alone receives the most. A party's
+    value is a number when it is the same in every draw: a process with thousands of
+    parties keeps arrays only for those receiving uncertain values."""
+    top = np.full(samples, -np.inf)
+    for value in received.values():
+        top = np.maximum(top, value)
+    floor = top - TOLERANCE * np.abs(top)  # ties up to float noise
+    on_top = {party: np.broadcast_to(value >= floor, samples) for party, value in received.items()}
+    count = np.zeros(samples, dtype=np.intp)
+    for flags in on_top.values():
+        count += flags
+    alone = count == 1
+    return {party: float(np.mean(flags & alone)) for party, flags in on_top.items()}
 
 
-def _explained(indicator: NDArray[np.bool_], drawn: list[_Drawn]) -> tuple[MeasureFirst, ...]:
+def _explained(indicator: NDArray[np.bool_], drawn: Iterable[_Drawn]) -> tuple[MeasureFirst, ...]:
     """The flows ranked by ``S_f`` (ties in file order)."""
     hits = indicator.astype(np.float64)
     samples = hits.size
@@ -173,16 +182,15 @@ def _explained(indicator: NDArray[np.bool_], drawn: list[_Drawn]) -> tuple[Measu
 def _verdict(
     disparity: Floats,
     threshold: float,
-    parties: list[str],
-    received: Floats,
-    drawn: list[_Drawn],
+    favoured: dict[str, float],
+    drawn: Iterable[_Drawn],
 ) -> Verdict:
     above = _at_least(disparity, threshold)
     low, high = np.percentile(disparity, [5, 95])
     return Verdict(
         threshold=threshold,
         p_above=float(np.mean(above)),
-        favoured=_favoured(parties, received),
+        favoured=favoured,
         d_mean=float(np.mean(disparity)),
         d_p05=float(low),
         d_p95=float(high),
@@ -190,61 +198,84 @@ def _verdict(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Touchpoint:
+    """One touchpoint's draws: what each party taking part receives, per draw."""
+
+    received: dict[str, Floats]
+    drawn: list[_Drawn]
+
+
+def _draw_touchpoint(process: Process, position: int, seed: int, samples: int) -> _Touchpoint:
+    """Draw a touchpoint's uncertain values from its own stream: the same draws each
+    time it is asked, so the process's "measure first" can draw them again rather than
+    keep every flow's draws of a long file in memory."""
+    touchpoint = process.touchpoints[position]
+    rng = _stream(seed, process.id, touchpoint.id, position)
+    taking_part = dict.fromkeys(p for f in touchpoint.flows for p in (f.source, f.target))
+    received = {party: np.zeros(samples) for party in taking_part}
+    drawn: list[_Drawn] = []
+    for index, flow in enumerate(touchpoint.flows):
+        draws = _draw(flow, process.scale, samples, rng)
+        if draws is None:
+            assert flow.value is not None
+            received[flow.target] += flow.value.low
+        else:
+            received[flow.target] += draws
+            drawn.append(_Drawn(touchpoint.id, index, flow.gives, draws))
+    return _Touchpoint(received, drawn)
+
+
 def simulate(process: Process, score: ProcessScore, settings: Settings) -> ProcessSimulation:
     """Draw the process's uncertain values and say how likely each verdict is."""
     options = settings.simulate
     samples = options.samples
-    parties = list(process.parties)
-    column = {p: k for k, p in enumerate(parties)}
-    chain = np.zeros((len(parties), samples))  # volume-weighted value received so far
+    # volume-weighted value received over the chain: a number while it is certain
+    chain: dict[str, float | Floats] = dict.fromkeys(process.parties, 0.0)
     weighted = np.zeros(samples)  # Σ w·D over touchpoints with flows
     unweighted = np.zeros(samples)  # Σ D, for when every volume is 0 (equal weights)
     weights = []
     touchpoints: list[Verdict | None] = []
-    everything: list[_Drawn] = []
+    uncertain: list[int] = []
     for position, (touchpoint, scored) in enumerate(
         zip(process.touchpoints, score.touchpoints, strict=True)
     ):
         if not touchpoint.flows:
             touchpoints.append(None)
             continue
-        taking_part = list(dict.fromkeys(p for f in touchpoint.flows for p in (f.source, f.target)))
         weights.append(scored.volume)
         if all(_certain(flow) for flow in touchpoint.flows):
             # fixed values: the exact scores stand in for N equal draws
             assert scored.disparity is not None
-            for party in taking_part:
-                chain[column[party]] += scored.volume * scored.received[party].low
+            for party, value in scored.received.items():
+                chain[party] = chain[party] + scored.volume * value.low
             weighted += scored.volume * scored.disparity.low
             unweighted += scored.disparity.low
             touchpoints.append(None)
             continue
-        rng = _stream(options.seed, process.id, touchpoint.id, position)
-        row = {p: k for k, p in enumerate(taking_part)}
-        received = np.zeros((len(taking_part), samples))
-        drawn: list[_Drawn] = []
-        for index, flow in enumerate(touchpoint.flows):
-            draws = _draw(flow, process.scale, samples, rng)
-            if draws is None:
-                assert flow.value is not None
-                received[row[flow.target]] += flow.value.low
-            else:
-                received[row[flow.target]] += draws
-                drawn.append(_Drawn(touchpoint.id, index, flow.gives, draws))
-        disparity = _disparity(received)
-        for party, k in row.items():
-            chain[column[party]] += scored.volume * received[k]
+        uncertain.append(position)
+        drawn = _draw_touchpoint(process, position, options.seed, samples)
+        rows = np.stack(list(drawn.received.values()))
+        disparity = _disparity(rows)
+        for party, values in drawn.received.items():
+            chain[party] = chain[party] + scored.volume * values
         weighted += scored.volume * disparity
         unweighted += disparity
-        everything.extend(drawn)
-        touchpoints.append(
-            _verdict(disparity, settings.disparity_threshold, taking_part, received, drawn)
-        )
+        favoured = _favoured(dict(drawn.received.items()), samples)
+        touchpoints.append(_verdict(disparity, settings.disparity_threshold, favoured, drawn.drawn))
     whole = None
-    if everything:
+    if uncertain:
         total = sum(weights)
         disparity = weighted / total if total > 0 else unweighted / len(weights)
+        again = (
+            flow
+            for position in uncertain
+            for flow in _draw_touchpoint(process, position, options.seed, samples).drawn
+        )
         whole = _verdict(
-            disparity, settings.process_disparity_threshold, parties, chain, everything
+            disparity,
+            settings.process_disparity_threshold,
+            _favoured(chain, samples),
+            again,
         )
     return ProcessSimulation(samples, options.seed, tuple(touchpoints), whole)
