@@ -9,10 +9,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from conftest import BASE
 from valueaudit.cli import app
+from valueaudit.engine import audit_files
 from valueaudit.settings import Settings, Simulation
 
 runner = CliRunner()
@@ -223,3 +227,50 @@ def test_every_human_format_says_how_sure(tmp_path: Path):
     assert report.count("xychart-beta") == 6
     assert '    x-axis ["advice"]' in report
     assert "How sure" not in runner.invoke(app, ["report", corpus]).stdout
+
+
+_VALUES = st.one_of(
+    st.integers(0, 10).map(str),
+    st.tuples(st.integers(0, 10), st.integers(0, 10)).map(
+        lambda pair: f"[{min(pair)}, {max(pair)}]"
+    ),
+    st.just(None),
+)
+
+
+@hypothesis_settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "c"]), _VALUES), min_size=1, max_size=5))
+def test_draws_stay_within_the_exact_bounds(tmp_path_factory, flows):
+    """Every draw lies in the ranges, so the simulated disparities lie in the exact
+    interval, and a verdict the interval already decides has probability 0 or 1."""
+    parties = {"a": "customer", "b": "company", "c": "partner"}
+    lines = [
+        "valueaudit: 1",
+        "id: p",
+        "parties: {customer: {}, company: {}, partner: {}}",
+        "touchpoints:",
+        "  - id: t",
+        "    flows:",
+    ]
+    for k, (target, value) in enumerate(flows):
+        source = "company" if parties[target] != "company" else "customer"
+        shown = "" if value is None else f", value: {value}"
+        lines.append(
+            f"      - {{from: {source}, to: {parties[target]}, gives: g{k}, kind: other{shown}}}"
+        )
+    path = tmp_path_factory.mktemp("p") / "p.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    [result] = audit_files([(path, "p.yaml")], simulated(500), jobs=1).files
+    assert result.score is not None and result.simulation is not None
+    exact = result.score.touchpoints[0].disparity
+    verdict = result.simulation.touchpoints[0]
+    if verdict is None:  # every value a point
+        assert exact is not None and exact.is_point
+        return
+    assert exact.low - 1e-9 <= verdict.d_p05 <= verdict.d_mean <= verdict.d_p95 <= exact.high + 1e-9
+    if exact.low >= 0.5:
+        assert verdict.p_above == 1
+    if exact.high < 0.5 - 1e-9:
+        assert verdict.p_above == 0
+    assert sum(verdict.favoured.values()) <= 1 + 1e-9
+    assert all(0 <= m.share <= 1 for m in verdict.measure_first)

@@ -245,8 +245,7 @@ SimulateOption = Annotated[
     typer.Option(
         "--simulate",
         metavar="N",
-        min=0,
-        max=1_000_000,
+        min=0,  # the most is checked with the configuration's (simulate.samples)
         help="Draw every uncertain value N times: how likely each uneven verdict is, and "
         "which estimate to measure first (0: off). Default: simulate.samples, else off.",
         show_default=False,
