@@ -14,6 +14,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -468,6 +469,62 @@ def diff(
 
     settings = resolve_settings(select, ignore, fail_on, config, root).settings
     return run_diff(old, new, parse_outputs(formats or ["text"]), settings, jobs=jobs)
+
+
+def complete_portfolio_formats(incomplete: str) -> list[str]:
+    """``portfolio -f <TAB>``: the formats ``portfolio`` writes."""
+    from valueaudit.output import writes_portfolio
+
+    return [name for name in complete_formats(incomplete) if writes_portfolio(name.split(":")[0])]
+
+
+@_command
+def portfolio(
+    paths: PathsArgument = None,
+    formats: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT[:FILE]",
+            autocompletion=complete_portfolio_formats,
+            help="text (default), json or markdown, optionally to FILE; repeatable.",
+        ),
+    ] = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
+    config: ConfigOption = None,
+    root: RootOption = None,
+    simulate: SimulateOption = None,
+    seed: SeedOption = None,
+    jobs: JobsOption = 0,
+    shard: ShardOption = None,
+    quiet: QuietOption = False,
+    no_progress: NoProgressOption = False,
+    debug: DebugOption = False,
+) -> int:
+    """Where the value goes across all processes: per party (and role) what it receives
+    and gives, per practice, channel and stage the disparity, and the flows between
+    parties. Exits 0; findings are scan's."""
+    from valueaudit.output import writes_portfolio
+
+    resolved = resolve_settings(select, ignore, None, config, root, simulate, seed)
+    outputs = parse_outputs(formats or ["text"])
+    unsupported = [o.format for o in outputs if not writes_portfolio(o.format)]
+    if unsupported:
+        raise UsageError(f"portfolio writes text, json or markdown, not {unsupported[0]}")
+    request = ScanRequest(
+        paths=paths or [],
+        outputs=outputs,
+        settings=replace(resolved.settings, fail_on="never"),
+        jobs=jobs,
+        quiet=quiet,
+        no_progress=no_progress,
+        shard=shard,
+        debug=debug,
+        portfolio=True,
+    )
+    return run_scan(request)
 
 
 @_command

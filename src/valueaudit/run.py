@@ -100,6 +100,8 @@ class ScanRequest:
     shard: str | None = None
     debug: bool = False
     max_processes: int = DEFAULT_MAX_PROCESSES
+    #: Write the portfolio ledger (``valueaudit portfolio``) instead of the scan.
+    portfolio: bool = False
 
 
 @dataclass
@@ -266,7 +268,7 @@ def run_scan(request: ScanRequest) -> int:
     from valueaudit import baseline as baselines
     from valueaudit import progress
     from valueaudit.engine import Tally, iter_prepared
-    from valueaudit.output import preparer, scan_writer, terminal_style
+    from valueaudit.output import portfolio_writer, preparer, scan_writer, terminal_style
 
     settings = request.settings
     baseline_filter = None
@@ -296,13 +298,15 @@ def run_scan(request: ScanRequest) -> int:
                     if spec.file is None and spec.format == "text"
                     else TextStyle()
                 ),
+                shard=request.shard,
             )
+            writer = portfolio_writer if request.portfolio else scan_writer
             outputs.open(
                 spec.format,
                 spec.file,
-                lambda out, s=spec, o=options: scan_writer(s.format, out, o),  # type: ignore[misc]
+                lambda out, s=spec, o=options, w=writer: w(s.format, out, o),  # type: ignore[misc]
             )
-            steps.append((preparer(spec.format), options))
+            steps.append((_ledger_step() if request.portfolio else preparer(spec.format), options))
         if baseline_file is not None:
             outputs.open("baseline", baseline_file, baselines.BaselineWriter)
             steps.append((baselines.prepare, None))
@@ -337,6 +341,12 @@ def run_scan(request: ScanRequest) -> int:
     if baseline_file is not None:  # recording the findings is the point: not a failure
         return EXIT_OK
     return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _ledger_step() -> Callable[[FileResult, Any], Any]:
+    from valueaudit.portfolio import prepare
+
+    return prepare
 
 
 def run_diff(

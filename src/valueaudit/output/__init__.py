@@ -69,6 +69,8 @@ class Options:
     #: For text rendered in the workers, what rich found out about the output: whether
     #: it is a terminal, its colour system, whether colour is off, and its width.
     style: TextStyle = field(default_factory=lambda: TextStyle())
+    #: ``K/N`` when the run audits one part of the files (``--shard``).
+    shard: str | None = None
 
 
 class Writer(Protocol[Item]):
@@ -95,6 +97,17 @@ def preparer(name: str) -> Callable[[FileResult, Options], Any]:
     """The per-file step of format ``name`` (run in the workers)."""
     prepare: Callable[[FileResult, Options], Any] = _module(name).prepare
     return prepare
+
+
+def writes_portfolio(name: str) -> bool:
+    """Whether ``portfolio`` can write format ``name``."""
+    return hasattr(_module(name), "PortfolioWriter")
+
+
+def portfolio_writer(name: str, out: TextIO, options: Options) -> Writer[Any]:
+    """The writer of format ``name`` for the portfolio ledger, writing to ``out``."""
+    writer: Writer[Any] = _module(name).PortfolioWriter(out, options)
+    return writer
 
 
 def writes_diff(name: str) -> bool:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from valueaudit.findings import Finding
     from valueaudit.interval import Interval
     from valueaudit.output import Options
+    from valueaudit.portfolio import Disparities, Ledger, LedgerPiece, PartyTotals
     from valueaudit.simulation import Verdict
 
 FORMAT_VERSION = 1
@@ -294,3 +295,76 @@ class DiffWriter:
             "summary": totals.as_json(),
         }
         self.document.finish(self.out, head)
+
+
+def _party_json(key: str, totals: PartyTotals) -> dict[str, Any]:
+    ratio = totals.exchange_ratio
+    return {
+        "id": key,
+        "name": totals.name,
+        "role": totals.role,
+        "received": json_interval(totals.received),
+        "given": json_interval(totals.given),
+        "exchange_ratio": None
+        if ratio is None
+        else [plain(ratio[0]), None if ratio[1] is None else plain(ratio[1])],
+        "cost": json_interval(totals.cost),
+        "touchpoints": totals.touchpoints,
+        "favoured": totals.favoured,
+        "losing": totals.losing,
+        "processes": totals.processes,
+    }
+
+
+def _groups_json(name: str, groups: dict[str, Disparities]) -> list[dict[str, Any]]:
+    return [
+        {
+            name: key,
+            "touchpoints": figures.touchpoints,
+            "disparity": json_interval(figures.disparity),
+            **({"praxis": dict(sorted(figures.praxis.items()))} if name == "practice" else {}),
+        }
+        for key, figures in sorted(groups.items())
+    ]
+
+
+def ledger_json(ledger: Ledger) -> dict[str, Any]:
+    """The ledger as the documents hold it (SPEC §4.7), every list sorted."""
+    return {
+        "processes": ledger.processes,
+        "shard": ledger.shard,
+        "parties": [_party_json(k, t) for k, t in sorted(ledger.parties.items())],
+        "roles": [_party_json(k, t) for k, t in sorted(ledger.roles.items())],
+        "practices": _groups_json("practice", ledger.practices),
+        "channels": _groups_json("channel", ledger.channels),
+        "stages": _groups_json("stage", ledger.stages),
+        "flows": [
+            {"from": source, "to": target, "kind": kind, "value": json_interval(value)}
+            for (source, target, kind), value in sorted(ledger.flows.items())
+        ],
+    }
+
+
+class PortfolioWriter:
+    """The portfolio ledger as one JSON document (``kind: portfolio``)."""
+
+    def __init__(self, out: TextIO, options: Options) -> None:
+        from valueaudit.portfolio import Ledger
+
+        self.out = out
+        self.ledger = Ledger(shard=options.shard)
+
+    def add(self, piece: LedgerPiece) -> None:
+        """Add one file's part."""
+        self.ledger.add(piece)
+
+    def finish(self, totals: Totals) -> None:
+        """Write the document."""
+        document = {
+            "tool": _tool(),
+            "format_version": FORMAT_VERSION,
+            "kind": "portfolio",
+            "summary": {"files": totals.files, "processes": totals.valid},
+            "portfolio": ledger_json(self.ledger),
+        }
+        self.out.write(dumps(document) + "\n")

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from valueaudit.diff import DiffPart, DiffTotals
     from valueaudit.engine import FileResult, Totals
     from valueaudit.model import Process
+    from valueaudit.portfolio import LedgerPiece
     from valueaudit.scoring import ProcessScore
     from valueaudit.simulation import ProcessSimulation
 
@@ -527,3 +528,55 @@ class DiffWriter:
         self.sections.finish()
         self.out.write(f"# valueaudit diff\n\n{md(totals.line())}\n\n")
         self.body.copy_to(self.out)
+
+
+class PortfolioWriter:
+    """The portfolio ledger as Markdown: the parties, practices, channels and stages."""
+
+    def __init__(self, out: TextIO, options: Options) -> None:
+        from valueaudit.portfolio import Ledger
+
+        self.out = out
+        self.ledger = Ledger(shard=options.shard)
+
+    def add(self, piece: LedgerPiece) -> None:
+        """Add one file's part."""
+        self.ledger.add(piece)
+
+    def finish(self, totals: Totals) -> None:
+        """Write the report."""
+        from valueaudit.output import ledger_report as rows
+
+        ledger = self.ledger
+        lines = ["# valueaudit portfolio", "", md(rows.scope(ledger, totals.files)), ""]
+        lines += ["## Parties", "", "Most often on the losing side first.", ""]
+        lines += _table(
+            list(rows.PARTY_HEADERS),
+            "ll" + "r" * (len(rows.PARTY_HEADERS) - 2),
+            (
+                [md(cell) if k < 2 else cell for k, cell in enumerate(rows.party_row(p, t))]
+                for p, t in rows.ranked_parties(ledger)
+            ),
+        )
+        lines.append("")
+        for title, groups in (
+            ("Practices", ledger.practices),
+            ("Channels", ledger.channels),
+            ("Stages", ledger.stages),
+        ):
+            if not groups:
+                continue
+            practices = title == "Practices"
+            lines += [f"## {title}", ""]
+            lines += _table(
+                [title[:-1].lower(), *rows.GROUP_HEADERS, *(["praxis"] if practices else [])],
+                "lrr" + ("l" if practices else ""),
+                (
+                    [md(cells[0]), *cells[1:], *([rows.praxis_text(f)] if practices else [])]
+                    for cells, f in zip(
+                        rows.group_rows(groups), dict(sorted(groups.items())).values(), strict=True
+                    )
+                ),
+            )
+            lines.append("")
+        self.out.write("\n".join(lines))

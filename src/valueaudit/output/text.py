@@ -33,6 +33,7 @@ from valueaudit.scoring import at_least
 if TYPE_CHECKING:
     from valueaudit.diff import DiffPart, DiffTotals
     from valueaudit.engine import FileResult, Totals
+    from valueaudit.portfolio import LedgerPiece
     from valueaudit.settings import Settings
 
 #: Opportunities listed in the terminal; the JSON and Markdown outputs list them all.
@@ -248,3 +249,60 @@ class DiffWriter:
         """Print the lists and the summary line."""
         self.sections.finish()
         self.console.print(totals.line())
+
+
+class PortfolioWriter:
+    """The portfolio ledger for people: the parties, practices, channels and stages."""
+
+    def __init__(self, out: TextIO, options: Options) -> None:
+        from valueaudit.portfolio import Ledger
+
+        self.console = console(out, stdout=options.stdout)
+        self.ledger = Ledger(shard=options.shard)
+
+    def add(self, piece: LedgerPiece) -> None:
+        """Add one file's part."""
+        self.ledger.add(piece)
+
+    def finish(self, totals: Totals) -> None:
+        """Print the tables."""
+        from valueaudit.output import ledger_report as rows
+
+        ledger = self.ledger
+        self.console.print(Text(f"Portfolio: {rows.scope(ledger, totals.files)}", style="bold"))
+        self.console.print()
+        parties = Table(
+            title="Parties (most often on the losing side first)",
+            box=box.SIMPLE_HEAVY,
+            title_justify="left",
+        )
+        for k, header in enumerate(rows.PARTY_HEADERS):
+            name_column = k < 2
+            parties.add_column(
+                header,
+                justify="left" if name_column else "right",
+                overflow="fold" if name_column else "ellipsis",
+                no_wrap=not name_column,
+            )
+        for party, party_totals in rows.ranked_parties(ledger):
+            parties.add_row(*rows.party_row(party, party_totals))
+        print_whole(self.console, parties)
+        for title, groups in (
+            ("Practices", ledger.practices),
+            ("Channels", ledger.channels),
+            ("Stages", ledger.stages),
+        ):
+            if not groups:
+                continue
+            practices = title == "Practices"
+            table = Table(title=title, box=box.SIMPLE_HEAVY, title_justify="left")
+            table.add_column(title[:-1].lower(), overflow="fold")
+            for header in rows.GROUP_HEADERS:
+                table.add_column(header, justify="right", no_wrap=True)
+            if practices:
+                table.add_column("praxis", overflow="fold")
+            for cells, figures in zip(
+                rows.group_rows(groups), dict(sorted(groups.items())).values(), strict=True
+            ):
+                table.add_row(*cells, *([rows.praxis_text(figures)] if practices else []))
+            print_whole(self.console, table)

@@ -1,0 +1,78 @@
+"""What the human portfolio formats (``text``, ``markdown``) show of the ledger, as
+plain table rows; the JSON writer has every figure."""
+
+from __future__ import annotations
+
+from valueaudit.interval import Interval
+from valueaudit.numbers import interval, number
+from valueaudit.portfolio import Disparities, Ledger, PartyTotals
+
+PARTY_HEADERS = (
+    "party",
+    "role",
+    "received",
+    "given",
+    "ratio",
+    "known cost",
+    "favoured",
+    "losing",
+    "processes",
+)
+GROUP_HEADERS = ("touchpoints", "disparity")
+
+
+def ratio_text(totals: PartyTotals) -> str:
+    """The exchange ratio: ``0.5–1.2``, ``≥ 0.5`` when unbounded, ``–`` when nothing is given."""
+    ratio = totals.exchange_ratio
+    if ratio is None:
+        return "–"
+    low, high = ratio
+    if high is None:
+        return f"≥ {number(low)}"
+    return interval(Interval(low, high))
+
+
+def losing_share(totals: PartyTotals) -> float:
+    """The share of its touchpoints at which a party receives the least."""
+    return totals.losing / totals.touchpoints if totals.touchpoints else 0.0
+
+
+def ranked_parties(ledger: Ledger) -> list[tuple[str, PartyTotals]]:
+    """Parties by how often they are on the losing side (most first), then by id."""
+    return sorted(ledger.parties.items(), key=lambda item: (-losing_share(item[1]), item[0]))
+
+
+def party_row(party: str, totals: PartyTotals) -> list[str]:
+    """One party's figures, as the tables show them."""
+    return [
+        party,
+        totals.role,
+        interval(totals.received, grouping=True),
+        interval(totals.given, grouping=True),
+        ratio_text(totals),
+        interval(totals.cost, grouping=True),
+        str(totals.favoured),
+        f"{totals.losing} of {totals.touchpoints}",
+        str(totals.processes),
+    ]
+
+
+def group_rows(groups: dict[str, Disparities]) -> list[list[str]]:
+    """A practice, channel or stage per row: touchpoints and mean disparity."""
+    return [
+        [key, str(figures.touchpoints), interval(figures.disparity)]
+        for key, figures in sorted(groups.items())
+    ]
+
+
+def praxis_text(figures: Disparities) -> str:
+    """``reductive 2, recovery 1``: the praxis counts, most first."""
+    counts = sorted(figures.praxis.items(), key=lambda item: (-item[1], item[0]))
+    return ", ".join(f"{praxis} {count}" for praxis, count in counts) or "–"
+
+
+def scope(ledger: Ledger, files: int) -> str:
+    """``12 files, 11 processes`` (and the shard it covers)."""
+    part = f" (shard {ledger.shard} only)" if ledger.shard else ""
+    noun = "process" if ledger.processes == 1 else "processes"
+    return f"{files} file{'s' * (files != 1)}, {ledger.processes} {noun}{part}"

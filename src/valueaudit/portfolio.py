@@ -1,0 +1,224 @@
+"""The portfolio ledger (SPEC §4.7): where the value goes across every process of a scan.
+
+One process shows one exchange; an organisation runs hundreds. The ledger adds up, over
+every valid process (parties matched by id across files, and rolled up by role),
+volume-weighted and with intervals: what each party receives and gives, their ratio,
+its known costs, the touchpoints where it is favoured or on the losing side, the
+processes it takes part in; per practice, channel and stage the touchpoints and their
+volume-weighted mean disparity (and per practice the praxis counts); and the value that
+flows between each ordered pair of parties, by kind.
+
+It accumulates file by file in the same stream as the findings: each worker turns its
+file into a small :class:`LedgerPiece`, the main process adds the pieces up in a
+:class:`Ledger`. Memory grows with the number of distinct parties, practices, channels,
+stages and pairs, never with the number of files.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from valueaudit.interval import Interval
+from valueaudit.scoring import same
+
+if TYPE_CHECKING:
+    from valueaudit.engine import FileResult
+    from valueaudit.output import Options
+
+ZERO = Interval(0.0, 0.0)
+
+
+def _plus(a: Interval, b: Interval) -> Interval:
+    return Interval(a.low + b.low, a.high + b.high)
+
+
+def _times(weight: float, value: Interval) -> Interval:
+    return Interval(weight * value.low, weight * value.high)
+
+
+def least_served(received: dict[str, Interval]) -> str | None:
+    """The party receiving the least (by midpoint); ``None`` when the bottom is shared."""
+    ranked = sorted(received, key=lambda p: received[p].mid)
+    if not ranked:
+        return None
+    if len(ranked) > 1 and same(received[ranked[0]].mid, received[ranked[1]].mid):
+        return None
+    return ranked[0]
+
+
+@dataclass
+class PartyTotals:
+    """What one party (or one role) receives and gives across the processes."""
+
+    name: str
+    role: str
+    received: Interval = ZERO
+    given: Interval = ZERO
+    cost: Interval = ZERO  # known costs of what it gives
+    touchpoints: int = 0  # touchpoints it takes part in
+    favoured: int = 0
+    losing: int = 0
+    processes: int = 0
+
+    def add(self, other: PartyTotals) -> None:
+        """Add another file's figures for the same party."""
+        self.received = _plus(self.received, other.received)
+        self.given = _plus(self.given, other.given)
+        self.cost = _plus(self.cost, other.cost)
+        self.touchpoints += other.touchpoints
+        self.favoured += other.favoured
+        self.losing += other.losing
+        self.processes += other.processes
+
+    @property
+    def exchange_ratio(self) -> tuple[float, float | None] | None:
+        """``received / given`` over the admissible values: ``None`` when nothing is
+        ever given; the high end is ``None`` (unbounded) when what is given may be 0."""
+        if self.given.high <= 0:
+            return None
+        low = self.received.low / self.given.high
+        high = self.received.high / self.given.low if self.given.low > 0 else None
+        return low, high
+
+
+@dataclass
+class Disparities:
+    """Touchpoints of one practice, channel or stage, and their disparity."""
+
+    touchpoints: int = 0
+    weight: float = 0.0
+    weighted_low: float = 0.0
+    weighted_high: float = 0.0
+    plain_low: float = 0.0  # for when every volume is 0: equal weights
+    plain_high: float = 0.0
+    praxis: Counter[str] = field(default_factory=Counter)
+
+    def take(self, volume: float, disparity: Interval, praxis: str | None) -> None:
+        """Count one touchpoint."""
+        self.touchpoints += 1
+        self.weight += volume
+        self.weighted_low += volume * disparity.low
+        self.weighted_high += volume * disparity.high
+        self.plain_low += disparity.low
+        self.plain_high += disparity.high
+        if praxis is not None:
+            self.praxis[praxis] += 1
+
+    def add(self, other: Disparities) -> None:
+        """Add another file's touchpoints."""
+        self.touchpoints += other.touchpoints
+        self.weight += other.weight
+        self.weighted_low += other.weighted_low
+        self.weighted_high += other.weighted_high
+        self.plain_low += other.plain_low
+        self.plain_high += other.plain_high
+        self.praxis.update(other.praxis)
+
+    @property
+    def disparity(self) -> Interval | None:
+        """The volume-weighted mean disparity (equal weights when every volume is 0)."""
+        if not self.touchpoints:
+            return None
+        if self.weight > 0:
+            return Interval(self.weighted_low / self.weight, self.weighted_high / self.weight)
+        return Interval(self.plain_low / self.touchpoints, self.plain_high / self.touchpoints)
+
+
+@dataclass
+class LedgerPiece:
+    """One file's part of the ledger (made in the worker)."""
+
+    parties: dict[str, PartyTotals] = field(default_factory=dict)
+    roles: dict[str, PartyTotals] = field(default_factory=dict)
+    practices: dict[str, Disparities] = field(default_factory=dict)
+    channels: dict[str, Disparities] = field(default_factory=dict)
+    stages: dict[str, Disparities] = field(default_factory=dict)
+    flows: dict[tuple[str, str, str], Interval] = field(default_factory=dict)
+    processes: int = 0
+
+
+def piece_of(result: FileResult) -> LedgerPiece:
+    """What one file adds to the ledger: nothing unless it holds a scored process."""
+    piece = LedgerPiece()
+    process, score = result.process, result.score
+    if process is None or score is None:
+        return piece
+    piece.processes = 1
+    parties = {p: PartyTotals(process.party_name(p), process.role_of(p)) for p in process.parties}
+    taking_part: set[str] = set()
+    for touchpoint, scored in zip(process.touchpoints, score.touchpoints, strict=True):
+        if scored.disparity is None:  # no flows
+            continue
+        volume = scored.volume
+        for party, received in scored.received.items():
+            parties[party].received = _plus(parties[party].received, _times(volume, received))
+            parties[party].touchpoints += 1
+            taking_part.add(party)
+        for flow in touchpoint.flows:
+            value = flow.value if flow.value is not None else Interval(0.0, process.scale)
+            giver = parties[flow.source]
+            giver.given = _plus(giver.given, _times(volume, value))
+            if flow.cost is not None:
+                giver.cost = _plus(giver.cost, _times(volume, flow.cost))
+            pair = (flow.source, flow.target, flow.kind)
+            piece.flows[pair] = _plus(piece.flows.get(pair, ZERO), _times(volume, value))
+        if scored.favoured is not None:
+            parties[scored.favoured].favoured += 1
+        losing = least_served(scored.received)
+        if losing is not None:
+            parties[losing].losing += 1
+        for key, groups in (
+            (touchpoint.practice, piece.practices),
+            (touchpoint.channel, piece.channels),
+            (touchpoint.stage, piece.stages),
+        ):
+            if key is not None:
+                groups.setdefault(key, Disparities()).take(
+                    volume, scored.disparity, scored.praxis if groups is piece.practices else None
+                )
+    for party in sorted(taking_part):
+        totals = parties[party]
+        totals.processes = 1
+        role = piece.roles.setdefault(totals.role, PartyTotals(totals.role, totals.role))
+        role.add(totals)
+        role.processes = 1  # a process with two customers is one process of customers
+    piece.parties = {p: totals for p, totals in parties.items() if p in taking_part}
+    return piece
+
+
+def prepare(result: FileResult, options: Options) -> LedgerPiece:
+    """The per-file step of ``valueaudit portfolio``, the same for every format."""
+    return piece_of(result)
+
+
+def _merge(into: dict[str, Disparities], more: dict[str, Disparities]) -> None:
+    for key, figures in more.items():
+        into.setdefault(key, Disparities()).add(figures)
+
+
+@dataclass
+class Ledger:
+    """The ledger of a whole scan (or of one ``--shard``), added up piece by piece."""
+
+    shard: str | None = None
+    processes: int = 0
+    parties: dict[str, PartyTotals] = field(default_factory=dict)
+    roles: dict[str, PartyTotals] = field(default_factory=dict)
+    practices: dict[str, Disparities] = field(default_factory=dict)
+    channels: dict[str, Disparities] = field(default_factory=dict)
+    stages: dict[str, Disparities] = field(default_factory=dict)
+    flows: dict[tuple[str, str, str], Interval] = field(default_factory=dict)
+
+    def add(self, piece: LedgerPiece) -> None:
+        """Add one file's part. A party's name and role are those of its first file."""
+        self.processes += piece.processes
+        for totals_by, more in ((self.parties, piece.parties), (self.roles, piece.roles)):
+            for key, totals in more.items():
+                totals_by.setdefault(key, PartyTotals(totals.name, totals.role)).add(totals)
+        _merge(self.practices, piece.practices)
+        _merge(self.channels, piece.channels)
+        _merge(self.stages, piece.stages)
+        for pair, value in piece.flows.items():
+            self.flows[pair] = _plus(self.flows.get(pair, ZERO), value)
