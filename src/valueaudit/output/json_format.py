@@ -24,6 +24,7 @@ import json
 from typing import TYPE_CHECKING, Any, TextIO
 
 from valueaudit import __version__
+from valueaudit.interval import Interval
 from valueaudit.numbers import json_interval, plain
 from valueaudit.output.files import Spool
 
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
     from valueaudit.diff import DiffPart, DiffTotals, ProcessChange
     from valueaudit.engine import FileResult, Totals
     from valueaudit.findings import Finding
-    from valueaudit.interval import Interval
     from valueaudit.output import Options
     from valueaudit.portfolio import Disparities, Ledger, LedgerPiece, PartyTotals
     from valueaudit.simulation import Verdict
@@ -297,6 +297,14 @@ class DiffWriter:
         self.document.finish(self.out, head)
 
 
+def _ratio_json(ratio: tuple[float, float | None] | None) -> object:
+    """An exchange ratio: like an interval, with ``null`` for an unbounded high end."""
+    if ratio is None:
+        return None
+    low, high = ratio
+    return [plain(low), None] if high is None else json_interval(Interval(low, high))
+
+
 def _party_json(key: str, totals: PartyTotals) -> dict[str, Any]:
     ratio = totals.exchange_ratio
     return {
@@ -305,9 +313,7 @@ def _party_json(key: str, totals: PartyTotals) -> dict[str, Any]:
         "role": totals.role,
         "received": json_interval(totals.received),
         "given": json_interval(totals.given),
-        "exchange_ratio": None
-        if ratio is None
-        else [plain(ratio[0]), None if ratio[1] is None else plain(ratio[1])],
+        "exchange_ratio": _ratio_json(ratio),
         "cost": json_interval(totals.cost),
         "touchpoints": totals.touchpoints,
         "favoured": totals.favoured,
