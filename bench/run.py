@@ -129,6 +129,7 @@ def commands(corpus: Path, other: Path, out: Path) -> dict[str, list[str]]:
     table["diff"] = [*VALUEAUDIT, "diff", str(other), str(corpus), "--fail-on", "never"]
     table["json -j 1"] = [*scan, "-f", "json", "-j", "1"]
     table["simulate"] = [*scan, "-f", "json", "--simulate", str(SIMULATED_DRAWS)]
+    table["portfolio"] = [*VALUEAUDIT, "portfolio", str(corpus), "--no-progress", "-f", "json"]
     return table
 
 
@@ -186,6 +187,7 @@ def report(
     row("diff", floor, "floor", None)
     row("json -j 1", floor, "floor", 1.2)
     row("simulate", json_scan, "json", 3.0)
+    row("portfolio", json_scan, "json", 1.2)
     for name, seconds, limit in (
         ("--version", quick["--version"], 0.1),
         ("check (one file)", quick["check (one file)"], 0.3),

@@ -121,7 +121,15 @@ def test_json_shape(project: Path):
     result = runner.invoke(app, ["scan", "--format", "json", "--select", "VA1,VA202"])
     assert result.exit_code == 1
     document = json.loads(result.stdout)
-    assert list(document) == ["tool", "format_version", "summary", "processes", "findings"]
+    assert list(document) == [
+        "tool",
+        "format_version",
+        "summary",
+        "portfolio",
+        "processes",
+        "findings",
+    ]
+    assert [p["id"] for p in document["portfolio"]["parties"]] == ["company", "customer"]
     assert document["tool"] == {"name": "valueaudit", "version": __version__}
     assert document["format_version"] == 1
     assert document["summary"] == {

@@ -27,6 +27,7 @@ from valueaudit.validation import load_process
 
 if TYPE_CHECKING:
     from valueaudit.model import Process
+    from valueaudit.portfolio import Ledger
     from valueaudit.scoring import ProcessScore
     from valueaudit.simulation import ProcessSimulation
 
@@ -83,6 +84,8 @@ class Totals:
     counts: dict[str, int]
     baseline_known: int | None = None
     baseline_fixed: int | None = None
+    #: The portfolio ledger of the run (SPEC §4.7), for the formats that show it.
+    ledger: Ledger | None = None
 
 
 class Tally:
@@ -101,9 +104,11 @@ class Tally:
         for finding in result.findings if findings is None else findings:
             self.counts[finding.severity.value] += 1
 
-    def totals(self, known: int | None = None, fixed: int | None = None) -> Totals:
+    def totals(
+        self, known: int | None = None, fixed: int | None = None, ledger: Ledger | None = None
+    ) -> Totals:
         """The counts so far."""
-        return Totals(self.files, self.valid, dict(self.counts), known, fixed)
+        return Totals(self.files, self.valid, dict(self.counts), known, fixed, ledger)
 
 
 @dataclass(frozen=True)

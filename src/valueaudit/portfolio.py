@@ -188,9 +188,10 @@ def piece_of(result: FileResult) -> LedgerPiece:
     return piece
 
 
-def prepare(result: FileResult, options: Options) -> LedgerPiece:
-    """The per-file step of ``valueaudit portfolio``, the same for every format."""
-    return piece_of(result)
+def no_piece(result: FileResult, options: Options) -> None:
+    """The per-file step of ``valueaudit portfolio``'s formats: nothing, since every
+    run that scores adds up the ledger itself and hands it to the writers at the end."""
+    return None
 
 
 def _merge(into: dict[str, Disparities], more: dict[str, Disparities]) -> None:

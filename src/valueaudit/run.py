@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from valueaudit.engine import FileResult, InternalError
     from valueaudit.findings import Finding
     from valueaudit.output import Writer
+    from valueaudit.portfolio import Ledger, LedgerPiece
     from valueaudit.settings import Settings
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -228,6 +229,7 @@ class Prepared:
     known: int
     unverified: int  # recorded for a file that cannot be audited now: not fixed
     pieces: tuple[Any, ...]
+    ledger: LedgerPiece | None = None  # the file's part of the portfolio ledger
 
 
 @dataclass(frozen=True)
@@ -237,13 +239,19 @@ class _Prepare:
 
     steps: tuple[tuple[Callable[[FileResult, Any], Any], Any], ...]
     baseline: BaselineFilter | None
+    ledger: bool = False  # whether to make the file's part of the portfolio ledger
 
     def __call__(self, result: FileResult) -> Prepared:
         known = unverified = 0
         if self.baseline is not None:
             result, known, unverified = self.baseline.apply(result)
         pieces = tuple(self._piece(result, s) for s in self.steps)
-        return Prepared(result.findings, known, unverified, pieces)
+        ledger = None
+        if self.ledger:
+            from valueaudit.portfolio import piece_of
+
+            ledger = piece_of(result)
+        return Prepared(result.findings, known, unverified, pieces, ledger)
 
     @staticmethod
     def _piece(result: FileResult, step: tuple[Callable[[FileResult, Any], Any], Any]) -> Any:
@@ -310,10 +318,12 @@ def run_scan(request: ScanRequest) -> int:
         if baseline_file is not None:
             outputs.open("baseline", baseline_file, baselines.BaselineWriter)
             steps.append((baselines.prepare, None))
+        # every run that scores keeps the ledger; `check` does not score
+        ledger = None if request.validate_only else _ledger(request)
         stream = iter_prepared(
             files,
             settings,
-            _Prepare(tuple(steps), baseline_filter),
+            _Prepare(tuple(steps), baseline_filter, ledger is not None),
             jobs,
             validate_only=request.validate_only,
         )
@@ -328,10 +338,13 @@ def run_scan(request: ScanRequest) -> int:
             errors.extend(result.errors)
             failing = failing or any(settings.fails(f.severity) for f in prepared.findings)
             outputs.add(prepared.pieces)
+            if ledger is not None and prepared.ledger is not None:
+                ledger.add(prepared.ledger)
         if baseline_filter is None:
-            totals = tally.totals()
+            totals = tally.totals(ledger=ledger)
         else:
-            totals = tally.totals(known, baseline_filter.recorded - known - unverified)
+            fixed = baseline_filter.recorded - known - unverified
+            totals = tally.totals(known, fixed, ledger)
         outputs.finish(totals)
     except BaseException:
         outputs.discard()
@@ -343,10 +356,16 @@ def run_scan(request: ScanRequest) -> int:
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
-def _ledger_step() -> Callable[[FileResult, Any], Any]:
-    from valueaudit.portfolio import prepare
+def _ledger(request: ScanRequest) -> Ledger:
+    from valueaudit.portfolio import Ledger
 
-    return prepare
+    return Ledger(shard=request.shard)
+
+
+def _ledger_step() -> Callable[[FileResult, Any], Any]:
+    from valueaudit.portfolio import no_piece
+
+    return no_piece
 
 
 def run_diff(

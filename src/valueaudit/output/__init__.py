@@ -125,15 +125,18 @@ def render(name: str, results: Iterable[FileResult], options: Options) -> str:
     """Results held in memory, written in format ``name``, as text (through the same
     writer a scan streams to)."""
     from valueaudit.engine import Tally
+    from valueaudit.portfolio import Ledger, piece_of
 
     out = io.StringIO()
     writer = scan_writer(name, out, options)
     prepare = preparer(name)
     tally = Tally()
+    ledger = Ledger(shard=options.shard)
     for result in results:
         tally.add(result)
+        ledger.add(piece_of(result))
         writer.add(prepare(result, options))
-    writer.finish(tally.totals())
+    writer.finish(tally.totals(ledger=ledger))
     return out.getvalue()
 
 

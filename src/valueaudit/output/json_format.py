@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from valueaudit.engine import FileResult, Totals
     from valueaudit.findings import Finding
     from valueaudit.output import Options
-    from valueaudit.portfolio import Disparities, Ledger, LedgerPiece, PartyTotals
+    from valueaudit.portfolio import Disparities, Ledger, PartyTotals
     from valueaudit.simulation import Verdict
 
 FORMAT_VERSION = 1
@@ -203,7 +203,13 @@ class ScanWriter:
         }
         if totals.baseline_known is not None:
             summary["baseline"] = {"known": totals.baseline_known, "fixed": totals.baseline_fixed}
-        head = {"tool": _tool(), "format_version": FORMAT_VERSION, "summary": summary}
+        head: dict[str, Any] = {
+            "tool": _tool(),
+            "format_version": FORMAT_VERSION,
+            "summary": summary,
+        }
+        if totals.ledger is not None:
+            head["portfolio"] = ledger_json(totals.ledger)
         self.document.finish(self.out, head)
 
 
@@ -355,14 +361,10 @@ class PortfolioWriter:
     """The portfolio ledger as one JSON document (``kind: portfolio``)."""
 
     def __init__(self, out: TextIO, options: Options) -> None:
-        from valueaudit.portfolio import Ledger
-
         self.out = out
-        self.ledger = Ledger(shard=options.shard)
 
-    def add(self, piece: LedgerPiece) -> None:
-        """Add one file's part."""
-        self.ledger.add(piece)
+    def add(self, piece: None) -> None:
+        """Nothing per file: the ledger comes with the totals."""
 
     def finish(self, totals: Totals) -> None:
         """Write the document."""
@@ -371,6 +373,6 @@ class PortfolioWriter:
             "format_version": FORMAT_VERSION,
             "kind": "portfolio",
             "summary": {"files": totals.files, "processes": totals.valid},
-            "portfolio": ledger_json(self.ledger),
+            "portfolio": ledger_json(totals.ledger) if totals.ledger else None,
         }
         self.out.write(dumps(document) + "\n")

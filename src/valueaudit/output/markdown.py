@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from valueaudit.diff import DiffPart, DiffTotals
     from valueaudit.engine import FileResult, Totals
     from valueaudit.model import Process
-    from valueaudit.portfolio import LedgerPiece
+    from valueaudit.portfolio import Ledger
     from valueaudit.scoring import ProcessScore
     from valueaudit.simulation import ProcessSimulation
 
@@ -210,6 +210,9 @@ class ScanWriter:
             + f" · valueaudit {__version__}",
             "",
         ]
+        if totals.ledger is not None and totals.ledger.parties:
+            lines += ["## Portfolio", ""]
+            lines += portfolio_lines(totals.ledger, totals.files, 3, REPORT_PORTFOLIO_ROWS)
         if totals.baseline_known is not None:
             lines += [
                 f"Compared with the baseline: {totals.baseline_known} known findings not shown, "
@@ -534,49 +537,69 @@ class PortfolioWriter:
     """The portfolio ledger as Markdown: the parties, practices, channels and stages."""
 
     def __init__(self, out: TextIO, options: Options) -> None:
-        from valueaudit.portfolio import Ledger
-
         self.out = out
-        self.ledger = Ledger(shard=options.shard)
 
-    def add(self, piece: LedgerPiece) -> None:
-        """Add one file's part."""
-        self.ledger.add(piece)
+    def add(self, piece: None) -> None:
+        """Nothing per file: the ledger comes with the totals."""
 
     def finish(self, totals: Totals) -> None:
         """Write the report."""
-        from valueaudit.output import ledger_report as rows
 
-        ledger = self.ledger
-        lines = ["# valueaudit portfolio", "", md(rows.scope(ledger, totals.files)), ""]
-        lines += ["## Parties", "", "Most often on the losing side first.", ""]
-        lines += _table(
-            list(rows.PARTY_HEADERS),
-            "ll" + "r" * (len(rows.PARTY_HEADERS) - 2),
-            (
-                [md(cell) if k < 2 else cell for k, cell in enumerate(rows.party_row(p, t))]
-                for p, t in rows.ranked_parties(ledger)
-            ),
-        )
-        lines.append("")
-        for title, groups in (
-            ("Practices", ledger.practices),
-            ("Channels", ledger.channels),
-            ("Stages", ledger.stages),
-        ):
-            if not groups:
-                continue
-            practices = title == "Practices"
-            lines += [f"## {title}", ""]
-            lines += _table(
-                [title[:-1].lower(), *rows.GROUP_HEADERS, *(["praxis"] if practices else [])],
-                "lrr" + ("l" if practices else ""),
-                (
-                    [md(cells[0]), *cells[1:], *([rows.praxis_text(f)] if practices else [])]
-                    for cells, f in zip(
-                        rows.group_rows(groups), dict(sorted(groups.items())).values(), strict=True
-                    )
-                ),
-            )
-            lines.append("")
+        assert totals.ledger is not None
+        lines = ["# valueaudit portfolio", "", *portfolio_lines(totals.ledger, totals.files, 2)]
         self.out.write("\n".join(lines))
+
+
+#: Rows of each table of the report's Portfolio section (``portfolio`` shows all).
+REPORT_PORTFOLIO_ROWS = 20
+
+
+def portfolio_lines(ledger: Ledger, files: int, level: int, most: int | None = None) -> list[str]:
+    """The ledger's sections (parties, practices, channels, stages), their headings at
+    ``level`` (``##`` for ``portfolio``; ``###`` under the report's Portfolio), each
+    table at most ``most`` rows long (the report stays under GitHub's size limit)."""
+    from valueaudit.output import ledger_report as rows
+
+    def cut(table: list[list[str]], what: str) -> tuple[list[list[str]], list[str]]:
+        if most is None or len(table) <= most:
+            return table, []
+        more = f"…and {len(table) - most} more {what} (`valueaudit portfolio` has them all)."
+        return table[:most], ["", more]
+
+    mark = "#" * level
+    lines = [md(rows.scope(ledger, files)), ""]
+    lines += [f"{mark} Parties", "", "Most often on the losing side first.", ""]
+    parties, note = cut(
+        [
+            [md(cell) if k < 2 else cell for k, cell in enumerate(rows.party_row(p, t))]
+            for p, t in rows.ranked_parties(ledger)
+        ],
+        "parties",
+    )
+    lines += _table(list(rows.PARTY_HEADERS), "ll" + "r" * (len(rows.PARTY_HEADERS) - 2), parties)
+    lines += [*note, ""]
+    for title, groups in (
+        ("Practices", ledger.practices),
+        ("Channels", ledger.channels),
+        ("Stages", ledger.stages),
+    ):
+        if not groups:
+            continue
+        practices = title == "Practices"
+        lines += [f"{mark} {title}", ""]
+        table, note = cut(
+            [
+                [md(cells[0]), *cells[1:], *([rows.praxis_text(f)] if practices else [])]
+                for cells, f in zip(
+                    rows.group_rows(groups), dict(sorted(groups.items())).values(), strict=True
+                )
+            ],
+            title.lower(),
+        )
+        lines += _table(
+            [title[:-1].lower(), *rows.GROUP_HEADERS, *(["praxis"] if practices else [])],
+            "lrr" + ("l" if practices else ""),
+            table,
+        )
+        lines += [*note, ""]
+    return lines

@@ -33,7 +33,7 @@ from valueaudit.scoring import at_least
 if TYPE_CHECKING:
     from valueaudit.diff import DiffPart, DiffTotals
     from valueaudit.engine import FileResult, Totals
-    from valueaudit.portfolio import LedgerPiece
+    from valueaudit.portfolio import Ledger
     from valueaudit.settings import Settings
 
 #: Opportunities listed in the terminal; the JSON and Markdown outputs list them all.
@@ -138,6 +138,10 @@ def _uneven(result: FileResult, settings: Settings) -> str:
     return "100%" if at_least(score.disparity.low, settings.process_disparity_threshold) else "0%"
 
 
+#: Parties in the scan's short table (``valueaudit portfolio`` shows them all).
+SHORT_PARTIES = 5
+
+
 class ScanWriter:
     """The scan for people: findings as they come, the table and ranking at the end."""
 
@@ -166,6 +170,8 @@ class ScanWriter:
         if not self.quiet:
             if self.rows:
                 self._processes()
+            if totals.ledger is not None and totals.ledger.parties:
+                self._parties(totals.ledger)
             if self.opportunities.seen:
                 self._opportunities()
         self.console.print(summary_line(totals))
@@ -197,6 +203,28 @@ class ScanWriter:
             self.console.print(
                 f"… and {more} more processes (--max-processes shows more; --format json "
                 "has them all)\n"
+            )
+
+    def _parties(self, ledger: Ledger) -> None:
+        """The parties most often on the losing side (``valueaudit portfolio`` has all)."""
+        from valueaudit.output import ledger_report as rows
+
+        table = Table(
+            title="Parties across the processes (most often on the losing side first)",
+            box=box.SIMPLE_HEAVY,
+            title_justify="left",
+        )
+        table.add_column("party", overflow="fold", min_width=6)
+        for header in ("received", "given", "ratio", "losing"):
+            table.add_column(header, justify="right", no_wrap=True)
+        ranked = rows.ranked_parties(ledger)
+        for party, figures in ranked[:SHORT_PARTIES]:
+            cells = rows.party_row(party, figures)
+            table.add_row(Text(party), cells[2], cells[3], cells[4], cells[7])
+        print_whole(self.console, table)
+        if len(ranked) > SHORT_PARTIES:
+            self.console.print(
+                f"… and {len(ranked) - SHORT_PARTIES} more parties (valueaudit portfolio)\n"
             )
 
     def _opportunities(self) -> None:
@@ -255,20 +283,17 @@ class PortfolioWriter:
     """The portfolio ledger for people: the parties, practices, channels and stages."""
 
     def __init__(self, out: TextIO, options: Options) -> None:
-        from valueaudit.portfolio import Ledger
-
         self.console = console(out, stdout=options.stdout)
-        self.ledger = Ledger(shard=options.shard)
 
-    def add(self, piece: LedgerPiece) -> None:
-        """Add one file's part."""
-        self.ledger.add(piece)
+    def add(self, piece: None) -> None:
+        """Nothing per file: the ledger comes with the totals."""
 
     def finish(self, totals: Totals) -> None:
         """Print the tables."""
         from valueaudit.output import ledger_report as rows
 
-        ledger = self.ledger
+        ledger = totals.ledger
+        assert ledger is not None
         self.console.print(Text(f"Portfolio: {rows.scope(ledger, totals.files)}", style="bold"))
         self.console.print()
         parties = Table(
