@@ -495,8 +495,6 @@ def portfolio(
     ignore: IgnoreOption = None,
     config: ConfigOption = None,
     root: RootOption = None,
-    simulate: SimulateOption = None,
-    seed: SeedOption = None,
     jobs: JobsOption = 0,
     shard: ShardOption = None,
     quiet: QuietOption = False,
@@ -508,7 +506,7 @@ def portfolio(
     parties. Exits 0; findings are scan's."""
     from valueaudit.output import writes_portfolio
 
-    resolved = resolve_settings(select, ignore, None, config, root, simulate, seed)
+    resolved = resolve_settings(select, ignore, None, config, root)
     outputs = parse_outputs(formats or ["text"])
     unsupported = [o.format for o in outputs if not writes_portfolio(o.format)]
     if unsupported:
