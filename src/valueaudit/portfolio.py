@@ -201,17 +201,11 @@ def _merge(into: dict[str, Disparities], more: dict[str, Disparities]) -> None:
 
 
 @dataclass
-class Ledger:
-    """The ledger of a whole scan (or of one ``--shard``), added up piece by piece."""
+class Ledger(LedgerPiece):
+    """The ledger of a whole scan (or of one ``--shard``): the same figures as a piece,
+    added up piece by piece."""
 
     shard: str | None = None
-    processes: int = 0
-    parties: dict[str, PartyTotals] = field(default_factory=dict)
-    roles: dict[str, PartyTotals] = field(default_factory=dict)
-    practices: dict[str, Disparities] = field(default_factory=dict)
-    channels: dict[str, Disparities] = field(default_factory=dict)
-    stages: dict[str, Disparities] = field(default_factory=dict)
-    flows: dict[tuple[str, str, str], Interval] = field(default_factory=dict)
 
     def add(self, piece: LedgerPiece) -> None:
         """Add one file's part. A party's name and role are those of its first file."""

@@ -57,12 +57,30 @@ def party_row(party: str, totals: PartyTotals) -> list[str]:
     ]
 
 
-def group_rows(groups: dict[str, Disparities]) -> list[list[str]]:
-    """A practice, channel or stage per row: touchpoints and mean disparity."""
-    return [
-        [key, str(figures.touchpoints), interval(figures.disparity)]
-        for key, figures in sorted(groups.items())
-    ]
+def group_tables(ledger: Ledger) -> list[tuple[str, list[str], list[list[str]]]]:
+    """(title, headers, rows) of the practices, channels and stages that have any: per
+    row the touchpoints and mean disparity, and for practices the praxis counts."""
+    tables = []
+    for title, groups in (
+        ("Practices", ledger.practices),
+        ("Channels", ledger.channels),
+        ("Stages", ledger.stages),
+    ):
+        if not groups:
+            continue
+        practices = title == "Practices"
+        headers = [title[:-1].lower(), *GROUP_HEADERS, *(["praxis"] if practices else [])]
+        rows = [
+            [
+                key,
+                str(figures.touchpoints),
+                interval(figures.disparity),
+                *([praxis_text(figures)] if practices else []),
+            ]
+            for key, figures in sorted(groups.items())
+        ]
+        tables.append((title, headers, rows))
+    return tables
 
 
 def praxis_text(figures: Disparities) -> str:

@@ -578,28 +578,9 @@ def portfolio_lines(ledger: Ledger, files: int, level: int, most: int | None = N
     )
     lines += _table(list(rows.PARTY_HEADERS), "ll" + "r" * (len(rows.PARTY_HEADERS) - 2), parties)
     lines += [*note, ""]
-    for title, groups in (
-        ("Practices", ledger.practices),
-        ("Channels", ledger.channels),
-        ("Stages", ledger.stages),
-    ):
-        if not groups:
-            continue
-        practices = title == "Practices"
+    for title, headers, cells in rows.group_tables(ledger):
+        table, note = cut([[md(cell) for cell in row] for row in cells], title.lower())
         lines += [f"{mark} {title}", ""]
-        table, note = cut(
-            [
-                [md(cells[0]), *cells[1:], *([rows.praxis_text(f)] if practices else [])]
-                for cells, f in zip(
-                    rows.group_rows(groups), dict(sorted(groups.items())).values(), strict=True
-                )
-            ],
-            title.lower(),
-        )
-        lines += _table(
-            [title[:-1].lower(), *rows.GROUP_HEADERS, *(["praxis"] if practices else [])],
-            "lrr" + ("l" if practices else ""),
-            table,
-        )
+        lines += _table(headers, "lrr" + "l" * (len(headers) - 3), table)
         lines += [*note, ""]
     return lines

@@ -312,22 +312,16 @@ class PortfolioWriter:
         for party, party_totals in rows.ranked_parties(ledger):
             parties.add_row(*rows.party_row(party, party_totals))
         print_whole(self.console, parties)
-        for title, groups in (
-            ("Practices", ledger.practices),
-            ("Channels", ledger.channels),
-            ("Stages", ledger.stages),
-        ):
-            if not groups:
-                continue
-            practices = title == "Practices"
+        for title, headers, cells in rows.group_tables(ledger):
             table = Table(title=title, box=box.SIMPLE_HEAVY, title_justify="left")
-            table.add_column(title[:-1].lower(), overflow="fold")
-            for header in rows.GROUP_HEADERS:
-                table.add_column(header, justify="right", no_wrap=True)
-            if practices:
-                table.add_column("praxis", overflow="fold")
-            for cells, figures in zip(
-                rows.group_rows(groups), dict(sorted(groups.items())).values(), strict=True
-            ):
-                table.add_row(*cells, *([rows.praxis_text(figures)] if practices else []))
+            for header in headers:
+                numeric = header in rows.GROUP_HEADERS
+                table.add_column(
+                    header,
+                    justify="right" if numeric else "left",
+                    no_wrap=numeric,
+                    overflow="ellipsis" if numeric else "fold",
+                )
+            for row in cells:
+                table.add_row(*row)
             print_whole(self.console, table)
