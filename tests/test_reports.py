@@ -212,3 +212,17 @@ def test_diff_against_a_broken_file_fixes_nothing(tmp_path: Path, breakage, erro
 @pytest.mark.parametrize("args", [["nope", str(TO_BE)], [str(AS_IS), str(TO_BE), "-f", "sarif"]])
 def test_diff_usage_errors(args):
     assert runner.invoke(app, ["diff", *args]).exit_code == 2
+
+
+def test_opportunities_move_something():
+    """A finding whose gain is 0 (a flow without a value at an even touchpoint) stays a
+    finding, but is not ranked among the opportunities."""
+    prospect = str(ROOT / "processes/prospect-query.yaml")
+    findings = json.loads(runner.invoke(app, ["scan", prospect, "-f", "json"]).stdout)["findings"]
+    assert any(f["gain"] == 0 for f in findings)
+    text = runner.invoke(app, ["scan", prospect]).stdout
+    ranked = text[text.index("Opportunities") :]
+    assert " 0.00 " not in ranked and "VA302" in ranked
+    report = runner.invoke(app, ["report", prospect]).stdout
+    rows = [line for line in report.splitlines() if line.startswith("| ") and " VA3" in line]
+    assert rows and not [row for row in rows if row.split(" | ")[1] == "0"]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from valueaudit.findings import SORT_KEY, Finding, Severity
+from valueaudit.findings import SORT_KEY, Finding, Severity, is_opportunity
 from valueaudit.loading import LoadedFile
 from valueaudit.rules import RULES, SCORED_RULES, STRUCTURE_RULES, AuditContext, Rule
 from valueaudit.rules.structure import ProcessIds
@@ -136,7 +136,7 @@ class ScanResult:
 
     def opportunities(self) -> list[Finding]:
         """Findings with a gain, best first (ties by position, so the order is stable)."""
-        ranked = [f for f in self.findings if f.gain is not None]
+        ranked = [f for f in self.findings if is_opportunity(f)]
         return sorted(ranked, key=lambda f: (-(f.gain or 0.0), f.sort_key))
 
 

@@ -134,6 +134,12 @@ class TopN(Generic[Item]):
         return heapq.nsmallest(self.n, self._items, key=self.key)
 
 
+def is_opportunity(finding: Finding) -> bool:
+    """Whether a finding ranks among the opportunities: something would move to parity
+    (a gain above 0; a flow without a value at an even touchpoint moves nothing)."""
+    return finding.gain is not None and finding.gain > 0
+
+
 def opportunity_key(finding: Finding) -> tuple[float, tuple[str, int, int, str, str]]:
     """Opportunities rank by gain, best first; ties by position, so the order is stable."""
     return (-(finding.gain or 0.0), SORT_KEY(finding))

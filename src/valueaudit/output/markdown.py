@@ -21,7 +21,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
 from valueaudit import __version__
-from valueaudit.findings import Finding, Severity, TopN, count_by_severity, opportunity_key
+from valueaudit.findings import (
+    Finding,
+    Severity,
+    TopN,
+    count_by_severity,
+    is_opportunity,
+    opportunity_key,
+)
 from valueaudit.interval import Interval
 from valueaudit.numbers import interval, number, percent
 from valueaudit.output import MAX_PARTY_COLUMNS, Options
@@ -119,7 +126,7 @@ def prepare(result: FileResult, options: Options) -> Piece:
             for x in result.findings
             if x.severity is Severity.ERROR
         )
-    opportunities = (f for f in result.findings if f.gain is not None)
+    opportunities = filter(is_opportunity, result.findings)
     return Piece(
         row,
         section,
@@ -353,7 +360,7 @@ def _process_section(result: FileResult, process: Process, score: ProcessScore) 
     lines += ["### Balance", "", *_balance(process, score), ""]
     if result.simulation is not None and result.simulation.process is not None:
         lines += _how_sure(result.simulation, process)
-    opportunities = sorted((f for f in findings if f.gain is not None), key=opportunity_key)
+    opportunities = sorted(filter(is_opportunity, findings), key=opportunity_key)
     if opportunities:
         lines += ["### Opportunities", ""]
         lines += _opportunity_table(opportunities, with_process=False)

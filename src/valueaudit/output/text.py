@@ -23,6 +23,7 @@ from valueaudit.findings import (
     Severity,
     TopN,
     count_by_severity,
+    is_opportunity,
     opportunity_key,
 )
 from valueaudit.numbers import interval, percent
@@ -123,7 +124,7 @@ def prepare(result: FileResult, options: Options) -> Piece:
         )
         if options.settings.simulate.samples:
             row += (_uneven(result, options.settings),)
-    opportunities = () if options.quiet else tuple(f for f in result.findings if f.gain is not None)
+    opportunities = () if options.quiet else tuple(filter(is_opportunity, result.findings))
     return Piece(buffer.getvalue(), row, count_by_severity(result.findings), opportunities)
 
 
