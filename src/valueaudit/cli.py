@@ -137,7 +137,28 @@ def complete_diff_formats(incomplete: str) -> list[str]:
     return [name for name in complete_formats(incomplete) if writes_diff(name.split(":")[0])]
 
 
+def complete_portfolio_formats(incomplete: str) -> list[str]:
+    """``portfolio -f <TAB>``: the formats ``portfolio`` writes."""
+    from valueaudit.output import writes_portfolio
+
+    return [name for name in complete_formats(incomplete) if writes_portfolio(name.split(":")[0])]
+
+
+def _readable_formats(completion: Callable[[str], list[str]]) -> Any:
+    """``-f`` for the commands that write text, json or markdown (diff, portfolio)."""
+    return typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT[:FILE]",
+        autocompletion=completion,
+        help="text (default), json or markdown, optionally to FILE; repeatable.",
+    )
+
+
 # --- Shared options ------------------------------------------------------------------
+
+DiffFormatOption = Annotated[list[str] | None, _readable_formats(complete_diff_formats)]
+PortfolioFormatOption = Annotated[list[str] | None, _readable_formats(complete_portfolio_formats)]
 
 PathsArgument = Annotated[
     list[Path] | None,
@@ -445,16 +466,7 @@ def report(
 def diff(
     old: Annotated[Path, typer.Argument(help="The process file or folder before (as-is).")],
     new: Annotated[Path, typer.Argument(help="The process file or folder after (to-be).")],
-    formats: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT[:FILE]",
-            autocompletion=complete_diff_formats,
-            help="text (default), json or markdown, optionally to FILE; repeatable.",
-        ),
-    ] = None,
+    formats: DiffFormatOption = None,
     fail_on: FailOnOption = None,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
@@ -471,26 +483,10 @@ def diff(
     return run_diff(old, new, parse_outputs(formats or ["text"]), settings, jobs=jobs)
 
 
-def complete_portfolio_formats(incomplete: str) -> list[str]:
-    """``portfolio -f <TAB>``: the formats ``portfolio`` writes."""
-    from valueaudit.output import writes_portfolio
-
-    return [name for name in complete_formats(incomplete) if writes_portfolio(name.split(":")[0])]
-
-
 @_command
 def portfolio(
     paths: PathsArgument = None,
-    formats: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT[:FILE]",
-            autocompletion=complete_portfolio_formats,
-            help="text (default), json or markdown, optionally to FILE; repeatable.",
-        ),
-    ] = None,
+    formats: PortfolioFormatOption = None,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
     config: ConfigOption = None,
