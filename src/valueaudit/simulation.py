@@ -80,28 +80,23 @@ class ProcessSimulation:
     process: Verdict | None
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class _Drawn:
-    """One uncertain flow's draws, and (once asked for) their indexes grouped into
-    equal-count bins by value, shared by the touchpoint's and the process's index."""
+    """One uncertain flow's draws."""
 
     touchpoint: str
     index: int
     gives: str
     draws: Floats
-    _binned: NDArray[np.intp] | None = None
 
-    def binned(self, starts: NDArray[np.intp]) -> NDArray[np.intp]:
-        """Draw indexes ordered so that bin ``b`` is ``starts[b]:starts[b + 1]``. A
-        partition at the bin edges is enough (no full sort): measured, it makes a
-        simulated scan about 1.5x faster."""
-        if self._binned is None:
-            self._binned = (
-                np.argpartition(self.draws, starts[1:])
-                if len(starts) > 1
-                else (np.arange(self.draws.size))
-            )
-        return self._binned
+
+def _binned(draws: Floats, starts: NDArray[np.intp]) -> NDArray[np.intp]:
+    """Draw indexes ordered so that bin ``b`` is ``starts[b]:starts[b + 1]``. A partition
+    at the bin edges is enough (no full sort): measured, it makes a simulated scan about
+    1.5x faster."""
+    if len(starts) < 2:
+        return np.arange(draws.size)
+    return np.argpartition(draws, starts[1:])
 
 
 def _stream(seed: int, process: str, touchpoint: str, position: int) -> np.random.Generator:
@@ -170,7 +165,7 @@ def _explained(indicator: NDArray[np.bool_], drawn: Iterable[_Drawn]) -> tuple[M
     for flow in drawn:
         share = 0.0
         if variance > 0:
-            in_order = hits[flow.binned(starts)]
+            in_order = hits[_binned(flow.draws, starts)]
             means = np.add.reduceat(in_order, starts) / sizes
             between = float(np.sum(sizes * (means - mean) ** 2) / samples)
             share = min(1.0, between / variance)
