@@ -206,7 +206,7 @@ def test_several_formats_in_one_run(project: Path):
     assert result.exit_code == 0
     assert "VA202" in result.stdout
     document = json.loads((project / "out/result.json").read_text())
-    assert document["summary"]["findings"]["warning"] == 2  # VA202 and VA203
+    assert document["summary"]["findings"]["warning"] == 3  # VA202, VA203 and VA601
     assert [p.name for p in (project / "out").iterdir()] == ["result.json"]
 
 

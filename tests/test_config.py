@@ -119,8 +119,11 @@ def test_bad_settings_are_clear_errors_with_exit_2(project: Path, toml: str, wor
 
 
 def test_select_ignore_and_severity_from_the_file(project: Path):
-    assert codes_of([]) == ["VA203", "VA202"]
-    (project / "valueaudit.toml").write_text("ignore = ['VA203']\nseverity = {VA202 = 'error'}\n")
+    # the customer is on the losing side at every touchpoint of the portfolio: VA601
+    assert codes_of([]) == ["VA203", "VA202", "VA601"]
+    (project / "valueaudit.toml").write_text(
+        "ignore = ['VA203', 'VA6']\nseverity = {VA202 = 'error'}\n"
+    )
     result = runner.invoke(app, ["scan", "-f", "json"])
     assert result.exit_code == 1  # VA202 is an error now
     [finding] = json.loads(result.stdout)["findings"]
@@ -132,7 +135,8 @@ def test_thresholds_from_the_file(project: Path):
         "thresholds = {disparity = 0.7, process-disparity = 0.7}\n"
     )
     # VA202 and the disparity part of VA203 are gone; company still gets 80% of all value
-    assert codes_of([]) == ["VA203"]
+    # and the customer is still on the losing side everywhere (VA601)
+    assert codes_of([]) == ["VA203", "VA601"]
 
 
 def test_simulate_from_the_file_and_the_command_line(project: Path):
@@ -164,6 +168,8 @@ def test_exclude_and_per_file_ignores(project: Path):
     assert [(f["file"], f["code"]) for f in document["findings"]] == [
         ("processes/uneven.yaml", "VA203"),
         ("processes/uneven.yaml", "VA202"),
+        # the portfolio's, at the customer's first declaration (VA6 is not ignored there)
+        ("processes/legacy/old.yaml", "VA601"),
     ]
     # a file named explicitly is scanned even when excluded
     result = runner.invoke(app, ["scan", "processes/drafts/wip.yaml"])
@@ -171,7 +177,7 @@ def test_exclude_and_per_file_ignores(project: Path):
 
 
 def test_explicit_config_file(project: Path):
-    (project / "other.toml").write_text("ignore = ['VA2']\n")
+    (project / "other.toml").write_text("ignore = ['VA2', 'VA6']\n")
     assert codes_of(["--config", "other.toml"]) == []
     result = runner.invoke(app, ["scan", "--config", "missing.toml"])
     assert result.exit_code == 2

@@ -33,6 +33,8 @@ RULE_CODES: tuple[str, ...] = (
     "VA502",
     "VA503",
     "VA504",
+    "VA601",
+    "VA602",
     "VA901",
     "VA902",
 )

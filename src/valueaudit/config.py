@@ -15,6 +15,7 @@ from typing import Any
 
 from valueaudit.findings import Severity
 from valueaudit.hints import did_you_mean
+from valueaudit.numbers import ratio_text
 from valueaudit.paths import display_path, output_root
 from valueaudit.settings import DEPTH_CEILING, FAIL_ON_CHOICES, MAX_SAMPLES, Settings
 
@@ -31,7 +32,7 @@ SETTINGS = (
     "simulate",
 )
 SIMULATE = ("samples", "seed", "likely")
-THRESHOLDS = ("disparity", "process-disparity")
+THRESHOLDS = ("disparity", "process-disparity", "exchange-ratio")
 LIMITS = ("file-size-mb", "nesting-depth", "alias-expansion")
 DEFAULT_SOURCE = "default"
 COMMAND_LINE = "command line"
@@ -280,19 +281,42 @@ def _severities(value: object, where: str) -> dict[str, Severity]:
 
 def _thresholds(settings: Settings, value: object, where: str) -> tuple[Settings, list[str]]:
     if not isinstance(value, dict):
-        raise ConfigError(f"{where}: thresholds must be a table (disparity, process-disparity)")
+        raise ConfigError(f"{where}: thresholds must be a table ({', '.join(THRESHOLDS)})")
     changed = []
     for key, number in value.items():
         if key not in THRESHOLDS:
             raise ConfigError(f"{where}: unknown threshold '{key}'{did_you_mean(key, THRESHOLDS)}")
-        if isinstance(number, bool) or not isinstance(number, int | float) or not 0 <= number <= 1:
+        if key == "exchange-ratio":
+            settings = replace(settings, exchange_ratio_threshold=_ratio(number, where))
+        elif not _unit_number(number):
             raise ConfigError(f"{where}: thresholds.{key} must be a number from 0 to 1")
-        if key == "disparity":
+        elif key == "disparity":
             settings = replace(settings, disparity_threshold=float(number))
         else:
             settings = replace(settings, process_disparity_threshold=float(number))
         changed.append(f"thresholds.{key}")
     return settings, changed
+
+
+def _unit_number(value: object) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int | float) and 0 <= value <= 1
+
+
+def _ratio(value: object, where: str) -> float:
+    """``thresholds.exchange-ratio``: a number above 0, or a fraction written as text
+    (``"1/3"``, which no decimal in TOML states exactly)."""
+    from fractions import Fraction
+
+    problem = f"{where}: thresholds.exchange-ratio must be a number above 0, or a fraction"
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ConfigError(f'{problem} such as "1/3"')
+    try:
+        ratio = Fraction(value.strip() if isinstance(value, str) else value)
+    except (ValueError, ZeroDivisionError, OverflowError):
+        raise ConfigError(f'{problem} such as "1/3", got {value!r}') from None
+    if ratio <= 0:
+        raise ConfigError(f'{problem} such as "1/3", got {value!r}')
+    return float(ratio)
 
 
 def _with_simulation(settings: Settings, key: str, number: object, where: str) -> Settings:
@@ -351,6 +375,7 @@ def describe(resolved: ResolvedSettings) -> list[tuple[str, str, str]]:
         or "(rule defaults)",
         "thresholds.disparity": f"{s.disparity_threshold:g}",
         "thresholds.process-disparity": f"{s.process_disparity_threshold:g}",
+        "thresholds.exchange-ratio": ratio_text(s.exchange_ratio_threshold),
         "early-payment-window-days": str(s.early_payment_window_days),
         "limits.file-size-mb": f"{s.limits.file_bytes / 1_048_576:g}",
         "limits.nesting-depth": str(s.limits.depth),

@@ -72,6 +72,12 @@ class FileResult:
     errors: tuple[InternalError, ...] = ()
     #: The simulated verdicts (``--simulate``), or ``None``.
     simulation: ProcessSimulation | None = None
+    #: Line and column of each party's declaration, in the order of ``process.parties``
+    #: (where the portfolio rules, VA601 and VA602, report a party).
+    party_positions: tuple[tuple[int, int], ...] = ()
+    #: The portfolio rules' findings placed in this file (:func:`portfolio_results`),
+    #: rather than the file's own audit.
+    portfolio: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +107,11 @@ class Tally:
         filtered)."""
         self.files += 1
         self.valid += result.valid
-        for finding in result.findings if findings is None else findings:
+        self.count(result.findings if findings is None else findings)
+
+    def count(self, findings: Iterable[Finding]) -> None:
+        """Count findings that belong to no one file's audit (the portfolio's)."""
+        for finding in findings:
             self.counts[finding.severity.value] += 1
 
     def totals(
@@ -114,10 +124,12 @@ class Tally:
 @dataclass(frozen=True)
 class ScanResult:
     """A whole scan held in memory, for the Python API and tests: every file's result in
-    path order, and all findings in that order."""
+    path order, all findings in that order (the portfolio's, VA6xx, after them), and
+    the portfolio ledger."""
 
     files: tuple[FileResult, ...]
     findings: tuple[Finding, ...] = field(default=())
+    ledger: Ledger | None = None
 
     @property
     def processes(self) -> list[FileResult]:
@@ -160,7 +172,8 @@ def _run(rule: Rule, ctx: AuditContext, loaded: LoadedFile) -> Iterator[Finding]
         )
 
 
-def _apply_settings(findings: Iterable[Finding], settings: Settings) -> tuple[Finding, ...]:
+def apply_settings(findings: Iterable[Finding], settings: Settings) -> tuple[Finding, ...]:
+    """The findings ``per-file-ignores`` keeps, with ``severity`` overrides, in order."""
     kept = [
         f._replace(severity=settings.severity[f.code]) if f.code in settings.severity else f
         for f in findings
@@ -190,7 +203,7 @@ def audit_loaded(
     errors: list[InternalError] = []
 
     def finish(findings: Iterable[Finding], *, valid: bool = False) -> FileResult:
-        kept = _apply_settings(findings, settings)
+        kept = apply_settings(findings, settings)
         return FileResult(
             loaded.file,
             kept,
@@ -235,6 +248,7 @@ def audit_loaded(
         score=score,
         simulation=simulation,
         touchpoint_lines=tuple(loaded.item_lines(("touchpoints",))),
+        party_positions=tuple(loaded.locate(("parties", p), at_key=True) for p in process.parties),
     )
 
 
@@ -266,7 +280,7 @@ def _start_worker(prepare: Callable[[FileResult], Any]) -> None:
 def _light(result: FileResult) -> FileResult:
     """The result without the model and scores: what the main process needs besides the
     outputs' pieces (the model is the bulk of a result, and costly to send)."""
-    return replace(result, process=None, score=None, touchpoint_lines=())
+    return replace(result, process=None, score=None, touchpoint_lines=(), party_positions=())
 
 
 def _audit_job(job: tuple[Path, str, Settings, bool]) -> tuple[FileResult, Any]:
@@ -384,5 +398,32 @@ def audit_files(
     validate_only: bool = False,
 ) -> ScanResult:
     """Audit files and hold the whole scan in memory (the Python API's view)."""
+    from valueaudit.portfolio import Ledger, piece_of
+
     results = tuple(iter_results(files, settings, jobs, validate_only=validate_only))
-    return ScanResult(results, tuple(f for r in results for f in r.findings))
+    findings = [f for r in results for f in r.findings]
+    if validate_only:
+        return ScanResult(results, tuple(findings))
+    ledger = Ledger()
+    for result in results:
+        ledger.add(piece_of(result))
+    findings += [f for across in portfolio_results(ledger, settings) for f in across.findings]
+    return ScanResult(results, tuple(findings), ledger)
+
+
+def portfolio_results(ledger: Ledger, settings: Settings) -> list[FileResult]:
+    """The portfolio rules' findings (VA6xx), judged on the whole ledger once the last
+    file is in, as one more result per file they are placed in (path order), so that
+    every output, the baseline and the counts take them as they take any file's.
+    ``per-file-ignores`` and ``severity`` apply as to any finding."""
+    from valueaudit.rules.portfolio import portfolio_findings
+
+    by_file: dict[str, list[Finding]] = {}
+    for finding in apply_settings(portfolio_findings(ledger, settings), settings):
+        by_file.setdefault(finding.file, []).append(finding)
+    return [
+        FileResult(
+            file, tuple(findings), valid=True, process_id=findings[0].process, portfolio=True
+        )
+        for file, findings in sorted(by_file.items())
+    ]

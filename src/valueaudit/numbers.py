@@ -80,3 +80,15 @@ def percent(share: float) -> str:
     if 0.995 <= share < 1:
         return ">99%"
     return f"{share:.0%}"
+
+
+def ratio_text(ratio: float) -> str:
+    """A ratio as people write it: ``0.25`` when a short decimal says it, else the
+    fraction it is (``1/3``, the default), else the decimal."""
+    from fractions import Fraction
+
+    decimal = f"{ratio:g}"
+    near = Fraction(ratio).limit_denominator(100)
+    if len(decimal) > 5 and float(near) == ratio:
+        return f"{near.numerator}/{near.denominator}"
+    return decimal

@@ -24,9 +24,12 @@ from valueaudit.scoring import same
 
 if TYPE_CHECKING:
     from valueaudit.engine import FileResult
+    from valueaudit.model import Suppression
     from valueaudit.output import Options
 
 ZERO = Interval(0.0, 0.0)
+#: The rules that judge the ledger, not one process (:mod:`valueaudit.rules.portfolio`).
+PORTFOLIO_RULES = frozenset({"VA601", "VA602"})
 
 
 def _plus(a: Interval, b: Interval) -> Interval:
@@ -127,6 +130,19 @@ class Disparities:
         return Interval(self.plain_low / self.touchpoints, self.plain_high / self.touchpoints)
 
 
+@dataclass(frozen=True, slots=True)
+class Declaration:
+    """Where a party is declared in a process it takes part in: the portfolio rules
+    report it at its first (in file order), and that process's suppressions of them
+    (process-wide ones) apply there."""
+
+    file: str
+    line: int
+    column: int
+    process: str
+    suppress: tuple[Suppression, ...] = ()
+
+
 @dataclass
 class LedgerPiece:
     """One file's part of the ledger (made in the worker)."""
@@ -138,6 +154,7 @@ class LedgerPiece:
     stages: dict[str, Disparities] = field(default_factory=dict)
     flows: dict[tuple[str, str, str], Interval] = field(default_factory=dict)
     processes: int = 0
+    declared: dict[str, Declaration] = field(default_factory=dict)
 
 
 def piece_of(result: FileResult) -> LedgerPiece:
@@ -186,6 +203,14 @@ def piece_of(result: FileResult) -> LedgerPiece:
         role.add(totals)
         role.processes = 1  # a process with two customers is one process of customers
     piece.parties = {p: totals for p, totals in parties.items() if p in taking_part}
+    suppress = tuple(
+        entry
+        for entry in process.suppress
+        if entry.touchpoint is None and entry.rule in PORTFOLIO_RULES
+    )
+    for party, (line, column) in zip(process.parties, result.party_positions, strict=True):
+        if party in taking_part:
+            piece.declared[party] = Declaration(result.file, line, column, process.id, suppress)
     return piece
 
 
@@ -218,3 +243,12 @@ class Ledger(LedgerPiece):
         _merge(self.stages, piece.stages)
         for pair, value in piece.flows.items():
             self.flows[pair] = _plus(self.flows.get(pair, ZERO), value)
+        for party, declaration in piece.declared.items():
+            self.declared.setdefault(party, declaration)  # pieces come in file order
+
+    def gives(self) -> dict[tuple[str, str], Interval]:
+        """The value each party gives each other party, all kinds together."""
+        totals: dict[tuple[str, str], Interval] = {}
+        for (giver, receiver, _kind), value in self.flows.items():
+            totals[giver, receiver] = _plus(totals.get((giver, receiver), ZERO), value)
+        return totals

@@ -275,7 +275,7 @@ def run_scan(request: ScanRequest) -> int:
     """Audit the requested files into every requested output; the exit code."""
     from valueaudit import baseline as baselines
     from valueaudit import progress
-    from valueaudit.engine import Tally, iter_prepared
+    from valueaudit.engine import Tally, iter_prepared, portfolio_results
     from valueaudit.output import portfolio_writer, preparer, scan_writer, terminal_style
 
     settings = request.settings
@@ -320,13 +320,8 @@ def run_scan(request: ScanRequest) -> int:
             steps.append((baselines.prepare, None))
         # every run that scores keeps the ledger; `check` does not score
         ledger = None if request.validate_only else _ledger(request)
-        stream = iter_prepared(
-            files,
-            settings,
-            _Prepare(tuple(steps), baseline_filter, ledger is not None),
-            jobs,
-            validate_only=request.validate_only,
-        )
+        prepare = _Prepare(tuple(steps), baseline_filter, ledger is not None)
+        stream = iter_prepared(files, settings, prepare, jobs, validate_only=request.validate_only)
         enabled = progress.wanted(quiet=request.quiet, disabled=request.no_progress)
         tally = Tally()
         failing = False
@@ -340,6 +335,14 @@ def run_scan(request: ScanRequest) -> int:
             outputs.add(prepared.pieces)
             if ledger is not None and prepared.ledger is not None:
                 ledger.add(prepared.ledger)
+        # the portfolio rules judge the whole ledger: their findings come last, through
+        # the same per-file step as every file's
+        for result in () if ledger is None else portfolio_results(ledger, settings):
+            prepared = replace(prepare, ledger=False)(result)
+            tally.count(prepared.findings)
+            known += prepared.known
+            failing = failing or any(settings.fails(f.severity) for f in prepared.findings)
+            outputs.add(prepared.pieces)
         if baseline_filter is None:
             totals = tally.totals(ledger=ledger)
         else:
@@ -449,7 +452,8 @@ def _shard(files: list[tuple[Path, str]], spec: str) -> list[tuple[Path, str]]:
     if n > 1:
         print(
             f"valueaudit: shard {k}/{n}: {len(chosen)} of {len(files)} files; duplicate "
-            "process ids (VA104) are only checked within this shard",
+            "process ids (VA104) are only checked within this shard, and the portfolio "
+            "(VA601, VA602) covers this shard only",
             file=sys.stderr,
         )
     return chosen

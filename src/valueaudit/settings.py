@@ -55,6 +55,8 @@ class Settings:
     severity: dict[str, Severity] = field(default_factory=dict)
     disparity_threshold: float = 0.5
     process_disparity_threshold: float = 0.4
+    #: VA601: a party receiving at most this much per unit it gives, across all processes.
+    exchange_ratio_threshold: float = 1 / 3
     dominant_share: float = 0.75
     early_payment_window_days: int = 10
     fail_on: str = "error"

@@ -2,7 +2,8 @@
 
 A ``suppress`` entry at process level covers the whole process (or the touchpoint it
 names); at touchpoint level it covers that touchpoint. An entry that hides nothing is
-VA901; one past its ``expires`` date hides nothing and is VA902.
+VA901; one past its ``expires`` date hides nothing and is VA902. Suppressions of the
+portfolio rules (VA6xx) are applied where those findings are made, after every file.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Protocol
 
 from valueaudit.findings import Finding, Severity, YamlPath
 from valueaudit.model import Process, Suppression
+from valueaudit.portfolio import PORTFOLIO_RULES
 from valueaudit.rules import RULES
 from valueaudit.settings import Settings
 
@@ -89,6 +91,10 @@ def apply_suppressions(
         ]
         hidden.update(matched)
         used = entry.touchpoint is not None and (rule, entry.touchpoint) in set_aside
+        # the portfolio rules are judged after every file: whether a process-wide
+        # suppression of one is used depends on the other files (they never report
+        # at a touchpoint, so one naming a touchpoint is plainly unused)
+        used = used or (rule in PORTFOLIO_RULES and entry.touchpoint is None)
         if not matched and not used and settings.enabled(rule):
             notes.append(
                 make(

@@ -124,7 +124,7 @@ def diff_writer(name: str, out: TextIO, options: Options) -> Writer[Any]:
 def render(name: str, results: Iterable[FileResult], options: Options) -> str:
     """Results held in memory, written in format ``name``, as text (through the same
     writer a scan streams to)."""
-    from valueaudit.engine import Tally
+    from valueaudit.engine import Tally, portfolio_results
     from valueaudit.portfolio import Ledger, piece_of
 
     out = io.StringIO()
@@ -136,6 +136,9 @@ def render(name: str, results: Iterable[FileResult], options: Options) -> str:
         tally.add(result)
         ledger.add(piece_of(result))
         writer.add(prepare(result, options))
+    for across in portfolio_results(ledger, options.settings):
+        tally.count(across.findings)
+        writer.add(prepare(across, options))
     writer.finish(tally.totals(ledger=ledger))
     return out.getvalue()
 

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from valueaudit.output.text import SEVERITY_STYLE
+from valueaudit.portfolio import PORTFOLIO_RULES
 from valueaudit.rules import Rule
 from valueaudit.suppress import UNSUPPRESSIBLE
 
@@ -44,9 +45,15 @@ def how_to_suppress(rule: Rule) -> str:
             "A process with this problem cannot be read, so it cannot be suppressed inside "
             f"the file. {config}"
         )
+    where = (
+        "In the process file that declares the party first (in file order), at process "
+        "level, since the finding is about all processes:"
+        if rule.code in PORTFOLIO_RULES
+        else "In the process file, at process level (optionally for one `touchpoint`) or in "
+        "a touchpoint:"
+    )
     return (
-        "In the process file, at process level (optionally for one `touchpoint`) or in a "
-        "touchpoint:\n\n"
+        f"{where}\n\n"
         "```yaml\nsuppress:\n"
         f'  - {{rule: {rule.code}, reason: "why this is acceptable", expires: 2027-06-30}}\n'
         f"```\n\n{config}"

@@ -1,10 +1,12 @@
 """The ``junit`` format: JUnit XML as CI servers read it.
 
 A ``testsuite`` per file and a ``testcase`` per process (named by the process id, or by
-the file when it could not be read). A testcase fails when it has error or warning
-findings, whatever ``--fail-on`` says (SPEC §7, as ruff and Trivy do: the report shows
-the problems, the exit code decides the job); its ``failure`` lists them, one per line
-as ``file:line:col CODE message``. Info findings go to ``system-out``.
+the file when it could not be read); the portfolio rules' findings (VA6xx) make one
+more testsuite, ``FILE (portfolio)``, for each file they are placed in. A testcase
+fails when it has error or warning findings, whatever ``--fail-on`` says (SPEC §7, as
+ruff and Trivy do: the report shows the problems, the exit code decides the job); its
+``failure`` lists them, one per line as ``file:line:col CODE message``. Info findings
+go to ``system-out``.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ def _suite(result: FileResult) -> ET.Element:
     passing = [f for f in result.findings if f.severity is Severity.INFO]
     suite = ET.Element(
         "testsuite",
-        name=result.file,
+        name=f"{result.file} (portfolio)" if result.portfolio else result.file,
         tests="1",
         failures=str(int(bool(failing))),
         errors="0",
@@ -42,6 +44,8 @@ def _suite(result: FileResult) -> ET.Element:
         time="0",
     )
     name = result.process.id if result.process is not None else result.file
+    if result.portfolio:
+        name = "portfolio"
     case = ET.SubElement(
         suite, "testcase", classname=result.file, name=name, file=result.file, time="0"
     )

@@ -109,7 +109,10 @@ def prepare(result: FileResult, options: Options) -> Piece:
     buffer = io.StringIO()
     if result.findings:
         # one print of the whole block: rich's cost is mostly per print
-        lines = [Text(result.file, style="bold underline")]
+        heading = result.file
+        if result.portfolio:
+            heading += " (portfolio, across all processes)"
+        lines = [Text(heading, style="bold underline")]
         lines += [finding_line(finding) for finding in result.findings]
         text_console(buffer, options).print(*lines, "", sep="\n", soft_wrap=True)
     process, score = result.process, result.score

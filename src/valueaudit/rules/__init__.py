@@ -1,7 +1,8 @@
 """The rule catalogue: an explicit registry built from explicit imports.
 
 Codes are stable and never renumbered. Families: VA1xx validity, VA2xx exchange,
-VA3xx clarity, VA4xx opportunities, VA5xx practices, VA9xx suppressions.
+VA3xx clarity, VA4xx opportunities, VA5xx practices, VA6xx the portfolio (judged
+once over all processes, after the last file), VA9xx suppressions.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from valueaudit.rules import (
     exchange,
     opportunities,
     parsing,
+    portfolio,
     practices,
     structure,
     suppressions,
@@ -27,6 +29,7 @@ RULES: dict[str, Rule] = {
             *clarity.RULES,
             *opportunities.RULES,
             *practices.RULES,
+            *portfolio.RULES,
             *suppressions.RULES,
         ),
         key=lambda r: r.code,

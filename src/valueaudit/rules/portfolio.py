@@ -1,0 +1,210 @@
+"""VA6xx: the portfolio, every process of a scan at once (SPEC §4.7).
+
+These rules judge the ledger (:mod:`valueaudit.portfolio`), which is complete only when
+the last file has been audited, so they run once, after the stream, rather than on
+each process. Each finding is placed at the first declaration (in file order) of the
+party it is about, in a process that party takes part in; a process-wide ``suppress``
+entry of that process hides it. Since whether such an entry is used depends on the
+other files, it is never reported as unused (VA901).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from valueaudit.findings import Finding, Severity, content_digest, format_path
+from valueaudit.interval import Interval
+from valueaudit.numbers import interval, percent, ratio_text
+from valueaudit.rules.base import documented
+from valueaudit.scoring import at_least
+
+if TYPE_CHECKING:
+    from valueaudit.portfolio import Declaration, Ledger, PartyTotals
+    from valueaudit.settings import Settings
+
+#: VA601's second test: the share of its touchpoints at which a party receives least.
+LOSING_SHARE = (3, 4)
+
+VA601 = documented(
+    "VA601",
+    "portfolio-imbalance",
+    Severity.WARNING,
+    "Across all processes a party gets back at most a third of what it gives, or "
+    "receives the least at 75% or more of its touchpoints.",
+    """
+    **What it finds.** A party (matched by id across files) whose exchange ratio over
+    every process of the scan, what it receives divided by what it gives, volume-weighted,
+    is at or below ``thresholds.exchange-ratio`` (default 1/3) over all the values its
+    ranges admit; or which receives the least at three quarters or more of the
+    touchpoints it takes part in. Reported once per party, at its first declaration.
+
+    **Why it matters.** One uneven touchpoint is a detail; a party that loses across the
+    whole portfolio is a relationship at risk. Echeverri & Skålén show that value is
+    co-destroyed in interaction, and a customer, partner or employee group that keeps
+    giving more than it gets will sooner or later stop giving: it churns, complains or
+    withdraws the effort the processes depend on. Seeing it across all processes tells a
+    business where the pattern is systemic, not local.
+
+    **How to act.** ``valueaudit portfolio`` shows what the party gives to whom and which
+    practices and channels are most uneven. Start with the flows it gives most for, and
+    add value it receives there (information, support, a share of a saving), or ask
+    less of it. Where the imbalance is intended (a donor, a regulator's inspection),
+    suppress the finding in the process that declares the party first, with the reason.
+    """,
+    bad="""
+# in every process the supplier gives a lot and gets little back
+- {from: supplier, to: company, gives: delivery, kind: product, value: 9}
+- {from: company, to: supplier, gives: payment on day 90, kind: money, value: 2}
+""",
+    good="""
+- {from: supplier, to: company, gives: delivery, kind: product, value: 9}
+- {from: company, to: supplier, gives: payment on day 10, kind: money, value: 6}
+- {from: company, to: supplier, gives: demand forecast, kind: information, value: 3}
+""",
+)
+
+VA602 = documented(
+    "VA602",
+    "missing-reciprocity",
+    Severity.INFO,
+    "A party gives another something in some process, and that other gives it nothing "
+    "in any process.",
+    """
+    **What it finds.** An ordered pair of parties where the first gives the second
+    something of value somewhere in the scan (a flow that is not worth exactly 0), while
+    the second gives the first nothing in any process. Reported at the first declaration
+    of the party that gives.
+
+    **Why it matters.** Value exchange rests on reciprocity: what one party gives is
+    answered by the other, not necessarily at the same touchpoint or even in the same
+    process, but somewhere. A flow that is never answered anywhere (feedback nobody
+    thanks for, data a partner shares and never hears about) is the portfolio-wide form
+    of an open loop (VA402), and the giver learns that giving is pointless.
+
+    **How to act.** Find what the receiver could give back: a report of what changed
+    because of the feedback, a share of the insight the data made possible, priority or
+    a discount. If the other side of the exchange happens outside the processes audited,
+    write it down as a process too, or suppress the finding with the reason.
+    """,
+    bad="""
+# partner gives company leads; company gives partner nothing, anywhere
+- {from: partner, to: company, gives: referred customers, kind: information, value: 5}
+""",
+    good="""
+- {from: partner, to: company, gives: referred customers, kind: information, value: 5}
+- {from: company, to: partner, gives: referral fee, kind: money, value: 4}
+""",
+)
+
+RULES = (VA601, VA602)
+
+
+def portfolio_findings(ledger: Ledger, settings: Settings) -> list[Finding]:
+    """The findings of the portfolio rules that are selected, in position order; each
+    at its party's first declaration, less those a suppression there hides."""
+    today = settings.today or dt.date.today()
+    found: list[tuple[str, Finding]] = []  # (the party it is about, the finding)
+    if settings.enabled("VA601"):
+        found.extend(_imbalanced(ledger, settings))
+    if settings.enabled("VA602"):
+        found.extend(_unanswered(ledger))
+    kept = [f for party, f in found if not _suppressed(ledger.declared[party], f.code, today)]
+    return sorted(kept, key=lambda f: f.sort_key)
+
+
+def _suppressed(declaration: Declaration, code: str, today: dt.date) -> bool:
+    return any(s.rule == code and not s.expired(today) for s in declaration.suppress)
+
+
+def _finding(
+    ledger: Ledger, code: str, party: str, message: str, suggestion: str, about: str
+) -> tuple[str, Finding]:
+    declared = ledger.declared[party]
+    return party, Finding(
+        code=code,
+        severity=VA601.severity if code == "VA601" else VA602.severity,
+        message=message,
+        file=declared.file,
+        line=declared.line,
+        column=declared.column,
+        process=declared.process,
+        path=format_path(("parties", party)),
+        suggestion=suggestion,
+        # what it is about, whatever its line: the party (and for VA602 the receiver)
+        content_hash=content_digest(about),
+    )
+
+
+def _processes(count: int) -> str:
+    return "1 process" if count == 1 else f"{count} processes"
+
+
+def ratio_at_most(totals: PartyTotals, threshold: float) -> bool:
+    """Whether a party's exchange ratio is at or below ``threshold`` over every value
+    its ranges admit: its most received over its least given (nothing when nothing is
+    surely given)."""
+    if totals.given.low <= 0:
+        return False
+    return at_least(threshold * totals.given.low, totals.received.high)
+
+
+def _imbalanced(ledger: Ledger, settings: Settings) -> Iterator[tuple[str, Finding]]:
+    threshold = settings.exchange_ratio_threshold
+    numerator, denominator = LOSING_SHARE
+    for party, totals in sorted(ledger.parties.items()):
+        reasons = []
+        if ratio_at_most(totals, threshold):
+            # the most it gets back per unit given is bounded, since it surely gives
+            low = totals.received.low / totals.given.high
+            ratio = interval(Interval(low, totals.received.high / totals.given.low))
+            reasons.append(
+                f"gets back {ratio} for each unit of value it gives (received "
+                f"{interval(totals.received, grouping=True)}, given "
+                f"{interval(totals.given, grouping=True)}, volume-weighted), at or below "
+                f"{ratio_text(threshold)} (thresholds.exchange-ratio)"
+            )
+        if totals.touchpoints and denominator * totals.losing >= numerator * totals.touchpoints:
+            reasons.append(
+                f"receives the least at {totals.losing} of its {totals.touchpoints} "
+                f"touchpoints ({percent(totals.losing / totals.touchpoints)})"
+            )
+        if not reasons:
+            continue
+        name = totals.name
+        yield _finding(
+            ledger,
+            "VA601",
+            party,
+            f"across {_processes(totals.processes)}, {name} {' and '.join(reasons)}",
+            f"Find where {name} gives most and gets least back (valueaudit portfolio "
+            f"lists who gives what to whom), and add value it receives there, or ask "
+            "less of it.",
+            party,
+        )
+
+
+def _unanswered(ledger: Ledger) -> Iterator[tuple[str, Finding]]:
+    gives = ledger.gives()
+    for (giver, receiver), value in sorted(gives.items()):
+        if value.high <= 0 or giver == receiver:
+            continue
+        back = gives.get((receiver, giver))
+        if back is not None and back.high > 0:
+            continue
+        kinds = sorted(kind for g, r, kind in ledger.flows if (g, r) == (giver, receiver))
+        giver_name = ledger.parties[giver].name
+        receiver_name = ledger.parties[receiver].name
+        yield _finding(
+            ledger,
+            "VA602",
+            giver,
+            f"{giver_name} gives {receiver_name} {', '.join(kinds)} (worth "
+            f"{interval(value, grouping=True)}, volume-weighted), and {receiver_name} "
+            f"gives {giver_name} nothing in any process",
+            f"Let {receiver_name} give {giver_name} something in return (a report of what "
+            "changed, a share of the benefit, priority or a discount), or write down the "
+            "process where it already does.",
+            f"{giver}\x1f{receiver}",
+        )
