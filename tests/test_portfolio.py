@@ -116,3 +116,212 @@ def test_text_and_markdown_show_the_same_ledger():
     refused = runner.invoke(app, ["portfolio", str(HERE), "-f", "sarif"])
     assert refused.exit_code == 2
     assert "portfolio writes text, json or markdown, not sarif" in refused.stderr
+
+
+# --- the portfolio rules (VA601, VA602) ---------------------------------------------
+
+SUPPLY = """\
+valueaudit: 1
+id: {id}
+parties:
+{parties}touchpoints:
+{touchpoints}"""
+
+
+def process(pid: str, touchpoints: str, parties: str = "") -> str:
+    parties = parties or "  supplier: {role: partner}\n  company: {role: provider}\n"
+    return SUPPLY.format(id=pid, parties=parties, touchpoints=touchpoints)
+
+
+def exchange(tid: str, gives: str, gets: str) -> str:
+    """A touchpoint where the supplier gives ``gives`` and the company gives ``gets``."""
+    return (
+        f"  - id: {tid}\n    flows:\n"
+        f"      - {{from: supplier, to: company, gives: goods, kind: product, value: {gives}}}\n"
+        f"      - {{from: company, to: supplier, gives: pay, kind: money, value: {gets}}}\n"
+    )
+
+
+def portfolio_codes(root: Path, *options: str) -> list[tuple[str, str, int, int, str]]:
+    result = runner.invoke(app, ["scan", str(root), "-f", "json", *options])
+    assert result.exit_code in (0, 1), result.output
+    return [
+        (f["code"], Path(f["file"]).name, f["line"], f["column"], f["message"])
+        for f in json.loads(result.stdout)["findings"]
+        if f["code"].startswith("VA6")
+    ]
+
+
+def test_an_exchange_ratio_of_exactly_a_third_is_va601(tmp_path: Path):
+    # 0.1 / 0.3 is 0.33333333333333337 in binary floating point: exactly 1/3 in decimal
+    (tmp_path / "p.yaml").write_text(process("p", exchange("t", "0.3", "0.1")))
+    [(_code, name, line, column, message)] = [
+        c for c in portfolio_codes(tmp_path) if c[0] == "VA601"
+    ]
+    assert (name, line, column) == ("p.yaml", 4, 3)  # the supplier's declaration
+    assert "gets back 0.33 for each unit of value it gives" in message
+    assert "at or below 1/3 (thresholds.exchange-ratio)" in message
+    assert "receives the least at 1 of its 1 touchpoints (100%)" in message
+
+
+def test_the_ratio_and_the_losing_share_decide_va601_on_their_own(tmp_path: Path):
+    # 2 of 3 touchpoints lost (67%, under 75%) and a ratio of 4/8: no VA601
+    kept = exchange("a", 4, 1) + exchange("b", 3, 1) + exchange("c", 1, 2)
+    (tmp_path / "p.yaml").write_text(process("p", kept))
+    assert [c[0] for c in portfolio_codes(tmp_path)] == []
+    # a fourth touchpoint, lost: 3 of 4 is 75%, VA601 for the losing share only
+    (tmp_path / "p.yaml").write_text(process("p", kept + exchange("d", 2, 1)))
+    [(code, *_, message)] = portfolio_codes(tmp_path)
+    assert code == "VA601"
+    assert "receives the least at 3 of its 4 touchpoints (75%)" in message
+    assert "for each unit" not in message  # ratio (1+1+2+1)/(4+3+1+2) is above 1/3
+
+
+def test_va601_needs_the_ratio_below_the_threshold_for_every_value_a_range_admits(
+    tmp_path: Path,
+):
+    # received 1, given [2, 4]: the ratio is 0.25-0.5, possibly above 1/3: no finding
+    two = exchange("a", "[2, 4]", 1) + exchange("b", 1, 2) + exchange("c", 1, 2)
+    (tmp_path / "p.yaml").write_text(process("p", two))
+    assert portfolio_codes(tmp_path) == []
+    # given [3, 4]: at most 1/3 whatever the value: VA601; and the threshold is settable
+    three = exchange("a", "[3, 4]", 1) + exchange("b", 1, 2) + exchange("c", 1, 2)
+    (tmp_path / "p.yaml").write_text(process("p", three))
+    assert [c[0] for c in portfolio_codes(tmp_path)] == []  # 5 received for 5-6 given
+    (tmp_path / "p.yaml").write_text(process("p", exchange("a", "[3, 4]", 1)))
+    [(_code, *_, message)] = portfolio_codes(tmp_path)
+    assert "gets back 0.25–0.33 for each unit" in message
+    (tmp_path / "valueaudit.toml").write_text('thresholds = {exchange-ratio = "1/4"}\n')
+    with_file = runner.invoke(
+        app, ["scan", str(tmp_path), "-f", "json", "--config", str(tmp_path / "valueaudit.toml")]
+    )
+    [finding] = [f for f in json.loads(with_file.stdout)["findings"] if f["code"] == "VA601"]
+    assert "for each unit" not in finding["message"]  # 1/3 is above 1/4
+    assert "receives the least at 1 of its 1" in finding["message"]
+
+
+def test_a_party_in_three_files_is_judged_once_at_its_first_declaration(tmp_path: Path):
+    # alone, each file is even for the supplier; together it gives 12 for 3
+    (tmp_path / "a.yaml").write_text(process("a", exchange("t", 2, 2)))
+    (tmp_path / "b.yaml").write_text(
+        process("b", exchange("t", 5, 0.5), "  company: {}\n  supplier: {role: partner}\n")
+    )
+    (tmp_path / "c.yaml").write_text(process("c", exchange("t", 5, 0.5)))
+    found = portfolio_codes(tmp_path)
+    assert [(c[0], c[1], c[2], c[3]) for c in found] == [("VA601", "a.yaml", 4, 3)]
+    message = found[0][4]
+    assert message.startswith("across 3 processes, supplier gets back 0.25 for each unit")
+    assert "received 3, given 12" in message
+    assert "receives the least at 2 of its 3 touchpoints" not in message  # 67%: not a reason
+
+
+def test_va602_names_the_pair_and_is_placed_at_the_giver(tmp_path: Path):
+    parties = "  company: {role: provider}\n  partner: {role: partner}\n  customer: {}\n"
+    one = (
+        "  - id: refer\n    flows:\n"
+        "      - {from: partner, to: company, gives: leads, kind: information, value: 5}\n"
+        "      - {from: company, to: customer, gives: offer, kind: information, value: 2}\n"
+        "      - {from: customer, to: company, gives: order, kind: money, value: 4}\n"
+        "      - {from: customer, to: partner, gives: nothing, kind: time, value: 0}\n"
+    )
+    (tmp_path / "p.yaml").write_text(process("p", one, parties))
+    found = [c for c in portfolio_codes(tmp_path, "--select", "VA602")]
+    # partner gives company leads, and nothing comes back; a flow worth 0 gives nothing
+    assert [(c[0], c[2], c[3]) for c in found] == [("VA602", 5, 3)]
+    assert found[0][4] == (
+        "partner gives company information (worth 5, volume-weighted), and company gives "
+        "partner nothing in any process"
+    )
+    # another file where the company pays the partner answers it
+    back = (
+        "  - id: fee\n    flows:\n"
+        "      - {from: company, to: partner, gives: referral fee, kind: money, value: 3}\n"
+    )
+    (tmp_path / "q.yaml").write_text(process("q", back, parties))
+    assert portfolio_codes(tmp_path, "--select", "VA602") == []
+
+
+def test_portfolio_findings_obey_suppressions_baselines_and_settings(tmp_path: Path):
+    lopsided = process("p", exchange("t", 9, 1))
+    (tmp_path / "p.yaml").write_text(lopsided)
+    assert [c[0] for c in portfolio_codes(tmp_path)] == ["VA601"]
+    assert portfolio_codes(tmp_path, "--ignore", "VA6") == []
+    assert [c[0] for c in portfolio_codes(tmp_path, "--ignore", "VA601")] == []
+    # a process-wide suppression where the party is first declared hides it, and is used
+    suppressed = lopsided + "suppress:\n  - {rule: VA601, reason: the supplier is a donor}\n"
+    (tmp_path / "p.yaml").write_text(suppressed)
+    result = runner.invoke(app, ["scan", str(tmp_path), "-f", "json"])
+    codes_found = [f["code"] for f in json.loads(result.stdout)["findings"]]
+    assert "VA601" not in codes_found and "VA901" not in codes_found
+    # one naming a touchpoint hides nothing (the finding is about all processes): VA901
+    at_touchpoint = lopsided + (
+        "suppress:\n  - {rule: VA601, touchpoint: t, reason: the supplier is a donor}\n"
+    )
+    (tmp_path / "p.yaml").write_text(at_touchpoint)
+    result = runner.invoke(app, ["scan", str(tmp_path), "-f", "json"])
+    codes_found = [f["code"] for f in json.loads(result.stdout)["findings"]]
+    assert "VA601" in codes_found and "VA901" in codes_found
+    # a baseline records it by the party, not the line
+    (tmp_path / "p.yaml").write_text(lopsided)
+    baseline = tmp_path / "baseline.json"
+    written = runner.invoke(app, ["scan", str(tmp_path), "--write-baseline", str(baseline)])
+    assert written.exit_code == 0
+    assert '"code": "VA601"' in baseline.read_text()
+    (tmp_path / "p.yaml").write_text("# moved down\n" + lopsided)
+    assert portfolio_codes(tmp_path, "--baseline", str(baseline)) == []
+    # severity overrides and --fail-on apply as to any finding
+    (tmp_path / "valueaudit.toml").write_text("severity = {VA601 = 'error'}\n")
+    failed = runner.invoke(
+        app, ["scan", str(tmp_path), "--config", str(tmp_path / "valueaudit.toml")]
+    )
+    assert failed.exit_code == 1
+    assert "VA601" in failed.stdout and "(portfolio, across all processes)" in failed.stdout
+
+
+def test_the_portfolio_command_lists_its_findings_in_every_format():
+    document = runner.invoke(app, ["portfolio", str(HERE), "-f", "json"]).stdout
+    [finding] = json.loads(document)["findings"]
+    # the shop pays the courier in b; the courier gives the shop nothing anywhere
+    assert (finding["code"], finding["file"].rsplit("/", 1)[-1], finding["line"]) == (
+        "VA602",
+        "a.yaml",
+        7,
+    )
+    assert finding["message"].startswith("Corner shop gives courier money (worth 12,")
+    text = runner.invoke(app, ["portfolio", str(HERE)]).stdout
+    assert "Findings across all processes" in text and "a.yaml:7:3 VA602 Corner shop" in text
+    report = runner.invoke(app, ["portfolio", str(HERE), "-f", "markdown"]).stdout
+    assert "## Findings across all processes" in report
+    assert "| 🔵 VA602 |" in report
+
+
+def test_exchange_ratio_setting_is_checked(tmp_path: Path):
+    for bad in ('"a third"', "0", "-1", "true", '"1/0"'):
+        (tmp_path / "valueaudit.toml").write_text(f"thresholds = {{exchange-ratio = {bad}}}\n")
+        result = runner.invoke(
+            app, ["scan", str(HERE), "--config", str(tmp_path / "valueaudit.toml")]
+        )
+        assert result.exit_code == 2, bad
+        assert "thresholds.exchange-ratio must be a number above 0, or a fraction" in (
+            result.stderr
+        )
+    (tmp_path / "valueaudit.toml").write_text("thresholds = {exchange-ratio = 0.5}\n")
+    shown = runner.invoke(
+        app,
+        ["scan", "--show-settings", "--config", str(tmp_path / "valueaudit.toml")],
+    ).stdout
+    assert "thresholds.exchange-ratio" in shown and "0.5" in shown
+
+
+def test_portfolio_fails_on_its_own_findings_and_names_files_left_out(tmp_path: Path):
+    (tmp_path / "p.yaml").write_text(process("p", exchange("t", 9, 1)))
+    # VA202 and VA203 (warnings) are scan's: only VA601 decides, and only at its level
+    assert runner.invoke(app, ["portfolio", str(tmp_path), "--fail-on", "warning"]).exit_code == 1
+    ignored = runner.invoke(
+        app, ["portfolio", str(tmp_path), "--fail-on", "info", "--ignore", "VA6"]
+    )
+    assert ignored.exit_code == 0
+    (tmp_path / "broken.yaml").write_text("valueaudit: [\n")
+    result = runner.invoke(app, ["portfolio", str(tmp_path)])
+    assert result.exit_code == 0
+    assert "1 of 2 files could not be audited and is not in the portfolio" in result.stderr

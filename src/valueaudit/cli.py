@@ -14,7 +14,6 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -487,10 +486,13 @@ def diff(
 def portfolio(
     paths: PathsArgument = None,
     formats: PortfolioFormatOption = None,
+    fail_on: FailOnOption = None,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
     config: ConfigOption = None,
     root: RootOption = None,
+    show_settings: ShowSettingsOption = False,
+    baseline: BaselineOption = None,
     jobs: JobsOption = 0,
     shard: ShardOption = None,
     quiet: QuietOption = False,
@@ -498,11 +500,13 @@ def portfolio(
     debug: DebugOption = False,
 ) -> int:
     """Where the value goes across all processes: per party (and role) what it receives
-    and gives, per practice, channel and stage the disparity, and the flows between
-    parties. Exits 0; findings are scan's."""
+    and gives, per practice, channel and stage the disparity, the flows between parties,
+    and the portfolio rules' findings (VA601, VA602), which alone decide the exit code."""
     from valueaudit.output import writes_portfolio
 
-    resolved = resolve_settings(select, ignore, None, config, root)
+    resolved = resolve_settings(select, ignore, fail_on, config, root)
+    if show_settings:
+        return _show_settings(resolved)
     outputs = parse_outputs(formats or ["text"])
     unsupported = [o.format for o in outputs if not writes_portfolio(o.format)]
     if unsupported:
@@ -510,10 +514,11 @@ def portfolio(
     request = ScanRequest(
         paths=paths or [],
         outputs=outputs,
-        settings=replace(resolved.settings, fail_on="never"),
+        settings=resolved.settings,
         jobs=jobs,
         quiet=quiet,
         no_progress=no_progress,
+        baseline=baseline,
         shard=shard,
         debug=debug,
         portfolio=True,

@@ -24,6 +24,7 @@ from valueaudit.scoring import same
 
 if TYPE_CHECKING:
     from valueaudit.engine import FileResult
+    from valueaudit.findings import Finding
     from valueaudit.model import Suppression
     from valueaudit.output import Options
 
@@ -214,10 +215,11 @@ def piece_of(result: FileResult) -> LedgerPiece:
     return piece
 
 
-def no_piece(result: FileResult, options: Options) -> None:
-    """The per-file step of ``valueaudit portfolio``'s formats: nothing, since every
-    run that scores adds up the ledger itself and hands it to the writers at the end."""
-    return None
+def portfolio_piece(result: FileResult, options: Options) -> tuple[Finding, ...]:
+    """The per-file step of ``valueaudit portfolio``'s formats: the portfolio rules'
+    findings (the ledger itself comes with the totals, added up as every run that
+    scores does); a file's own findings are not the portfolio's."""
+    return result.findings if result.portfolio else ()
 
 
 def _merge(into: dict[str, Disparities], more: dict[str, Disparities]) -> None:

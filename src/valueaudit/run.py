@@ -331,7 +331,10 @@ def run_scan(request: ScanRequest) -> int:
             known += prepared.known
             unverified += prepared.unverified
             errors.extend(result.errors)
-            failing = failing or any(settings.fails(f.severity) for f in prepared.findings)
+            # `portfolio` shows the portfolio rules' findings only, and fails on those only
+            failing = failing or (
+                not request.portfolio and any(settings.fails(f.severity) for f in prepared.findings)
+            )
             outputs.add(prepared.pieces)
             if ledger is not None and prepared.ledger is not None:
                 ledger.add(prepared.ledger)
@@ -343,6 +346,14 @@ def run_scan(request: ScanRequest) -> int:
             known += prepared.known
             failing = failing or any(settings.fails(f.severity) for f in prepared.findings)
             outputs.add(prepared.pieces)
+        invalid = tally.files - tally.valid
+        if request.portfolio and invalid:  # their findings are scan's, not shown here
+            print(
+                f"valueaudit: {invalid} of {tally.files} files could not be audited and "
+                f"{'is' if invalid == 1 else 'are'} not in the portfolio; valueaudit check "
+                "shows why",
+                file=sys.stderr,
+            )
         if baseline_filter is None:
             totals = tally.totals(ledger=ledger)
         else:
@@ -366,9 +377,9 @@ def _ledger(request: ScanRequest) -> Ledger:
 
 
 def _ledger_step() -> Callable[[FileResult, Any], Any]:
-    from valueaudit.portfolio import no_piece
+    from valueaudit.portfolio import portfolio_piece
 
-    return no_piece
+    return portfolio_piece
 
 
 def run_diff(

@@ -362,9 +362,11 @@ class PortfolioWriter:
 
     def __init__(self, out: TextIO, options: Options) -> None:
         self.out = out
+        self.findings: list[Finding] = []  # the portfolio rules' (one or two per party)
 
-    def add(self, piece: None) -> None:
-        """Nothing per file: the ledger comes with the totals."""
+    def add(self, piece: tuple[Finding, ...]) -> None:
+        """Keep the portfolio rules' findings; the ledger comes with the totals."""
+        self.findings.extend(piece)
 
     def finish(self, totals: Totals) -> None:
         """Write the document."""
@@ -374,5 +376,6 @@ class PortfolioWriter:
             "kind": "portfolio",
             "summary": {"files": totals.files, "processes": totals.valid},
             "portfolio": ledger_json(totals.ledger) if totals.ledger else None,
+            "findings": [finding_json(finding) for finding in self.findings],
         }
         self.out.write(dumps(document) + "\n")

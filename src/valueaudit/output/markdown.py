@@ -107,6 +107,8 @@ class Piece:
     unreadable: tuple[list[str], ...]
     opportunities: tuple[Finding, ...]
     fired: frozenset[str]
+    #: The portfolio rules' findings (VA6xx), for the Portfolio section.
+    across: tuple[Finding, ...] = ()
 
 
 def prepare(result: FileResult, options: Options) -> Piece:
@@ -133,6 +135,7 @@ def prepare(result: FileResult, options: Options) -> Piece:
         unreadable,
         tuple(heapq.nsmallest(TOP_OPPORTUNITIES, opportunities, key=opportunity_key)),
         frozenset(f.code for f in result.findings),
+        result.findings if result.portfolio else (),
     )
 
 
@@ -159,10 +162,12 @@ class ScanWriter:
         self.unreadable_left = 0
         self.opportunities: TopN[Finding] = TopN(TOP_OPPORTUNITIES, opportunity_key)
         self.fired: set[str] = set()
+        self.across: list[Finding] = []  # the portfolio rules' (one or two per party)
 
     def add(self, piece: Piece) -> None:
         """Take one file's part: its row, its section, its opportunities."""
         self.fired.update(piece.fired)
+        self.across.extend(piece.across)
         for finding in piece.opportunities:
             self.opportunities.push(finding)
         if piece.row is not None:
@@ -219,7 +224,9 @@ class ScanWriter:
         ]
         if totals.ledger is not None and totals.ledger.parties:
             lines += ["## Portfolio", ""]
-            lines += portfolio_lines(totals.ledger, totals.files, 3, REPORT_PORTFOLIO_ROWS)
+            lines += portfolio_lines(
+                totals.ledger, totals.files, 3, self.across, REPORT_PORTFOLIO_ROWS
+            )
         if totals.baseline_known is not None:
             lines += [
                 f"Compared with the baseline: {totals.baseline_known} known findings not shown, "
@@ -545,15 +552,17 @@ class PortfolioWriter:
 
     def __init__(self, out: TextIO, options: Options) -> None:
         self.out = out
+        self.findings: list[Finding] = []  # the portfolio rules' (one or two per party)
 
-    def add(self, piece: None) -> None:
-        """Nothing per file: the ledger comes with the totals."""
+    def add(self, piece: tuple[Finding, ...]) -> None:
+        """Keep the portfolio rules' findings; the ledger comes with the totals."""
+        self.findings.extend(piece)
 
     def finish(self, totals: Totals) -> None:
         """Write the report."""
-
         assert totals.ledger is not None
-        lines = ["# valueaudit portfolio", "", *portfolio_lines(totals.ledger, totals.files, 2)]
+        lines = ["# valueaudit portfolio", ""]
+        lines += portfolio_lines(totals.ledger, totals.files, 2, self.findings)
         self.out.write("\n".join(lines))
 
 
@@ -561,10 +570,17 @@ class PortfolioWriter:
 REPORT_PORTFOLIO_ROWS = 20
 
 
-def portfolio_lines(ledger: Ledger, files: int, level: int, most: int | None = None) -> list[str]:
-    """The ledger's sections (parties, practices, channels, stages), their headings at
-    ``level`` (``##`` for ``portfolio``; ``###`` under the report's Portfolio), each
-    table at most ``most`` rows long (the report stays under GitHub's size limit)."""
+def portfolio_lines(
+    ledger: Ledger,
+    files: int,
+    level: int,
+    findings: Sequence[Finding] = (),
+    most: int | None = None,
+) -> list[str]:
+    """The ledger's sections (parties, practices, channels, stages) and the portfolio
+    rules' findings, their headings at ``level`` (``##`` for ``portfolio``; ``###``
+    under the report's Portfolio), each table at most ``most`` rows long (the report
+    stays under GitHub's size limit)."""
     from valueaudit.output import ledger_report as rows
 
     def cut(table: list[list[str]], what: str) -> tuple[list[list[str]], list[str]]:
@@ -589,5 +605,20 @@ def portfolio_lines(ledger: Ledger, files: int, level: int, most: int | None = N
         table, note = cut([[md(cell) for cell in row] for row in cells], title.lower())
         lines += [f"{mark} {title}", ""]
         lines += _table(headers, "lrr" + "l" * (len(headers) - 3), table)
+        lines += [*note, ""]
+    if findings:
+        table, note = cut(
+            [
+                [
+                    f"{SEVERITY_ICON[f.severity]} {f.code}",
+                    md(f"{f.file}:{f.line}"),
+                    md(f.message),
+                ]
+                for f in findings
+            ],
+            "findings",
+        )
+        lines += [f"{mark} Findings across all processes", ""]
+        lines += _table(["rule", "where", "finding"], "lll", table)
         lines += [*note, ""]
     return lines

@@ -288,9 +288,11 @@ class PortfolioWriter:
 
     def __init__(self, out: TextIO, options: Options) -> None:
         self.console = console(out, stdout=options.stdout)
+        self.findings: list[Finding] = []  # the portfolio rules' (one or two per party)
 
-    def add(self, piece: None) -> None:
-        """Nothing per file: the ledger comes with the totals."""
+    def add(self, piece: tuple[Finding, ...]) -> None:
+        """Keep the portfolio rules' findings; the ledger comes with the totals."""
+        self.findings.extend(piece)
 
     def finish(self, totals: Totals) -> None:
         """Print the tables."""
@@ -329,3 +331,6 @@ class PortfolioWriter:
             for row in cells:
                 table.add_row(*row)
             print_whole(self.console, table)
+        if self.findings:
+            self.console.print(Text("Findings across all processes", style="bold"))
+            self.console.print(*map(finding_line, self.findings), "", sep="\n", soft_wrap=True)
