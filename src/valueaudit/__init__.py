@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from os import PathLike
 
-    from valueaudit.engine import ScanResult
     from valueaudit.model import Process
+    from valueaudit.notebook import AuditResult
     from valueaudit.settings import Settings
 
 __version__ = "0.1.0"
@@ -52,19 +52,22 @@ def load(path: str | PathLike[str]) -> Process:
     return loaded.process
 
 
-def audit(*paths: str | PathLike[str], settings: Settings | None = None) -> ScanResult:
-    """Audit files and folders (default ``processes/``) as ``valueaudit scan`` does."""
+def audit(*paths: str | PathLike[str], settings: Settings | None = None) -> AuditResult:
+    """Audit files and folders (default ``processes/``) as ``valueaudit scan`` does: the
+    files, the findings (the portfolio's last), the ledger, ``to_dict()`` and DataFrames
+    (:class:`valueaudit.notebook.AuditResult`)."""
     from pathlib import Path
 
     from valueaudit.discovery import discover
     from valueaudit.engine import audit_files
+    from valueaudit.notebook import audit_result
     from valueaudit.settings import Settings
 
     chosen = settings or Settings()
     files = discover(
         [Path(p) for p in paths] or [Path("processes")], chosen.excluded, chosen.paths_root
     )
-    return audit_files(files, chosen)
+    return audit_result(audit_files(files, chosen), chosen)
 
 
 #: The format's models (:mod:`valueaudit.model`), exported lazily so that ``valueaudit
@@ -86,7 +89,24 @@ def __getattr__(name: str) -> object:
         from valueaudit import model
 
         return getattr(model, name)
+    if name == "Severity":
+        from valueaudit.findings import Severity
+
+        return Severity
+    if name == "AuditResult":
+        from valueaudit.notebook import AuditResult
+
+        return AuditResult
     raise AttributeError(f"module 'valueaudit' has no attribute {name!r}")
 
 
-__all__ = ["InvalidProcessError", "__version__", "audit", "load", "version_line", *_MODELS]
+__all__ = [
+    "AuditResult",
+    "InvalidProcessError",
+    "Severity",
+    "__version__",
+    "audit",
+    "load",
+    "version_line",
+    *_MODELS,
+]

@@ -79,6 +79,11 @@ class FileResult:
     #: rather than the file's own audit.
     portfolio: bool = False
 
+    def __repr__(self) -> str:
+        # the generated one would print the whole model and its scores
+        what = f"process={self.process.id!r}" if self.process is not None else f"valid={self.valid}"
+        return f"FileResult({self.file!r}, {what}, findings={len(self.findings)})"
+
 
 @dataclass(frozen=True, slots=True)
 class Totals:

@@ -13,8 +13,9 @@ from typing import Any, Generic, NamedTuple, TypeVar
 YamlPath = tuple[str | int, ...]
 
 
-class Severity(enum.Enum):
-    """How serious a finding is; ordered so that ``ERROR > WARNING > INFO``."""
+class Severity(enum.StrEnum):
+    """How serious a finding is: a string (``"warning"``), so it compares, prints and
+    serialises as one; :attr:`rank` orders them, ``ERROR > WARNING > INFO``."""
 
     INFO = "info"
     WARNING = "warning"

@@ -362,6 +362,9 @@ class Touchpoint(_Record):
         """The touchpoint's name, or its id."""
         return self.name or self.id
 
+    def __repr__(self) -> str:
+        return f"Touchpoint(id={self.id!r}, flows={len(self.flows)})"
+
 
 class Process(_Record):
     """One business process: parties and a chain of touchpoints where value is exchanged."""
@@ -400,6 +403,31 @@ class Process(_Record):
     def title(self) -> str:
         """The process's name, or its id."""
         return self.name or self.id
+
+    def __repr__(self) -> str:
+        # pydantic's would print every flow of every touchpoint on one line
+        return (
+            f"Process(id={self.id!r}, parties={list(self.parties)!r}, "
+            f"touchpoints={len(self.touchpoints)})"
+        )
+
+    def _repr_markdown_(self) -> str:
+        """What a notebook shows: the process's name and its chain of touchpoints."""
+
+        def cell(text: object) -> str:
+            return " ".join(str(text).split()).replace("|", "\\|")
+
+        lines = [f"**{cell(self.title)}** (`{self.id}`): {len(self.touchpoints)} touchpoints", ""]
+        lines += ["| touchpoint | practice | flows |", "|---|---|---|"]
+        for touchpoint in self.touchpoints:
+            flows = "; ".join(
+                f"{flow.source} → {flow.target}: {flow.gives}" for flow in touchpoint.flows
+            )
+            lines.append(
+                f"| {cell(touchpoint.title)} | {cell(touchpoint.practice or '–')} | "
+                f"{cell(flows or '–')} |"
+            )
+        return "\n".join(lines)
 
     def role_of(self, party: str) -> str:
         """A party's role; an undeclared role defaults to the id when that is a role name."""

@@ -1,0 +1,211 @@
+"""What ``valueaudit.audit()`` returns: a scan held in memory, for notebooks and scripts.
+
+:class:`AuditResult` is the engine's :class:`~valueaudit.engine.ScanResult` (files,
+findings, the portfolio ledger, :meth:`opportunities`) plus the views a notebook wants:
+:meth:`~AuditResult.to_dict`, the document ``scan -f json`` writes (through the same
+writer); pandas DataFrames of the touchpoints, findings and parties, an interval as
+``_low`` and ``_high`` columns; and a short ``repr`` and a Markdown summary, so that a
+cell shows a readable table rather than thousands of characters.
+
+pandas is optional: it is imported only when a frame is asked for, and its absence is
+a clear :class:`MissingPandasError`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from valueaudit.engine import ScanResult
+from valueaudit.findings import count_by_severity
+from valueaudit.settings import Settings
+
+if TYPE_CHECKING:
+    from valueaudit.interval import Interval
+
+#: Rows of the processes table and of the opportunities in a notebook's summary.
+SUMMARY_ROWS = 10
+
+
+class MissingPandasError(ImportError):
+    """A DataFrame was asked for, and pandas is not installed."""
+
+
+def _pandas() -> Any:
+    try:
+        return importlib.import_module("pandas")
+    except ImportError:
+        raise MissingPandasError(
+            "valueaudit's DataFrames need pandas, which is not installed: pip install pandas "
+            '(or pip install "valueaudit[notebook]")'
+        ) from None
+
+
+def _ends(prefix: str, value: Interval | None) -> dict[str, float | None]:
+    """An interval as two columns, ``prefix_low`` and ``prefix_high`` (both empty for none)."""
+    low, high = (None, None) if value is None else value
+    return {f"{prefix}_low": low, f"{prefix}_high": high}
+
+
+def _cell(text: object) -> str:
+    """Text for a Markdown table cell: one line, no column breaks."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+@dataclass(frozen=True)
+class AuditResult(ScanResult):
+    """A scan held in memory, with the settings it ran with."""
+
+    settings: Settings = field(default_factory=Settings)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The document ``valueaudit scan -f json`` writes (README, "JSON"), as plain
+        Python values: the same writer makes it, so the shapes cannot drift apart."""
+        from valueaudit.output import Options, render
+
+        rendered: dict[str, Any] = json.loads(render("json", self.files, Options(self.settings)))
+        return rendered
+
+    def touchpoints_frame(self) -> Any:
+        """One row per touchpoint of every scored process, in file order: its process,
+        position, id, name, practice, channel, stage, volume, disparity (``_low`` and
+        ``_high``), the party it favours, its praxis and its findings."""
+        rows = []
+        for result in self.processes:
+            process, score = result.process, result.score
+            assert process is not None and score is not None
+            counts: dict[str | None, int] = {}
+            for finding in result.findings:
+                counts[finding.touchpoint] = counts.get(finding.touchpoint, 0) + 1
+            for touchpoint, scored in zip(process.touchpoints, score.touchpoints, strict=True):
+                rows.append(
+                    {
+                        "process": process.id,
+                        "position": scored.touchpoint_index,
+                        "touchpoint": touchpoint.id,
+                        "name": touchpoint.title,
+                        "practice": touchpoint.practice,
+                        "channel": touchpoint.channel,
+                        "stage": touchpoint.stage,
+                        "volume": scored.volume,
+                        **_ends("disparity", scored.disparity),
+                        "favoured": scored.favoured,
+                        "praxis": scored.praxis,
+                        "findings": counts.get(touchpoint.id, 0),
+                    }
+                )
+        return _pandas().DataFrame(rows, columns=_TOUCHPOINT_COLUMNS)
+
+    def findings_frame(self) -> Any:
+        """One row per finding, in the order of :attr:`findings` (file order; the
+        portfolio's last), with the fields of ``scan -f json``."""
+        rows = [
+            {
+                "code": f.code,
+                "severity": f.severity.value,
+                "message": f.message,
+                "file": f.file,
+                "line": f.line,
+                "column": f.column,
+                "process": f.process,
+                "touchpoint": f.touchpoint,
+                "path": f.path,
+                "suggestion": f.suggestion,
+                "gain": f.gain,
+            }
+            for f in self.findings
+        ]
+        return _pandas().DataFrame(rows, columns=_FINDING_COLUMNS)
+
+    def parties_frame(self) -> Any:
+        """One row per party of the portfolio ledger (by id across files), sorted by id:
+        name, role, received, given, exchange ratio and known cost (``_low`` and
+        ``_high``; the ratio's high end is empty when what it gives may be 0), and the
+        touchpoints where it is favoured and losing, and its processes."""
+        rows = []
+        parties = self.ledger.parties if self.ledger is not None else {}
+        for party, totals in sorted(parties.items()):
+            ratio = totals.exchange_ratio
+            rows.append(
+                {
+                    "party": party,
+                    "name": totals.name,
+                    "role": totals.role,
+                    **_ends("received", totals.received),
+                    **_ends("given", totals.given),
+                    "ratio_low": None if ratio is None else ratio[0],
+                    "ratio_high": None if ratio is None else ratio[1],
+                    **_ends("cost", totals.cost),
+                    "touchpoints": totals.touchpoints,
+                    "favoured": totals.favoured,
+                    "losing": totals.losing,
+                    "processes": totals.processes,
+                }
+            )
+        return _pandas().DataFrame(rows, columns=_PARTY_COLUMNS)
+
+    def _counts(self) -> str:
+        counts = count_by_severity(self.findings)
+        return ", ".join(
+            f"{n} {severity}" if n == 1 or severity == "info" else f"{n} {severity}s"
+            for severity, n in counts.items()
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"<AuditResult: {len(self.files)} files, {self.valid} valid processes, "
+            f"{self._counts()}>"
+        )
+
+    def _repr_markdown_(self) -> str:
+        """What a notebook shows: the counts, the processes and the best opportunities."""
+        from valueaudit.numbers import interval, number
+
+        lines = [f"**valueaudit**: {len(self.files)} files, {self._counts()}", ""]
+        processes = self.processes
+        if processes:
+            lines += ["| process | touchpoints | disparity | favoured | findings |"]
+            lines += ["|---|---:|---:|---|---:|"]
+            for result in processes[:SUMMARY_ROWS]:
+                process, score = result.process, result.score
+                assert process is not None and score is not None
+                lines.append(
+                    f"| {_cell(process.id)} | {len(process.touchpoints)} | "
+                    f"{interval(score.disparity)} | {_cell(score.favoured or '–')} | "
+                    f"{len(result.findings)} |"
+                )
+            if len(processes) > SUMMARY_ROWS:
+                lines.append(f"\n…and {len(processes) - SUMMARY_ROWS} more processes.")
+            lines.append("")
+        best = self.opportunities()[:SUMMARY_ROWS]
+        if best:
+            lines += ["| gain | rule | where | suggestion |", "|---:|---|---|---|"]
+            for f in best:
+                where = " › ".join(p for p in (f.process, f.touchpoint) if p)
+                lines.append(
+                    f"| {number(f.gain or 0.0, grouping=True)} | {f.code} | {_cell(where)} | "
+                    f"{_cell(f.suggestion or f.message)} |"
+                )
+        return "\n".join(lines)
+
+
+_TOUCHPOINT_COLUMNS = [
+    *("process", "position", "touchpoint", "name", "practice", "channel", "stage", "volume"),
+    *("disparity_low", "disparity_high", "favoured", "praxis", "findings"),
+]
+_FINDING_COLUMNS = [
+    *("code", "severity", "message", "file", "line", "column", "process", "touchpoint"),
+    *("path", "suggestion", "gain"),
+]
+_PARTY_COLUMNS = [
+    *("party", "name", "role", "received_low", "received_high", "given_low", "given_high"),
+    *("ratio_low", "ratio_high", "cost_low", "cost_high", "touchpoints", "favoured"),
+    *("losing", "processes"),
+]
+
+
+def audit_result(scan: ScanResult, settings: Settings) -> AuditResult:
+    """A scan, with the settings it ran with, as the API returns it."""
+    return AuditResult(scan.files, scan.findings, scan.ledger, settings)
