@@ -325,3 +325,18 @@ def test_portfolio_fails_on_its_own_findings_and_names_files_left_out(tmp_path: 
     result = runner.invoke(app, ["portfolio", str(tmp_path)])
     assert result.exit_code == 0
     assert "1 of 2 files could not be audited and is not in the portfolio" in result.stderr
+
+
+def test_the_report_draws_where_the_value_goes_and_the_processes_by_hand():
+    report = runner.invoke(app, ["portfolio", str(HERE), "-f", "markdown"]).stdout
+    sankey = report.split("```mermaid\nsankey-beta\n", 1)[1].split("```", 1)[0].splitlines()
+    # customer to shop: a 10×6 + 5×[1, 3], c [0, 10] unknown: [65, 85], drawn at 75; a
+    # party is a node on each side, so that value going both ways makes no cycle
+    assert sankey[0] == '"customer gives","Corner shop receives",75'
+    # shop to customer: a 10×2 + 5×4, c [2, 4]: [42, 44], drawn at 43
+    assert '"Corner shop gives","customer receives",43' in sankey
+    quadrant = report.split("```mermaid\nquadrantChart\n", 1)[1].split("```", 1)[0]
+    assert "quadrant-1 Uneven and unclear" in quadrant  # the top right
+    # a: 3 of its 4 flows have exact values (clarity 75%); c: none of its 2 (a range,
+    # and a flow without a value)
+    assert "    a: [0.25, " in quadrant and "    c: [1.00, " in quadrant

@@ -34,7 +34,9 @@ def test_report_structure():
     assert text.count("```mermaid\nsequenceDiagram") == 6
     assert text.count("```mermaid\npie") == 6
     assert "## invoice-payment: Invoice payment" in text
-    assert "| 2 | payment | billing | charging | bank transfer | 2 | 8 | 0.6 |" in text
+    row = "| 2 | payment | billing | charging | bank transfer | 0.6 | unclassified |"
+    assert f"{row} VA202, VA302, VA401 |" in text
+    assert "| 2 | payment | 2 | 8 |" in text  # what customer and company receive there
     assert "p0->>p1: payment #40;8#41;" in text
     assert "## Rules that fired" in text and "| VA401 | early-payment |" in text
     # the top opportunity is the early payment: 1200 x 65.75
@@ -59,8 +61,24 @@ def test_hostile_names_cannot_break_tables_html_or_diagrams():
     assert not re.search(r"<\s*(script|img|b|iframe)", outside_code, re.IGNORECASE)
     assert "&lt;script&gt;" in outside_code
     # diagrams: only safe characters, no bare keyword, one statement per line
-    for block in re.findall(r"```mermaid\n(.*?)```", text, flags=re.DOTALL):
-        for line in block.splitlines()[1:]:
+    blocks = re.findall(r"```mermaid\n(.*?)```", text, flags=re.DOTALL)
+    kinds = {block.split("\n", 1)[0] for block in blocks}
+    assert {"sequenceDiagram", "pie", "sankey-beta", "quadrantChart"} <= kinds
+    for block in blocks:
+        kind, *lines = block.splitlines()
+        for line in lines:
+            if kind == "sankey-beta":  # CSV: two quoted names and a number
+                assert re.fullmatch(r'"[A-Za-z0-9 .\'&/()-]+","[A-Za-z0-9 .\'&/()-]+",[\d.]+', line)
+                continue
+            if kind == "quadrantChart" and line.endswith("]"):  # a point: name: [x, y]
+                assert re.fullmatch(r"    [A-Za-z0-9 .'&/()-]+: \[[\d.]+, [\d.]+\]", line), line
+                continue
+            if kind == "quadrantChart" and "-->" in line:
+                continue  # an axis, which the report writes itself
+            if kind == "sequenceDiagram" and (
+                line == "    end" or line.startswith("    rect rgba(")
+            ):
+                continue  # a touchpoint's band opens and closes
             label = line.split(":", 1)[1] if ":" in line else line.split(" as ", 1)[-1]
             label = re.sub(r"#\d+;", "", label)  # Mermaid entity codes are the escapes
             assert not re.search(r"[\"`<>;|\[\]{}%]", label.replace('"', "", 2)), line
@@ -226,3 +244,18 @@ def test_opportunities_move_something():
     report = runner.invoke(app, ["report", prospect]).stdout
     rows = [line for line in report.splitlines() if line.startswith("| ") and " VA3" in line]
     assert rows and not [row for row in rows if row.split(" | ")[1] == "0"]
+
+
+def test_sequence_diagrams_mark_the_touchpoints_with_problems():
+    text = report_for(ROOT / "processes/complaint.yaml")
+    diagram = text.split("```mermaid\nsequenceDiagram\n", 1)[1].split("```", 1)[0]
+    legend = text.split("```mermaid\nsequenceDiagram", 1)[0].rsplit("\n\n", 2)[-2]
+    assert legend == (
+        "Numbers on the arrows are the value to the receiver, on this process's scale of "
+        "0–10; shaded touchpoints have warnings."
+    )
+    # call-support has VA202 (a warning): a band, its note with D and the favoured party
+    band = diagram.split("    rect rgba(255, 99, 71, 0.15)\n", 1)[1].split("    end\n", 1)[0]
+    assert band.startswith("    Note over p0,p1: call-support#58; D 0.78, favours Telecom provider")
+    assert "p0->>p1: description of the outages #40;6#41;" in band
+    assert diagram.count("    rect ") == 3  # remote-diagnosis (VA301), follow-up-survey too

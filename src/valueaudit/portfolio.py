@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from valueaudit.findings import TopN
 from valueaudit.interval import Interval
 from valueaudit.scoring import same
 
@@ -144,6 +145,23 @@ class Declaration:
     suppress: tuple[Suppression, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class ProcessPoint:
+    """Where one process sits by clarity and disparity (the report's quadrant chart)."""
+
+    process: str
+    clarity: float
+    disparity: Interval
+
+
+#: Processes the ledger keeps a point of: the most uneven (a chart has room for no more).
+MOST_POINTS = 20
+
+
+def _point_key(point: ProcessPoint) -> tuple[float, str]:
+    return (-point.disparity.mid, point.process)
+
+
 @dataclass
 class LedgerPiece:
     """One file's part of the ledger (made in the worker)."""
@@ -156,6 +174,7 @@ class LedgerPiece:
     flows: dict[tuple[str, str, str], Interval] = field(default_factory=dict)
     processes: int = 0
     declared: dict[str, Declaration] = field(default_factory=dict)
+    point: ProcessPoint | None = None
 
 
 def piece_of(result: FileResult) -> LedgerPiece:
@@ -165,6 +184,8 @@ def piece_of(result: FileResult) -> LedgerPiece:
     if process is None or score is None:
         return piece
     piece.processes = 1
+    if score.clarity is not None and score.disparity is not None:
+        piece.point = ProcessPoint(process.id, score.clarity, score.disparity)
     parties = {p: PartyTotals(process.party_name(p), process.role_of(p)) for p in process.parties}
     taking_part: set[str] = set()
     for touchpoint, scored in zip(process.touchpoints, score.touchpoints, strict=True):
@@ -233,10 +254,14 @@ class Ledger(LedgerPiece):
     added up piece by piece."""
 
     shard: str | None = None
+    #: The most uneven processes' points (at most :data:`MOST_POINTS`).
+    points: TopN[ProcessPoint] = field(default_factory=lambda: TopN(MOST_POINTS, _point_key))
 
     def add(self, piece: LedgerPiece) -> None:
         """Add one file's part. A party's name and role are those of its first file."""
         self.processes += piece.processes
+        if piece.point is not None:
+            self.points.push(piece.point)
         for totals_by, more in ((self.parties, piece.parties), (self.roles, piece.roles)):
             for key, totals in more.items():
                 totals_by.setdefault(key, PartyTotals(totals.name, totals.role)).add(totals)

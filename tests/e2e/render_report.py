@@ -41,8 +41,9 @@ CHROMIUM_FLAGS = [
 
 PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>valueaudit report</title>
-<style>body{{font-family:sans-serif;max-width:1200px;margin:2em auto}}
-table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:2px 6px}}</style>
+<style>body{{font-family:sans-serif;margin:2em auto;width:948px}}
+table{{border-collapse:collapse;display:block;width:max-content;max-width:100%;overflow:auto}}
+td,th{{border:1px solid #ccc;padding:6px 13px}}</style>
 <script src="{marked}"></script>
 <script src="{mermaid}"></script>
 </head><body>
@@ -51,7 +52,7 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:2px 6px}}<
 <script type="application/json" id="source">{source}</script>
 <script>
 (async () => {{
-  const results = {{diagrams: 0, rendered: 0, errors: [], injected: []}};
+  const results = {{diagrams: 0, rendered: 0, errors: [], injected: [], wide: []}};
   try {{
     const source = JSON.parse(document.getElementById("source").textContent);
     const report = document.getElementById("report");
@@ -76,6 +77,10 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:2px 6px}}<
         results.errors.push({{index, message: String(error && error.message || error), text}});
       }}
     }}
+    // GitHub shows a report in a column 948 px wide: a table must fit it
+    results.wide = [...report.querySelectorAll("table")]
+      .filter((table) => table.scrollWidth > table.clientWidth)
+      .map((table) => table.scrollWidth + " px: " + table.rows[0].textContent.trim().slice(0, 80));
   }} catch (error) {{
     results.errors.push({{index: 0, message: "page: " + error}});
   }}
@@ -185,7 +190,10 @@ def main() -> int:
         print(f"  diagram error: {error}")
     for element in injected:  # type: ignore[attr-defined]
         print(f"  injected HTML: {element}")
-    ok = not errors and not injected and diagrams and diagrams == rendered
+    wide = results.get("wide") or []
+    for table in wide:  # type: ignore[attr-defined]
+        print(f"  table wider than GitHub's 948 px column: {table}")
+    ok = not errors and not injected and not wide and diagrams and diagrams == rendered
     print("1 passed, 0 failed" if ok else "0 passed, 1 failed")
     return 0 if ok else 1
 

@@ -32,6 +32,7 @@ from valueaudit.findings import (
 from valueaudit.interval import Interval
 from valueaudit.numbers import interval, number, percent
 from valueaudit.output import MAX_PARTY_COLUMNS, Options
+from valueaudit.output.diagrams import mermaid, quadrant, sankey, sequence_diagram
 from valueaudit.output.diff_report import Sections
 from valueaudit.output.files import Spool
 from valueaudit.rules import RULES
@@ -51,8 +52,6 @@ TOP_OPPORTUNITIES = 10
 SEVERITY_ICON = {Severity.ERROR: "🔴", Severity.WARNING: "🟠", Severity.INFO: "🔵"}
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+!|~$^])")
-_MERMAID_UNSAFE = re.compile(r"[^A-Za-z0-9 .,_'/+-]")
-_END_WORD = re.compile(r"\bend\b", re.IGNORECASE)
 
 
 def md(text: object) -> str:
@@ -60,14 +59,6 @@ def md(text: object) -> str:
     flat = " ".join(str(text).split())
     flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
-
-
-def mermaid(text: object) -> str:
-    """User text for a Mermaid label: every character outside a small safe set becomes
-    an entity code (``#35;``), and the keyword ``end`` is defused."""
-    flat = " ".join(str(text).split())
-    encoded = _MERMAID_UNSAFE.sub(lambda m: f"#{ord(m.group())};", flat)
-    return _END_WORD.sub(lambda m: f"#{ord(m.group()[0])};{m.group()[1:]}", encoded)
 
 
 def _plural(count: int, word: str) -> str:
@@ -329,7 +320,9 @@ def _process_section(result: FileResult, process: Process, score: ProcessScore) 
     codes_at: dict[str | None, set[str]] = {}
     for finding in findings:
         codes_at.setdefault(finding.touchpoint, set()).add(finding.code)
-    rows = []
+    # two tables rather than one wide one: with three parties, one would not fit the
+    # 948 px column GitHub shows a report in
+    rows, received = [], []
     for index, (touchpoint, scores) in enumerate(
         zip(process.touchpoints, score.touchpoints, strict=True), start=1
     ):
@@ -341,29 +334,24 @@ def _process_section(result: FileResult, process: Process, score: ProcessScore) 
                 md(touchpoint.stage or "–"),
                 touchpoint.practice or "–",
                 md(touchpoint.channel or "–"),
-                *(_value(scores.received.get(p)) for p in parties),
                 interval(scores.disparity),
                 scores.praxis or "–",
                 ", ".join(codes) or "–",
             ]
         )
+        received.append(
+            [str(index), md(touchpoint.id), *(_value(scores.received.get(p)) for p in parties)]
+        )
+    headers = ["#", "touchpoint", "stage", "practice", "channel", "disparity", "praxis"]
+    lines += _table([*headers, "findings"], "rllllrll", rows)
+    lines += ["", "Value each party receives at each touchpoint:", ""]
     lines += _table(
-        [
-            "#",
-            "touchpoint",
-            "stage",
-            "practice",
-            "channel",
-            *(md(p) for p in parties),
-            "disparity",
-            "praxis",
-            "findings",
-        ],
-        "rllll" + "r" * len(parties) + "rll",
-        rows,
+        ["#", "touchpoint", *(md(p) for p in parties)], "rl" + "r" * len(parties), received
     )
-    lines += ["", f"Columns per party: the value each receives at the touchpoint.{hidden}", ""]
-    lines += ["### Exchanges", "", *_sequence_diagram(process), ""]
+    if hidden:
+        lines += ["", hidden.strip()]
+    lines.append("")
+    lines += ["### Exchanges", "", *sequence_diagram(process, score, findings), ""]
     lines += ["### Balance", "", *_balance(process, score), ""]
     if result.simulation is not None and result.simulation.process is not None:
         lines += _how_sure(result.simulation, process)
@@ -391,31 +379,18 @@ def _process_section(result: FileResult, process: Process, score: ProcessScore) 
     return "\n".join(lines) + "\n"
 
 
-def _sequence_diagram(process: Process) -> list[str]:
-    aliases = {party: f"p{i}" for i, party in enumerate(process.parties)}
-    lines = ["```mermaid", "sequenceDiagram"]
-    for party in process.parties:
-        lines.append(f"    participant {aliases[party]} as {mermaid(process.party_name(party))}")
-    first, last = next(iter(aliases.values())), list(aliases.values())[-1]
-    for touchpoint in process.touchpoints:
-        lines.append(f"    Note over {first},{last}: {mermaid(touchpoint.id)}")
-        for flow in touchpoint.flows:
-            label = f"{flow.gives} ({_value(flow.value) if flow.value else '?'})"
-            lines.append(f"    {aliases[flow.source]}->>{aliases[flow.target]}: {mermaid(label)}")
-    lines.append("```")
-    return lines
-
-
 def _balance(process: Process, score: ProcessScore) -> list[str]:
     totals = {p: v for p, v in score.received.items() if v.mid > 0}
     lines: list[str] = []
     if totals:
-        lines += ["```mermaid", "pie showData", "    title Value received over the chain"]
+        # the legend carries each value as the tables write it; the slices, a range's middle
+        lines += ["```mermaid", "pie", "    title Value received over the chain"]
         for party, value in totals.items():
-            lines.append(f'    "{mermaid(party)}" : {round(value.mid, 2):g}')
+            label = mermaid(f"{process.party_name(party)}: {_value(value)}")
+            lines.append(f'    "{label}" : {round(value.mid, 2):g}')
         lines += ["```", ""]
         if any(not v.is_point for v in totals.values()):
-            lines += ["Ranges are shown at their middle.", ""]
+            lines += ["A range is drawn at its middle.", ""]
     parties = leading_parties(list(process.parties), score, MAX_PARTY_COLUMNS)
     hidden = _hidden_parties(len(process.parties) - len(parties))
     lines += [f"Running balance (volume × value received so far):{hidden}", ""]
@@ -591,6 +566,19 @@ def portfolio_lines(
 
     mark = "#" * level
     lines = [md(rows.scope(ledger, files)), ""]
+    flows = sankey(ledger)
+    if flows:
+        lines += [f"{mark} Where the value goes", ""]
+        lines += [
+            "Value given by each party (left) to each party receiving it (right), "
+            "volume-weighted over every process.",
+            "",
+            *flows,
+            "",
+        ]
+    chart = quadrant(ledger)
+    if chart:
+        lines += [f"{mark} Processes by clarity and disparity", "", *chart, ""]
     lines += [f"{mark} Parties", "", "Most often on the losing side first.", ""]
     parties, note = cut(
         [

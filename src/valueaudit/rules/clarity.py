@@ -213,7 +213,7 @@ def one_sided_valuation(ctx: AuditContext) -> Iterator[Draft]:
         f"{interval(flow.value) if flow.value else '?'} to {flow.target} but "
         f"has no cost for {flow.source}{rest}",
         touchpoint=touchpoint.id,
-        suggestion=f"Add `cost` to '{flow.gives}' (what giving it takes from {flow.source}) "
+        suggestion=f"Add a cost to '{flow.gives}' (what giving it takes from {flow.source}) "
         "and to the other valuable flows.",
         gain=score.volume * score.gap,
     )

@@ -45,7 +45,7 @@ def no_practice(ctx: AuditContext) -> Iterator[Draft]:
                 ("touchpoints", score.touchpoint_index),
                 f"touchpoint '{touchpoint.id}' has no practice",
                 touchpoint=touchpoint.id,
-                suggestion=f"Add `practice:` to '{touchpoint.id}': one of {', '.join(PRACTICES)}.",
+                suggestion=f"Add a practice to '{touchpoint.id}': one of {', '.join(PRACTICES)}.",
                 gain=score.volume * score.gap,
             )
 

@@ -1,0 +1,142 @@
+"""The report's Mermaid diagrams: each process's exchanges as a sequence diagram, and the
+portfolio's "where the value goes" (a Sankey diagram) and processes by clarity and
+disparity (a quadrant chart).
+
+Every label a user wrote is made safe for its diagram: a sequence diagram takes entity
+codes (``#35;``) for anything outside a small safe set; a Sankey diagram reads CSV and
+a quadrant chart plain words, so there the unsafe characters are left out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from valueaudit.findings import Finding, Severity
+from valueaudit.numbers import interval, number
+
+if TYPE_CHECKING:
+    from valueaudit.model import Process
+    from valueaudit.portfolio import Ledger
+    from valueaudit.scoring import ProcessScore
+
+_MERMAID_UNSAFE = re.compile(r"[^A-Za-z0-9 .,_'/+-]")
+_END_WORD = re.compile(r"\bend\b", re.IGNORECASE)
+_PLAIN_UNSAFE = re.compile(r"[^A-Za-z0-9 .'&/()-]")
+
+#: The flows between parties a Sankey diagram shows at most (the largest).
+SANKEY_FLOWS = 30
+#: The band of a touchpoint with warnings or errors, in a sequence diagram.
+PROBLEM_BAND = "rgba(255, 99, 71, 0.15)"
+
+
+def mermaid(text: object) -> str:
+    """User text for a Mermaid label: every character outside a small safe set becomes
+    an entity code (``#35;``), and the keyword ``end`` is defused."""
+    flat = " ".join(str(text).split())
+    encoded = _MERMAID_UNSAFE.sub(lambda m: f"#{ord(m.group())};", flat)
+    return _END_WORD.sub(lambda m: f"#{ord(m.group()[0])};{m.group()[1:]}", encoded)
+
+
+def plain(text: object, fallback: str) -> str:
+    """User text for a diagram that reads ASCII only and takes no entity codes (Sankey,
+    quadrant): accents dropped (``Ünïcødé`` is ``Unicde``), then letters, digits, spaces
+    and plain punctuation only; ``fallback`` when nothing is left."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    kept = " ".join(_PLAIN_UNSAFE.sub(" ", ascii_text).split())
+    return kept or fallback
+
+
+def sequence_diagram(
+    process: Process, score: ProcessScore, findings: Sequence[Finding]
+) -> list[str]:
+    """The chain as a sequence diagram: a note per touchpoint and an arrow per flow,
+    labelled with what is given and its value to the receiver. A touchpoint with
+    warnings or errors is a shaded band whose note gives its disparity and the party
+    it favours; the line above the diagram says how to read it."""
+    problems = {f.touchpoint for f in findings if f.touchpoint and f.severity is not Severity.INFO}
+    aliases = {party: f"p{i}" for i, party in enumerate(process.parties)}
+    legend = (
+        "Numbers on the arrows are the value to the receiver, on this process's scale of "
+        f"0–{number(process.scale)}"
+    )
+    legend += "; shaded touchpoints have warnings." if problems else "."
+    lines = [legend, "", "```mermaid", "sequenceDiagram"]
+    for party in process.parties:
+        lines.append(f"    participant {aliases[party]} as {mermaid(process.party_name(party))}")
+    first, last = next(iter(aliases.values())), list(aliases.values())[-1]
+    for touchpoint, scored in zip(process.touchpoints, score.touchpoints, strict=True):
+        band = touchpoint.id in problems
+        note = touchpoint.id
+        if band:
+            lines.append(f"    rect {PROBLEM_BAND}")
+            favoured = process.party_name(scored.favoured) if scored.favoured else "no one"
+            note = f"{touchpoint.id}: D {interval(scored.disparity)}, favours {favoured}"
+        lines.append(f"    Note over {first},{last}: {mermaid(note)}")
+        for flow in touchpoint.flows:
+            value = interval(flow.value, grouping=True) if flow.value else "?"
+            label = mermaid(f"{flow.gives} ({value})")
+            lines.append(f"    {aliases[flow.source]}->>{aliases[flow.target]}: {label}")
+        if band:
+            lines.append("    end")
+    lines.append("```")
+    return lines
+
+
+def _csv(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def sankey(ledger: Ledger) -> list[str]:
+    """Where the value goes: a Sankey diagram from "X gives" to "Y receives" (two nodes
+    per party, so that value going both ways forms no cycle), each link the value one
+    party gives another over the portfolio, volume-weighted (a range at its middle);
+    the largest :data:`SANKEY_FLOWS` links. Empty when no value flows."""
+    links = sorted(
+        ((value.mid, giver, receiver) for (giver, receiver), value in ledger.gives().items()),
+        key=lambda link: (-link[0], link[1], link[2]),
+    )
+    links = [link for link in links if round(link[0], 2) > 0]
+    if not links:
+        return []
+
+    def name(party: str) -> str:
+        totals = ledger.parties.get(party)
+        return plain(totals.name if totals else party, party)
+
+    lines = ["```mermaid", "sankey-beta"]
+    for value, giver, receiver in links[:SANKEY_FLOWS]:
+        source, target = _csv(f"{name(giver)} gives"), _csv(f"{name(receiver)} receives")
+        lines.append(f"{source},{target},{round(value, 2):g}")
+    lines.append("```")
+    if len(links) > SANKEY_FLOWS:
+        lines += ["", f"The {SANKEY_FLOWS} largest of {len(links)} flows between parties."]
+    return lines
+
+
+def quadrant(ledger: Ledger) -> list[str]:
+    """The most uneven processes by clarity (how much of their value is known exactly)
+    and disparity (a range at its middle): "uneven and unclear" is the top right."""
+    points = ledger.points.best()
+    if not points:
+        return []
+    lines = [
+        "```mermaid",
+        "quadrantChart",
+        "    title Processes by clarity and disparity",
+        "    x-axis Clear --> Unclear",
+        "    y-axis Even --> Uneven",
+        "    quadrant-1 Uneven and unclear",
+        "    quadrant-2 Uneven but clear",
+        "    quadrant-3 Even and clear",
+        "    quadrant-4 Even but unclear",
+    ]
+    for point in sorted(points, key=lambda p: p.process):
+        x = min(max(1 - point.clarity, 0.0), 1.0)
+        y = min(max(point.disparity.mid, 0.0), 1.0)
+        lines.append(f"    {plain(point.process, 'process')}: [{x:.2f}, {y:.2f}]")
+    lines.append("```")
+    return lines
