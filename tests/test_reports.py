@@ -89,7 +89,14 @@ def test_escaping_helpers():
     assert md("a | b") == "a \\| b"
     assert md("<script>x</script>") == "&lt;script&gt;x&lt;/script&gt;"
     assert md("line\nbreak") == "line break"
-    assert md("*bold* `code` [x](y) $x$") == "\\*bold\\* \\`code\\` \\[x\\]\\(y\\) \\$x\\$"
+    assert md("*bold* `code` [x](y) $x$") == "\\*bold\\* \\`code\\` \\[x\\](y) \\$x\\$"
+    # only what would change the rendering: readable source for ids, ranges and sums
+    assert md("follow_up (−0.35) 400–480 #2 a+b") == "follow_up (−0.35) 400–480 #2 a+b"
+    assert md("_x_ ~~y~~") == "\\_x\\_ \\~\\~y\\~\\~"
+    assert [md(t) for t in ("# h", "- i", "+ i", "1. i", "12) i")] == [
+        "\\# h", "\\- i", "\\+ i", "1\\. i", "12\\) i"
+    ]  # fmt: skip
+    assert [md(t) for t in ("0.6", "#2", "-5", "1.5–2")] == ["0.6", "#2", "-5", "1.5–2"]
     assert mermaid("a;b") == "a#59;b"
     assert mermaid('say "hi"') == "say #34;hi#34;"
     assert mermaid("the end") == "the #101;nd"
@@ -259,3 +266,29 @@ def test_sequence_diagrams_mark_the_touchpoints_with_problems():
     assert band.startswith("    Note over p0,p1: call-support#58; D 0.78, favours Telecom provider")
     assert "p0->>p1: description of the outages #40;6#41;" in band
     assert diagram.count("    rect ") == 3  # remote-diagnosis (VA301), follow-up-survey too
+
+
+def test_diff_markdown_is_a_before_after_table_per_process():
+    report = runner.invoke(app, ["diff", str(AS_IS), str(TO_BE), "-f", "markdown"]).stdout
+    section = report.split("## process restaurant-dinner", 1)[1].split("## findings fixed")[0]
+    assert "- disparity 0.59 → 0.23–0.26 (−0.35); clarity 86% → 88%" in section
+    rows = [line for line in section.splitlines() if line.startswith("| ")]
+    assert rows[0] == "| touchpoint | as-is | to-be | change | praxis |"
+    # lower is better: improvements and regressions are marked
+    assert (
+        "| ordering | 0.6 | 0.25 | ✅ −0.35 | reinforcing-co-destruction → "
+        "reinforcing-co-creation |" in rows
+    )
+    assert "| welcome | 0 | 0.14 | ⚠️ +0.14 | reinforcing-co-creation |" in rows
+    assert "| courses | 1 | 0.2–0.33 | ✅ −0.73 | unclassified → reinforcing-co-creation |" in rows
+
+
+def test_diff_markdown_lists_touchpoints_added_and_removed(tmp_path: Path):
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    source = AS_IS.read_text(encoding="utf-8")
+    old.write_text(source, encoding="utf-8")
+    new.write_text(source.replace("id: bill", "id: pay-at-table"), encoding="utf-8")
+    report = runner.invoke(app, ["diff", str(old), str(new), "-f", "markdown"]).stdout
+    assert "| pay-at-table | – | 0.78 | added | – |" in report
+    assert "| bill | 0.78 | – | removed | – |" in report
+    assert "3 more touchpoints unchanged." in report

@@ -41,18 +41,24 @@ def change_title(change: ProcessChange) -> str:
     return f"process {change.id} ({change.old.file} → {change.new.file})"
 
 
-def change_lines(change: ProcessChange) -> list[str]:
-    """What changed in one process, a line per fact."""
+def process_lines(change: ProcessChange) -> list[str]:
+    """The process as a whole: disparity, clarity, favoured party, and the balance."""
     old, new = change.old_score, change.new_score
-    parties = parties_of(change)
     lines = [
         f"disparity {delta(old.disparity, new.disparity)}; "
         f"clarity {percent(old.clarity, new.clarity)}; "
         f"favoured {old.favoured or '–'} → {new.favoured or '–'}"
     ]
-    balance = party_deltas(old.received, new.received, parties)
+    balance = party_deltas(old.received, new.received, parties_of(change))
     if balance:
         lines.append("balance: " + "; ".join(f"{p} {d}" for p, d in balance))
+    return lines
+
+
+def change_lines(change: ProcessChange) -> list[str]:
+    """What changed in one process, a line per fact."""
+    parties = parties_of(change)
+    lines = process_lines(change)
     if change.added:
         lines.append("touchpoints added: " + ", ".join(change.added))
     if change.removed:
@@ -75,17 +81,25 @@ class Sections:
     end (each kept in a spool meanwhile). ``heading``, ``line`` and ``blank`` write."""
 
     def __init__(
-        self, heading: Callable[[str], None], line: Callable[[str], None], blank: Callable[[], None]
+        self,
+        heading: Callable[[str], None],
+        line: Callable[[str], None],
+        blank: Callable[[], None],
+        change: Callable[[ProcessChange], None] | None = None,
     ) -> None:
         self.heading, self.line, self.blank = heading, line, blank
+        self.change = change  # writes a changed process its own way (Markdown: a table)
         self.lists = {title: Spool() for title in LISTS}
 
     def add(self, part: DiffPart) -> None:
         """Write or keep what one part says."""
         for change in part.changes:
             self.heading(change_title(change))
-            for text in change_lines(change):
-                self.line(text)
+            if self.change is not None:
+                self.change(change)
+            else:
+                for text in change_lines(change):
+                    self.line(text)
             self.blank()
         pending = (
             ("processes added", [_process(r) for r in part.added]),

@@ -33,13 +33,13 @@ from valueaudit.interval import Interval
 from valueaudit.numbers import interval, number, percent
 from valueaudit.output import MAX_PARTY_COLUMNS, Options
 from valueaudit.output.diagrams import mermaid, quadrant, sankey, sequence_diagram
-from valueaudit.output.diff_report import Sections
+from valueaudit.output.diff_report import Sections, process_lines
 from valueaudit.output.files import Spool
 from valueaudit.rules import RULES
 from valueaudit.scoring import leading_parties, running_balance
 
 if TYPE_CHECKING:
-    from valueaudit.diff import DiffPart, DiffTotals
+    from valueaudit.diff import DiffPart, DiffTotals, ProcessChange
     from valueaudit.engine import FileResult, Totals
     from valueaudit.model import Process
     from valueaudit.portfolio import Ledger
@@ -51,14 +51,23 @@ MAX_BYTES = 1_000_000
 TOP_OPPORTUNITIES = 10
 SEVERITY_ICON = {Severity.ERROR: "🔴", Severity.WARNING: "🟠", Severity.INFO: "🔵"}
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+!|~$^])")
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*\[\]|~$]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+#: What starts a block at the start of a line: a heading (``# ``), a list item (``- ``,
+#: ``+ ``, ``1. ``); a quote's ``>`` is an entity already.
+_BLOCK_START = re.compile(r"^(?:\d{1,9}(?=[.)](?:\s|$))|(?=#{1,6}(?:\s|$))|(?=[+-](?:\s|$)))")
 
 
 def md(text: object) -> str:
-    """User text for a Markdown paragraph or table cell: one line, no HTML, no markup."""
+    """User text for a Markdown paragraph or table cell: one line, no HTML, no markup.
+
+    Only what would change the rendering is escaped, so the source stays readable:
+    code, emphasis, links, strikethrough, math (GitHub's ``$``), table pipes, an
+    underscore at the edge of a word (one inside it is no emphasis), and a line that
+    would start a heading, a list or a quote. ``<``, ``>`` and ``&`` become entities."""
     flat = " ".join(str(text).split())
     flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
+    flat = _MARKDOWN_SPECIAL.sub(r"\\\g<0>", flat)
+    return _BLOCK_START.sub(r"\g<0>\\", flat, count=1)
 
 
 def _plural(count: int, word: str) -> str:
@@ -497,19 +506,88 @@ def _glossary(fired: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
+#: How a touchpoint's change of disparity is marked: better (lower), worse (higher).
+IMPROVED, REGRESSED = "✅", "⚠️"
+
+
+def change_rows(change: ProcessChange) -> list[list[str]]:
+    """The before/after rows of a changed process: each touchpoint that changed (in the
+    new order), then those added and removed, with improvements and regressions marked."""
+
+    def difference(before: Interval | None, after: Interval | None) -> str:
+        if before is None or after is None:
+            return "–"
+        moved = after.mid - before.mid
+        if abs(moved) < 1e-9:
+            return "0"
+        text = f"{'+' if moved > 0 else '−'}{number(abs(moved))}"
+        return f"{REGRESSED} {text}" if moved > 0 else f"{IMPROVED} {text}"
+
+    def praxis(before: str | None, after: str | None) -> str:
+        return before or "–" if before == after else f"{before or '–'} → {after or '–'}"
+
+    rows = [
+        [
+            md(t.id),
+            interval(t.old.disparity),
+            interval(t.new.disparity),
+            difference(t.old.disparity, t.new.disparity),
+            praxis(t.old.praxis, t.new.praxis),
+        ]
+        for t in change.touchpoints
+        if t.changed
+    ]
+    for ids, side, score, added in (
+        (change.added, change.new, change.new_score, True),
+        (change.removed, change.old, change.old_score, False),
+    ):
+        position = {touchpoint: k for k, touchpoint in enumerate(side.touchpoints)}
+        for touchpoint in ids:
+            scored = score.touchpoints[position[touchpoint]]
+            shown = interval(scored.disparity)
+            rows.append(
+                [
+                    md(touchpoint),
+                    "–" if added else shown,
+                    shown if added else "–",
+                    "added" if added else "removed",
+                    scored.praxis or "–",
+                ]
+            )
+    return rows
+
+
 class DiffWriter:
-    """A diff as Markdown: a section per changed process, then the lists."""
+    """A diff as Markdown: a section per changed process (its figures and a before/after
+    table of its touchpoints), then the lists."""
 
     def __init__(self, out: TextIO, options: Options) -> None:
         self.out = out
         self.body = Spool()  # the summary line comes first
-        self.sections = Sections(self._heading, self._line, lambda: self.body.write("\n"))
+        self.sections = Sections(
+            self._heading, self._line, lambda: self.body.write("\n"), self._change
+        )
 
     def _heading(self, title: str) -> None:
         self.body.write(f"## {md(title)}\n\n")
 
     def _line(self, text: str) -> None:
         self.body.write(f"- {md(text)}\n")
+
+    def _change(self, change: ProcessChange) -> None:
+        """A changed process: its figures as a whole, then a table of the touchpoints
+        that changed, were added or were removed, as-is against to-be."""
+        for text in process_lines(change):
+            self._line(text)
+        rows = change_rows(change)
+        if rows:
+            self.body.write("\n")
+            table = _table(["touchpoint", "as-is", "to-be", "change", "praxis"], "lrrrl", rows)
+            self.body.write("\n".join(table) + "\n")
+            unchanged = len(change.touchpoints) - sum(1 for t in change.touchpoints if t.changed)
+            if unchanged:
+                noun = "touchpoint" if unchanged == 1 else "touchpoints"
+                self.body.write(f"\n{unchanged} more {noun} unchanged.\n")
 
     def add(self, part: DiffPart) -> None:
         """Write or keep one part of the diff."""
