@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from valueaudit.findings import Finding, Severity
 from valueaudit.numbers import interval, number
+from valueaudit.wording import says
 
 if TYPE_CHECKING:
     from valueaudit.model import Process
@@ -109,7 +110,8 @@ def sankey(ledger: Ledger) -> list[str]:
 
     lines = ["```mermaid", "sankey-beta"]
     for value, giver, receiver in links[:SANKEY_FLOWS]:
-        source, target = _csv(f"{name(giver)} gives"), _csv(f"{name(receiver)} receives")
+        source = _csv(says(name(giver), "gives"))
+        target = _csv(says(name(receiver), "receives"))
         lines.append(f"{source},{target},{round(value, 2):g}")
     lines.append("```")
     if len(links) > SANKEY_FLOWS:

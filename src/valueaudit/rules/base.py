@@ -58,6 +58,10 @@ class AuditContext:
                     found.setdefault(entry.rule, set()).add(touchpoint.id)
         return found
 
+    def name(self, party: str) -> str:
+        """A party as messages name it: its name, else its id."""
+        return self.process.party_name(party)
+
     def suppressed_here(self, code: str, touchpoint: str) -> bool:
         """Whether a suppression of ``code`` covers ``touchpoint``. A rule that gives one
         finding for many places (VA302) leaves such places out of it, rather than

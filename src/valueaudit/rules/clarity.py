@@ -9,6 +9,7 @@ from valueaudit.findings import Severity
 from valueaudit.numbers import interval, number, percent
 from valueaudit.rules.base import AuditContext, Draft, rule
 from valueaudit.scoring import at_least
+from valueaudit.wording import it_or_them
 
 if TYPE_CHECKING:
     from valueaudit.interval import Interval
@@ -59,11 +60,12 @@ def parity_not_clear(ctx: AuditContext) -> Iterator[Draft]:
             flow = touchpoint.flows[j]
             yield Draft(
                 ("touchpoints", score.touchpoint_index, "flows", j),
-                f"parity not clear at '{touchpoint.id}': '{flow.gives}' from {flow.source} "
-                f"to {flow.target} has no value{note}",
+                f"parity not clear at '{touchpoint.id}': '{flow.gives}' from "
+                f"{ctx.name(flow.source)} to {ctx.name(flow.target)} has no value{note}",
                 touchpoint=touchpoint.id,
-                suggestion=f"{lead}Estimate what '{flow.gives}' is worth "
-                f"to {flow.target} (0..{number(ctx.process.scale)}, or a range [low, high]).",
+                suggestion=f"{lead}Estimate what '{flow.gives}' is worth to "
+                f"{ctx.name(flow.target)} (0..{number(ctx.process.scale)}, or a range "
+                "[low, high]).",
                 gain=gain,
             )
         d = score.disparity
@@ -154,17 +156,17 @@ def probably_uneven(ctx: AuditContext) -> Iterator[Draft]:
         touchpoint = ctx.process.touchpoints[score.touchpoint_index]
         note, lead = _measure_first(ctx, score.touchpoint_index)
         favoured = max(verdict.favoured, key=lambda p: verdict.favoured[p])
-        least = min(score.received, key=lambda p: score.received[p].mid)
+        least = ctx.name(min(score.received, key=lambda p: score.received[p].mid))
         assert score.disparity is not None and ctx.simulation is not None
         yield Draft(
             ("touchpoints", score.touchpoint_index),
             f"probably uneven at '{touchpoint.id}': disparity {interval(score.disparity)} "
             f"is at or above {number(threshold)} in {percent(verdict.p_above)} of "
-            f"{ctx.simulation.samples:,} draws, favouring {favoured} in "
+            f"{ctx.simulation.samples:,} draws, favouring {ctx.name(favoured)} in "
             f"{percent(verdict.favoured[favoured])}{note}",
             touchpoint=touchpoint.id,
             suggestion=f"{lead}If it is uneven, give {least} more value at "
-            f"'{touchpoint.id}', or ask less of it.",
+            f"'{touchpoint.id}', or ask less of {it_or_them(least)}.",
             gain=verdict.p_above * score.volume * score.gap,
         )
 
@@ -210,10 +212,11 @@ def one_sided_valuation(ctx: AuditContext) -> Iterator[Draft]:
     yield Draft(
         ("touchpoints", i, "flows", j),
         f"value known from one side only: '{flow.gives}' is worth "
-        f"{interval(flow.value) if flow.value else '?'} to {flow.target} but "
-        f"has no cost for {flow.source}{rest}",
+        f"{interval(flow.value) if flow.value else '?'} to {ctx.name(flow.target)} but "
+        f"has no cost for {ctx.name(flow.source)}{rest}",
         touchpoint=touchpoint.id,
-        suggestion=f"Add a cost to '{flow.gives}' (what giving it takes from {flow.source}) "
+        suggestion=f"Add a cost to '{flow.gives}' (what giving it takes from "
+        f"{ctx.name(flow.source)}) "
         "and to the other valuable flows.",
         gain=score.volume * score.gap,
     )
@@ -249,9 +252,10 @@ def low_confidence(ctx: AuditContext) -> Iterator[Draft]:
         yield Draft(
             ("touchpoints", i, "flows", j),
             f"low confidence in a large value: '{flow.gives}' is worth "
-            f"{interval(flow.value)} to {flow.target}",
+            f"{interval(flow.value)} to {ctx.name(flow.target)}",
             touchpoint=touchpoint.id,
-            suggestion=f"Check what '{flow.gives}' is worth to {flow.target}, or write it "
+            suggestion=f"Check what '{flow.gives}' is worth to {ctx.name(flow.target)}, or "
+            "write it "
             "as a range [low, high].",
             gain=score.volume * score.gap,
         )

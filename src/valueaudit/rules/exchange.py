@@ -10,15 +10,16 @@ from valueaudit.interval import Interval
 from valueaudit.numbers import interval, number
 from valueaudit.rules.base import AuditContext, Draft, rule
 from valueaudit.scoring import at_least
+from valueaudit.wording import it_or_them, says, verb
 
 if TYPE_CHECKING:
     from valueaudit.model import Touchpoint
 
 
 def received_text(ctx: AuditContext, received: Mapping[str, Interval]) -> str:
-    """``received: customer 2, company 8`` for a message."""
+    """``received: Home customer 2, Acme Ltd 8`` for a message."""
     return "received: " + ", ".join(
-        f"{party} {interval(value)}" for party, value in received.items()
+        f"{ctx.name(party)} {interval(value)}" for party, value in received.items()
     )
 
 
@@ -56,14 +57,15 @@ def one_sided_exchange(ctx: AuditContext) -> Iterator[Draft]:
                     f"'{gives}'"
                     for gives in sorted({f.gives for f in touchpoint.flows if f.source == party})
                 )
+                name = ctx.name(party)
                 yield Draft(
                     ("touchpoints", score.touchpoint_index),
-                    f"one-sided exchange at '{touchpoint.id}': {party} gives "
-                    f"{given or 'nothing of value'} but receives nothing",
+                    f"one-sided exchange at '{touchpoint.id}': {says(name, 'gives')} "
+                    f"{given or 'nothing of value'} but {verb(name, 'receives')} nothing",
                     touchpoint=touchpoint.id,
-                    suggestion=f"Give {party} something back at '{touchpoint.id}' (a "
+                    suggestion=f"Give {name} something back at '{touchpoint.id}' (a "
                     "confirmation, information, a faster next step), or record the value "
-                    f"{party} does receive here.",
+                    f"{says(name, 'does')} receive here.",
                     gain=score.volume * score.gap,
                 )
 
@@ -101,8 +103,8 @@ def high_disparity(ctx: AuditContext) -> Iterator[Draft]:
         if score.disparity is None or not at_least(score.disparity.low, threshold):
             continue
         touchpoint = ctx.process.touchpoints[score.touchpoint_index]
-        loser = min(score.received, key=lambda p: score.received[p].mid)
-        favoured = f" favours {score.favoured}" if score.favoured else ""
+        loser = ctx.name(min(score.received, key=lambda p: score.received[p].mid))
+        favoured = f" favours {ctx.name(score.favoured)}" if score.favoured else ""
         yield Draft(
             ("touchpoints", score.touchpoint_index),
             f"disparity {interval(score.disparity)} at "
@@ -110,7 +112,8 @@ def high_disparity(ctx: AuditContext) -> Iterator[Draft]:
             f"threshold {number(threshold)})",
             touchpoint=touchpoint.id,
             suggestion=f"Give {loser} about {number(score.gap)} more value at "
-            f"'{touchpoint.id}', or ask less of it, to move the exchange towards parity.",
+            f"'{touchpoint.id}', or ask less of {it_or_them(loser)}, to move the exchange "
+            "towards parity.",
             gain=score.volume * score.gap,
         )
 
@@ -160,15 +163,15 @@ def uneven_process(ctx: AuditContext) -> Iterator[Draft]:
     if at_least(score.share[leader].low, dominant):
         share = score.share[leader]
         percent = Interval(share.low * 100, share.high * 100)
-        reasons.append(f"{leader} receives {interval(percent)}% of all value")
+        reasons.append(f"{says(ctx.name(leader), 'receives')} {interval(percent)}% of all value")
     if not reasons:
         return
-    loser = min(score.received, key=lambda p: score.received[p].mid)
+    loser = ctx.name(min(score.received, key=lambda p: score.received[p].mid))
     yield Draft(
         ("id",),
         f"process '{ctx.process.id}' is uneven: {' and '.join(reasons)}",
         suggestion=f"Rebalance the chain towards {loser}: add value for {loser} at the "
-        "touchpoints that favour others most (see VA202), or ask less of it.",
+        f"touchpoints that favour others most (see VA202), or ask less of {it_or_them(loser)}.",
         gain=gap,
     )
 
@@ -213,13 +216,14 @@ def customer_gives_more(ctx: AuditContext) -> Iterator[Draft]:
             received = score.received.get(customer, Interval(0.0, 0.0))
             if cost.low <= received.high:
                 continue
+            name = ctx.name(customer)
             yield Draft(
                 ("touchpoints", score.touchpoint_index),
-                f"{customer} gives up {interval(cost)} at '{touchpoint.id}' and "
-                f"receives {interval(received)}",
+                f"{says(name, 'gives')} up {interval(cost)} at '{touchpoint.id}' and "
+                f"{verb(name, 'receives')} {interval(received)}",
                 touchpoint=touchpoint.id,
-                suggestion=f"Make '{touchpoint.id}' cheaper for {customer} (fewer steps, "
-                f"pre-filled data) or give {customer} more there.",
+                suggestion=f"Make '{touchpoint.id}' cheaper for {name} (fewer steps, "
+                f"pre-filled data) or give {name} more there.",
                 gain=score.volume * (cost.mid - received.mid),
             )
 

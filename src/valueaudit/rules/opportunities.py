@@ -13,6 +13,7 @@ from valueaudit.scoring import (
     early_receipt_worth,
     implied_annual_return,
 )
+from valueaudit.wording import says, verb
 
 
 def _money(amount: float, currency: str | None) -> str:
@@ -83,12 +84,12 @@ def early_payment(ctx: AuditContext) -> Iterator[Draft]:
             ("touchpoints", i, "flows", j),
             f"early-payment opportunity at '{touchpoint.id}': "
             f"{_money(flow.amount, currency)} due in {due} days; paid at day {window} it "
-            f"is worth {_money(per_payment, currency)} more to {flow.target} per payment "
+            f"is worth {_money(per_payment, currency)} more to {ctx.name(flow.target)} per payment "
             f"({_money(per_period, currency)} per period). Break-even discount "
             f"{discount:.2%}; the payer's implied annual return at that discount "
             f"{annual:.2%}",
             touchpoint=touchpoint.id,
-            suggestion=f"Offer {flow.source} a discount below {discount:.2%} for paying "
+            suggestion=f"Offer {ctx.name(flow.source)} a discount below {discount:.2%} for paying "
             f"within {window} days (e.g. '{number(discount * 100 * 0.75)}% {window}, "
             f"net {due}').",
             gain=per_period,
@@ -147,13 +148,13 @@ def feedback_loop_open(ctx: AuditContext) -> Iterator[Draft]:
         worth = flow.value.mid if flow.value is not None else ctx.process.scale / 2
         yield Draft(
             ("touchpoints", i, "flows", j),
-            f"feedback loop not closed: {flow.target} receives '{flow.gives}' from "
-            f"{flow.source} at '{touchpoint.id}', and no later touchpoint gives "
-            f"{flow.source} anything back",
+            f"feedback loop not closed: {says(ctx.name(flow.target), 'receives')} "
+            f"'{flow.gives}' from {ctx.name(flow.source)} at '{touchpoint.id}', and no "
+            f"later touchpoint gives {ctx.name(flow.source)} anything back",
             touchpoint=touchpoint.id,
             suggestion=f"Add a touchpoint after '{touchpoint.id}' (practice: informing) "
-            f"where {flow.target} tells {flow.source} what changed because of "
-            f"'{flow.gives}'.",
+            f"where {says(ctx.name(flow.target), 'tells')} {ctx.name(flow.source)} what "
+            f"changed because of '{flow.gives}'.",
             gain=score.volume * worth / 2,
         )
 
@@ -211,10 +212,12 @@ def prospect_not_qualified(ctx: AuditContext) -> Iterator[Draft]:
         worth = given.mid / 2 if given is not None else ctx.process.scale / 4
         yield Draft(
             ("touchpoints", i, "flows", j),
-            f"prospect {prospect} receives '{touchpoint.flows[j].gives}' at "
-            f"'{touchpoint.id}' but never gives qualifying information to a provider",
+            f"prospect {says(ctx.name(prospect), 'receives')} "
+            f"'{touchpoint.flows[j].gives}' at '{touchpoint.id}' but never "
+            f"{verb(ctx.name(prospect), 'gives')} qualifying information to a provider",
             touchpoint=touchpoint.id,
-            suggestion=f"At '{touchpoint.id}', ask {prospect} for qualifying information "
+            suggestion=f"At '{touchpoint.id}', ask {ctx.name(prospect)} for qualifying "
+            "information "
             "(need, budget, timeline) in return: add a flow of kind qualifying-information.",
             gain=score.volume * max(score.gap, worth),
         )
@@ -285,11 +288,12 @@ def purchase_without_aftercare(ctx: AuditContext) -> Iterator[Draft]:
         received = score.received.get(flow.source)
         yield Draft(
             ("touchpoints", i),
-            f"purchase at '{touchpoint.id}' ({flow.source} pays {flow.target} for "
+            f"purchase at '{touchpoint.id}' ({says(ctx.name(flow.source), 'pays')} "
+            f"{ctx.name(flow.target)} for "
             f"'{goods[0].gives}') has no later helping or delivering touchpoint",
             touchpoint=touchpoint.id,
             suggestion=f"Add a touchpoint after '{touchpoint.id}' with practice helping "
-            f"or delivering (onboarding, a check-in, support) for {flow.source}.",
+            f"or delivering (onboarding, a check-in, support) for {ctx.name(flow.source)}.",
             gain=score.volume * (received.mid / 2 if received else 0.0),
         )
         reported.add(i)

@@ -19,6 +19,7 @@ from valueaudit.interval import Interval
 from valueaudit.numbers import interval, percent, ratio_text
 from valueaudit.rules.base import documented
 from valueaudit.scoring import at_least
+from valueaudit.wording import it_or_them, pronoun, says, verb
 
 if TYPE_CHECKING:
     from valueaudit.portfolio import Declaration, Ledger, PartyTotals
@@ -154,33 +155,36 @@ def _imbalanced(ledger: Ledger, settings: Settings) -> Iterator[tuple[str, Findi
     threshold = settings.exchange_ratio_threshold
     numerator, denominator = LOSING_SHARE
     for party, totals in sorted(ledger.parties.items()):
+        name = totals.name
+        it, its = pronoun(name, "it"), pronoun(name, "its")
         reasons = []
         if ratio_at_most(totals, threshold):
             # the most it gets back per unit given is bounded, since it surely gives
             low = totals.received.low / totals.given.high
             ratio = interval(Interval(low, totals.received.high / totals.given.low))
             reasons.append(
-                f"gets back {ratio} for each unit of value it gives (received "
+                f"{verb(name, 'gets')} back {ratio} for each unit of value {it} "
+                f"{verb(name, 'gives')} (received "
                 f"{interval(totals.received, grouping=True)}, given "
                 f"{interval(totals.given, grouping=True)}, volume-weighted), at or below "
                 f"{ratio_text(threshold)} (thresholds.exchange-ratio)"
             )
         if totals.touchpoints and denominator * totals.losing >= numerator * totals.touchpoints:
             reasons.append(
-                f"receives the least at {totals.losing} of its {totals.touchpoints} "
+                f"{verb(name, 'receives')} the least at {totals.losing} of {its} "
+                f"{totals.touchpoints} "
                 f"touchpoints ({percent(totals.losing / totals.touchpoints)})"
             )
         if not reasons:
             continue
-        name = totals.name
         yield _finding(
             ledger,
             "VA601",
             party,
             f"across {_processes(totals.processes)}, {name} {' and '.join(reasons)}",
-            f"Find where {name} gives most and gets least back (valueaudit portfolio "
-            f"lists who gives what to whom), and add value it receives there, or ask "
-            "less of it.",
+            f"Find where {says(name, 'gives')} most and {verb(name, 'gets')} least back "
+            f"(valueaudit portfolio lists who gives what to whom), and add value {it} "
+            f"{verb(name, 'receives')} there, or ask less of {it_or_them(name)}.",
             party,
         )
 
@@ -200,9 +204,9 @@ def _unanswered(ledger: Ledger) -> Iterator[tuple[str, Finding]]:
             ledger,
             "VA602",
             giver,
-            f"{giver_name} gives {receiver_name} {', '.join(kinds)} (worth "
-            f"{interval(value, grouping=True)}, volume-weighted), and {receiver_name} "
-            f"gives {giver_name} nothing in any process",
+            f"{says(giver_name, 'gives')} {receiver_name} {', '.join(kinds)} (worth "
+            f"{interval(value, grouping=True)}, volume-weighted), and "
+            f"{says(receiver_name, 'gives')} {giver_name} nothing in any process",
             f"Let {receiver_name} give {giver_name} something in return (a report of what "
             "changed, a share of the benefit, priority or a discount), or write down the "
             "process where it already does.",
