@@ -340,3 +340,25 @@ def test_the_report_draws_where_the_value_goes_and_the_processes_by_hand():
     # a: 3 of its 4 flows have exact values (clarity 75%); c: none of its 2 (a range,
     # and a flow without a value)
     assert "    a: [0.25, " in quadrant and "    c: [1.00, " in quadrant
+
+
+def test_simulated_portfolio_says_how_often_a_ratio_is_at_most_the_threshold(tmp_path: Path):
+    # the supplier gets 1 for [2, 4]: a ratio of 1/4 to 1/2, at most 1/3 when it gives
+    # 3 or more, which a uniform draw does half the time; the company gets 2-4 for 1
+    (tmp_path / "p.yaml").write_text(process("p", exchange("t", "[2, 4]", 1)))
+    (tmp_path / "q.yaml").write_text(process("q", exchange("t", 1, 1)))
+    options = ["portfolio", str(tmp_path), "-f", "json", "--simulate", "20000", "--seed", "3"]
+    runs = [runner.invoke(app, [*options, "-j", jobs]).stdout for jobs in ("1", "2")]
+    assert runs[0] == runs[1]  # the same draws whatever the workers
+    parties = by("id", json.loads(runs[0])["portfolio"]["parties"])
+    # across both files: received 1 + 1 = 2, given [2, 4] + 1: at most 1/3 when given >= 6,
+    # which never happens; alone, p.yaml would be at most 1/3 half the time
+    assert parties["supplier"]["p_ratio_at_most"] == 0
+    assert parties["company"]["p_ratio_at_most"] == 0
+    (tmp_path / "q.yaml").unlink()
+    alone = json.loads(runner.invoke(app, options).stdout)["portfolio"]["parties"]
+    assert by("id", alone)["supplier"]["p_ratio_at_most"] == pytest.approx(0.5, abs=0.02)
+    text = runner.invoke(app, ["portfolio", str(tmp_path), "--simulate", "2000"]).stdout
+    assert "P(ratio ≤ 1/3)" in text
+    plain = json.loads(runner.invoke(app, ["portfolio", str(tmp_path), "-f", "json"]).stdout)
+    assert "p_ratio_at_most" not in plain["portfolio"]["parties"][0]  # only when simulating

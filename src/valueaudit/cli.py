@@ -491,6 +491,8 @@ def portfolio(
     ignore: IgnoreOption = None,
     config: ConfigOption = None,
     root: RootOption = None,
+    simulate: SimulateOption = None,
+    seed: SeedOption = None,
     show_settings: ShowSettingsOption = False,
     baseline: BaselineOption = None,
     jobs: JobsOption = 0,
@@ -501,10 +503,11 @@ def portfolio(
 ) -> int:
     """Where the value goes across all processes: per party (and role) what it receives
     and gives, per practice, channel and stage the disparity, the flows between parties,
-    and the portfolio rules' findings (VA601, VA602), which alone decide the exit code."""
+    and the portfolio rules' findings (VA601, VA602), which alone decide the exit code.
+    With --simulate, how often each party's exchange ratio is at or below the threshold."""
     from valueaudit.output import writes_portfolio
 
-    resolved = resolve_settings(select, ignore, fail_on, config, root)
+    resolved = resolve_settings(select, ignore, fail_on, config, root, simulate, seed)
     if show_settings:
         return _show_settings(resolved)
     outputs = parse_outputs(formats or ["text"])

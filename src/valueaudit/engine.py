@@ -285,7 +285,14 @@ def _start_worker(prepare: Callable[[FileResult], Any]) -> None:
 def _light(result: FileResult) -> FileResult:
     """The result without the model and scores: what the main process needs besides the
     outputs' pieces (the model is the bulk of a result, and costly to send)."""
-    return replace(result, process=None, score=None, touchpoint_lines=(), party_positions=())
+    return replace(
+        result,
+        process=None,
+        score=None,
+        touchpoint_lines=(),
+        party_positions=(),
+        simulation=None,  # its draws are the outputs' and the ledger's, made in the worker
+    )
 
 
 def _audit_job(job: tuple[Path, str, Settings, bool]) -> tuple[FileResult, Any]:
@@ -409,7 +416,7 @@ def audit_files(
     findings = [f for r in results for f in r.findings]
     if validate_only:
         return ScanResult(results, tuple(findings))
-    ledger = Ledger()
+    ledger = Ledger(threshold=settings.exchange_ratio_threshold)
     for result in results:
         ledger.add(piece_of(result))
     findings += [f for across in portfolio_results(ledger, settings) for f in across.findings]

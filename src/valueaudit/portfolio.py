@@ -17,7 +17,7 @@ stages and pairs, never with the number of files.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from valueaudit.findings import TopN
 from valueaudit.interval import Interval
@@ -175,6 +175,10 @@ class LedgerPiece:
     processes: int = 0
     declared: dict[str, Declaration] = field(default_factory=dict)
     point: ProcessPoint | None = None
+    #: With ``--simulate``: per party, the draws of what it receives and gives (arrays
+    #: of ``samples`` values, or a number where every draw is the same).
+    draws: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    samples: int = 0
 
 
 def piece_of(result: FileResult) -> LedgerPiece:
@@ -233,6 +237,12 @@ def piece_of(result: FileResult) -> LedgerPiece:
     for party, (line, column) in zip(process.parties, result.party_positions, strict=True):
         if party in taking_part:
             piece.declared[party] = Declaration(result.file, line, column, process.id, suppress)
+    simulation = result.simulation
+    if simulation is not None:
+        piece.samples = simulation.samples
+        piece.draws = {
+            p: (simulation.received[p], simulation.given[p]) for p in sorted(taking_part)
+        }
     return piece
 
 
@@ -254,6 +264,8 @@ class Ledger(LedgerPiece):
     added up piece by piece."""
 
     shard: str | None = None
+    #: VA601's ``thresholds.exchange-ratio``, which the simulated share is about.
+    threshold: float = 1 / 3
     #: The most uneven processes' points (at most :data:`MOST_POINTS`).
     points: TopN[ProcessPoint] = field(default_factory=lambda: TopN(MOST_POINTS, _point_key))
 
@@ -272,6 +284,25 @@ class Ledger(LedgerPiece):
             self.flows[pair] = _plus(self.flows.get(pair, ZERO), value)
         for party, declaration in piece.declared.items():
             self.declared.setdefault(party, declaration)  # pieces come in file order
+        self.samples = self.samples or piece.samples
+        for party, (received, given) in piece.draws.items():
+            before = self.draws.get(party, (0.0, 0.0))
+            self.draws[party] = (before[0] + received, before[1] + given)
+
+    def p_ratio_at_most(self, party: str) -> float | None:
+        """With ``--simulate``: the share of draws in which the party's exchange ratio is
+        at or below :attr:`threshold` (a draw in which it gives nothing does not count);
+        ``None`` without simulation. Memory: two arrays of draws per distinct party."""
+        if party not in self.draws:
+            return None
+        import numpy as np
+
+        from valueaudit.scoring import TOLERANCE
+
+        received, given = (np.broadcast_to(x, self.samples) for x in self.draws[party])
+        bound = self.threshold * given
+        at_most = (given > 0) & (received <= bound + TOLERANCE * np.abs(bound))
+        return float(np.mean(at_most))
 
     def gives(self) -> dict[tuple[str, str], Interval]:
         """The value each party gives each other party, all kinds together."""

@@ -373,7 +373,7 @@ def run_scan(request: ScanRequest) -> int:
 def _ledger(request: ScanRequest) -> Ledger:
     from valueaudit.portfolio import Ledger
 
-    return Ledger(shard=request.shard)
+    return Ledger(shard=request.shard, threshold=request.settings.exchange_ratio_threshold)
 
 
 def _ledger_step() -> Callable[[FileResult, Any], Any]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
@@ -78,6 +78,11 @@ class ProcessSimulation:
     seed: int
     touchpoints: tuple[Verdict | None, ...]
     process: Verdict | None
+    #: Per party, per draw, the value it receives and the value others receive from it
+    #: over the chain, volume-weighted (a number where it is the same in every draw): the
+    #: portfolio ledger adds them up across processes.
+    received: dict[str, float | Floats] = field(default_factory=dict)
+    given: dict[str, float | Floats] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +203,7 @@ class _Touchpoint:
     """One touchpoint's draws: what each party taking part receives, per draw."""
 
     received: dict[str, Floats]
+    given: dict[str, Floats]
     drawn: list[_Drawn]
 
 
@@ -209,16 +215,19 @@ def _draw_touchpoint(process: Process, position: int, seed: int, samples: int) -
     rng = _stream(seed, process.id, touchpoint.id, position)
     taking_part = dict.fromkeys(p for f in touchpoint.flows for p in (f.source, f.target))
     received = {party: np.zeros(samples) for party in taking_part}
+    given = {party: np.zeros(samples) for party in taking_part}
     drawn: list[_Drawn] = []
     for index, flow in enumerate(touchpoint.flows):
         draws = _draw(flow, process.scale, samples, rng)
         if draws is None:
             assert flow.value is not None
             received[flow.target] += flow.value.low
+            given[flow.source] += flow.value.low
         else:
             received[flow.target] += draws
+            given[flow.source] += draws
             drawn.append(_Drawn(touchpoint.id, index, flow.gives, draws))
-    return _Touchpoint(received, drawn)
+    return _Touchpoint(received, given, drawn)
 
 
 def simulate(process: Process, score: ProcessScore, settings: Settings) -> ProcessSimulation:
@@ -227,6 +236,7 @@ def simulate(process: Process, score: ProcessScore, settings: Settings) -> Proce
     samples = options.samples
     # volume-weighted value received over the chain: a number while it is certain
     chain: dict[str, float | Floats] = dict.fromkeys(process.parties, 0.0)
+    given: dict[str, float | Floats] = dict.fromkeys(process.parties, 0.0)
     weighted = np.zeros(samples)  # Σ w·D over touchpoints with flows
     unweighted = np.zeros(samples)  # Σ D, for when every volume is 0 (equal weights)
     weights = []
@@ -244,6 +254,9 @@ def simulate(process: Process, score: ProcessScore, settings: Settings) -> Proce
             assert scored.disparity is not None
             for party, value in scored.received.items():
                 chain[party] = chain[party] + scored.volume * value.low
+            for flow in touchpoint.flows:
+                assert flow.value is not None
+                given[flow.source] = given[flow.source] + scored.volume * flow.value.low
             weighted += scored.volume * scored.disparity.low
             unweighted += scored.disparity.low
             touchpoints.append(None)
@@ -254,6 +267,8 @@ def simulate(process: Process, score: ProcessScore, settings: Settings) -> Proce
         disparity = _disparity(rows)
         for party, values in drawn.received.items():
             chain[party] = chain[party] + scored.volume * values
+        for party, values in drawn.given.items():
+            given[party] = given[party] + scored.volume * values
         weighted += scored.volume * disparity
         unweighted += disparity
         favoured = _favoured(dict(drawn.received.items()), samples)
@@ -273,4 +288,4 @@ def simulate(process: Process, score: ProcessScore, settings: Settings) -> Proce
             _favoured(chain, samples),
             again,
         )
-    return ProcessSimulation(samples, options.seed, tuple(touchpoints), whole)
+    return ProcessSimulation(samples, options.seed, tuple(touchpoints), whole, chain, given)

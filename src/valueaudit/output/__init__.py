@@ -131,7 +131,7 @@ def render(name: str, results: Iterable[FileResult], options: Options) -> str:
     writer = scan_writer(name, out, options)
     prepare = preparer(name)
     tally = Tally()
-    ledger = Ledger(shard=options.shard)
+    ledger = Ledger(shard=options.shard, threshold=options.settings.exchange_ratio_threshold)
     for result in results:
         tally.add(result)
         ledger.add(piece_of(result))

@@ -311,8 +311,9 @@ def _ratio_json(ratio: tuple[float, float | None] | None) -> object:
     return [plain(low), None] if high is None else json_interval(Interval(low, high))
 
 
-def _party_json(key: str, totals: PartyTotals) -> dict[str, Any]:
+def _party_json(key: str, totals: PartyTotals, ledger: Ledger | None = None) -> dict[str, Any]:
     ratio = totals.exchange_ratio
+    simulated = None if ledger is None else ledger.p_ratio_at_most(key)
     return {
         "id": key,
         "name": totals.name,
@@ -325,6 +326,8 @@ def _party_json(key: str, totals: PartyTotals) -> dict[str, Any]:
         "favoured": totals.favoured,
         "losing": totals.losing,
         "processes": totals.processes,
+        # with --simulate: how often its ratio is at or below thresholds.exchange-ratio
+        **({} if simulated is None else {"p_ratio_at_most": round(simulated, 4)}),
     }
 
 
@@ -345,7 +348,7 @@ def ledger_json(ledger: Ledger) -> dict[str, Any]:
     return {
         "processes": ledger.processes,
         "shard": ledger.shard,
-        "parties": [_party_json(k, t) for k, t in sorted(ledger.parties.items())],
+        "parties": [_party_json(k, t, ledger) for k, t in sorted(ledger.parties.items())],
         "roles": [_party_json(k, t) for k, t in sorted(ledger.roles.items())],
         "practices": _groups_json("practice", ledger.practices),
         "channels": _groups_json("channel", ledger.channels),

@@ -4,7 +4,8 @@ plain table rows; the JSON writer has every figure."""
 from __future__ import annotations
 
 from valueaudit.interval import Interval
-from valueaudit.numbers import interval, number
+from valueaudit.numbers import interval, number, percent
+from valueaudit.numbers import ratio_text as ratio_of
 from valueaudit.portfolio import Disparities, Ledger, PartyTotals
 
 PARTY_HEADERS = (
@@ -42,8 +43,17 @@ def ranked_parties(ledger: Ledger) -> list[tuple[str, PartyTotals]]:
     return sorted(ledger.parties.items(), key=lambda item: (-losing_share(item[1]), item[0]))
 
 
-def party_row(party: str, totals: PartyTotals) -> list[str]:
-    """One party's figures, as the tables show them."""
+def party_headers(ledger: Ledger) -> list[str]:
+    """The parties table's columns; with ``--simulate``, how often each party's ratio is
+    at or below VA601's threshold."""
+    simulated = [f"P(ratio ≤ {ratio_of(ledger.threshold)})"] if ledger.samples else []
+    return [*PARTY_HEADERS, *simulated]
+
+
+def party_row(party: str, totals: PartyTotals, ledger: Ledger | None = None) -> list[str]:
+    """One party's figures, as the tables show them (and, given the ledger of a
+    simulated run, the share of draws with its ratio at or below the threshold)."""
+    simulated = None if ledger is None else ledger.p_ratio_at_most(party)
     return [
         party,
         totals.role,
@@ -54,6 +64,7 @@ def party_row(party: str, totals: PartyTotals) -> list[str]:
         str(totals.favoured),
         f"{totals.losing} of {totals.touchpoints}",
         str(totals.processes),
+        *([] if simulated is None else [percent(simulated)]),
     ]
 
 

@@ -660,12 +660,13 @@ def portfolio_lines(
     lines += [f"{mark} Parties", "", "Most often on the losing side first.", ""]
     parties, note = cut(
         [
-            [md(cell) if k < 2 else cell for k, cell in enumerate(rows.party_row(p, t))]
+            [md(cell) if k < 2 else cell for k, cell in enumerate(rows.party_row(p, t, ledger))]
             for p, t in rows.ranked_parties(ledger)
         ],
         "parties",
     )
-    lines += _table(list(rows.PARTY_HEADERS), "ll" + "r" * (len(rows.PARTY_HEADERS) - 2), parties)
+    headers = rows.party_headers(ledger)
+    lines += _table(headers, "ll" + "r" * (len(headers) - 2), parties)
     lines += [*note, ""]
     for title, headers, cells in rows.group_tables(ledger):
         table, note = cut([[md(cell) for cell in row] for row in cells], title.lower())

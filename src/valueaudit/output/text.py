@@ -307,7 +307,7 @@ class PortfolioWriter:
             box=box.SIMPLE_HEAVY,
             title_justify="left",
         )
-        for k, header in enumerate(rows.PARTY_HEADERS):
+        for k, header in enumerate(rows.party_headers(ledger)):
             name_column = k < 2
             parties.add_column(
                 header,
@@ -316,7 +316,7 @@ class PortfolioWriter:
                 no_wrap=not name_column,
             )
         for party, party_totals in rows.ranked_parties(ledger):
-            parties.add_row(*rows.party_row(party, party_totals))
+            parties.add_row(*rows.party_row(party, party_totals, ledger))
         print_whole(self.console, parties)
         for title, headers, cells in rows.group_tables(ledger):
             table = Table(title=title, box=box.SIMPLE_HEAVY, title_justify="left")
