@@ -111,8 +111,10 @@ def test_text_and_markdown_show_the_same_ledger():
     customer = next(line for line in text.splitlines() if line.lstrip().startswith("customer "))
     assert customer.split()[:5] == ["customer", "customer", "68–70", "75–95", "0.72–0.93"]
     report = runner.invoke(app, ["portfolio", str(HERE), "-f", "markdown"]).stdout
+    report = report.replace("\u2060", "")  # what keeps each value on one line
     assert report.startswith("# valueaudit portfolio")
-    assert "| customer | customer | 68–70 | 75–95 | 0.72–0.93 | 4–8 | 2 | 2 of 5 | 4 |" in report
+    assert "| customer | customer | 68–70 | 75–95 | 0.72–0.93 | 4–8 |" in report
+    assert "| customer | 2 | 2 of 5 | 4 |" in report  # favoured, losing, processes
     refused = runner.invoke(app, ["portfolio", str(HERE), "-f", "sarif"])
     assert refused.exit_code == 2
     assert "portfolio writes text, json or markdown, not sarif" in refused.stderr

@@ -22,9 +22,15 @@ HOSTILE = ROOT / "tests/e2e/hostile.yaml"
 runner = CliRunner()
 
 
+def readable(markdown_text: str) -> str:
+    """The report as it reads: without the word joiners and no-break spaces that keep
+    each table value on one line (tested in test_table_values_stay_on_one_line)."""
+    return markdown_text.replace("\u2060", "").replace("\u00a0", " ")
+
+
 def report_for(*paths: Path, options: Options | None = None) -> str:
     scan = audit_files(discover(list(paths)), Settings())
-    return render("markdown", scan.files, options or Options(Settings()))
+    return readable(render("markdown", scan.files, options or Options(Settings())))
 
 
 def test_report_structure():
@@ -269,7 +275,7 @@ def test_sequence_diagrams_mark_the_touchpoints_with_problems():
 
 
 def test_diff_markdown_is_a_before_after_table_per_process():
-    report = runner.invoke(app, ["diff", str(AS_IS), str(TO_BE), "-f", "markdown"]).stdout
+    report = readable(runner.invoke(app, ["diff", str(AS_IS), str(TO_BE), "-f", "markdown"]).stdout)
     section = report.split("## process restaurant-dinner", 1)[1].split("## findings fixed")[0]
     assert "- disparity 0.59 → 0.23–0.26 (−0.35); clarity 86% → 88%" in section
     rows = [line for line in section.splitlines() if line.startswith("| ")]
@@ -288,7 +294,24 @@ def test_diff_markdown_lists_touchpoints_added_and_removed(tmp_path: Path):
     source = AS_IS.read_text(encoding="utf-8")
     old.write_text(source, encoding="utf-8")
     new.write_text(source.replace("id: bill", "id: pay-at-table"), encoding="utf-8")
-    report = runner.invoke(app, ["diff", str(old), str(new), "-f", "markdown"]).stdout
+    report = readable(runner.invoke(app, ["diff", str(old), str(new), "-f", "markdown"]).stdout)
     assert "| pay-at-table | – | 0.78 | added | – |" in report
     assert "| bill | 0.78 | – | removed | – |" in report
     assert "3 more touchpoints unchanged." in report
+
+
+def test_table_values_stay_on_one_line():
+    from valueaudit.output.markdown import unbroken
+
+    joiner = "\u2060"
+    assert unbroken("2,750–3,500") == f"2,750–{joiner}3,500"
+    assert unbroken("follow-up-survey") == f"follow-{joiner}up-{joiner}survey"
+    assert unbroken("🟠 warning") == "🟠\u00a0warning"
+    assert unbroken("a sentence, with - dashes") == "a sentence, with - dashes"
+    text = render(
+        "markdown",
+        audit_files(discover([ROOT / "processes"]), Settings()).files,
+        Options(Settings()),
+    )
+    assert f"| applicants | customer | 2,750–{joiner}3,500 |" in text
+    assert "| --- | --- |" in text  # the alignment rows are left alone

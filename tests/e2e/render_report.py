@@ -39,7 +39,7 @@ CHROMIUM_FLAGS = [
     "--virtual-time-budget=30000",
 ]
 
-PAGE = """<!doctype html>
+PAGE = r"""<!doctype html>
 <html><head><meta charset="utf-8"><title>valueaudit report</title>
 <style>body{{font-family:sans-serif;margin:2em auto;width:948px}}
 table{{border-collapse:collapse;display:block;width:max-content;max-width:100%;overflow:auto}}
@@ -52,7 +52,7 @@ td,th{{border:1px solid #ccc;padding:6px 13px}}</style>
 <script type="application/json" id="source">{source}</script>
 <script>
 (async () => {{
-  const results = {{diagrams: 0, rendered: 0, errors: [], injected: [], wide: []}};
+  const results = {{diagrams: 0, rendered: 0, errors: [], injected: [], wide: [], wrapped: []}};
   try {{
     const source = JSON.parse(document.getElementById("source").textContent);
     const report = document.getElementById("report");
@@ -81,6 +81,16 @@ td,th{{border:1px solid #ccc;padding:6px 13px}}</style>
     results.wide = [...report.querySelectorAll("table")]
       .filter((table) => table.scrollWidth > table.clientWidth)
       .map((table) => table.scrollWidth + " px: " + table.rows[0].textContent.trim().slice(0, 80));
+    // a value (a range, an id, a severity) must not break over two lines in its cell
+    const oneValue = /^(\S+|\S+ (error|warning|info))$/u;
+    for (const cell of report.querySelectorAll("td")) {{
+      const text = cell.textContent.trim();
+      if (!oneValue.test(text)) continue;
+      const range = document.createRange();
+      range.selectNodeContents(cell);
+      const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+      if (lines.size > 1) results.wrapped.push(text);
+    }}
   }} catch (error) {{
     results.errors.push({{index: 0, message: "page: " + error}});
   }}
@@ -190,10 +200,13 @@ def main() -> int:
         print(f"  diagram error: {error}")
     for element in injected:  # type: ignore[attr-defined]
         print(f"  injected HTML: {element}")
+    wrapped = results.get("wrapped") or []
+    for value in wrapped:  # type: ignore[attr-defined]
+        print(f"  value broken over two lines in a table: {value}")
     wide = results.get("wide") or []
     for table in wide:  # type: ignore[attr-defined]
         print(f"  table wider than GitHub's 948 px column: {table}")
-    ok = not errors and not injected and not wide and diagrams and diagrams == rendered
+    ok = not (errors or injected or wide or wrapped) and diagrams and diagrams == rendered
     print("1 passed, 0 failed" if ok else "0 passed, 1 failed")
     return 0 if ok else 1
 

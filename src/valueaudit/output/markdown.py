@@ -84,10 +84,30 @@ def _row(cells: Iterable[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
+#: Where a browser may break a single value (an id, a range, a path) over two lines.
+_BREAKS_AFTER = re.compile(r"[-–/]")
+_SEVERITY_CELL = re.compile(r"^(\S+) (error|warning|info)$")
+WORD_JOINER, NO_BREAK_SPACE = "\u2060", "\u00a0"
+
+
+def unbroken(cell: str) -> str:
+    """A table cell holding one value (``2,750–3,500``, ``follow-up-survey``, ``🟠
+    warning``), kept on one line when its column is narrow: a word joiner after each
+    dash or slash, a no-break space after the severity's icon. Sentences stay as
+    they are."""
+    severity = _SEVERITY_CELL.match(cell)
+    if severity:
+        return f"{severity[1]}{NO_BREAK_SPACE}{severity[2]}"
+    if " " in cell:
+        return cell
+    return _BREAKS_AFTER.sub(lambda m: m.group() + WORD_JOINER, cell)
+
+
 def _table(headers: Sequence[str], align: str, rows: Iterable[Sequence[str]]) -> list[str]:
-    """A Markdown table; ``align`` has one letter per column: l or r."""
+    """A Markdown table; ``align`` has one letter per column: l or r. A cell holding one
+    value never breaks over two lines (:func:`unbroken`)."""
     rule = ["---:" if a == "r" else "---" for a in align]
-    return [_row(headers), _row(rule), *(_row(r) for r in rows)]
+    return [_row(headers), _row(rule), *(_row(map(unbroken, r)) for r in rows)]
 
 
 #: Rows of the "files that could not be audited" table, at most.
@@ -666,7 +686,16 @@ def portfolio_lines(
         "parties",
     )
     headers = rows.party_headers(ledger)
-    lines += _table(headers, "ll" + "r" * (len(headers) - 2), parties)
+    # two tables, the values and the touchpoints, sharing the party column: as one, with
+    # ranges in every column, it would not fit GitHub's 948 px column
+    split = headers.index("favoured")
+    lines += _table(headers[:split], "ll" + "r" * (split - 2), [r[:split] for r in parties])
+    lines += ["", "Where each is favoured and where it loses (touchpoints):", ""]
+    lines += _table(
+        [headers[0], *headers[split:]],
+        "l" + "r" * (len(headers) - split),
+        [[r[0], *r[split:]] for r in parties],
+    )
     lines += [*note, ""]
     for title, headers, cells in rows.group_tables(ledger):
         table, note = cut([[md(cell) for cell in row] for row in cells], title.lower())
