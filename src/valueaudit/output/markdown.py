@@ -1,10 +1,13 @@
 """The ``markdown`` format: a report for people, rendered by GitHub and GitLab.
 
-A summary (processes, findings by severity, top opportunities), then per process a
-touchpoint table, a Mermaid sequence diagram of the chain's flows, a pie of the value
-each party receives, the running balance, opportunities and findings; a glossary of
-the rules that fired. Everything a user wrote is escaped so that no name can break a
-table, open raw HTML or break a diagram.
+The portfolio (where the value goes, processes by clarity and disparity, the ledger's
+tables: :mod:`valueaudit.output.diagrams`), a summary (processes, findings by
+severity, top opportunities), then per process its touchpoint tables, a Mermaid
+sequence diagram of the chain's flows with the touchpoints that have warnings shaded,
+a pie of the value each party receives, the running balance, opportunities and
+findings; a glossary of the rules that fired. Everything a user wrote is escaped (only
+where it would change the rendering) so that no name can break a table, open raw HTML
+or break a diagram; tables fit GitHub's 948 px column and keep each value on one line.
 
 Each process's section is written from its own file's result as it arrives and waits
 in a spool, since the summary comes first. The report keeps at most
