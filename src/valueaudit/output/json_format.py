@@ -27,6 +27,7 @@ from valueaudit import __version__
 from valueaudit.interval import Interval
 from valueaudit.numbers import json_interval, plain
 from valueaudit.output.files import Spool
+from valueaudit.output.ledger_report import PortfolioFindings
 
 if TYPE_CHECKING:
     from valueaudit.diff import DiffPart, DiffTotals, ProcessChange
@@ -360,16 +361,12 @@ def ledger_json(ledger: Ledger) -> dict[str, Any]:
     }
 
 
-class PortfolioWriter:
+class PortfolioWriter(PortfolioFindings):
     """The portfolio ledger as one JSON document (``kind: portfolio``)."""
 
     def __init__(self, out: TextIO, options: Options) -> None:
         self.out = out
-        self.findings: list[Finding] = []  # the portfolio rules' (one or two per party)
-
-    def add(self, piece: tuple[Finding, ...]) -> None:
-        """Keep the portfolio rules' findings; the ledger comes with the totals."""
-        self.findings.extend(piece)
+        super().__init__()
 
     def finish(self, totals: Totals) -> None:
         """Write the document."""

@@ -38,6 +38,7 @@ from valueaudit.output import MAX_PARTY_COLUMNS, Options
 from valueaudit.output.diagrams import mermaid, quadrant, sankey, sequence_diagram
 from valueaudit.output.diff_report import Sections, process_lines
 from valueaudit.output.files import Spool
+from valueaudit.output.ledger_report import PortfolioFindings
 from valueaudit.rules import RULES
 from valueaudit.scoring import leading_parties, running_balance
 
@@ -623,16 +624,12 @@ class DiffWriter:
         self.body.copy_to(self.out)
 
 
-class PortfolioWriter:
+class PortfolioWriter(PortfolioFindings):
     """The portfolio ledger as Markdown: the parties, practices, channels and stages."""
 
     def __init__(self, out: TextIO, options: Options) -> None:
         self.out = out
-        self.findings: list[Finding] = []  # the portfolio rules' (one or two per party)
-
-    def add(self, piece: tuple[Finding, ...]) -> None:
-        """Keep the portfolio rules' findings; the ledger comes with the totals."""
-        self.findings.extend(piece)
+        super().__init__()
 
     def finish(self, totals: Totals) -> None:
         """Write the report."""

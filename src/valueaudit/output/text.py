@@ -29,6 +29,7 @@ from valueaudit.findings import (
 from valueaudit.numbers import interval, percent
 from valueaudit.output import Options, console, print_whole, text_console
 from valueaudit.output.diff_report import Sections
+from valueaudit.output.ledger_report import PortfolioFindings
 from valueaudit.scoring import at_least
 
 if TYPE_CHECKING:
@@ -283,16 +284,12 @@ class DiffWriter:
         self.console.print(totals.line())
 
 
-class PortfolioWriter:
+class PortfolioWriter(PortfolioFindings):
     """The portfolio ledger for people: the parties, practices, channels and stages."""
 
     def __init__(self, out: TextIO, options: Options) -> None:
         self.console = console(out, stdout=options.stdout)
-        self.findings: list[Finding] = []  # the portfolio rules' (one or two per party)
-
-    def add(self, piece: tuple[Finding, ...]) -> None:
-        """Keep the portfolio rules' findings; the ledger comes with the totals."""
-        self.findings.extend(piece)
+        super().__init__()
 
     def finish(self, totals: Totals) -> None:
         """Print the tables."""
