@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from valueaudit.findings import Finding, Severity, content_digest, format_path
 from valueaudit.interval import Interval
 from valueaudit.numbers import interval, percent, ratio_text
-from valueaudit.rules.base import documented
+from valueaudit.rules.base import Rule, documented
 from valueaudit.scoring import at_least
 from valueaudit.wording import it_or_them, pronoun, says, verb
 
@@ -120,12 +120,12 @@ def _suppressed(declaration: Declaration, code: str, today: dt.date) -> bool:
 
 
 def _finding(
-    ledger: Ledger, code: str, party: str, message: str, suggestion: str, about: str
+    ledger: Ledger, rule: Rule, party: str, message: str, suggestion: str, about: str
 ) -> tuple[str, Finding]:
     declared = ledger.declared[party]
     return party, Finding(
-        code=code,
-        severity=VA601.severity if code == "VA601" else VA602.severity,
+        code=rule.code,
+        severity=rule.severity,
         message=message,
         file=declared.file,
         line=declared.line,
@@ -179,7 +179,7 @@ def _imbalanced(ledger: Ledger, settings: Settings) -> Iterator[tuple[str, Findi
             continue
         yield _finding(
             ledger,
-            "VA601",
+            VA601,
             party,
             f"across {_processes(totals.processes)}, {name} {' and '.join(reasons)}",
             f"Find where {says(name, 'gives')} most and {verb(name, 'gets')} least back "
@@ -191,18 +191,21 @@ def _imbalanced(ledger: Ledger, settings: Settings) -> Iterator[tuple[str, Findi
 
 def _unanswered(ledger: Ledger) -> Iterator[tuple[str, Finding]]:
     gives = ledger.gives()
+    kinds_of: dict[tuple[str, str], list[str]] = {}
+    for giver, receiver, kind in sorted(ledger.flows):
+        kinds_of.setdefault((giver, receiver), []).append(kind)
     for (giver, receiver), value in sorted(gives.items()):
         if value.high <= 0 or giver == receiver:
             continue
         back = gives.get((receiver, giver))
         if back is not None and back.high > 0:
             continue
-        kinds = sorted(kind for g, r, kind in ledger.flows if (g, r) == (giver, receiver))
+        kinds = kinds_of[giver, receiver]
         giver_name = ledger.parties[giver].name
         receiver_name = ledger.parties[receiver].name
         yield _finding(
             ledger,
-            "VA602",
+            VA602,
             giver,
             f"{says(giver_name, 'gives')} {receiver_name} {', '.join(kinds)} (worth "
             f"{interval(value, grouping=True)}, volume-weighted), and "
