@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from valueaudit.engine import ScanResult, audit_files
 from valueaudit.findings import Finding
+from valueaudit.scan import ScanResult, audit_files
 from valueaudit.settings import Settings
 
 BASE = """\

@@ -17,9 +17,9 @@ from typer.testing import CliRunner
 from conftest import BASE
 from valueaudit.cli import app
 from valueaudit.discovery import discover
-from valueaudit.engine import audit_files
 from valueaudit.output import Options, github, render
 from valueaudit.rules import RULES
+from valueaudit.scan import audit_files
 from valueaudit.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -255,7 +255,7 @@ def test_byte_identical_across_hash_seeds_jobs_and_file_order(tmp_path: Path, fm
 def test_render_covers_every_format():
     result = audit_files(discover([ROOT / "processes"]), Settings())
     for name in ("text", "json", "sarif", "github", "junit", "gitlab"):
-        assert render(name, result.files, Options(Settings()))
+        assert render(name, result, Options(Settings()))
 
 
 def test_junit_counts_agree_in_number(tmp_path: Path):

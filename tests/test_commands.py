@@ -8,10 +8,10 @@ import pytest
 from typer.testing import CliRunner
 
 from valueaudit.cli import app
-from valueaudit.engine import audit_files
 from valueaudit.findings import Severity
 from valueaudit.new import TEMPLATES
 from valueaudit.rules import RULES
+from valueaudit.scan import audit_files
 from valueaudit.settings import Settings
 
 runner = CliRunner()

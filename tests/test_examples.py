@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from valueaudit.discovery import discover
-from valueaudit.engine import audit_files
 from valueaudit.findings import Severity
+from valueaudit.scan import audit_files
 from valueaudit.settings import Settings
 
 PROCESSES = Path(__file__).resolve().parent.parent / "processes"

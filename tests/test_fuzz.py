@@ -23,9 +23,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from valueaudit.engine import audit_files
 from valueaudit.hints import has_unsafe
 from valueaudit.output import FORMATS, Options, render
+from valueaudit.scan import audit_files
 from valueaudit.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,7 +56,7 @@ def through_everything(data: bytes, *, validate_sarif: bool = False) -> None:
         assert finding.column <= len(lines[finding.line - 1]) + 1, finding
         assert finding.message
     for name in FORMATS:
-        text = render(name, result.files, Options(SETTINGS))
+        text = render(name, result, Options(SETTINGS))
         assert isinstance(text, str)
         if name in ("json", "gitlab", "sarif"):
             log = json.loads(text, parse_constant=_no_constants)

@@ -14,9 +14,9 @@ from typer.testing import CliRunner
 
 from valueaudit.cli import app
 from valueaudit.discovery import discover
-from valueaudit.engine import audit_files
 from valueaudit.output import Options, render
 from valueaudit.paths import display_path
+from valueaudit.scan import audit_files
 from valueaudit.settings import Limits, Settings
 
 HOSTILE = Path(__file__).parent / "hostile"
@@ -183,7 +183,7 @@ def test_unicode_names_survive_every_format(fmt: str):
     path = HOSTILE / "unicode-names.yaml"
     result = audit_files([(path, path.name)], Settings())
     assert result.findings, "the file must have findings that mention the names"
-    text = render(fmt, result.files, Options(Settings()))
+    text = render(fmt, result, Options(Settings()))
     if fmt in ("json", "sarif", "gitlab"):
         json.loads(text)
     mentioned = [name for name in UNICODE if name in text]

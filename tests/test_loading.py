@@ -12,7 +12,7 @@ import yaml
 
 from conftest import BASE
 from valueaudit import loading
-from valueaudit.engine import audit_files
+from valueaudit.scan import audit_files
 from valueaudit.settings import Limits, Settings
 from valueaudit.validation import load_process
 

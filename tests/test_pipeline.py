@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 from valueaudit import progress
 from valueaudit.cli import app
 from valueaudit.discovery import discover
-from valueaudit.engine import audit_files
 from valueaudit.output import FORMATS, Options, render
+from valueaudit.scan import audit_files
 from valueaudit.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,23 +53,30 @@ def test_streamed_json_matches_the_golden_file(jobs: str, monkeypatch):
 def test_in_memory_render_equals_the_stream(monkeypatch):
     monkeypatch.chdir(ROOT)
     files = discover([Path("processes"), Path("tests/e2e/hostile.yaml")])
-    rendered = render("json", audit_files(files, Settings()).files, Options(Settings()))
+    rendered = render("json", audit_files(files, Settings()), Options(Settings()))
     assert rendered == GOLDEN.read_text(encoding="utf-8")
     document = json.loads(rendered)
     assert document["summary"]["files"] == 7
 
 
-def test_writer_merges_a_cross_file_duplicate_in_order(tmp_path: Path, monkeypatch):
+def test_a_cross_file_duplicate_is_a_scan_level_finding(tmp_path: Path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     source = (ROOT / "processes/invoice-payment.yaml").read_text()
     (tmp_path / "a.yaml").write_text(source)
     (tmp_path / "b.yaml").write_text(source)
     streamed = runner.invoke(app, ["scan", ".", "-f", "json", "-j", "1"]).stdout
     scan = audit_files(discover([Path(".")]), Settings())
-    collected = render("json", scan.files, Options(Settings()))
+    collected = render("json", scan, Options(Settings()))
     assert streamed == collected
     codes = [(f["file"], f["code"]) for f in json.loads(streamed)["findings"]]
-    assert codes.index(("b.yaml", "VA104")) == codes.index(("b.yaml", "VA203")) - 1
+    # judged once every file is in, after every file's own findings (as VA601/VA602)
+    own = [c for c in codes if c[1] not in {"VA104", "VA601", "VA602"}]
+    assert codes[: len(own)] == own
+    assert ("b.yaml", "VA104") in codes[len(own) :]
+    assert ("a.yaml", "VA104") not in codes
+    [duplicate] = [f for f in scan.summary.findings if f.code == "VA104"]
+    assert (duplicate.file, duplicate.line, duplicate.path) == ("b.yaml", 6, "id")  # the line of `id:`
+    assert "also in a.yaml" in duplicate.message
 
 
 def test_shards_partition_the_files(tmp_path: Path, monkeypatch):

@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 
 from valueaudit.cli import app
 from valueaudit.discovery import discover
-from valueaudit.engine import audit_files
 from valueaudit.output import Options, markdown, render
 from valueaudit.output.markdown import md, mermaid
+from valueaudit.scan import audit_files
 from valueaudit.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,7 +30,7 @@ def readable(markdown_text: str) -> str:
 
 def report_for(*paths: Path, options: Options | None = None) -> str:
     scan = audit_files(discover(list(paths)), Settings())
-    return readable(render("markdown", scan.files, options or Options(Settings())))
+    return readable(render("markdown", scan, options or Options(Settings())))
 
 
 def test_report_structure():
@@ -135,7 +135,7 @@ def test_report_command_writes_a_file(tmp_path: Path, monkeypatch):
 def test_unreadable_files_are_listed(tmp_path: Path):
     (tmp_path / "bad.yaml").write_text("valueaudit: [\n")
     scan = audit_files([(tmp_path / "bad.yaml", "bad.yaml")], Settings())
-    text = render("markdown", scan.files, Options(Settings()))
+    text = render("markdown", scan, Options(Settings()))
     assert "## Files that could not be audited" in text
     assert "| `bad.yaml` | 2:1 | VA101 |" in text
 
@@ -310,7 +310,7 @@ def test_table_values_stay_on_one_line():
     assert unbroken("a sentence, with - dashes") == "a sentence, with - dashes"
     text = render(
         "markdown",
-        audit_files(discover([ROOT / "processes"]), Settings()).files,
+        audit_files(discover([ROOT / "processes"]), Settings()),
         Options(Settings()),
     )
     assert f"| applicants | customer | 2,750–{joiner}3,500 |" in text

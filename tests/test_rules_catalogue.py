@@ -396,7 +396,7 @@ def test_opportunities_have_suggestions_and_gains(audit):
     from pathlib import Path
 
     from valueaudit.discovery import discover
-    from valueaudit.engine import audit_files
+    from valueaudit.scan import audit_files
 
     processes = Path(__file__).resolve().parent.parent / "processes"
     result = audit_files(discover([processes]), Settings())

@@ -52,7 +52,7 @@ def test_duplicate_touchpoint_id_at_the_second_id(audit):
 
 
 def test_duplicate_process_id_across_files(tmp_path):
-    from valueaudit.engine import audit_files
+    from valueaudit.scan import audit_files
     from valueaudit.settings import Settings
 
     for name in ("a.yaml", "b.yaml"):

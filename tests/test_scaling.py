@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from valueaudit.engine import audit_files
 from valueaudit.output import Options, render
+from valueaudit.scan import audit_files
 from valueaudit.settings import Settings
 
 SMALL, LARGE = 150, 600  # 4x longer
@@ -34,7 +34,7 @@ def _cost(tmp_path: Path, text: str, formats: tuple[str, ...]) -> tuple[int, int
     profile.enable()
     result = audit_files([(path, "long.yaml")], Settings(), jobs=1)
     for name in formats:
-        render(name, result.files, Options(Settings()))
+        render(name, result, Options(Settings()))
     profile.disable()
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from conftest import BASE
 from valueaudit.cli import app
-from valueaudit.engine import audit_files
+from valueaudit.scan import audit_files
 from valueaudit.settings import Settings, Simulation
 
 runner = CliRunner()

@@ -59,8 +59,8 @@ def audit(*paths: str | PathLike[str], settings: Settings | None = None) -> Audi
     from pathlib import Path
 
     from valueaudit.discovery import discover
-    from valueaudit.engine import audit_files
     from valueaudit.notebook import audit_result
+    from valueaudit.scan import audit_files
     from valueaudit.settings import Settings
 
     chosen = settings or Settings()

@@ -9,13 +9,22 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import replace
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from valueaudit import __version__
-from valueaudit.engine import FileResult
 from valueaudit.findings import Finding
+
+if TYPE_CHECKING:
+    from valueaudit.engine import FileResult
+
+
+class Ending(Protocol):
+    """What a baseline takes from the scan's summary: its scan-level findings."""
+
+    @property
+    def findings(self) -> tuple[Finding, ...]: ...
 
 BASELINE_VERSION = 1
 Key = tuple[str, str, str, str, str]
@@ -27,7 +36,12 @@ class BaselineError(Exception):
 
 def prepare(result: FileResult, options: object = None) -> tuple[tuple[Key, str], ...]:
     """What a baseline records of one file: each finding's identity and message."""
-    return tuple((finding.identity, finding.message) for finding in result.findings)
+    return entries(result.findings)
+
+
+def entries(findings: Iterable[Finding]) -> tuple[tuple[Key, str], ...]:
+    """Each finding's identity and message."""
+    return tuple((finding.identity, finding.message) for finding in findings)
 
 
 class BaselineWriter:
@@ -45,9 +59,10 @@ class BaselineWriter:
             self.counts[key] += 1
             self.messages.setdefault(key, message)
 
-    def finish(self, totals: object = None) -> None:
-        """Write the baseline file."""
-        entries = [
+    def finish(self, summary: Ending) -> None:
+        """Write the baseline file, the scan-level findings included."""
+        self.add(entries(summary.findings))
+        recorded = [
             {
                 "file": key[0],
                 "process": key[1],
@@ -62,7 +77,7 @@ class BaselineWriter:
         document = {
             "valueaudit_baseline": BASELINE_VERSION,
             "version": __version__,
-            "findings": entries,
+            "findings": recorded,
         }
         self.out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
@@ -98,18 +113,20 @@ class BaselineFilter:
         for key, count in known.items():
             self.recorded_in[key[0]] += count
 
-    def apply(self, result: FileResult) -> tuple[FileResult, int, int]:
-        """The result without the findings the baseline knows, how many those were, and
-        how many the baseline records for a file that cannot be audited now (those are
-        not fixed: nobody can tell). Identities name their file, so files can be
-        filtered apart (in the workers)."""
+    def filter(self, findings: tuple[Finding, ...]) -> tuple[tuple[Finding, ...], int]:
+        """The findings the baseline does not know, and how many it knew. Identities
+        name their file, so files can be filtered apart (in the workers)."""
         new: list[Finding] = []
-        for finding in result.findings:
+        for finding in findings:
             key = finding.identity
             if self.remaining[key] > 0:
                 self.remaining[key] -= 1
             else:
                 new.append(finding)
-        known = len(result.findings) - len(new)
-        unverified = 0 if result.valid else self.recorded_in[result.file] - known
-        return (replace(result, findings=tuple(new)) if known else result), known, unverified
+        known = len(findings) - len(new)
+        return (tuple(new) if known else findings), known
+
+    def unverified(self, file: str, valid: bool, known: int) -> int:
+        """How many of its findings the baseline records for a file that cannot be
+        audited now: those are not fixed (nobody can tell)."""
+        return 0 if valid else self.recorded_in[file] - known

@@ -33,6 +33,7 @@ from valueaudit.run import (
     default_formats,
     output_file,
     parse_outputs,
+    report_internal_errors,
     run_scan,
 )
 
@@ -543,16 +544,19 @@ def show(
     """One process in detail: the chain, each flow, scores, running balance, findings."""
     from rich.text import Text
 
-    from valueaudit.engine import audit_file
     from valueaudit.output import detail, text
     from valueaudit.paths import display_path
+    from valueaudit.scan import audit_files
 
     settings = resolve_settings(select, ignore, fail_on, config, root, simulate, seed).settings
     if not file.exists():
         raise UsageError(f"path not found: {file}")
     if file.is_dir():
         raise UsageError(f"{file} is a folder: show takes one process file; use scan for folders")
-    result = audit_file(file, settings, display_path(file, settings.paths_root))
+    scan = audit_files([(file, display_path(file, settings.paths_root))], settings)
+    if scan.errors:
+        return report_internal_errors(scan.errors, debug=False)
+    [result] = scan.files
     out = console(sys.stdout, stdout=True)
     if result.process is None or result.score is None:
         for finding in result.findings:

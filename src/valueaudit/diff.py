@@ -45,7 +45,7 @@ class Side:
     findings: tuple[Finding, ...]
 
 
-def side_of(result: FileResult) -> Side:
+def side_of(result: FileResult, options: object = None) -> Side:
     """What the diff needs of one file's result (in the worker: the model stays there)."""
     process = result.process
     parties = tuple(process.parties) if process is not None else ()

@@ -1,33 +1,30 @@
-"""The audit: load -> validate -> structure -> score -> rules -> findings, per file.
+"""The audit of one file: load -> validate -> structure -> score -> rules ->
+suppressions -> settings, each an explicit stage, into a :class:`FileResult`.
 
-Each file is audited on its own, in a worker process when there are several, into a
-:class:`FileResult`; :func:`iter_prepared` yields them in path order, with what the
-outputs made of each in the worker and what only the whole scan can see (a process id
-shared by files, VA104) merged in. Every command and every output format consumes that
-one ordered stream.
+:func:`iter_audited` audits files, in worker processes when there are several, and
+yields them in path order with what a per-file step made of each in its worker. What
+only the whole scan can see (a process id shared by files, the portfolio) is the scan's
+(:mod:`valueaudit.scan`), which every command consumes.
 """
 
 from __future__ import annotations
 
 import contextlib
-import gc
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from valueaudit.findings import SORT_KEY, Finding, Severity, is_opportunity
+from valueaudit.findings import SORT_KEY, Finding, Severity
 from valueaudit.loading import LoadedFile
 from valueaudit.rules import RULES, SCORED_RULES, STRUCTURE_RULES, AuditContext, Rule
-from valueaudit.rules.structure import ProcessIds
 from valueaudit.settings import Settings
 from valueaudit.suppress import apply_suppressions
 from valueaudit.validation import load_process
 
 if TYPE_CHECKING:
     from valueaudit.model import Process
-    from valueaudit.portfolio import Ledger
     from valueaudit.scoring import ProcessScore
     from valueaudit.simulation import ProcessSimulation
 
@@ -75,86 +72,18 @@ class FileResult:
     #: Line and column of each party's declaration, in the order of ``process.parties``
     #: (where the portfolio rules, VA601 and VA602, report a party).
     party_positions: tuple[tuple[int, int], ...] = ()
-    #: The portfolio rules' findings placed in this file (:func:`portfolio_results`),
-    #: rather than the file's own audit.
-    portfolio: bool = False
+    #: The file's place in the scan's path order, from 0 (an output that keeps only the
+    #: first files' details knows from it what it will keep).
+    index: int = 0
+
+    def with_findings(self, findings: tuple[Finding, ...]) -> FileResult:
+        """The same result with other findings (what a baseline leaves)."""
+        return replace(self, findings=findings)
 
     def __repr__(self) -> str:
         # the generated one would print the whole model and its scores
         what = f"process={self.process.id!r}" if self.process is not None else f"valid={self.valid}"
         return f"FileResult({self.file!r}, {what}, findings={len(self.findings)})"
-
-
-@dataclass(frozen=True, slots=True)
-class Totals:
-    """What a whole run counted: files, valid processes, findings per severity, and how
-    it compares with a baseline (``None`` without one)."""
-
-    files: int
-    valid: int
-    counts: dict[str, int]
-    baseline_known: int | None = None
-    baseline_fixed: int | None = None
-    #: The portfolio ledger of the run (SPEC §4.7), for the formats that show it.
-    ledger: Ledger | None = None
-
-
-class Tally:
-    """Counts a stream of results into :class:`Totals`."""
-
-    def __init__(self) -> None:
-        self.files = 0
-        self.valid = 0
-        self.counts = {"error": 0, "warning": 0, "info": 0}
-
-    def add(self, result: FileResult, findings: Iterable[Finding] | None = None) -> None:
-        """Count one file (with ``findings`` in place of its own, when they were
-        filtered)."""
-        self.files += 1
-        self.valid += result.valid
-        self.count(result.findings if findings is None else findings)
-
-    def count(self, findings: Iterable[Finding]) -> None:
-        """Count findings that belong to no one file's audit (the portfolio's)."""
-        for finding in findings:
-            self.counts[finding.severity.value] += 1
-
-    def totals(
-        self, known: int | None = None, fixed: int | None = None, ledger: Ledger | None = None
-    ) -> Totals:
-        """The counts so far."""
-        return Totals(self.files, self.valid, dict(self.counts), known, fixed, ledger)
-
-
-@dataclass(frozen=True)
-class ScanResult:
-    """A whole scan held in memory, for the Python API and tests: every file's result in
-    path order, all findings in that order (the portfolio's, VA6xx, after them), and
-    the portfolio ledger."""
-
-    files: tuple[FileResult, ...]
-    findings: tuple[Finding, ...] = field(default=())
-    ledger: Ledger | None = None
-
-    @property
-    def processes(self) -> list[FileResult]:
-        """The results of the scored processes, in file order."""
-        return [f for f in self.files if f.process is not None and f.score is not None]
-
-    @property
-    def valid(self) -> int:
-        """How many files hold a valid process."""
-        return sum(1 for f in self.files if f.valid)
-
-    @property
-    def errors(self) -> list[InternalError]:
-        """Bugs met while auditing, in file order."""
-        return [e for f in self.files for e in f.errors]
-
-    def opportunities(self) -> list[Finding]:
-        """Findings with a gain, best first (ties by position, so the order is stable)."""
-        ranked = [f for f in self.findings if is_opportunity(f)]
-        return sorted(ranked, key=lambda f: (-(f.gain or 0.0), f.sort_key))
 
 
 def _fatal(findings: Iterable[Finding]) -> bool:
@@ -202,7 +131,10 @@ def audit_file(
 def audit_loaded(
     loaded: LoadedFile, settings: Settings, *, validate_only: bool = False
 ) -> FileResult:
-    """Audit a file already loaded and validated: structure, scores, rules, suppressions."""
+    """Audit a file already loaded and validated, stage by stage: the structure rules,
+    scoring (and simulation), the scored rules, the suppressions, then the settings. A
+    bug in one stage is one internal error named after it (``rule VA202``, ``scoring``),
+    and the stages after it do not run."""
     process = loaded.process
     id_position = loaded.locate(("id",))
     errors: list[InternalError] = []
@@ -237,15 +169,19 @@ def audit_loaded(
         return finish(findings)
     if validate_only:
         return finish(findings, valid=True)
+    try:
+        score, simulation = score_stage(process, settings)
+    except Exception as error:  # the scored rules would all fail on it: one error
+        errors.append(internal_error(loaded.file, "scoring", error))
+        return finish(findings)
+    ctx.scored(score, simulation)
     run(SCORED_RULES)
     try:
         findings = apply_suppressions(
             process, findings, settings, loaded.make_finding, ctx.set_aside
         )
-        score = ctx.score
-        simulation = ctx.simulation
     except Exception as error:
-        errors.append(internal_error(loaded.file, "scoring", error))
+        errors.append(internal_error(loaded.file, "suppressions", error))
         return finish(findings)
     return replace(
         finish(findings, valid=True),
@@ -255,6 +191,21 @@ def audit_loaded(
         touchpoint_lines=tuple(loaded.item_lines(("touchpoints",))),
         party_positions=tuple(loaded.locate(("parties", p), at_key=True) for p in process.parties),
     )
+
+
+def score_stage(
+    process: Process, settings: Settings
+) -> tuple[ProcessScore, ProcessSimulation | None]:
+    """The scoring stage: the process's scores (SPEC §4) and, with ``--simulate``, the
+    simulated verdicts (SPEC §4.6; numpy is imported only then)."""
+    from valueaudit.scoring import score_process
+
+    score = score_process(process)
+    if not settings.simulate.samples:
+        return score, None
+    from valueaudit.simulation import simulate
+
+    return score, simulate(process, score, settings)
 
 
 Payload = TypeVar("Payload")
@@ -295,26 +246,20 @@ def _light(result: FileResult) -> FileResult:
     )
 
 
-def _audit_job(job: tuple[Path, str, Settings, bool]) -> tuple[FileResult, Any]:
-    """Audit one file and prepare its outputs' pieces.
-
-    The cyclic garbage collector is paused meanwhile: a file's values, positions, model and
-    pieces hold no reference cycles, so reference counting frees them, and collections
-    triggered by their many allocations would only cost time.
-    """
-    path, display, settings, validate_only = job
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        result = audit_file(path, settings, display, validate_only=validate_only)
-        assert _prepare is not None
-        return _light(result), _prepare(result)
-    finally:
-        if paused:
-            gc.enable()
+Job = tuple[int, Path, str, Settings, bool]
 
 
-def iter_prepared(
+def _audit_job(job: Job) -> tuple[FileResult, Any]:
+    """Audit one file and make its per-file step's payload."""
+    index, path, display, settings, validate_only = job
+    result = audit_file(path, settings, display, validate_only=validate_only)
+    if index:
+        result = replace(result, index=index)
+    assert _prepare is not None
+    return _light(result), _prepare(result)
+
+
+def iter_audited(
     files: Sequence[tuple[Path, str]],
     settings: Settings,
     prepare: Callable[[FileResult], Payload],
@@ -325,29 +270,15 @@ def iter_prepared(
     """Audit files, in ``jobs`` worker processes when there are several, and yield, in
     path order, each file's result (without its model: see :func:`_light`) and what
     ``prepare`` made of the whole result in the worker: the per-file work of every
-    output, so that only small pieces cross to the main process.
-
-    Cross-file findings (VA104) are merged in path order; the rare file that gets one
-    is audited again here, so that ``prepare`` sees it with the finding. The stream does
-    not depend on ``jobs`` or on the order of ``files``.
+    output, so that only small pieces cross to the main process. The stream does not
+    depend on ``jobs`` or on the order of ``files``. The scan (:mod:`valueaudit.scan`)
+    is its one consumer.
     """
     global _prepare
-    ids = ProcessIds(settings)
-    work = sorted(
-        ((path, display, settings, validate_only) for path, display in files),
-        key=lambda job: job[1],
-    )
-
-    def merged(job: tuple[Path, str, Settings, bool], done: tuple[FileResult, Any]) -> Any:
-        result, payload = done
-        duplicate = ids.check(result.file, result.valid, result.process_id, result.id_position)
-        if duplicate is None:
-            return result, payload
-        path, display, _, _ = job
-        full = audit_file(path, settings, display, validate_only=validate_only)
-        full = replace(full, findings=tuple(sorted((*full.findings, duplicate), key=SORT_KEY)))
-        return _light(full), prepare(full)
-
+    work: list[Job] = [
+        (index, path, display, settings, validate_only)
+        for index, (path, display) in enumerate(sorted(files, key=lambda file: file[1]))
+    ]
     if jobs > 1 and len(work) > 1:
         import multiprocessing
         import threading
@@ -361,7 +292,7 @@ def iter_prepared(
         in_flight = threading.BoundedSemaphore(workers * chunk * 4)
         stopping = threading.Event()
 
-        def feed() -> Iterator[tuple[Path, str, Settings, bool]]:
+        def feed() -> Iterator[Job]:
             for job in work:
                 # wait for room, but let the pool end (Ctrl-C, an error) while waiting
                 while not in_flight.acquire(timeout=0.1):
@@ -371,71 +302,15 @@ def iter_prepared(
 
         with context.Pool(workers, initializer=_start_worker, initargs=(prepare,)) as pool:
             try:
-                results = pool.imap(_audit_job, feed(), chunksize=chunk)
-                for job, done in zip(work, results, strict=True):
+                for done in pool.imap(_audit_job, feed(), chunksize=chunk):
                     in_flight.release()
-                    yield merged(job, done)
+                    yield done
             finally:
                 stopping.set()
     else:
         previous, _prepare = _prepare, prepare
         try:
             for job in work:
-                yield merged(job, _audit_job(job))
+                yield _audit_job(job)
         finally:
             _prepare = previous
-
-
-def _whole(result: FileResult) -> FileResult:
-    return result
-
-
-def iter_results(
-    files: Sequence[tuple[Path, str]],
-    settings: Settings,
-    jobs: int = 1,
-    *,
-    validate_only: bool = False,
-) -> Iterator[FileResult]:
-    """Whole results (models and scores included), in path order (:func:`iter_prepared`)."""
-    for _, result in iter_prepared(files, settings, _whole, jobs, validate_only=validate_only):
-        yield result
-
-
-def audit_files(
-    files: Sequence[tuple[Path, str]],
-    settings: Settings,
-    jobs: int = 1,
-    *,
-    validate_only: bool = False,
-) -> ScanResult:
-    """Audit files and hold the whole scan in memory (the Python API's view)."""
-    from valueaudit.portfolio import Ledger, piece_of
-
-    results = tuple(iter_results(files, settings, jobs, validate_only=validate_only))
-    findings = [f for r in results for f in r.findings]
-    if validate_only:
-        return ScanResult(results, tuple(findings))
-    ledger = Ledger(threshold=settings.exchange_ratio_threshold)
-    for result in results:
-        ledger.add(piece_of(result))
-    findings += [f for across in portfolio_results(ledger, settings) for f in across.findings]
-    return ScanResult(results, tuple(findings), ledger)
-
-
-def portfolio_results(ledger: Ledger, settings: Settings) -> list[FileResult]:
-    """The portfolio rules' findings (VA6xx), judged on the whole ledger once the last
-    file is in, as one more result per file they are placed in (path order), so that
-    every output, the baseline and the counts take them as they take any file's.
-    ``per-file-ignores`` and ``severity`` apply as to any finding."""
-    from valueaudit.rules.portfolio import portfolio_findings
-
-    by_file: dict[str, list[Finding]] = {}
-    for finding in apply_settings(portfolio_findings(ledger, settings), settings):
-        by_file.setdefault(finding.file, []).append(finding)
-    return [
-        FileResult(
-            file, tuple(findings), valid=True, process_id=findings[0].process, portfolio=True
-        )
-        for file, findings in sorted(by_file.items())
-    ]

@@ -1,6 +1,6 @@
 """What ``valueaudit.audit()`` returns: a scan held in memory, for notebooks and scripts.
 
-:class:`AuditResult` is the engine's :class:`~valueaudit.engine.ScanResult` (files,
+:class:`AuditResult` is the scan's :class:`~valueaudit.scan.ScanResult` (files,
 findings, the portfolio ledger, :meth:`opportunities`) plus the views a notebook wants:
 :meth:`~AuditResult.to_dict`, the document ``scan -f json`` writes (through the same
 writer); pandas DataFrames of the touchpoints, findings and parties, an interval as
@@ -18,8 +18,8 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from valueaudit.engine import ScanResult
 from valueaudit.findings import count_by_severity
+from valueaudit.scan import ScanResult
 from valueaudit.settings import Settings
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ class AuditResult(ScanResult):
         Python values: the same writer makes it, so the shapes cannot drift apart."""
         from valueaudit.output import Options, render
 
-        rendered: dict[str, Any] = json.loads(render("json", self.files, Options(self.settings)))
+        rendered: dict[str, Any] = json.loads(render("json", self, Options(self.settings)))
         return rendered
 
     def touchpoints_frame(self) -> Any:
@@ -208,4 +208,4 @@ _PARTY_COLUMNS = [
 
 def audit_result(scan: ScanResult, settings: Settings) -> AuditResult:
     """A scan, with the settings it ran with, as the API returns it."""
-    return AuditResult(scan.files, scan.findings, scan.ledger, settings)
+    return AuditResult(scan.files, scan.summary, scan.scan_errors, settings)

@@ -3,8 +3,6 @@ machines (JSON and the formats built on it). The one place that decides it."""
 
 from __future__ import annotations
 
-import functools
-
 from valueaudit.interval import Interval
 
 #: Decimals kept in machine-readable outputs.
@@ -12,17 +10,9 @@ DECIMALS = 4
 #: The most decimals written to tell the two ends of an interval apart (SPEC §4.5).
 MOST_DECIMALS = 6
 
-# Reports write the same few values many times (a scale's steps, volumes, shares), and
-# rounding costs more than a look-up in a C cache; bounded so a huge scan's unique running
-# sums cannot grow it forever.
-_CACHED = 100_000
-
-
-@functools.lru_cache(maxsize=_CACHED)
 def plain(value: float) -> int | float:
     """A float rounded for machine outputs; whole numbers become ints (``8``, not ``8.0``)."""
-    rounded = round(float(value), DECIMALS)
-    return int(rounded) if rounded.is_integer() else rounded
+    return _rounded(value, DECIMALS)
 
 
 def _rounded(value: float, digits: int) -> int | float:

@@ -25,13 +25,9 @@ from valueaudit.scoring import same
 
 if TYPE_CHECKING:
     from valueaudit.engine import FileResult
-    from valueaudit.findings import Finding
     from valueaudit.model import Suppression
-    from valueaudit.output import Options
 
 ZERO = Interval(0.0, 0.0)
-#: The rules that judge the ledger, not one process (:mod:`valueaudit.rules.portfolio`).
-PORTFOLIO_RULES = frozenset({"VA601", "VA602"})
 
 
 def _plus(a: Interval, b: Interval) -> Interval:
@@ -173,7 +169,6 @@ class LedgerPiece:
     stages: dict[str, Disparities] = field(default_factory=dict)
     flows: dict[tuple[str, str, str], Interval] = field(default_factory=dict)
     processes: int = 0
-    declared: dict[str, Declaration] = field(default_factory=dict)
     point: ProcessPoint | None = None
     #: With ``--simulate``: per party, the draws of what it receives and gives (arrays
     #: of ``samples`` values, or a number where every draw is the same).
@@ -229,14 +224,6 @@ def piece_of(result: FileResult) -> LedgerPiece:
         role.add(totals)
         role.processes = 1  # a process with two customers is one process of customers
     piece.parties = {p: totals for p, totals in parties.items() if p in taking_part}
-    suppress = tuple(
-        entry
-        for entry in process.suppress
-        if entry.touchpoint is None and entry.rule in PORTFOLIO_RULES
-    )
-    for party, (line, column) in zip(process.parties, result.party_positions, strict=True):
-        if party in taking_part:
-            piece.declared[party] = Declaration(result.file, line, column, process.id, suppress)
     simulation = result.simulation
     if simulation is not None:
         piece.samples = simulation.samples
@@ -246,11 +233,21 @@ def piece_of(result: FileResult) -> LedgerPiece:
     return piece
 
 
-def portfolio_piece(result: FileResult, options: Options) -> tuple[Finding, ...]:
-    """The per-file step of ``valueaudit portfolio``'s formats: the portfolio rules'
-    findings (the ledger itself comes with the totals, added up as every run that
-    scores does); a file's own findings are not the portfolio's."""
-    return result.findings if result.portfolio else ()
+def declarations_of(result: FileResult) -> dict[str, Declaration]:
+    """Where a file declares each party that takes part in its scored process, with the
+    process's process-wide suppressions (those that can hide a scan-level finding)."""
+    process, score = result.process, result.score
+    if process is None or score is None:
+        return {}
+    taking_part = {  # as in piece_of: the parties of touchpoints with flows
+        p for scored in score.touchpoints if scored.disparity is not None for p in scored.received
+    }
+    suppress = tuple(entry for entry in process.suppress if entry.touchpoint is None)
+    return {
+        party: Declaration(result.file, line, column, process.id, suppress)
+        for party, (line, column) in zip(process.parties, result.party_positions, strict=True)
+        if party in taking_part
+    }
 
 
 def _merge(into: dict[str, Disparities], more: dict[str, Disparities]) -> None:
@@ -282,8 +279,6 @@ class Ledger(LedgerPiece):
         _merge(self.stages, piece.stages)
         for pair, value in piece.flows.items():
             self.flows[pair] = _plus(self.flows.get(pair, ZERO), value)
-        for party, declaration in piece.declared.items():
-            self.declared.setdefault(party, declaration)  # pieces come in file order
         self.samples = self.samples or piece.samples
         for party, (received, given) in piece.draws.items():
             before = self.draws.get(party, (0.0, 0.0))

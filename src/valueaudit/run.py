@@ -1,20 +1,21 @@
 """Running the commands that audit: ``scan``, ``check``, ``report`` and ``diff``.
 
-One road for all of them: discover the files, stream their results in path order
-(:func:`valueaudit.engine.iter_prepared`, each output's per-file step done in the
-worker that audited the file), and feed every requested output as each file arrives;
-``--baseline`` filters each file's findings and ``--write-baseline`` is one more
-output. The typer commands in :mod:`valueaudit.cli` only parse options into a
-:class:`ScanRequest` and call :func:`run_scan` or :func:`run_diff`, which return the
-exit code (SPEC §6). Usage errors are raised as :class:`UsageError`; the command line
-turns them into one line and exit 2 in one place.
+One road for all of them: discover the files, consume the scan's events
+(:func:`valueaudit.scan.scan_events`: each output's per-file step done in the worker
+that audited the file), feed every requested output as each file arrives, and finish
+each with the scan's summary; ``--baseline`` filters the findings and
+``--write-baseline`` is one more output. The typer commands in :mod:`valueaudit.cli`
+only parse options into a :class:`ScanRequest` and call :func:`run_scan` or
+:func:`run_diff`, which return the exit code (SPEC §6). Usage errors are raised as
+:class:`UsageError`; the command line turns them into one line and exit 2 in one place.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -22,11 +23,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 from valueaudit.output import DEFAULT_MAX_PROCESSES, FORMATS, Options, TextStyle
 
 if TYPE_CHECKING:
-    from valueaudit.baseline import BaselineFilter
     from valueaudit.engine import FileResult, InternalError
-    from valueaudit.findings import Finding
     from valueaudit.output import Writer
-    from valueaudit.portfolio import Ledger, LedgerPiece
+    from valueaudit.scan import OutputStep
     from valueaudit.settings import Settings
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -110,7 +109,7 @@ class _Output:
     """One output of a run: its writer and where it writes."""
 
     name: str
-    writer: Writer[Any]
+    writer: Writer[Any, Any] | None
     target: Any  # an AtomicFile or a DeviceFile, or None for stdout
     broken: bool = False
     failure: str | None = None  # why writing its file failed (a full disk)
@@ -124,18 +123,25 @@ class _Outputs:
         self.items: list[_Output] = []
         self.errors = errors
 
-    def open(self, name: str, file: Path | None, make: Callable[[TextIO], Writer[Any]]) -> None:
+    def open(
+        self, name: str, file: Path | None, make: Callable[[TextIO], Writer[Any, Any]]
+    ) -> None:
         from valueaudit.output.files import open_output
 
         if file is None:
             self.items.append(_Output(name, make(sys.stdout), None))
             return
-        try:
-            target = open_output(file)
-        except OSError as error:
-            self.discard()
-            raise UsageError(f"cannot write {file}: {error.strerror or error}") from None
-        self.items.append(_Output(name, make(target.stream), target))
+        # Ctrl-C or SIGTERM wait until the temporary file is registered, so that the
+        # unwinding they cause always finds it and removes it (:meth:`discard`)
+        with signals_held():
+            try:
+                target = open_output(file)
+            except OSError as error:
+                self.discard()
+                raise UsageError(f"cannot write {file}: {error.strerror or error}") from None
+            output = _Output(name, None, target)
+            self.items.append(output)
+        output.writer = make(target.stream)
 
     def _guard(self, output: _Output, step: Callable[[], None]) -> None:
         if output.broken:
@@ -156,6 +162,8 @@ class _Outputs:
 
     def add(self, items: tuple[Any, ...]) -> None:
         """Give each output its own item."""
+        from valueaudit.scan import BrokenPiece
+
         for output, item in zip(self.items, items, strict=True):
             if isinstance(item, BrokenPiece):
                 if not output.broken:
@@ -220,63 +228,12 @@ def _discover(paths: list[Path], settings: Settings) -> list[tuple[Path, str]]:
     return found
 
 
-@dataclass(frozen=True)
-class Prepared:
-    """What the workers send for one file: its findings after ``--baseline``, how many
-    the baseline hid, and each output's piece."""
-
-    findings: tuple[Finding, ...]
-    known: int
-    unverified: int  # recorded for a file that cannot be audited now: not fixed
-    pieces: tuple[Any, ...]
-    ledger: LedgerPiece | None = None  # the file's part of the portfolio ledger
-
-
-@dataclass(frozen=True)
-class _Prepare:
-    """The per-file step of a run, in the workers: the baseline filter, then every
-    output's own step (:func:`valueaudit.output.preparer`)."""
-
-    steps: tuple[tuple[Callable[[FileResult, Any], Any], Any], ...]
-    baseline: BaselineFilter | None
-    ledger: bool = False  # whether to make the file's part of the portfolio ledger
-
-    def __call__(self, result: FileResult) -> Prepared:
-        known = unverified = 0
-        if self.baseline is not None:
-            result, known, unverified = self.baseline.apply(result)
-        pieces = tuple(self._piece(result, s) for s in self.steps)
-        ledger = None
-        if self.ledger:
-            from valueaudit.portfolio import piece_of
-
-            ledger = piece_of(result)
-        return Prepared(result.findings, known, unverified, pieces, ledger)
-
-    @staticmethod
-    def _piece(result: FileResult, step: tuple[Callable[[FileResult, Any], Any], Any]) -> Any:
-        prepare, options = step
-        try:
-            return prepare(result, options)
-        except Exception as error:  # a formatter bug: reported, the other outputs go on
-            from valueaudit.engine import internal_error
-
-            return BrokenPiece(internal_error(result.file, "an output", error))
-
-
-@dataclass(frozen=True)
-class BrokenPiece:
-    """What an output's per-file step sends when it failed: the error, for the report."""
-
-    error: InternalError
-
-
 def run_scan(request: ScanRequest) -> int:
     """Audit the requested files into every requested output; the exit code."""
     from valueaudit import baseline as baselines
     from valueaudit import progress
-    from valueaudit.engine import Tally, iter_prepared, portfolio_results
     from valueaudit.output import portfolio_writer, preparer, scan_writer, terminal_style
+    from valueaudit.scan import FileDone, FileStep, scan_events
 
     settings = request.settings
     baseline_filter = None
@@ -293,7 +250,7 @@ def run_scan(request: ScanRequest) -> int:
     jobs = worker_count(request.jobs)
     errors: list[InternalError] = []
     outputs = _Outputs(errors)
-    steps: list[tuple[Callable[[FileResult, Any], Any], Any]] = []
+    steps: list[OutputStep] = []
     try:
         for spec in request.outputs:
             options = Options(
@@ -314,52 +271,45 @@ def run_scan(request: ScanRequest) -> int:
                 spec.file,
                 lambda out, s=spec, o=options, w=writer: w(s.format, out, o),  # type: ignore[misc]
             )
-            steps.append((_ledger_step() if request.portfolio else preparer(spec.format), options))
+            # the portfolio shows the ledger and the scan-level findings: nothing per file
+            steps.append((_nothing if request.portfolio else preparer(spec.format), options))
         if baseline_file is not None:
             outputs.open("baseline", baseline_file, baselines.BaselineWriter)
             steps.append((baselines.prepare, None))
         # every run that scores keeps the ledger; `check` does not score
-        ledger = None if request.validate_only else _ledger(request)
-        prepare = _Prepare(tuple(steps), baseline_filter, ledger is not None)
-        stream = iter_prepared(files, settings, prepare, jobs, validate_only=request.validate_only)
+        step = FileStep(tuple(steps), baseline_filter, scoring=not request.validate_only)
+        events = scan_events(
+            files,
+            settings,
+            step,
+            jobs,
+            validate_only=request.validate_only,
+            shard=request.shard,
+        )
         enabled = progress.wanted(quiet=request.quiet, disabled=request.no_progress)
-        tally = Tally()
         failing = False
-        known = unverified = 0
-        for result, prepared in progress.track(stream, len(files), enabled=enabled):
-            tally.add(result, prepared.findings)
-            known += prepared.known
-            unverified += prepared.unverified
-            errors.extend(result.errors)
-            # `portfolio` shows the portfolio rules' findings only, and fails on those only
-            failing = failing or (
-                not request.portfolio and any(settings.fails(f.severity) for f in prepared.findings)
-            )
-            outputs.add(prepared.pieces)
-            if ledger is not None and prepared.ledger is not None:
-                ledger.add(prepared.ledger)
-        # the portfolio rules judge the whole ledger: their findings come last, through
-        # the same per-file step as every file's
-        for result in () if ledger is None else portfolio_results(ledger, settings):
-            prepared = replace(prepare, ledger=False)(result)
-            tally.count(prepared.findings)
-            known += prepared.known
-            failing = failing or any(settings.fails(f.severity) for f in prepared.findings)
-            outputs.add(prepared.pieces)
-        invalid = tally.files - tally.valid
-        if request.portfolio and invalid:  # their findings are scan's, not shown here
-            print(
-                f"valueaudit: {invalid} of {tally.files} files could not be audited and "
-                f"{'is' if invalid == 1 else 'are'} not in the portfolio; valueaudit check "
-                "shows why",
-                file=sys.stderr,
-            )
-        if baseline_filter is None:
-            totals = tally.totals(ledger=ledger)
-        else:
-            fixed = baseline_filter.recorded - known - unverified
-            totals = tally.totals(known, fixed, ledger)
-        outputs.finish(totals)
+        for event in progress.track(events, len(files), enabled=enabled):
+            if isinstance(event, FileDone):
+                errors.extend(event.result.errors)
+                # `portfolio` shows the scan-level findings only, and fails on those only
+                failing = failing or (
+                    not request.portfolio
+                    and any(settings.fails(f.severity) for f in event.prepared.findings)
+                )
+                outputs.add(event.prepared.pieces)
+                continue
+            summary = event.summary
+            errors.extend(event.errors)
+            failing = failing or any(settings.fails(f.severity) for f in summary.findings)
+            invalid = summary.files - summary.valid
+            if request.portfolio and invalid:  # their findings are scan's, not shown here
+                print(
+                    f"valueaudit: {invalid} of {summary.files} files could not be audited "
+                    f"and {'is' if invalid == 1 else 'are'} not in the portfolio; valueaudit "
+                    "check shows why",
+                    file=sys.stderr,
+                )
+            outputs.finish(summary)
     except BaseException:
         outputs.discard()
         raise
@@ -370,16 +320,8 @@ def run_scan(request: ScanRequest) -> int:
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
-def _ledger(request: ScanRequest) -> Ledger:
-    from valueaudit.portfolio import Ledger
-
-    return Ledger(shard=request.shard, threshold=request.settings.exchange_ratio_threshold)
-
-
-def _ledger_step() -> Callable[[FileResult, Any], Any]:
-    from valueaudit.portfolio import portfolio_piece
-
-    return portfolio_piece
+def _nothing(result: FileResult, options: object) -> None:
+    """The per-file step of ``valueaudit portfolio``'s formats."""
 
 
 def run_diff(
@@ -388,8 +330,8 @@ def run_diff(
     """Compare two files or folders into every requested output; exit 1 when the change
     introduces findings at or above ``--fail-on``."""
     from valueaudit.diff import DiffTotals, compare, side_of
-    from valueaudit.engine import iter_prepared
     from valueaudit.output import diff_writer, writes_diff
+    from valueaudit.scan import FileDone, FileStep, scan_events
 
     unsupported = [o.format for o in outputs if not writes_diff(o.format)]
     if unsupported:
@@ -399,6 +341,16 @@ def run_diff(
     jobs = worker_count(jobs)
     errors: list[InternalError] = []
     targets = _Outputs(errors)
+
+    def sides(files: list[tuple[Path, str]]) -> Iterator[Any]:
+        step = FileStep(((side_of, None),), scoring=False)
+        for event in scan_events(files, settings, step, jobs):
+            if isinstance(event, FileDone):
+                errors.extend(event.result.errors)
+                yield event.prepared.pieces[0]
+            else:
+                errors.extend(event.errors)
+
     try:
         for spec in outputs:
             options = Options(settings, stdout=spec.file is None)
@@ -409,9 +361,7 @@ def run_diff(
             )
         totals = DiffTotals()
         failing = False
-        old_sides = (s for _, s in iter_prepared(old_files, settings, side_of, jobs))
-        new_sides = (s for _, s in iter_prepared(new_files, settings, side_of, jobs))
-        for part in compare(old_sides, new_sides):
+        for part in compare(sides(old_files), sides(new_files)):
             totals.add(part)
             failing = failing or any(settings.fails(f.severity) for f in part.introduced)
             targets.add((part,) * len(targets.items))
@@ -468,6 +418,27 @@ def _shard(files: list[tuple[Path, str]], spec: str) -> list[tuple[Path, str]]:
             file=sys.stderr,
         )
     return chosen
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold back Ctrl-C and SIGTERM meanwhile: they arrive, and unwind the run, once the
+    block is done (in the main thread; elsewhere, and where signals cannot be held, the
+    block runs as it is)."""
+    import signal
+    import threading
+
+    held = {signal.SIGINT, signal.SIGTERM}
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "pthread_sigmask"
+    ):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 class StdoutClosed(BaseException):

@@ -15,8 +15,7 @@ from typing import Protocol
 
 from valueaudit.findings import Finding, Severity, YamlPath
 from valueaudit.model import Process, Suppression
-from valueaudit.portfolio import PORTFOLIO_RULES
-from valueaudit.rules import RULES
+from valueaudit.rules import PORTFOLIO_RULES, RULES
 from valueaudit.settings import Settings
 
 #: Codes a suppression cannot hide: they mean the process could not be read at all.

@@ -1,29 +1,32 @@
 """Formatters: one registry, one signature, fed by one ordered stream of file results.
 
 Every format is a module with a ``prepare`` function and a ``ScanWriter`` (and, for the
-formats ``diff`` writes, a ``DiffWriter``). ``prepare(result, options)`` does a format's
-per-file work, in the worker process that audited the file, and returns a small piece
-(mostly text); the writer, made with where it writes and the run's options, takes the
-pieces in path order as they arrive (:meth:`Writer.add`) and writes what is left at the
-end (:meth:`Writer.finish`). It writes incrementally, or keeps only what its format must
-hold (a bounded top list, a spooled section), so memory does not grow with the number
-of files. ``scan``, ``check``, ``report`` and ``diff`` all choose from :data:`FORMATS`;
-:func:`render` runs the same two steps over results held in memory, for the Python API
-and tests.
+formats ``diff`` and ``portfolio`` write, a ``DiffWriter`` and a ``PortfolioWriter``).
+``prepare(result, options)`` does a format's per-file work, in the worker process that
+audited the file, and returns a small piece (mostly text); the writer, made with where
+it writes and the run's options, takes the pieces in path order as they arrive
+(:meth:`Writer.add`) and ends with the scan's :class:`~valueaudit.scan.Summary`
+(:meth:`Writer.finish`): the totals, the ledger and the scan-level findings, which it
+writes as its format places them. It writes incrementally, or keeps only what its
+format must hold (a bounded top list, a spooled section), so memory does not grow with
+the number of files. ``scan``, ``check``, ``report``, ``portfolio`` and ``diff`` all
+choose from :data:`FORMATS`; :func:`render` runs the same two steps over a scan held in
+memory, for the Python API and tests.
 """
 
 from __future__ import annotations
 
 import importlib
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TextIO, TypeVar, cast
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
-    from valueaudit.engine import FileResult, Totals
+    from valueaudit.engine import FileResult
+    from valueaudit.scan import ScanResult
     from valueaudit.settings import Settings
 
 #: Format name -> the module that writes it.
@@ -44,6 +47,7 @@ DEFAULT_MAX_PROCESSES = 100
 MAX_PARTY_COLUMNS = 8
 
 Item = TypeVar("Item", contravariant=True)
+End = TypeVar("End", contravariant=True)
 
 
 @dataclass(frozen=True)
@@ -73,13 +77,14 @@ class Options:
     shard: str | None = None
 
 
-class Writer(Protocol[Item]):
-    """Writes one format from a stream of items (file results, or a diff's changes)."""
+class Writer(Protocol[Item, End]):
+    """Writes one format from a stream of items (each file's piece, or a diff's parts)
+    and what the stream ends with (the scan's summary, or a diff's totals)."""
 
     def add(self, item: Item) -> None:
         """Take the next item of the stream."""
 
-    def finish(self, totals: Totals) -> None:
+    def finish(self, summary: End) -> None:
         """Write what is left, now that the stream has ended."""
 
 
@@ -87,9 +92,9 @@ def _module(name: str) -> Any:
     return importlib.import_module(FORMATS[name])
 
 
-def scan_writer(name: str, out: TextIO, options: Options) -> Writer[Any]:
+def scan_writer(name: str, out: TextIO, options: Options) -> Writer[Any, Any]:
     """The writer of format ``name`` for a scan, writing to ``out``."""
-    writer: Writer[Any] = _module(name).ScanWriter(out, options)
+    writer: Writer[Any, Any] = _module(name).ScanWriter(out, options)
     return writer
 
 
@@ -104,9 +109,9 @@ def writes_portfolio(name: str) -> bool:
     return hasattr(_module(name), "PortfolioWriter")
 
 
-def portfolio_writer(name: str, out: TextIO, options: Options) -> Writer[Any]:
+def portfolio_writer(name: str, out: TextIO, options: Options) -> Writer[Any, Any]:
     """The writer of format ``name`` for the portfolio ledger, writing to ``out``."""
-    writer: Writer[Any] = _module(name).PortfolioWriter(out, options)
+    writer: Writer[Any, Any] = _module(name).PortfolioWriter(out, options)
     return writer
 
 
@@ -115,31 +120,21 @@ def writes_diff(name: str) -> bool:
     return hasattr(_module(name), "DiffWriter")
 
 
-def diff_writer(name: str, out: TextIO, options: Options) -> Writer[Any]:
+def diff_writer(name: str, out: TextIO, options: Options) -> Writer[Any, Any]:
     """The writer of format ``name`` for a diff, writing to ``out``."""
-    writer: Writer[Any] = _module(name).DiffWriter(out, options)
+    writer: Writer[Any, Any] = _module(name).DiffWriter(out, options)
     return writer
 
 
-def render(name: str, results: Iterable[FileResult], options: Options) -> str:
-    """Results held in memory, written in format ``name``, as text (through the same
+def render(name: str, scan: ScanResult, options: Options) -> str:
+    """A scan held in memory, written in format ``name``, as text (through the same
     writer a scan streams to)."""
-    from valueaudit.engine import Tally, portfolio_results
-    from valueaudit.portfolio import Ledger, piece_of
-
     out = io.StringIO()
     writer = scan_writer(name, out, options)
     prepare = preparer(name)
-    tally = Tally()
-    ledger = Ledger(shard=options.shard, threshold=options.settings.exchange_ratio_threshold)
-    for result in results:
-        tally.add(result)
-        ledger.add(piece_of(result))
+    for result in scan.files:
         writer.add(prepare(result, options))
-    for across in portfolio_results(ledger, options.settings):
-        tally.count(across.findings)
-        writer.add(prepare(across, options))
-    writer.finish(tally.totals(ledger=ledger))
+    writer.finish(scan.summary)
     return out.getvalue()
 
 

@@ -10,8 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from valueaudit.output.text import SEVERITY_STYLE
-from valueaudit.portfolio import PORTFOLIO_RULES
-from valueaudit.rules import Rule
+from valueaudit.rules import PORTFOLIO_RULES, Rule
 from valueaudit.suppress import UNSUPPRESSIBLE
 
 

@@ -22,7 +22,8 @@ from valueaudit.output.files import Spool
 from valueaudit.rules import RULES
 
 if TYPE_CHECKING:
-    from valueaudit.engine import FileResult, Totals
+    from valueaudit.engine import FileResult
+    from valueaudit.scan import Summary
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -69,8 +70,12 @@ def _place(finding: Finding) -> tuple[int, float, tuple[str, int, int, str, str]
 def prepare(result: FileResult, options: Options) -> tuple[tuple[_Annotation, ...], str]:
     """One file's commands with their places, and its findings as plain log lines (in
     the worker)."""
-    annotations = tuple((_place(f), command(f)) for f in result.findings)
-    lines = "".join(f"{f.file}:{f.line}:{f.column} {f.code} {f.message}\n" for f in result.findings)
+    return _encoded(result.findings)
+
+
+def _encoded(findings: tuple[Finding, ...]) -> tuple[tuple[_Annotation, ...], str]:
+    annotations = tuple((_place(f), command(f)) for f in findings)
+    lines = "".join(f"{f.file}:{f.line}:{f.column} {f.code} {f.message}\n" for f in findings)
     return annotations, lines
 
 
@@ -93,8 +98,11 @@ class ScanWriter:
             self.levels[-annotation[0][0]].push(annotation)
         self.lines.write(lines)
 
-    def finish(self, totals: Totals) -> None:
-        """Write the annotations, and what did not fit."""
+    def finish(self, totals: Summary) -> None:
+        """Write the annotations, and what did not fit (the scan-level findings taken as
+        every file's are)."""
+        for _, findings in totals.placed():
+            self.add(_encoded(findings))
         crowded = any(level.seen > SHOWN_PER_LEVEL for level in self.levels.values())
         for severity in sorted(Severity, key=lambda s: -s.rank):
             best = self.levels[severity.rank].best()

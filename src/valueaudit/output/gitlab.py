@@ -14,7 +14,8 @@ from valueaudit.output.json_format import dumps
 from valueaudit.rules import RULES
 
 if TYPE_CHECKING:
-    from valueaudit.engine import FileResult, Totals
+    from valueaudit.engine import FileResult
+    from valueaudit.scan import Summary
 
 SEVERITIES = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "info"}
 CATEGORIES = {"1": "Bug Risk", "2": "Complexity", "3": "Clarity", "4": "Complexity"}
@@ -38,9 +39,13 @@ def issue(finding: Finding, fingerprint: str) -> dict[str, Any]:
 def prepare(result: FileResult, options: Options) -> tuple[str, ...]:
     """One file's issues, each encoded on one line (a fingerprint counts within its
     file)."""
+    return _encoded(result.findings)
+
+
+def _encoded(findings: tuple[Finding, ...]) -> tuple[str, ...]:
     return tuple(
         "  " + dumps(issue(finding, fingerprint))
-        for finding, fingerprint in zip(result.findings, fingerprints(result.findings), strict=True)
+        for finding, fingerprint in zip(findings, fingerprints(findings), strict=True)
     )
 
 
@@ -58,6 +63,8 @@ class ScanWriter:
             self.out.write(text)
             self.any = True
 
-    def finish(self, totals: Totals) -> None:
-        """Close the array."""
+    def finish(self, totals: Summary) -> None:
+        """Write the scan-level findings and close the array."""
+        for _, findings in totals.placed():
+            self.add(_encoded(findings))
         self.out.write("\n]\n" if self.any else "[]\n")

@@ -27,14 +27,15 @@ from valueaudit import __version__
 from valueaudit.interval import Interval
 from valueaudit.numbers import json_interval, plain
 from valueaudit.output.files import Spool
-from valueaudit.output.ledger_report import PortfolioFindings
+from valueaudit.output.ledger_report import PortfolioPieces
 
 if TYPE_CHECKING:
     from valueaudit.diff import DiffPart, DiffTotals, ProcessChange
-    from valueaudit.engine import FileResult, Totals
+    from valueaudit.engine import FileResult
     from valueaudit.findings import Finding
     from valueaudit.output import Options
     from valueaudit.portfolio import Disparities, Ledger, PartyTotals
+    from valueaudit.scan import Summary
     from valueaudit.simulation import Verdict
 
 FORMAT_VERSION = 1
@@ -195,8 +196,10 @@ class ScanWriter:
         for finding in findings:
             self.document.append_text("findings", finding)
 
-    def finish(self, totals: Totals) -> None:
-        """Write the document."""
+    def finish(self, totals: Summary) -> None:
+        """Write the document, the scan-level findings after every file's."""
+        for finding in totals.findings:
+            self.document.append("findings", finding_json(finding))
         summary: dict[str, Any] = {
             "files": totals.files,
             "processes": totals.valid,
@@ -361,14 +364,13 @@ def ledger_json(ledger: Ledger) -> dict[str, Any]:
     }
 
 
-class PortfolioWriter(PortfolioFindings):
+class PortfolioWriter(PortfolioPieces):
     """The portfolio ledger as one JSON document (``kind: portfolio``)."""
 
     def __init__(self, out: TextIO, options: Options) -> None:
         self.out = out
-        super().__init__()
 
-    def finish(self, totals: Totals) -> None:
+    def finish(self, totals: Summary) -> None:
         """Write the document."""
         document = {
             "tool": _tool(),
@@ -376,6 +378,6 @@ class PortfolioWriter(PortfolioFindings):
             "kind": "portfolio",
             "summary": {"files": totals.files, "processes": totals.valid},
             "portfolio": ledger_json(totals.ledger) if totals.ledger else None,
-            "findings": [finding_json(finding) for finding in self.findings],
+            "findings": [finding_json(finding) for finding in totals.findings],
         }
         self.out.write(dumps(document) + "\n")

@@ -1,7 +1,8 @@
 """The ``junit`` format: JUnit XML as CI servers read it.
 
 A ``testsuite`` per file and a ``testcase`` per process (named by the process id, or by
-the file when it could not be read); the portfolio rules' findings (VA6xx) make one
+the file when it could not be read); the scan-level findings (VA104 across files,
+VA6xx) make one
 more testsuite, ``FILE (portfolio)``, for each file they are placed in. A testcase
 fails when it has error or warning findings, whatever ``--fail-on`` says (SPEC §7, as
 ruff and Trivy do: the report shows the problems, the exit code decides the job); its
@@ -19,7 +20,8 @@ from valueaudit.output import Options
 from valueaudit.output.files import Spool
 
 if TYPE_CHECKING:
-    from valueaudit.engine import FileResult, Totals
+    from valueaudit.engine import FileResult
+    from valueaudit.scan import Summary
 
 
 def _lines(findings: list[Finding]) -> str:
@@ -30,25 +32,21 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-def _suite(result: FileResult) -> ET.Element:
-    """The testsuite of one file: one testcase, failing on error and warning findings."""
-    failing = [f for f in result.findings if f.severity is not Severity.INFO]
-    passing = [f for f in result.findings if f.severity is Severity.INFO]
+def _suite(file: str, name: str, findings: tuple[Finding, ...], *, across: bool) -> ET.Element:
+    """The testsuite of one file (or of the scan-level findings placed in it, ``across``):
+    one testcase, failing on error and warning findings."""
+    failing = [f for f in findings if f.severity is not Severity.INFO]
+    passing = [f for f in findings if f.severity is Severity.INFO]
     suite = ET.Element(
         "testsuite",
-        name=f"{result.file} (portfolio)" if result.portfolio else result.file,
+        name=f"{file} (portfolio)" if across else file,
         tests="1",
         failures=str(int(bool(failing))),
         errors="0",
         skipped="0",
         time="0",
     )
-    name = result.process.id if result.process is not None else result.file
-    if result.portfolio:
-        name = "portfolio"
-    case = ET.SubElement(
-        suite, "testcase", classname=result.file, name=name, file=result.file, time="0"
-    )
+    case = ET.SubElement(suite, "testcase", classname=file, name=name, file=file, time="0")
     if failing:
         counts = ", ".join(
             _count(sum(1 for f in failing if f.severity is s), s.value)
@@ -68,7 +66,14 @@ def _suite(result: FileResult) -> ET.Element:
 
 def prepare(result: FileResult, options: Options) -> tuple[str, bool]:
     """One file's testsuite as text, and whether it fails (in the worker)."""
-    suite = _suite(result)
+    name = result.process.id if result.process is not None else result.file
+    return _encoded(result.file, name, result.findings)
+
+
+def _encoded(
+    file: str, name: str, findings: tuple[Finding, ...], *, across: bool = False
+) -> tuple[str, bool]:
+    suite = _suite(file, name, findings, across=across)
     ET.indent(suite, level=1)
     return "  " + ET.tostring(suite, "unicode").rstrip() + "\n", suite.get("failures") == "1"
 
@@ -89,8 +94,11 @@ class ScanWriter:
         self.total += 1
         self.failed += failed
 
-    def finish(self, totals: Totals) -> None:
-        """Write the document."""
+    def finish(self, totals: Summary) -> None:
+        """Write the document, with a testsuite for the scan-level findings placed in
+        each file."""
+        for file, findings in totals.placed():
+            self.add(_encoded(file, "portfolio", findings, across=True))
         root = ET.Element(
             "testsuites",
             name="valueaudit",

@@ -3,23 +3,18 @@ plain table rows; the JSON writer has every figure."""
 
 from __future__ import annotations
 
-from valueaudit.findings import Finding
 from valueaudit.interval import Interval
 from valueaudit.numbers import interval, number, percent
 from valueaudit.numbers import ratio_text as ratio_of
 from valueaudit.portfolio import Disparities, Ledger, PartyTotals
 
 
-class PortfolioFindings:
-    """What every ``portfolio`` writer keeps of the stream: the portfolio rules'
-    findings (one or two per party); the ledger itself comes with the totals."""
+class PortfolioPieces:
+    """What every ``portfolio`` writer takes of the stream: nothing (the ledger and the
+    scan-level findings come with the summary)."""
 
-    def __init__(self) -> None:
-        self.findings: list[Finding] = []
-
-    def add(self, piece: tuple[Finding, ...]) -> None:
-        """Keep the portfolio rules' findings of one file."""
-        self.findings.extend(piece)
+    def add(self, piece: None) -> None:
+        """Take one file's (empty) piece."""
 
 
 PARTY_HEADERS = (

@@ -38,15 +38,16 @@ from valueaudit.output import MAX_PARTY_COLUMNS, Options
 from valueaudit.output.diagrams import mermaid, quadrant, sankey, sequence_diagram
 from valueaudit.output.diff_report import Sections, process_lines
 from valueaudit.output.files import Spool
-from valueaudit.output.ledger_report import PortfolioFindings
+from valueaudit.output.ledger_report import PortfolioPieces
 from valueaudit.rules import RULES
 from valueaudit.scoring import leading_parties, running_balance
 
 if TYPE_CHECKING:
     from valueaudit.diff import DiffPart, DiffTotals, ProcessChange
-    from valueaudit.engine import FileResult, Totals
+    from valueaudit.engine import FileResult
     from valueaudit.model import Process
     from valueaudit.portfolio import Ledger
+    from valueaudit.scan import Summary
     from valueaudit.scoring import ProcessScore
     from valueaudit.simulation import ProcessSimulation
 
@@ -137,18 +138,18 @@ class Piece:
     unreadable: tuple[list[str], ...]
     opportunities: tuple[Finding, ...]
     fired: frozenset[str]
-    #: The portfolio rules' findings (VA6xx), for the Portfolio section.
-    across: tuple[Finding, ...] = ()
 
 
 def prepare(result: FileResult, options: Options) -> Piece:
     """One file's summary row and section, or its rows in the table of files that could
-    not be audited; its opportunities and the rules that fired."""
+    not be audited; its opportunities and the rules that fired. A section is made only
+    where the report can keep it: for the first ``--max-processes`` files (a file further
+    on cannot be among the first that many processes)."""
     process, score = result.process, result.score
     row = section = None
     if process is not None and score is not None:
         row = _summary_row(process, score, result.findings)
-        if _may_fit(process, result.findings):
+        if result.index < options.max_processes and _may_fit(process, result.findings):
             section = _process_section(result, process, score)
     unreadable: tuple[list[str], ...] = ()
     if not result.valid:
@@ -165,7 +166,6 @@ def prepare(result: FileResult, options: Options) -> Piece:
         unreadable,
         tuple(heapq.nsmallest(TOP_OPPORTUNITIES, opportunities, key=opportunity_key)),
         frozenset(f.code for f in result.findings),
-        result.findings if result.portfolio else (),
     )
 
 
@@ -192,12 +192,10 @@ class ScanWriter:
         self.unreadable_left = 0
         self.opportunities: TopN[Finding] = TopN(TOP_OPPORTUNITIES, opportunity_key)
         self.fired: set[str] = set()
-        self.across: list[Finding] = []  # the portfolio rules' (one or two per party)
 
     def add(self, piece: Piece) -> None:
         """Take one file's part: its row, its section, its opportunities."""
         self.fired.update(piece.fired)
-        self.across.extend(piece.across)
         for finding in piece.opportunities:
             self.opportunities.push(finding)
         if piece.row is not None:
@@ -215,8 +213,9 @@ class ScanWriter:
             else:
                 self.unreadable_left += 1
 
-    def finish(self, totals: Totals) -> None:
+    def finish(self, totals: Summary) -> None:
         """Write the report: summary, the sections that fit, unreadable files, glossary."""
+        self.fired.update(f.code for f in totals.findings)
         head = self._summary(totals)
         tail = _glossary(sorted(self.fired))
         unreadable = self._unreadable_section()
@@ -239,7 +238,7 @@ class ScanWriter:
         self.sections.copy_to(self.out, characters)
         self.out.write(unreadable + tail)
 
-    def _summary(self, totals: Totals) -> str:
+    def _summary(self, totals: Summary) -> str:
         counts = totals.counts
         lines = [
             "# valueaudit report",
@@ -255,7 +254,7 @@ class ScanWriter:
         if totals.ledger is not None and totals.ledger.parties:
             lines += ["## Portfolio", ""]
             lines += portfolio_lines(
-                totals.ledger, totals.files, 3, self.across, REPORT_PORTFOLIO_ROWS
+                totals.ledger, totals.files, 3, totals.findings, REPORT_PORTFOLIO_ROWS
             )
         if totals.baseline_known is not None:
             lines += [
@@ -630,18 +629,17 @@ class DiffWriter:
         self.body.copy_to(self.out)
 
 
-class PortfolioWriter(PortfolioFindings):
+class PortfolioWriter(PortfolioPieces):
     """The portfolio ledger as Markdown: the parties, practices, channels and stages."""
 
     def __init__(self, out: TextIO, options: Options) -> None:
         self.out = out
-        super().__init__()
 
-    def finish(self, totals: Totals) -> None:
+    def finish(self, totals: Summary) -> None:
         """Write the report."""
         assert totals.ledger is not None
         lines = ["# valueaudit portfolio", ""]
-        lines += portfolio_lines(totals.ledger, totals.files, 2, self.findings)
+        lines += portfolio_lines(totals.ledger, totals.files, 2, totals.findings)
         self.out.write("\n".join(lines))
 
 

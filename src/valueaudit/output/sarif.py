@@ -40,7 +40,8 @@ SRCROOT = "%SRCROOT%"
 MAX_RESULTS = 25_000
 
 if TYPE_CHECKING:
-    from valueaudit.engine import FileResult, Totals
+    from valueaudit.engine import FileResult
+    from valueaudit.scan import Summary
 
 #: A kept result: its place in SARIF's order, and its text.
 _Kept = tuple[tuple[int, float, tuple[str, int, int, str, str]], str]
@@ -122,9 +123,13 @@ _CODES = {code: index for index, code in enumerate(RULES)}
 def prepare(result: FileResult, options: Options) -> tuple[_Kept, ...]:
     """One file's results, each encoded on one line, with its place in SARIF's order (a
     fingerprint counts within its file)."""
+    return _encoded(result.findings)
+
+
+def _encoded(findings: tuple[Finding, ...]) -> tuple[_Kept, ...]:
     return tuple(
         (_order(finding), _RESULT_INDENT + dumps(_result(finding, fingerprint, _CODES)))
-        for finding, fingerprint in zip(result.findings, fingerprints(result.findings), strict=True)
+        for finding, fingerprint in zip(findings, fingerprints(findings), strict=True)
     )
 
 
@@ -141,8 +146,10 @@ class ScanWriter:
         for kept in piece:
             self.kept.push(kept)
 
-    def finish(self, totals: Totals) -> None:
-        """Write the log."""
+    def finish(self, totals: Summary) -> None:
+        """Write the log, the scan-level findings kept as every file's are."""
+        for _, findings in totals.placed():
+            self.add(_encoded(findings))
         results = [text for _, text in self.kept.best()]
         left_out = self.kept.seen - len(results)
         invocation: dict[str, Any] = {"executionSuccessful": True}

@@ -29,13 +29,14 @@ from valueaudit.findings import (
 from valueaudit.numbers import interval, percent
 from valueaudit.output import Options, console, print_whole, text_console
 from valueaudit.output.diff_report import Sections
-from valueaudit.output.ledger_report import PortfolioFindings
+from valueaudit.output.ledger_report import PortfolioPieces
 from valueaudit.scoring import at_least
 
 if TYPE_CHECKING:
     from valueaudit.diff import DiffPart, DiffTotals
-    from valueaudit.engine import FileResult, Totals
+    from valueaudit.engine import FileResult
     from valueaudit.portfolio import Ledger
+    from valueaudit.scan import Summary
     from valueaudit.settings import Settings
 
 #: Opportunities listed in the terminal; the JSON and Markdown outputs list them all.
@@ -55,7 +56,7 @@ def finding_line(finding: Finding) -> Text:
     )
 
 
-def summary_line(totals: Totals) -> Text:
+def summary_line(totals: Summary) -> Text:
     """``3 files, 2 processes: 1 error, 2 warnings, 0 info`` and, with a baseline, how
     many findings it hides and how many were fixed since."""
     files, processes = totals.files, totals.valid
@@ -105,17 +106,24 @@ class Piece:
     opportunities: tuple[Finding, ...]
 
 
+def findings_block(
+    file: str, findings: tuple[Finding, ...], options: Options, *, across: bool = False
+) -> str:
+    """A file's findings under its name (the scan-level ones, ``across``, in a block of
+    their own), rendered as the output shows them."""
+    if not findings:
+        return ""
+    buffer = io.StringIO()
+    # one print of the whole block: rich's cost is mostly per print
+    heading = f"{file} (portfolio, across all processes)" if across else file
+    lines = [Text(heading, style="bold underline"), *map(finding_line, findings)]
+    text_console(buffer, options).print(*lines, "", sep="\n", soft_wrap=True)
+    return buffer.getvalue()
+
+
 def prepare(result: FileResult, options: Options) -> Piece:
     """Render one file's findings, as the output will show them (in the worker)."""
-    buffer = io.StringIO()
-    if result.findings:
-        # one print of the whole block: rich's cost is mostly per print
-        heading = result.file
-        if result.portfolio:
-            heading += " (portfolio, across all processes)"
-        lines = [Text(heading, style="bold underline")]
-        lines += [finding_line(finding) for finding in result.findings]
-        text_console(buffer, options).print(*lines, "", sep="\n", soft_wrap=True)
+    block = findings_block(result.file, result.findings, options)
     process, score = result.process, result.score
     row: tuple[str, ...] | None = None
     if process is not None and score is not None and not options.quiet:
@@ -129,7 +137,7 @@ def prepare(result: FileResult, options: Options) -> Piece:
         if options.settings.simulate.samples:
             row += (_uneven(result, options.settings),)
     opportunities = () if options.quiet else tuple(filter(is_opportunity, result.findings))
-    return Piece(buffer.getvalue(), row, count_by_severity(result.findings), opportunities)
+    return Piece(block, row, count_by_severity(result.findings), opportunities)
 
 
 def _uneven(result: FileResult, settings: Settings) -> str:
@@ -152,6 +160,7 @@ class ScanWriter:
 
     def __init__(self, out: TextIO, options: Options) -> None:
         self.out = out
+        self.options = options
         self.console = console(out, stdout=options.stdout)
         self.quiet = options.quiet
         self.most = options.max_processes
@@ -170,8 +179,11 @@ class ScanWriter:
         for finding in piece.opportunities:
             self.opportunities.push(finding)
 
-    def finish(self, totals: Totals) -> None:
-        """Print the table of processes, the best opportunities and the summary."""
+    def finish(self, totals: Summary) -> None:
+        """Print the scan-level findings, the table of processes, the best
+        opportunities and the summary."""
+        for file, findings in totals.placed():
+            self.out.write(findings_block(file, findings, self.options, across=True))
         if not self.quiet:
             if self.rows:
                 self._processes()
@@ -284,14 +296,14 @@ class DiffWriter:
         self.console.print(totals.line())
 
 
-class PortfolioWriter(PortfolioFindings):
-    """The portfolio ledger for people: the parties, practices, channels and stages."""
+class PortfolioWriter(PortfolioPieces):
+    """The portfolio ledger for people: the parties, practices, channels and stages,
+    and the scan-level findings."""
 
     def __init__(self, out: TextIO, options: Options) -> None:
         self.console = console(out, stdout=options.stdout)
-        super().__init__()
 
-    def finish(self, totals: Totals) -> None:
+    def finish(self, totals: Summary) -> None:
         """Print the tables."""
         from valueaudit.output import ledger_report as rows
 
@@ -328,6 +340,6 @@ class PortfolioWriter(PortfolioFindings):
             for row in cells:
                 table.add_row(*row)
             print_whole(self.console, table)
-        if self.findings:
+        if totals.findings:
             self.console.print(Text("Findings across all processes", style="bold"))
-            self.console.print(*map(finding_line, self.findings), "", sep="\n", soft_wrap=True)
+            self.console.print(*map(finding_line, totals.findings), "", sep="\n", soft_wrap=True)

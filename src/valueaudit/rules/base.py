@@ -1,9 +1,12 @@
 """What every rule is made of, and what it sees.
 
 A rule is a small unit: its metadata (code, name, default severity, summary, bad and
-good examples), a docstring that is its user documentation, and a ``check`` generator
-that yields :class:`Draft` findings for one process. The engine, not the rule, stamps
-the code, the severity, the file and the exact position on what a rule yields.
+good examples, and as data the stage of the audit it belongs to), a docstring that is
+its user documentation, and its checks: ``check`` yields :class:`Draft` findings for one
+process (file scope); ``scan_check`` yields :class:`ScanDraft` findings for the whole
+scan, once the last file is in (scan scope: :mod:`valueaudit.scan`). The engine, not the
+rule, stamps the code, the severity, the file and the exact position on what a rule
+yields.
 """
 
 from __future__ import annotations
@@ -11,16 +14,22 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from valueaudit.findings import Severity, YamlPath
 
 if TYPE_CHECKING:
     from valueaudit.model import Flow, Process
+    from valueaudit.portfolio import Ledger
     from valueaudit.scoring import ProcessScore
     from valueaudit.settings import Settings
     from valueaudit.simulation import ProcessSimulation
+
+#: Where in the audit a rule belongs: reported by the loader (``load``), judged on the
+#: model before it is scored (``structure``: an error there means it is not scored), on
+#: the scores (``scored``), or by applying the suppressions (``suppression``).
+Stage = Literal["load", "structure", "scored", "suppression"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,13 +43,44 @@ class Draft:
     gain: float | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ScanDraft:
+    """What a scan-level rule finds, before the scan places it at a declaration: at a
+    party's first declaration (``party``), or at the process id of ``file``."""
+
+    message: str
+    #: what the finding is about, whatever its line (the baseline's identity of it)
+    about: str
+    party: str | None = None
+    file: str | None = None
+    suggestion: str | None = None
+
+
+class ScanView(Protocol):
+    """What a scan-level rule may look at: the settings, the portfolio ledger (``None``
+    when the scan does not score, as in ``check``), and the process ids declared, each
+    with the files that declare it in path order."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def ledger(self) -> Ledger | None: ...
+
+    @property
+    def process_ids(self) -> dict[str, list[str]]: ...
+
+
 @dataclass
 class AuditContext:
-    """Everything a rule may look at for one process; scores are computed once, lazily."""
+    """Everything a rule may look at for one process. The scores are the audit's
+    scoring stage's, made before any scored rule runs (``None`` while the structure
+    rules run)."""
 
     process: Process
     settings: Settings
     _score: ProcessScore | None = field(default=None, repr=False)
+    _simulation: ProcessSimulation | None = field(default=None, repr=False)
     #: (rule, touchpoint id) where an aggregate rule left places out for a suppression
     set_aside: set[tuple[str, str]] = field(default_factory=set, repr=False)
 
@@ -148,31 +188,31 @@ class AuditContext:
 
     @property
     def score(self) -> ProcessScore:
-        """The process's scores (SPEC §4)."""
+        """The process's scores (SPEC §4); only scored rules may ask for them."""
         if self._score is None:
-            from valueaudit.scoring import score_process
-
-            self._score = score_process(self.process)
+            raise RuntimeError("the process is not scored yet (a structure rule asked)")
         return self._score
 
-    @functools.cached_property
+    @property
     def simulation(self) -> ProcessSimulation | None:
-        """The simulated verdicts (SPEC §4.6), or ``None`` when not simulating. numpy
-        is imported only here, and only then."""
-        if not self.settings.simulate.samples:
-            return None
-        from valueaudit.simulation import simulate
+        """The simulated verdicts (SPEC §4.6), or ``None`` when not simulating."""
+        return self._simulation
 
-        return simulate(self.process, self.score, self.settings)
+    def scored(self, score: ProcessScore, simulation: ProcessSimulation | None) -> None:
+        """Hand the scoring stage's results to the scored rules."""
+        self._score, self._simulation = score, simulation
 
 
 Check = Callable[[AuditContext], Iterator[Draft]]
+ScanCheck = Callable[[ScanView], Iterator[ScanDraft]]
 
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """A rule's identity and documentation, and its check (``None`` for the codes the
-    loader reports itself: VA101, VA102, VA107, VA109)."""
+    """A rule's identity and documentation, the stage it belongs to, and its checks: per
+    process (``check``), across the scan (``scan_check``), both, or neither (the codes
+    the loader or the suppressions report themselves: VA101, VA102, VA107, VA109,
+    VA901, VA902)."""
 
     code: str
     name: str
@@ -181,17 +221,36 @@ class Rule:
     doc: str
     bad: str
     good: str
+    stage: Stage
     check: Check | None = None
+    scan_check: ScanCheck | None = None
 
     @property
     def family(self) -> str:
         """The rule's family digit: 1 validity, 2 exchange, 3 clarity, 4 opportunities,
-        5 practices, 9 suppressions."""
+        5 practices, 6 portfolio, 9 suppressions."""
         return self.code[2]
+
+    @property
+    def scope(self) -> tuple[str, ...]:
+        """Where it is judged: ``file`` (each process), ``scan`` (all at once), both or
+        neither (reported by the loader or the suppressions)."""
+        return ("file",) * (self.check is not None) + ("scan",) * (self.scan_check is not None)
+
+    def across(self, scan_check: ScanCheck) -> Rule:
+        """This rule, judged across the scan too (VA104: a process id in two files)."""
+        return replace(self, scan_check=scan_check)
 
 
 def rule(
-    code: str, name: str, severity: Severity, summary: str, *, bad: str, good: str
+    code: str,
+    name: str,
+    severity: Severity,
+    summary: str,
+    *,
+    bad: str,
+    good: str,
+    stage: Stage = "scored",
 ) -> Callable[[Check], Rule]:
     """Make a :class:`Rule` from a check function; its docstring is the documentation."""
 
@@ -204,17 +263,57 @@ def rule(
             doc=_dedent_doc(check.__doc__ or ""),
             bad=bad.strip("\n"),
             good=good.strip("\n"),
+            stage=stage,
             check=check,
         )
 
     return wrap
 
 
+def scan_rule(
+    code: str,
+    name: str,
+    severity: Severity,
+    summary: str,
+    *,
+    bad: str,
+    good: str,
+    stage: Stage = "scored",
+) -> Callable[[ScanCheck], Rule]:
+    """Make a scan-level :class:`Rule` from a check of the whole scan (its docstring is
+    the documentation); ``stage`` ``scored`` means it needs the portfolio ledger."""
+
+    def wrap(check: ScanCheck) -> Rule:
+        return Rule(
+            code=code,
+            name=name,
+            severity=severity,
+            summary=summary,
+            doc=_dedent_doc(check.__doc__ or ""),
+            bad=bad.strip("\n"),
+            good=good.strip("\n"),
+            stage=stage,
+            scan_check=check,
+        )
+
+    return wrap
+
+
 def documented(
-    code: str, name: str, severity: Severity, summary: str, doc: str, *, bad: str, good: str
+    code: str,
+    name: str,
+    severity: Severity,
+    summary: str,
+    doc: str,
+    *,
+    bad: str,
+    good: str,
+    stage: Stage,
 ) -> Rule:
-    """A rule reported by the loader rather than by a check function."""
-    return Rule(code, name, severity, summary, _dedent_doc(doc), bad.strip("\n"), good.strip("\n"))
+    """A rule reported by the loader or the suppressions rather than by a check."""
+    return Rule(
+        code, name, severity, summary, _dedent_doc(doc), bad.strip("\n"), good.strip("\n"), stage
+    )
 
 
 def _dedent_doc(doc: str) -> str:
@@ -223,4 +322,16 @@ def _dedent_doc(doc: str) -> str:
     return inspect.cleandoc(doc)
 
 
-__all__ = ["AuditContext", "Check", "Draft", "Rule", "documented", "rule"]
+__all__ = [
+    "AuditContext",
+    "Check",
+    "Draft",
+    "Rule",
+    "ScanCheck",
+    "ScanDraft",
+    "ScanView",
+    "Stage",
+    "documented",
+    "rule",
+    "scan_rule",
+]

@@ -23,6 +23,7 @@ VA101 = documented(
     **Why it matters.** Nothing in a file that does not parse can be audited; the
     message and position come from the parser so the fix is where it points.
     """,
+    stage="load",
     bad="""
 touchpoints:
   - id: payment
@@ -52,6 +53,7 @@ VA102 = documented(
     YAML 1.1 reads unquoted ``yes``, ``no``, ``on`` and ``off`` as booleans; where text
     is expected, the message says to quote the value.
     """,
+    stage="load",
     bad="""
 touchpoints:
   - id: payment
@@ -81,6 +83,7 @@ VA107 = documented(
     **Why it matters.** A duplicated ``value`` or ``to`` usually means two edits
     collided; the audit would rest on whichever happened to win.
     """,
+    stage="load",
     bad="""
 flows:
   - {from: customer, to: company, gives: payment, kind: money, value: 8, value: 6}
@@ -105,6 +108,7 @@ VA109 = documented(
     a pull request; it refuses such input quickly instead of hanging or crashing, and
     goes on with the other files.
     """,
+    stage="load",
     bad="""
 a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
 b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]

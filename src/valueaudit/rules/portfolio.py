@@ -1,29 +1,27 @@
 """VA6xx: the portfolio, every process of a scan at once (SPEC §4.7).
 
 These rules judge the ledger (:mod:`valueaudit.portfolio`), which is complete only when
-the last file has been audited, so they run once, after the stream, rather than on
-each process. Each finding is placed at the first declaration (in file order) of the
-party it is about, in a process that party takes part in; a process-wide ``suppress``
-entry of that process hides it. Since whether such an entry is used depends on the
-other files, it is never reported as unused (VA901).
+the last file has been audited: they are scan-level rules, run once by the scan
+(:mod:`valueaudit.scan`) after the stream. The scan places each finding at the first
+declaration (in file order) of the party it is about, in a process that party takes
+part in; a process-wide ``suppress`` entry of that process hides it. Since whether such
+an entry is used depends on the other files, it is never reported as unused (VA901).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from valueaudit.findings import Finding, Severity, content_digest, format_path
+from valueaudit.findings import Severity
 from valueaudit.interval import Interval
 from valueaudit.numbers import interval, percent, ratio_text
-from valueaudit.rules.base import Rule, documented
+from valueaudit.rules.base import ScanDraft, ScanView, documented
 from valueaudit.scoring import at_least
 from valueaudit.wording import it_or_them, pronoun, says, verb
 
 if TYPE_CHECKING:
-    from valueaudit.portfolio import Declaration, Ledger, PartyTotals
-    from valueaudit.settings import Settings
+    from valueaudit.portfolio import PartyTotals
 
 #: VA601's second test: the share of its touchpoints at which a party receives least.
 LOSING_SHARE = (3, 4)
@@ -54,6 +52,7 @@ VA601 = documented(
     less of it. Where the imbalance is intended (a donor, a regulator's inspection),
     suppress the finding in the process that declares the party first, with the reason.
     """,
+    stage="scored",
     bad="""
 # in every process the supplier gives a lot and gets little back
 - {from: supplier, to: company, gives: delivery, kind: product, value: 9}
@@ -89,6 +88,7 @@ VA602 = documented(
     a discount. If the other side of the exchange happens outside the processes audited,
     write it down as a process too, or suppress the finding with the reason.
     """,
+    stage="scored",
     bad="""
 # partner gives company leads; company gives partner nothing, anywhere
 - {from: partner, to: company, gives: referred customers, kind: information, value: 5}
@@ -98,45 +98,6 @@ VA602 = documented(
 - {from: company, to: partner, gives: referral fee, kind: money, value: 4}
 """,
 )
-
-RULES = (VA601, VA602)
-
-
-def portfolio_findings(ledger: Ledger, settings: Settings) -> list[Finding]:
-    """The findings of the portfolio rules that are selected, in position order; each
-    at its party's first declaration, less those a suppression there hides."""
-    today = settings.today or dt.date.today()
-    found: list[tuple[str, Finding]] = []  # (the party it is about, the finding)
-    if settings.enabled("VA601"):
-        found.extend(_imbalanced(ledger, settings))
-    if settings.enabled("VA602"):
-        found.extend(_unanswered(ledger))
-    kept = [f for party, f in found if not _suppressed(ledger.declared[party], f.code, today)]
-    return sorted(kept, key=lambda f: f.sort_key)
-
-
-def _suppressed(declaration: Declaration, code: str, today: dt.date) -> bool:
-    return any(s.rule == code and not s.expired(today) for s in declaration.suppress)
-
-
-def _finding(
-    ledger: Ledger, rule: Rule, party: str, message: str, suggestion: str, about: str
-) -> tuple[str, Finding]:
-    declared = ledger.declared[party]
-    return party, Finding(
-        code=rule.code,
-        severity=rule.severity,
-        message=message,
-        file=declared.file,
-        line=declared.line,
-        column=declared.column,
-        process=declared.process,
-        path=format_path(("parties", party)),
-        suggestion=suggestion,
-        # what it is about, whatever its line: the party (and for VA602 the receiver)
-        content_hash=content_digest(about),
-    )
-
 
 def _processes(count: int) -> str:
     return "1 process" if count == 1 else f"{count} processes"
@@ -151,8 +112,12 @@ def ratio_at_most(totals: PartyTotals, threshold: float) -> bool:
     return at_least(threshold * totals.given.low, totals.received.high)
 
 
-def _imbalanced(ledger: Ledger, settings: Settings) -> Iterator[tuple[str, Finding]]:
-    threshold = settings.exchange_ratio_threshold
+def _imbalanced(scan: ScanView) -> Iterator[ScanDraft]:
+    """VA601 on the ledger: each party whose exchange ratio or losing share is too low."""
+    ledger = scan.ledger
+    if ledger is None:
+        return
+    threshold = scan.settings.exchange_ratio_threshold
     numerator, denominator = LOSING_SHARE
     for party, totals in sorted(ledger.parties.items()):
         name = totals.name
@@ -177,19 +142,21 @@ def _imbalanced(ledger: Ledger, settings: Settings) -> Iterator[tuple[str, Findi
             )
         if not reasons:
             continue
-        yield _finding(
-            ledger,
-            VA601,
-            party,
+        yield ScanDraft(
             f"across {_processes(totals.processes)}, {name} {' and '.join(reasons)}",
-            f"Find where {says(name, 'gives')} most and {verb(name, 'gets')} least back "
-            f"(valueaudit portfolio lists who gives what to whom), and add value {it} "
+            about=party,
+            party=party,
+            suggestion=f"Find where {says(name, 'gives')} most and {verb(name, 'gets')} least "
+            f"back (valueaudit portfolio lists who gives what to whom), and add value {it} "
             f"{verb(name, 'receives')} there, or ask less of {it_or_them(name)}.",
-            party,
         )
 
 
-def _unanswered(ledger: Ledger) -> Iterator[tuple[str, Finding]]:
+def _unanswered(scan: ScanView) -> Iterator[ScanDraft]:
+    """VA602 on the ledger: each pair where one gives and the other never gives back."""
+    ledger = scan.ledger
+    if ledger is None:
+        return
     gives = ledger.gives()
     kinds_of: dict[tuple[str, str], list[str]] = {}
     for giver, receiver, kind in sorted(ledger.flows):
@@ -203,15 +170,16 @@ def _unanswered(ledger: Ledger) -> Iterator[tuple[str, Finding]]:
         kinds = kinds_of[giver, receiver]
         giver_name = ledger.parties[giver].name
         receiver_name = ledger.parties[receiver].name
-        yield _finding(
-            ledger,
-            VA602,
-            giver,
+        yield ScanDraft(
             f"{says(giver_name, 'gives')} {receiver_name} {', '.join(kinds)} (worth "
             f"{interval(value, grouping=True)}, volume-weighted), and "
             f"{says(receiver_name, 'gives')} {giver_name} nothing in any process",
-            f"Let {receiver_name} give {giver_name} something in return (a report of what "
-            "changed, a share of the benefit, priority or a discount), or write down the "
-            "process where it already does.",
-            f"{giver}\x1f{receiver}",
+            about=f"{giver}\x1f{receiver}",
+            party=giver,
+            suggestion=f"Let {receiver_name} give {giver_name} something in return (a report "
+            "of what changed, a share of the benefit, priority or a discount), or write down "
+            "the process where it already does.",
         )
+
+
+RULES = (VA601.across(_imbalanced), VA602.across(_unanswered))

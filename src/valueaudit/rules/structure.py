@@ -9,13 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from valueaudit.findings import Finding, Severity, content_digest
+from valueaudit.findings import Severity
 from valueaudit.hints import did_you_mean
-from valueaudit.rules.base import AuditContext, Draft, rule
+from valueaudit.rules.base import AuditContext, Draft, ScanDraft, ScanView, rule
 
 if TYPE_CHECKING:
     from valueaudit.model import Touchpoint
-    from valueaudit.settings import Settings
 
 
 @rule(
@@ -23,6 +22,7 @@ if TYPE_CHECKING:
     "unknown-party",
     Severity.ERROR,
     "A party reference names no declared party.",
+    stage="structure",
     bad="""
 parties:
   customer: {role: customer}
@@ -81,6 +81,7 @@ def _undeclared(
     "duplicate-id",
     Severity.ERROR,
     "An id is used twice: a touchpoint within a process, or a process across files.",
+    stage="structure",
     bad="""
 touchpoints:
   - id: payment
@@ -112,37 +113,16 @@ def duplicate_id(ctx: AuditContext) -> Iterator[Draft]:
             first[touchpoint.id] = i
 
 
-class ProcessIds:
+def duplicate_process_id(scan: ScanView) -> Iterator[ScanDraft]:
     """VA104 across files: every file after the first (in path order) that declares a
-    process id already seen. The scan feeds it each file as its result arrives."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.first: dict[str, str] = {}
-
-    def check(
-        self, file: str, valid: bool, process_id: str | None, position: tuple[int, int]
-    ) -> Finding | None:
-        """The VA104 finding for this file, when its process id was seen before."""
-        if not valid or process_id is None:
-            return None
-        if process_id not in self.first:
-            self.first[process_id] = file
-            return None
-        if not self.settings.enabled_in("VA104", file):
-            return None
-        line, column = position
-        return Finding(
-            code="VA104",
-            severity=self.settings.severity_of("VA104", duplicate_id.severity),
-            message=f"duplicate process id '{process_id}' (also in {self.first[process_id]})",
-            file=file,
-            line=line,
-            column=column,
-            process=process_id,
-            path="id",
-            content_hash=content_digest(process_id),
-        )
+    process id already declared, placed at that file's ``id``."""
+    for process_id, files in scan.process_ids.items():
+        for file in files[1:]:
+            yield ScanDraft(
+                f"duplicate process id '{process_id}' (also in {files[0]})",
+                about=process_id,
+                file=file,
+            )
 
 
 @rule(
@@ -150,6 +130,7 @@ class ProcessIds:
     "unknown-next",
     Severity.ERROR,
     "`next` names no touchpoint of the process.",
+    stage="structure",
     bad="""
 touchpoints:
   - id: invoice-sent
@@ -187,6 +168,7 @@ def unknown_next(ctx: AuditContext) -> Iterator[Draft]:
     "unreachable-touchpoint",
     Severity.WARNING,
     "A touchpoint cannot be reached from the first one.",
+    stage="structure",
     bad="""
 touchpoints:
   - id: order
@@ -236,6 +218,7 @@ def unreachable_touchpoint(ctx: AuditContext) -> Iterator[Draft]:
     "no-flows",
     Severity.WARNING,
     "A touchpoint has no flows: nothing is exchanged.",
+    stage="structure",
     bad="""
 touchpoints:
   - id: welcome-call
@@ -270,4 +253,10 @@ def no_flows(ctx: AuditContext) -> Iterator[Draft]:
             )
 
 
-RULES = (unknown_party, duplicate_id, unknown_next, unreachable_touchpoint, no_flows)
+RULES = (
+    unknown_party,
+    duplicate_id.across(duplicate_process_id),
+    unknown_next,
+    unreachable_touchpoint,
+    no_flows,
+)

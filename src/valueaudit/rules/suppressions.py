@@ -22,6 +22,7 @@ VA901 = documented(
     **Why it matters.** A suppression that hides nothing is noise, and it would silently
     hide the next real finding of that rule. Remove it once the cause is fixed.
     """,
+    stage="suppression",
     bad="""
 suppress:
   - {rule: VA302, reason: costs are in the finance model}   # no flow lacks a cost
@@ -43,6 +44,7 @@ VA902 = documented(
     **Why it matters.** Expiry dates keep "we will fix it later" honest: when the date
     comes, the finding comes back until it is fixed or the decision is renewed.
     """,
+    stage="suppression",
     bad="""
 suppress:
   - {rule: VA202, reason: new price list in Q1, expires: 2025-03-31}

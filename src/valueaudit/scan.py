@@ -1,0 +1,349 @@
+"""The scan: every file's audit in path order, and what only the whole scan can see.
+
+:func:`scan_events` is the one driver that ``scan``, ``check``, ``report``,
+``portfolio``, ``diff`` and the Python API consume. It audits the files (in worker
+processes when there are several: :func:`valueaudit.engine.iter_audited`), runs a
+:class:`FileStep` on each in its worker (the baseline filter, each output's per-file
+step, the file's part of the ledger), and yields a :class:`FileDone` per file in path
+order, then one :class:`ScanDone`. Between the two a :class:`Scan` accumulates what
+needs every file: the declarations index (process ids and parties, where scan-level
+findings are placed), the tally, the portfolio ledger and the baseline's counts; at the
+end it runs the scan-level rules (:data:`valueaudit.rules.SCAN_RULES`: VA104 across
+files, VA601, VA602), places their findings, applies the suppressions, the settings and
+the baseline to them, and hands everything on in one :class:`Summary`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from valueaudit.baseline import BaselineFilter
+from valueaudit.engine import (
+    FileResult,
+    InternalError,
+    apply_settings,
+    internal_error,
+    iter_audited,
+)
+from valueaudit.findings import Finding, content_digest, format_path, is_opportunity
+from valueaudit.portfolio import Declaration, Ledger, LedgerPiece, declarations_of, piece_of
+from valueaudit.rules import SCAN_RULES, Rule
+from valueaudit.rules.base import ScanDraft
+from valueaudit.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What the whole scan gives the writers at its end: the counts (files, valid
+    processes, findings per severity, the scan-level ones included), how it compares
+    with a baseline (``None`` without one), the portfolio ledger (``None`` when the scan
+    does not score), and the scan-level findings, placed and filtered, in path order."""
+
+    files: int
+    valid: int
+    counts: dict[str, int]
+    baseline_known: int | None = None
+    baseline_fixed: int | None = None
+    ledger: Ledger | None = None
+    findings: tuple[Finding, ...] = ()
+
+    def placed(self) -> list[tuple[str, tuple[Finding, ...]]]:
+        """The scan-level findings by the file they are placed in, in path order."""
+        by_file: dict[str, list[Finding]] = {}
+        for finding in self.findings:
+            by_file.setdefault(finding.file, []).append(finding)
+        return [(file, tuple(found)) for file, found in by_file.items()]
+
+
+@dataclass(frozen=True, slots=True)
+class BrokenPiece:
+    """What an output's per-file step sends when it failed: the error, for the report."""
+
+    error: InternalError
+
+
+#: One output's per-file step and the options it takes (``prepare(result, options)``).
+OutputStep = tuple[Callable[[FileResult, Any], Any], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """What the per-file step made of one file in its worker: the findings after the
+    baseline, how many the baseline hid, each output's piece, and the file's part of
+    the ledger and of the declarations index."""
+
+    findings: tuple[Finding, ...]
+    known: int
+    unverified: int  # recorded for a file that cannot be audited now: not fixed
+    pieces: tuple[Any, ...]
+    ledger: LedgerPiece | None = None
+    parties: dict[str, Declaration] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FileStep:
+    """The per-file step of a scan, run in the worker that audited the file: the
+    baseline filter, then every output's own step; and, when the scan scores, the
+    file's part of the ledger. An output whose step fails gets a :class:`BrokenPiece`
+    and the others go on."""
+
+    outputs: tuple[OutputStep, ...] = ()
+    baseline: BaselineFilter | None = None
+    scoring: bool = True
+
+    def __call__(self, result: FileResult) -> Prepared:
+        known = unverified = 0
+        findings = result.findings
+        if self.baseline is not None:
+            findings, known = self.baseline.filter(findings)
+            unverified = self.baseline.unverified(result.file, result.valid, known)
+            if known:
+                result = result.with_findings(findings)
+        pieces = tuple(_piece(result, step) for step in self.outputs)
+        if not self.scoring:
+            return Prepared(findings, known, unverified, pieces)
+        return Prepared(
+            findings, known, unverified, pieces, piece_of(result), declarations_of(result)
+        )
+
+
+def _piece(result: FileResult, step: OutputStep) -> Any:
+    prepare, options = step
+    try:
+        return prepare(result, options)
+    except Exception as error:  # a formatter bug: reported, the other outputs go on
+        return BrokenPiece(internal_error(result.file, "an output", error))
+
+
+@dataclass(frozen=True, slots=True)
+class FileDone:
+    """One file's result (without its model) and what its per-file step made of it."""
+
+    result: FileResult
+    prepared: Prepared
+
+
+@dataclass(frozen=True, slots=True)
+class ScanDone:
+    """The end of the scan: the summary every writer finishes with, and the bugs the
+    scan-level rules met."""
+
+    summary: Summary
+    errors: tuple[InternalError, ...] = ()
+
+
+class Scan:
+    """Accumulates a scan file by file (in path order) and judges what needs them all.
+
+    It is what the scan-level rules see (:class:`valueaudit.rules.base.ScanView`): the
+    settings, the ledger and the process ids with the files that declare them.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        scoring: bool = True,
+        baseline: BaselineFilter | None = None,
+        shard: str | None = None,
+    ) -> None:
+        self.settings = settings
+        self.scoring = scoring
+        self.baseline = baseline
+        self.ledger: Ledger | None = (
+            Ledger(shard=shard, threshold=settings.exchange_ratio_threshold) if scoring else None
+        )
+        #: process id -> the files that declare it (valid ones), in path order
+        self.process_ids: dict[str, list[str]] = {}
+        self._process_at: dict[str, tuple[str, int, int]] = {}  # file -> (id, line, column)
+        self._parties: dict[str, Declaration] = {}
+        self.files = self.valid = self.known = self.unverified = 0
+        self.counts = {"error": 0, "warning": 0, "info": 0}
+
+    def add(self, result: FileResult, prepared: Prepared) -> None:
+        """Take one file, the next in path order."""
+        self.files += 1
+        self.valid += result.valid
+        self.known += prepared.known
+        self.unverified += prepared.unverified
+        self._count(prepared.findings)
+        if result.valid and result.process_id is not None:
+            self.process_ids.setdefault(result.process_id, []).append(result.file)
+            self._process_at[result.file] = (result.process_id, *result.id_position)
+        if self.ledger is not None and prepared.ledger is not None:
+            self.ledger.add(prepared.ledger)
+        for party, declaration in prepared.parties.items():
+            self._parties.setdefault(party, declaration)  # the first, in file order
+
+    def _count(self, findings: Sequence[Finding]) -> None:
+        for finding in findings:
+            self.counts[finding.severity.value] += 1
+
+    def finish(self) -> tuple[Summary, list[InternalError]]:
+        """Run the scan-level rules; the summary, and the bugs they met."""
+        errors: list[InternalError] = []
+        drafts: list[Finding] = []
+        for rule in SCAN_RULES:
+            needs_ledger = rule.stage == "scored"
+            if not self.settings.enabled(rule.code) or (needs_ledger and not self.scoring):
+                continue
+            assert rule.scan_check is not None
+            try:
+                drafts.extend(
+                    found
+                    for draft in rule.scan_check(self)
+                    if (found := self._place(rule, draft)) is not None
+                )
+            except Exception as error:  # one broken rule must not hide the others
+                errors.append(internal_error("the scan", f"rule {rule.code}", error))
+        findings = apply_settings(drafts, self.settings)
+        known = 0
+        if self.baseline is not None:
+            findings, known = self.baseline.filter(findings)
+        self._count(findings)
+        fixed = None
+        if self.baseline is not None:
+            fixed = self.baseline.recorded - self.known - known - self.unverified
+        summary = Summary(
+            self.files,
+            self.valid,
+            dict(self.counts),
+            None if self.baseline is None else self.known + known,
+            fixed,
+            self.ledger,
+            findings,
+        )
+        return summary, errors
+
+    def _place(self, rule: Rule, draft: ScanDraft) -> Finding | None:
+        """The finding at its declaration: a party's first, or a file's process id;
+        ``None`` when a process-wide suppression there hides it."""
+        if draft.party is not None:
+            declared = self._parties[draft.party]
+            today = self.settings.today or dt.date.today()
+            if any(s.rule == rule.code and not s.expired(today) for s in declared.suppress):
+                return None
+            file, process, line, column = (
+                declared.file,
+                declared.process,
+                declared.line,
+                declared.column,
+            )
+            path = format_path(("parties", draft.party))
+        else:
+            assert draft.file is not None
+            file, (process, line, column) = draft.file, self._process_at[draft.file]
+            path = "id"
+        return Finding(
+            code=rule.code,
+            severity=rule.severity,
+            message=draft.message,
+            file=file,
+            line=line,
+            column=column,
+            process=process,
+            path=path,
+            suggestion=draft.suggestion,
+            content_hash=content_digest(draft.about),
+        )
+
+
+def scan_events(
+    files: Sequence[tuple[Path, str]],
+    settings: Settings,
+    step: FileStep,
+    jobs: int = 1,
+    *,
+    validate_only: bool = False,
+    shard: str | None = None,
+) -> Iterator[FileDone | ScanDone]:
+    """Audit ``files`` and yield each one's :class:`FileDone` in path order, then the
+    :class:`ScanDone`. The bugs met are in each result's ``errors`` and, for the
+    scan-level rules, in the :class:`ScanDone`'s."""
+    scan = Scan(settings, scoring=step.scoring, baseline=step.baseline, shard=shard)
+    for result, prepared in iter_audited(files, settings, step, jobs, validate_only=validate_only):
+        scan.add(result, prepared)
+        yield FileDone(result, prepared)
+    summary, errors = scan.finish()
+    yield ScanDone(summary, tuple(errors))
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """A whole scan held in memory, for the Python API and tests: every file's result in
+    path order (models and scores included), all findings in that order (the
+    scan-level ones after them), and the summary (the ledger with it)."""
+
+    files: tuple[FileResult, ...]
+    summary: Summary
+    scan_errors: tuple[InternalError, ...] = ()
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """Every finding: each file's, in path order, then the scan-level ones."""
+        return (*(f for r in self.files for f in r.findings), *self.summary.findings)
+
+    @property
+    def ledger(self) -> Ledger | None:
+        """The portfolio ledger (``None`` for a scan that only validated)."""
+        return self.summary.ledger
+
+    @property
+    def processes(self) -> list[FileResult]:
+        """The results of the scored processes, in file order."""
+        return [f for f in self.files if f.process is not None and f.score is not None]
+
+    @property
+    def valid(self) -> int:
+        """How many files hold a valid process."""
+        return self.summary.valid
+
+    @property
+    def errors(self) -> list[InternalError]:
+        """Bugs met while auditing, in file order, then the scan-level rules'."""
+        return [*(e for f in self.files for e in f.errors), *self.scan_errors]
+
+    def opportunities(self) -> list[Finding]:
+        """Findings with a gain, best first (ties by position, so the order is stable)."""
+        ranked = [f for f in self.findings if is_opportunity(f)]
+        return sorted(ranked, key=lambda f: (-(f.gain or 0.0), f.sort_key))
+
+
+def _whole(result: FileResult, _options: object) -> FileResult:
+    return result
+
+
+def audit_files(
+    files: Sequence[tuple[Path, str]],
+    settings: Settings,
+    jobs: int = 1,
+    *,
+    validate_only: bool = False,
+) -> ScanResult:
+    """Audit files and hold the whole scan in memory (the Python API's view)."""
+    step = FileStep(((_whole, None),), scoring=not validate_only)
+    results: list[FileResult] = []
+    for event in scan_events(files, settings, step, jobs, validate_only=validate_only):
+        if isinstance(event, FileDone):
+            results.append(event.prepared.pieces[0])
+        else:
+            return ScanResult(tuple(results), event.summary, event.errors)
+    raise AssertionError("a scan always ends with ScanDone")
+
+
+__all__ = [
+    "BrokenPiece",
+    "FileDone",
+    "FileStep",
+    "Prepared",
+    "Scan",
+    "ScanDone",
+    "ScanResult",
+    "Summary",
+    "audit_files",
+    "scan_events",
+]
