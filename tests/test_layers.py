@@ -1,5 +1,6 @@
-"""The package's structure: no import cycles between its modules, and the library never
-prints or exits (only the command line does)."""
+"""The package's structure: no import cycles between its modules (counting every import:
+at run time, inside functions and under ``TYPE_CHECKING``), the outputs independent of
+each other, and the library never prints or exits (only the command line does)."""
 
 from __future__ import annotations
 
@@ -39,43 +40,73 @@ def _runtime_nodes(tree: ast.AST) -> list[ast.AST]:
     return found
 
 
-def _imports(name: str) -> set[str]:
-    """The package's modules ``name`` imports when it runs (lazy imports included)."""
+def _targets(node: ast.AST) -> list[str]:
+    """The package's modules an import statement names: ``from valueaudit import model``
+    names ``valueaudit.model``; ``from valueaudit import __version__`` names
+    ``valueaudit``."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    if isinstance(node, ast.ImportFrom) and node.module:
+        named = [f"{node.module}.{alias.name}" for alias in node.names]
+        return [name if name in MODULES else node.module for name in named]
+    return []
+
+
+def _imports(name: str, *, everything: bool = False) -> set[str]:
+    """The package's modules ``name`` imports when it runs (lazy imports included), or
+    with ``everything`` also those it imports for type checking only."""
     tree = ast.parse(MODULES[name].read_text())
-    found: set[str] = set()
-    for node in _runtime_nodes(tree):
-        if isinstance(node, ast.Import):
-            targets = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            targets = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
-        else:
-            continue
-        found.update(t for t in targets if t in MODULES and t != name)
-    return found
+    nodes = ast.walk(tree) if everything else _runtime_nodes(tree)
+    return {t for node in nodes for t in _targets(node) if t in MODULES and t != name}
 
 
 GRAPH = {name: _imports(name) for name in MODULES}
+#: Every import, type-checking ones included: what a reader must hold in mind.
+DESIGN = {name: _imports(name, everything=True) for name in MODULES}
 
 
 def test_there_are_no_import_cycles():
+    """Not at run time, and not in the design: a module imported only for its types
+    is still a dependency."""
     cycles: list[list[str]] = []
     state: dict[str, str] = {}
 
     def walk(name: str, trail: list[str]) -> None:
         state[name] = "open"
-        for target in sorted(GRAPH[name]):
-            if target.startswith(f"{name}.") or name.startswith(f"{target}."):
-                continue  # a package and its own modules
+        for target in sorted(DESIGN[name]):
             if state.get(target) == "open":
                 cycles.append([*trail[trail.index(target) :], target] if target in trail else [])
             elif target not in state:
                 walk(target, [*trail, target])
         state[name] = "done"
 
-    for name in sorted(GRAPH):
+    for name in sorted(DESIGN):
         if name not in state:
             walk(name, [name])
     assert cycles == []
+
+
+def test_the_formats_are_independent_of_each_other():
+    """A format's module imports no other format's (shared helpers live in modules of
+    their own), and importing a CI format does not import the engine."""
+    from valueaudit.output import FORMATS
+
+    formats = set(FORMATS.values())
+
+    def reached(name: str, graph: dict[str, set[str]] = DESIGN) -> set[str]:
+        seen: set[str] = set()
+        pending = [name]
+        while pending:
+            for target in graph[pending.pop()]:
+                if target not in seen:
+                    seen.add(target)
+                    pending.append(target)
+        return seen
+
+    crossing = {name: sorted(reached(name) & formats - {name}) for name in formats}
+    assert {name: found for name, found in crossing.items() if found} == {}
+    for name in ("valueaudit.output.sarif", "valueaudit.output.github", "valueaudit.output.junit"):
+        assert "valueaudit.engine" not in reached(name, GRAPH), name
 
 
 def test_lower_layers_do_not_import_the_command_line_or_the_outputs():

@@ -75,7 +75,8 @@ def test_a_cross_file_duplicate_is_a_scan_level_finding(tmp_path: Path, monkeypa
     assert ("b.yaml", "VA104") in codes[len(own) :]
     assert ("a.yaml", "VA104") not in codes
     [duplicate] = [f for f in scan.summary.findings if f.code == "VA104"]
-    assert (duplicate.file, duplicate.line, duplicate.path) == ("b.yaml", 6, "id")  # the line of `id:`
+    # at the duplicate's `id:` (line 6)
+    assert (duplicate.file, duplicate.line, duplicate.path) == ("b.yaml", 6, "id")
     assert "also in a.yaml" in duplicate.message
 
 

@@ -20,12 +20,7 @@ if TYPE_CHECKING:
     from valueaudit.notebook import AuditResult
     from valueaudit.settings import Settings
 
-__version__ = "0.1.0"
-
-
-def version_line() -> str:
-    """What ``valueaudit --version`` prints."""
-    return f"valueaudit {__version__}"
+from valueaudit.version import __version__, version_line
 
 
 class InvalidProcessError(ValueError):

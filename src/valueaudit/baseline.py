@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
-from valueaudit import __version__
 from valueaudit.findings import Finding
+from valueaudit.version import __version__
 
 if TYPE_CHECKING:
     from valueaudit.engine import FileResult

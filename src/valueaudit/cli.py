@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from valueaudit import run, version_line
+from valueaudit import run
 from valueaudit.output import DEFAULT_MAX_PROCESSES, FORMATS, console
 from valueaudit.run import (
     DEFAULT_PATH,
@@ -36,6 +36,7 @@ from valueaudit.run import (
     report_internal_errors,
     run_scan,
 )
+from valueaudit.version import version_line
 
 if TYPE_CHECKING:
     from valueaudit.config import ResolvedSettings

@@ -9,8 +9,9 @@ the touchpoint they are, not by file or line, so a moved or renamed file still m
 The diff streams, like a scan: each file's result becomes a :class:`Side` in the worker
 that audited it (:func:`side_of`, the diff's per-file step); the old side's wait on disk
 (pickled, with an index by process in memory), then the new side's are compared one by
-one as they arrive, and what the old side had that the new one lacks comes last.
-Memory does not grow with the number of files.
+one as they arrive, and what the old side had that the new one lacks comes last; the
+scan-level findings of both sides (:func:`compare_across`) end the diff. Memory does not
+grow with the number of files.
 """
 
 from __future__ import annotations
@@ -336,6 +337,14 @@ def compare(old: Iterable[Side], new: Iterable[Side]) -> Iterator[DiffPart]:
                 yield DiffPart(removed=removed, fixed=fixed)
     finally:
         side.close()
+
+
+def compare_across(old: tuple[Finding, ...], new: tuple[Finding, ...]) -> DiffPart | None:
+    """The scan-level findings (VA104 across files, VA601, VA602) that the change fixed
+    and introduced, matched as every finding is (:func:`finding_key`); ``None`` when it
+    changed none of them."""
+    fixed, introduced = _unmatched(old, new), _unmatched(new, old)
+    return DiffPart(fixed=fixed, introduced=introduced) if fixed or introduced else None
 
 
 def _now_invalid(owner: str, before: Side, result: Side, side: _OldSide) -> DiffPart:

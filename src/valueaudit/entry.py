@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from valueaudit import version_line
+from valueaudit.version import version_line
 
 
 def main() -> None:

@@ -17,15 +17,16 @@ stages and pairs, never with the number of files.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from valueaudit.findings import TopN
 from valueaudit.interval import Interval
 from valueaudit.scoring import same
 
 if TYPE_CHECKING:
-    from valueaudit.engine import FileResult
-    from valueaudit.model import Suppression
+    from valueaudit.model import Process, Suppression
+    from valueaudit.scoring import ProcessScore
+    from valueaudit.simulation import ProcessSimulation
 
 ZERO = Interval(0.0, 0.0)
 
@@ -176,7 +177,28 @@ class LedgerPiece:
     samples: int = 0
 
 
-def piece_of(result: FileResult) -> LedgerPiece:
+class AuditedFile(Protocol):
+    """What the ledger reads of one file's result (:class:`valueaudit.engine.FileResult`:
+    the ledger is judged by the rules, which the engine runs, so it names no engine
+    type)."""
+
+    @property
+    def file(self) -> str: ...
+
+    @property
+    def process(self) -> Process | None: ...
+
+    @property
+    def score(self) -> ProcessScore | None: ...
+
+    @property
+    def simulation(self) -> ProcessSimulation | None: ...
+
+    @property
+    def party_positions(self) -> tuple[tuple[int, int], ...]: ...
+
+
+def piece_of(result: AuditedFile) -> LedgerPiece:
     """What one file adds to the ledger: nothing unless it holds a scored process."""
     piece = LedgerPiece()
     process, score = result.process, result.score
@@ -233,7 +255,7 @@ def piece_of(result: FileResult) -> LedgerPiece:
     return piece
 
 
-def declarations_of(result: FileResult) -> dict[str, Declaration]:
+def declarations_of(result: AuditedFile) -> dict[str, Declaration]:
     """Where a file declares each party that takes part in its scored process, with the
     process's process-wide suppressions (those that can hide a scan-level finding)."""
     process, score = result.process, result.score

@@ -24,6 +24,7 @@ from valueaudit.output import DEFAULT_MAX_PROCESSES, FORMATS, Options, TextStyle
 
 if TYPE_CHECKING:
     from valueaudit.engine import FileResult, InternalError
+    from valueaudit.findings import Finding
     from valueaudit.output import Writer
     from valueaudit.scan import OutputStep
     from valueaudit.settings import Settings
@@ -329,7 +330,7 @@ def run_diff(
 ) -> int:
     """Compare two files or folders into every requested output; exit 1 when the change
     introduces findings at or above ``--fail-on``."""
-    from valueaudit.diff import DiffTotals, compare, side_of
+    from valueaudit.diff import DiffPart, DiffTotals, compare, compare_across, side_of
     from valueaudit.output import diff_writer, writes_diff
     from valueaudit.scan import FileDone, FileStep, scan_events
 
@@ -342,14 +343,23 @@ def run_diff(
     errors: list[InternalError] = []
     targets = _Outputs(errors)
 
+    across: list[tuple[Finding, ...]] = []  # each side's scan-level findings
+
     def sides(files: list[tuple[Path, str]]) -> Iterator[Any]:
-        step = FileStep(((side_of, None),), scoring=False)
+        step = FileStep(((side_of, None),))
         for event in scan_events(files, settings, step, jobs):
             if isinstance(event, FileDone):
                 errors.extend(event.result.errors)
                 yield event.prepared.pieces[0]
             else:
                 errors.extend(event.errors)
+                across.append(event.summary.findings)
+
+    def parts() -> Iterator[DiffPart]:
+        yield from compare(sides(old_files), sides(new_files))
+        last = compare_across(*across)  # both sides are in: their scan-level findings
+        if last is not None:
+            yield last
 
     try:
         for spec in outputs:
@@ -361,7 +371,7 @@ def run_diff(
             )
         totals = DiffTotals()
         failing = False
-        for part in compare(sides(old_files), sides(new_files)):
+        for part in parts():
             totals.add(part)
             failing = failing or any(settings.fails(f.severity) for f in part.introduced)
             targets.add((part,) * len(targets.items))

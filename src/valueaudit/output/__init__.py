@@ -40,6 +40,9 @@ FORMATS: dict[str, str] = {
     "markdown": "valueaudit.output.markdown",
 }
 
+#: How the terminal shows each severity (rich styles).
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
 #: Process sections a Markdown report holds at most (``report.max-processes``).
 DEFAULT_MAX_PROCESSES = 100
 

@@ -9,7 +9,7 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
-from valueaudit.output.text import SEVERITY_STYLE
+from valueaudit.output import SEVERITY_STYLE
 from valueaudit.rules import PORTFOLIO_RULES, Rule
 from valueaudit.suppress import UNSUPPRESSIBLE
 

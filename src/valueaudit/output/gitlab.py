@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from valueaudit.findings import Finding, Severity, fingerprints
 from valueaudit.output import Options
-from valueaudit.output.json_format import dumps
+from valueaudit.output.encoding import dumps
 from valueaudit.rules import RULES
 
 if TYPE_CHECKING:

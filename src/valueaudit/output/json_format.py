@@ -20,14 +20,14 @@ end, the lines having waited in a spool.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any, TextIO
 
-from valueaudit import __version__
 from valueaudit.interval import Interval
 from valueaudit.numbers import json_interval, plain
+from valueaudit.output.encoding import dumps
 from valueaudit.output.files import Spool
 from valueaudit.output.ledger_report import PortfolioPieces
+from valueaudit.version import __version__
 
 if TYPE_CHECKING:
     from valueaudit.diff import DiffPart, DiffTotals, ProcessChange
@@ -39,15 +39,6 @@ if TYPE_CHECKING:
     from valueaudit.simulation import Verdict
 
 FORMAT_VERSION = 1
-
-#: NaN and infinity are not JSON: writing one is a bug, and must not pass silently.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
-
-
-def dumps(value: object) -> str:
-    """``value`` as compact JSON text (``", "`` and ``": "`` separators)."""
-    return _ENCODER.encode(value)
-
 
 class Document:
     """A JSON object whose leading keys are known only at the end, followed by arrays

@@ -23,7 +23,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
-from valueaudit import __version__
 from valueaudit.findings import (
     Finding,
     Severity,
@@ -41,6 +40,7 @@ from valueaudit.output.files import Spool
 from valueaudit.output.ledger_report import PortfolioPieces
 from valueaudit.rules import RULES
 from valueaudit.scoring import leading_parties, running_balance
+from valueaudit.version import __version__
 
 if TYPE_CHECKING:
     from valueaudit.diff import DiffPart, DiffTotals, ProcessChange

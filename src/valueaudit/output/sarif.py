@@ -22,12 +22,12 @@ import operator
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
-from valueaudit import __version__
 from valueaudit.findings import SORT_KEY, Finding, Severity, TopN, fingerprints
 from valueaudit.output import Options
 from valueaudit.output.catalogue import how_to_suppress
-from valueaudit.output.json_format import dumps
+from valueaudit.output.encoding import dumps
 from valueaudit.rules import RULES, Rule
+from valueaudit.version import __version__
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/valueaudit/valueaudit"

@@ -27,7 +27,7 @@ from valueaudit.findings import (
     opportunity_key,
 )
 from valueaudit.numbers import interval, percent
-from valueaudit.output import Options, console, print_whole, text_console
+from valueaudit.output import SEVERITY_STYLE, Options, console, print_whole, text_console
 from valueaudit.output.diff_report import Sections
 from valueaudit.output.ledger_report import PortfolioPieces
 from valueaudit.scoring import at_least
@@ -42,7 +42,6 @@ if TYPE_CHECKING:
 #: Opportunities listed in the terminal; the JSON and Markdown outputs list them all.
 TOP_OPPORTUNITIES = 10
 
-SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
 def finding_line(finding: Finding) -> Text:
