@@ -12,6 +12,7 @@ import yaml
 
 from conftest import BASE
 from valueaudit import loading
+from valueaudit.loading import tree
 from valueaudit.scan import audit_files
 from valueaudit.settings import Limits, Settings
 from valueaudit.validation import load_process
@@ -149,7 +150,7 @@ def test_deep_nesting_is_refused_quickly(tmp_path: Path):
     assert (finding.line, finding.column) == (1, 3 + Limits().depth)
 
 
-class _CappedLoader(loading._Loader):  # type: ignore[misc,valid-type]
+class _CappedLoader(tree._Loader):  # type: ignore[misc,valid-type]
     """A libyaml that refuses flow nesting early and at column 1, as PyYAML 6.0.4's does."""
 
     def get_event(self):
@@ -160,7 +161,7 @@ class _CappedLoader(loading._Loader):  # type: ignore[misc,valid-type]
 
 def test_depth_guard_does_not_depend_on_libyamls_own_cap(tmp_path: Path, monkeypatch):
     # whatever libyaml the installed PyYAML bundles, the position is our limit's
-    monkeypatch.setattr(loading, "_Loader", _CappedLoader)
+    monkeypatch.setattr(tree, "_Loader", _CappedLoader)
     loaded = loading.load_text("a: " + "[" * 5_000 + "]" * 5_000 + "\n", loading.LoadedFile("x"))
     [finding] = loaded.findings
     assert (finding.code, finding.line, finding.column) == ("VA109", 1, 3 + Limits().depth)
@@ -305,7 +306,7 @@ def test_a_forbidden_character_after_wide_ones_is_placed_by_characters():
 @pytest.mark.parametrize("pure", [False, True], ids=["libyaml", "pure-python"])
 def test_parser_messages_get_a_hint_in_plain_words(audit, monkeypatch, text, place, hint, pure):
     if pure:  # the hints do not depend on which parser PyYAML uses
-        monkeypatch.setattr(loading, "_Loader", yaml.SafeLoader)
+        monkeypatch.setattr(tree, "_Loader", yaml.SafeLoader)
     (finding,) = audit(text).findings
     assert finding.code == "VA101"
     assert hint in finding.message

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from valueaudit import engine, loading
+from valueaudit import engine
 from valueaudit.cli import app
+from valueaudit.loading import tree
 from valueaudit.rules import RULES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,7 +68,7 @@ def test_a_broken_loader_and_a_broken_formatter(two_files, monkeypatch):
     def explode(self, *args):  # type: ignore[no-untyped-def]
         raise RuntimeError("builder bug")
 
-    monkeypatch.setattr(loading._Builder, "build", explode)
+    monkeypatch.setattr(tree._Builder, "build", explode)
     result = runner.invoke(app, ["check", "."])
     assert result.exit_code == 2
     assert "internal error in loading on complaint.yaml: RuntimeError: builder bug" in (

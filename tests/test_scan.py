@@ -42,7 +42,7 @@ def test_rules_declare_stage_and_scope_and_the_groups_follow():
     assert [r.code for r in rules.SCAN_RULES] == ["VA104", "VA601", "VA602"]
     assert all(r.stage == "structure" for r in rules.STRUCTURE_RULES)
     assert all("file" in r.scope and r.stage == "scored" for r in rules.SCORED_RULES)
-    assert rules.PORTFOLIO_RULES == {"VA601", "VA602"}
+    assert {"VA601", "VA602"} == rules.PORTFOLIO_RULES
 
 
 def test_the_driver_yields_each_file_in_path_order_then_the_end(tmp_path: Path):

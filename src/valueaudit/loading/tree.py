@@ -1,42 +1,28 @@
-"""Read a process file into plain values, keeping every position (the *load* stage).
-
-The data path is: bytes (size-checked) -> text (UTF-8, BOM accepted) -> YAML events
-(libyaml's parser when available) -> plain Python values and a compact tree of their
-places (:class:`Spot`), built together in one pass over the events;
-:mod:`valueaudit.validation` then makes the :class:`~valueaudit.model.Process`. No YAML
-node tree is made: a node and its two marks take about fifty times the text they stand
-for, a :class:`Spot` a few times. The spots are kept beside the model so any finding,
-from the parser, from validation or from a rule, can be placed at the exact line and
-column of the key or value it is about (:meth:`LoadedFile.locate`), counted as editors
-count them.
-
-Problems become findings, never exceptions: VA101 (not YAML, a bad tag), VA102 (a merge
-key, a second document, an empty file), VA107 (duplicate key) and VA109 (unreadable:
-encoding, size, depth, aliases, I/O).
-"""
+"""Text to plain values with their places, the YAML step of the *load* stage: libyaml's
+events (when PyYAML has it) built in one pass into plain Python values and their
+:class:`~valueaudit.loading.positions.Spot` tree, with the depth, alias and tag checks
+that keep hostile YAML from costing more than its size. Problems become findings:
+VA101 (not YAML, a bad tag), VA102 (a merge key, a second document, an empty file),
+VA107 (a duplicate key), VA109 (too deep, too many aliases)."""
 
 from __future__ import annotations
 
-import bisect
-import os
-import re
-import stat
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any
 
 import yaml
 
-from valueaudit.findings import Finding, Severity, YamlPath, content_digest, format_path
-from valueaudit.hints import escape_unsafe, yaml_hint
-from valueaudit.paths import display_path
-from valueaudit.settings import Limits
-
-if TYPE_CHECKING:
-    from valueaudit.model import Process
-
-DEFAULT_LIMITS = Limits()
+from valueaudit.findings import YamlPath
+from valueaudit.hints import yaml_hint
+from valueaudit.loading.positions import (
+    FLOW,
+    PLAIN,
+    Entry,
+    LoadedFile,
+    Spot,
+    pack_entry,
+    unpack_entry,
+)
 
 _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
@@ -93,328 +79,10 @@ _TAG_MEANS = {
 #: The errors PyYAML's constructors raise on a scalar that does not fit its tag.
 _CONSTRUCTION_ERRORS = (ValueError, KeyError, IndexError, AttributeError, TypeError)
 
-#: A scalar YAML read as something other than text, from unquoted source (``yes``, ``5``).
-PLAIN = 1
-#: A mapping written in flow style, ``{...}``.
-FLOW = 2
 
 
-class Spot(NamedTuple):
-    """Where a value is in the text: character offsets, flags (:data:`PLAIN`,
-    :data:`FLOW`) and, for collections, the :data:`Entry` of each value they hold: a
-    mapping's by key (the first of duplicate keys), a sequence's in order."""
 
-    start: int
-    end: int
-    flags: int
-    children: dict[str, Entry] | tuple[Entry, ...] | None
-
-
-#: A value inside a collection: ``(offset of its key, spot)``, or, for a scalar, the
-#: same four numbers packed into one int (a scalar's spot and key would otherwise take
-#: about four times the memory of the value itself; files hold mostly scalars).
-Entry = tuple[int, Spot] | int
-
-_FIELD = 40  # bits per packed offset: files up to 1 TiB
-_MASK = (1 << _FIELD) - 1
-
-
-def _entry(key_at: int, spot: Spot) -> Entry:
-    if spot.children is not None:
-        return (key_at, spot)
-    return (((key_at << _FIELD | spot.start) << _FIELD | spot.end) << 2) | spot.flags
-
-
-def _unpack(entry: Entry) -> tuple[int, Spot]:
-    if isinstance(entry, tuple):
-        return entry
-    flags, entry = entry & 3, entry >> 2
-    end, entry = entry & _MASK, entry >> _FIELD
-    return entry >> _FIELD, Spot(entry & _MASK, end, flags, None)
-
-
-_LINE_BREAK = re.compile(r"[\r\n]")
-
-
-class Lines:
-    """Line and column of a character offset, counting line breaks as editors do
-    (``\\n``, ``\\r\\n``, ``\\r``; not NEL, U+2028 or U+2029, which YAML 1.1 counts)."""
-
-    _BREAK = re.compile(r"\r\n?|\n")
-
-    def __init__(self, text: str) -> None:
-        self._starts = [0, *(match.end() for match in self._BREAK.finditer(text))]
-
-    def position(self, offset: int) -> tuple[int, int]:
-        """1-based (line, column) of ``offset``."""
-        line = bisect.bisect_right(self._starts, offset)
-        return line, offset - self._starts[line - 1] + 1
-
-    def start(self, line: int) -> int:
-        """The offset at which a 1-based line starts."""
-        return self._starts[min(line, len(self._starts)) - 1]
-
-
-@dataclass
-class LoadedFile:
-    """A process file after loading: the plain values, the model (``None`` if it is
-    invalid), where every value is, and the findings met on the way."""
-
-    file: str
-    limits: Limits = DEFAULT_LIMITS
-    root: Spot | None = None
-    text: str = ""
-    process: Process | None = None
-    raw_id: str | None = None
-    #: The document as plain values (mappings as dicts, sequences as tuples), once read.
-    data: Any = None
-    findings: list[Finding] = field(default_factory=list)
-    _places: dict[YamlPath, tuple[int, int, str]] = field(default_factory=dict, repr=False)
-    _lines: Lines | None = field(default=None, repr=False)
-
-    def finding(
-        self,
-        code: str,
-        message: str,
-        path: YamlPath = (),
-        *,
-        at_key: bool = False,
-        position: tuple[int, int] | None = None,
-    ) -> Finding:
-        """Record a loading finding (see :meth:`make_finding`)."""
-        result = self.make_finding(code, message, path, at_key=at_key, position=position)
-        self.findings.append(result)
-        return result
-
-    def make_finding(
-        self,
-        code: str,
-        message: str,
-        path: YamlPath = (),
-        *,
-        at_key: bool = False,
-        position: tuple[int, int] | None = None,
-        severity: Severity = Severity.ERROR,
-        touchpoint: str | None = None,
-        suggestion: str | None = None,
-        gain: float | None = None,
-    ) -> Finding:
-        """A finding of rule ``code`` placed at the value at ``path`` (its key with
-        ``at_key``), or at an explicit ``position``. The loader's own findings are errors;
-        rules pass their severity."""
-        if position is not None:
-            (line, column), content = position, content_digest(message)
-        elif at_key:
-            line, column = self.locate(path, at_key=True)
-            content = self.place(path)[2]
-        else:
-            line, column, content = self.place(path)
-        return Finding(
-            code=code,
-            severity=severity,
-            message=message,
-            file=self.file,
-            line=line,
-            column=column,
-            process=self.process.id if self.process is not None else self.raw_id,
-            touchpoint=touchpoint,
-            path=format_path(path),
-            suggestion=suggestion,
-            gain=gain,
-            content_hash=content,
-        )
-
-    def position(self, offset: int) -> tuple[int, int]:
-        """1-based (line, column) of a character offset in the text."""
-        if self._lines is None:
-            self._lines = Lines(self.text)
-        return self._lines.position(offset)
-
-    def line_text(self, line: int) -> str:
-        """The text of a 1-based line, without its line break."""
-        if self._lines is None:
-            self._lines = Lines(self.text)
-        start = self._lines.start(line)
-        end = _LINE_BREAK.search(self.text, start)
-        return self.text[start : end.start() if end else len(self.text)]
-
-    def locate(self, path: YamlPath, *, at_key: bool = False) -> tuple[int, int]:
-        """The 1-based line and column of the value at ``path`` (its key with
-        ``at_key``); a path that leaves the document stops at the deepest value there is."""
-        spot, key, complete = _descend(self.root, path)
-        if at_key and complete and key is not None:
-            return self.position(key)
-        return self.position(spot.start) if spot is not None else (1, 1)
-
-    def item_lines(self, path: YamlPath) -> list[int]:
-        """The line of each item of the sequence at ``path`` (empty if there is none)."""
-        spot, _, complete = _descend(self.root, path)
-        if not complete or spot is None or not isinstance(spot.children, tuple):
-            return []
-        return [self.position(_unpack(item)[1].start)[0] for item in spot.children]
-
-    def place(self, path: YamlPath) -> tuple[int, int, str]:
-        """Line, column and content digest of the value at ``path`` (cached: many
-        findings point at the same value). The digest covers the value's text with white
-        space folded, so it identifies what a finding is about whatever its line."""
-        cached = self._places.get(path)
-        if cached is None:
-            spot, _, _ = _descend(self.root, path)
-            if spot is None:
-                cached = (1, 1, content_digest(format_path(path)))
-            else:
-                line, column = self.position(spot.start)
-                cached = (line, column, content_digest(self.text[spot.start : spot.end]))
-            self._places[path] = cached
-        return cached
-
-    def plain_source(self, path: YamlPath) -> str | None:
-        """The source text of the value at ``path`` when it is an unquoted scalar that
-        YAML read as something other than text (``yes``, ``1.5``), else ``None``."""
-        spot, _, complete = _descend(self.root, path)
-        if not complete or spot is None or not spot.flags & PLAIN:
-            return None
-        return self.text[spot.start : spot.end]
-
-    def is_flow_mapping(self, path: YamlPath) -> bool:
-        """Whether the value at ``path`` is a mapping written ``{...}``."""
-        spot, _, complete = _descend(self.root, path)
-        return complete and spot is not None and bool(spot.flags & FLOW)
-
-
-def _descend(root: Spot | None, path: YamlPath) -> tuple[Spot | None, int | None, bool]:
-    """Follow ``path`` from ``root``: (deepest spot reached, the offset of the key of
-    the last mapping step taken, whether the whole path was reached)."""
-    spot, key = root, None
-    for part in path:
-        children = spot.children if spot is not None else None
-        if isinstance(children, dict) and isinstance(part, str) and part in children:
-            key, spot = _unpack(children[part])
-        elif isinstance(children, tuple) and isinstance(part, int) and 0 <= part < len(children):
-            spot, key = _unpack(children[part])[1], None
-        else:
-            return spot, key, False
-    return spot, key, True
-
-
-def load_file(
-    path: Path, display: str | None = None, limits: Limits = DEFAULT_LIMITS
-) -> LoadedFile:
-    """Read one process file into plain values with their positions (not yet validated:
-    see :mod:`valueaudit.validation`). Never raises for bad input."""
-    # a file name can hold control characters too: shown escaped, like any user text
-    loaded = LoadedFile(escape_unsafe(display or display_path(path)), limits)
-    data = _read_bytes(path, loaded)
-    if data is None:
-        return loaded
-    text = _decode(data, loaded)
-    if text is None:
-        return loaded
-    return load_text(text, loaded)
-
-
-def load_text(text: str, loaded: LoadedFile) -> LoadedFile:
-    """Read a process from text already read (used by :func:`load_file` and tests)."""
-    loaded.text = text
-    if not _depth_ok(text, loaded):
-        return loaded
-    built = _read_document(text, loaded)
-    if built is None:
-        return loaded
-    data, loaded.root = built
-    loaded.data = data
-    if isinstance(data, dict) and isinstance(data.get("id"), str):
-        loaded.raw_id = data["id"]
-        # findings met before the id was known
-        loaded.findings = [f._replace(process=loaded.raw_id) for f in loaded.findings]
-    return loaded
-
-
-# --- Reading bytes and text ---------------------------------------------------------
-
-
-def _read_bytes(path: Path, loaded: LoadedFile) -> bytes | None:
-    limit = loaded.limits.file_bytes
-    try:
-        # non-blocking, so that a FIFO cannot hang the scan before it is seen for what it is
-        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except IsADirectoryError:
-        loaded.finding("VA109", "cannot read: this is a directory", position=(1, 1))
-        return None
-    except OSError as error:
-        reason = error.strerror or str(error)
-        where = "folder" if path.is_dir() else "file"
-        loaded.finding("VA109", f"cannot read the {where}: {reason}", position=(1, 1))
-        return None
-    try:
-        status = os.fstat(handle)
-        if stat.S_ISDIR(status.st_mode):
-            loaded.finding("VA109", "cannot read: this is a directory", position=(1, 1))
-            return None
-        if not stat.S_ISREG(status.st_mode):
-            loaded.finding(
-                "VA109",
-                "not a regular file (a FIFO, socket or device); process files are files",
-                position=(1, 1),
-            )
-            return None
-        if status.st_size > limit:
-            loaded.finding(
-                "VA109",
-                f"file is too large to be a process ({status.st_size / 1_048_576:.1f} MiB; "
-                f"the limit is {limit / 1_048_576:g} MiB)",
-                position=(1, 1),
-            )
-            return None
-        with os.fdopen(handle, "rb", closefd=False) as stream:
-            data = stream.read(limit + 1)
-    except OSError as error:
-        reason = error.strerror or str(error)
-        loaded.finding("VA109", f"cannot read the file: {reason}", position=(1, 1))
-        return None
-    finally:
-        os.close(handle)
-    if len(data) > limit:  # it grew while we looked
-        loaded.finding("VA109", "file is too large to be a process", position=(1, 1))
-        return None
-    return data
-
-
-def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
-    """1-based line and column (in characters) of a byte offset."""
-    before = data[:offset].decode("utf-8", errors="replace")
-    return Lines(before).position(len(before))
-
-
-def _decode(data: bytes, loaded: LoadedFile) -> str | None:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        loaded.finding("VA109", "file is UTF-16 encoded; save it as UTF-8", position=(1, 1))
-        return None
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        loaded.finding(
-            "VA109",
-            "file contains a NUL byte: it is binary, or UTF-16 without a byte order mark; "
-            "save it as UTF-8",
-            position=_byte_position(data, nul),
-        )
-        return None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        loaded.finding(
-            "VA109",
-            f"file is not valid UTF-8 (byte 0x{data[error.start]:02x}); save it as UTF-8",
-            position=_byte_position(data, error.start),
-        )
-        return None
-    return text.removeprefix("\ufeff")
-
-
-# --- YAML ---------------------------------------------------------------------------
-
-
-def _depth_ok(text: str, loaded: LoadedFile) -> bool:
+def depth_ok(text: str, loaded: LoadedFile) -> bool:
     """Refuse nesting deeper than the limit before libyaml's composer sees it.
 
     Nesting needs either brackets or long lines (indentation, ``- - -``), so ordinary
@@ -486,7 +154,7 @@ def _parser_message(error: yaml.MarkedYAMLError, loaded: LoadedFile) -> str:
     return message
 
 
-def _read_document(text: str, loaded: LoadedFile) -> tuple[Any, Spot] | None:
+def read_document(text: str, loaded: LoadedFile) -> tuple[Any, Spot] | None:
     """The document's values and spots, or ``None`` with a finding saying why not. A
     syntax error anywhere is the file's only finding: what was met before it is moot."""
     before = len(loaded.findings)
@@ -699,10 +367,10 @@ class _Builder:
             top.key = None
             if key is not None and key is not _SKIP:
                 top.values[key] = value
-                top.spots[key] = _entry(top.key_at, spot)
+                top.spots[key] = pack_entry(top.key_at, spot)
         elif isinstance(top, _OpenSequence):
             top.values.append(value)
-            top.spots.append(_entry(0, spot))
+            top.spots.append(pack_entry(0, spot))
 
     def _trail_in(self, top: _Open | None) -> _Trail:
         """The path of the value about to be read inside ``top``."""
@@ -725,7 +393,7 @@ class _Builder:
             return
         self.budget -= 1
         if key in top.values:
-            first, _ = _unpack(top.spots[key])
+            first, _ = unpack_entry(top.spots[key])
             first_line = self.loaded.position(first)[0]
             self.loaded.finding(
                 "VA107",
@@ -823,3 +491,4 @@ class _Builder:
     def _stop(self, event: Any, message: str) -> None:
         self.loaded.finding("VA109", message, position=self.loaded.position(event.start_mark.index))
         raise _Unreadable
+
