@@ -9,10 +9,19 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src/valueaudit"
 #: The command-line layer: it alone talks to the terminal and decides exit codes.
-COMMAND_LINE = {"valueaudit.cli", "valueaudit.run", "valueaudit.entry", "valueaudit.__main__"}
+COMMAND_LINE = {
+    "valueaudit.cli",
+    "valueaudit.cli.app",
+    "valueaudit.cli.commands",
+    "valueaudit.cli.options",
+    "valueaudit.cli.run",
+    "valueaudit.cli.signals",
+    "valueaudit.entry",
+    "valueaudit.__main__",
+}
 #: What may use the outputs: the command line, ``new``, which writes a starter file, and
 #: the notebook API's results (``to_dict`` is the JSON writer's document).
-ABOVE_THE_OUTPUTS = COMMAND_LINE | {"valueaudit.new", "valueaudit.notebook"}
+ABOVE_THE_OUTPUTS = COMMAND_LINE | {"valueaudit.new", "valueaudit.notebook", "valueaudit.sinks"}
 
 
 def _module_name(path: Path) -> str:

@@ -1,83 +1,38 @@
-"""Running the commands that audit: ``scan``, ``check``, ``report`` and ``diff``.
+"""Running the commands that audit: ``scan``, ``check``, ``report``, ``portfolio`` and
+``diff``.
 
 One road for all of them: discover the files, consume the scan's events
 (:func:`valueaudit.scan.scan_events`: each output's per-file step done in the worker
-that audited the file), feed every requested output as each file arrives, and finish
-each with the scan's summary; ``--baseline`` filters the findings and
-``--write-baseline`` is one more output. The typer commands in :mod:`valueaudit.cli`
-only parse options into a :class:`ScanRequest` and call :func:`run_scan` or
-:func:`run_diff`, which return the exit code (SPEC §6). Usage errors are raised as
-:class:`UsageError`; the command line turns them into one line and exit 2 in one place.
+that audited the file), feed every requested output (:mod:`valueaudit.sinks`) as each
+file arrives, and finish each with the scan's summary; ``--baseline`` filters the
+findings and ``--write-baseline`` is one more output. The typer commands only parse
+options into a :class:`ScanRequest` and call :func:`run_scan` or :func:`run_diff`, which
+return the exit code (SPEC §6).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
-from valueaudit.output import DEFAULT_MAX_PROCESSES, FORMATS, Options, TextStyle
+from valueaudit.output import DEFAULT_MAX_PROCESSES, Options, TextStyle
 
 if TYPE_CHECKING:
     from valueaudit.engine import FileResult, InternalError
     from valueaudit.findings import Finding
-    from valueaudit.output import Writer
     from valueaudit.scan import OutputStep
     from valueaudit.settings import Settings
+
+from valueaudit.errors import UsageError
+from valueaudit.sinks import OutputSpec, Sinks, check_targets, output_file
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 141
 DEFAULT_PATH = Path("processes")
-
-
-class UsageError(Exception):
-    """A bad option, path or configuration: reported in one line, exit 2."""
-
-
-@dataclass(frozen=True)
-class OutputSpec:
-    """One ``--format FORMAT[:FILE]``: where a format goes (``None`` is stdout)."""
-
-    format: str
-    file: Path | None
-
-
-def parse_output(spec: str) -> OutputSpec:
-    """Parse ``FORMAT[:FILE]`` (``FILE`` ``-`` is standard output)."""
-    name, colon, file = spec.partition(":")
-    name = name.strip().lower()
-    if name not in FORMATS:
-        raise UsageError(f"unknown format '{name}'; choose from {', '.join(FORMATS)}")
-    if colon and not file:
-        raise UsageError(f"-f {spec}: the file name is empty; write {name}:FILE, or {name}")
-    return OutputSpec(name, None if file in ("", "-") else output_file(file))
-
-
-def output_file(text: str) -> Path:
-    """The file an output option names; a folder is a usage error."""
-    from valueaudit.output.files import OutputPathError, output_path
-
-    try:
-        return output_path(text)
-    except OutputPathError as error:
-        raise UsageError(f"cannot write {error}") from None
-
-
-def parse_outputs(specs: list[str]) -> list[OutputSpec]:
-    """Parse every ``--format``; at most one of them may go to standard output, since
-    every output is written as the results arrive."""
-    outputs = [parse_output(spec) for spec in specs]
-    on_stdout = [o.format for o in outputs if o.file is None]
-    if len(on_stdout) > 1:
-        raise UsageError(
-            f"only one format can go to standard output ({', '.join(on_stdout)} were asked "
-            f"for); write the others to files: -f {on_stdout[1]}:FILE"
-        )
-    return outputs
 
 
 def default_formats() -> list[str]:
@@ -103,107 +58,6 @@ class ScanRequest:
     max_processes: int = DEFAULT_MAX_PROCESSES
     #: Write the portfolio ledger (``valueaudit portfolio``) instead of the scan.
     portfolio: bool = False
-
-
-@dataclass
-class _Output:
-    """One output of a run: its writer and where it writes."""
-
-    name: str
-    writer: Writer[Any, Any] | None
-    target: Any  # an AtomicFile or a DeviceFile, or None for stdout
-    broken: bool = False
-    failure: str | None = None  # why writing its file failed (a full disk)
-
-
-class _Outputs:
-    """The outputs of a run, each fed the same stream; a writer that breaks is reported
-    as an internal error and dropped, and the others are still written."""
-
-    def __init__(self, errors: list[InternalError]) -> None:
-        self.items: list[_Output] = []
-        self.errors = errors
-
-    def open(
-        self, name: str, file: Path | None, make: Callable[[TextIO], Writer[Any, Any]]
-    ) -> None:
-        from valueaudit.output.files import open_output
-
-        if file is None:
-            self.items.append(_Output(name, make(sys.stdout), None))
-            return
-        # Ctrl-C or SIGTERM wait until the temporary file is registered, so that the
-        # unwinding they cause always finds it and removes it (:meth:`discard`)
-        with signals_held():
-            try:
-                target = open_output(file)
-            except OSError as error:
-                self.discard()
-                raise UsageError(f"cannot write {file}: {error.strerror or error}") from None
-            output = _Output(name, None, target)
-            self.items.append(output)
-        output.writer = make(target.stream)
-
-    def _guard(self, output: _Output, step: Callable[[], None]) -> None:
-        if output.broken:
-            return
-        try:
-            step()
-        except OSError as error:
-            if output.target is None:  # stdout: a closed pipe ends the run quietly
-                raise
-            output.failure = error.strerror or str(error)  # a full disk: not a bug
-            output.broken = True
-        except Exception as error:  # a broken formatter: say so, write the other outputs
-            from valueaudit.engine import internal_error
-
-            where = str(output.target.path) if output.target is not None else "stdout"
-            self.errors.append(internal_error(where, f"the {output.name} output", error))
-            output.broken = True
-
-    def add(self, items: tuple[Any, ...]) -> None:
-        """Give each output its own item."""
-        from valueaudit.scan import BrokenPiece
-
-        for output, item in zip(self.items, items, strict=True):
-            if isinstance(item, BrokenPiece):
-                if not output.broken:
-                    self.errors.append(replace(item.error, where=f"the {output.name} output"))
-                output.broken = True
-                continue
-            self._guard(output, lambda o=output, i=item: o.writer.add(i))  # type: ignore[misc]
-
-    def finish(self, totals: object) -> None:
-        for output in self.items:
-            self._guard(output, lambda o=output: o.writer.finish(totals))  # type: ignore[misc]
-        for output in self.items:
-            if output.target is None:
-                continue
-            if output.broken:
-                output.target.discard()
-                continue
-            try:
-                output.target.commit()
-            except OSError as error:
-                output.failure = error.strerror or str(error)
-        failed = [o for o in self.items if o.failure is not None]
-        if failed:
-            raise UsageError(f"cannot write {failed[0].target.path}: {failed[0].failure}")
-        sys.stdout.flush()
-
-    def discard(self) -> None:
-        for output in self.items:
-            if output.target is not None:
-                output.target.discard()
-
-
-def _check_targets(outputs: list[Path | None], inputs: list[tuple[Path, str]]) -> None:
-    from valueaudit.output.files import OutputPathError, check_targets
-
-    try:
-        check_targets([o for o in outputs if o is not None], (path for path, _ in inputs))
-    except OutputPathError as error:
-        raise UsageError(str(error)) from None
 
 
 def _discover(paths: list[Path], settings: Settings) -> list[tuple[Path, str]]:
@@ -247,10 +101,10 @@ def run_scan(request: ScanRequest) -> int:
     if request.shard is not None:
         files = _shard(files, request.shard)
     baseline_file = None if request.write_baseline is None else output_file(request.write_baseline)
-    _check_targets([spec.file for spec in request.outputs] + [baseline_file], files)
+    check_targets([spec.file for spec in request.outputs] + [baseline_file], files)
     jobs = worker_count(request.jobs)
     errors: list[InternalError] = []
-    outputs = _Outputs(errors)
+    outputs = Sinks(errors)
     steps: list[OutputStep] = []
     try:
         for spec in request.outputs:
@@ -338,10 +192,10 @@ def run_diff(
     if unsupported:
         raise UsageError(f"diff writes text, json or markdown, not {unsupported[0]}")
     old_files, new_files = _discover([old], settings), _discover([new], settings)
-    _check_targets([spec.file for spec in outputs], old_files + new_files)
+    check_targets([spec.file for spec in outputs], old_files + new_files)
     jobs = worker_count(jobs)
     errors: list[InternalError] = []
-    targets = _Outputs(errors)
+    targets = Sinks(errors)
 
     across: list[tuple[Finding, ...]] = []  # each side's scan-level findings
 
@@ -430,81 +284,3 @@ def _shard(files: list[tuple[Path, str]], spec: str) -> list[tuple[Path, str]]:
     return chosen
 
 
-@contextlib.contextmanager
-def signals_held() -> Iterator[None]:
-    """Hold back Ctrl-C and SIGTERM meanwhile: they arrive, and unwind the run, once the
-    block is done (in the main thread; elsewhere, and where signals cannot be held, the
-    block runs as it is)."""
-    import signal
-    import threading
-
-    held = {signal.SIGINT, signal.SIGTERM}
-    if threading.current_thread() is not threading.main_thread() or not hasattr(
-        signal, "pthread_sigmask"
-    ):
-        yield
-        return
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
-
-
-class StdoutClosed(BaseException):
-    """The reader of stdout went away (``| head``); a BaseException, so that nothing on
-    the way mistakes it for an error of its own."""
-
-
-class Stopped(BaseException):
-    """Ctrl-C or SIGTERM: unwinds like KeyboardInterrupt (so every ``finally`` removes
-    its temporary file) but is not swallowed by click's own Ctrl-C handling."""
-
-    def __init__(self, code: int) -> None:
-        super().__init__(code)
-        self.code = code
-
-
-#: How long unwinding after Ctrl-C or SIGTERM may take before the process just exits.
-STOP_GRACE_SECONDS = 10.0
-_stopping: list[Any] = []  # the watchdog of a stop under way
-
-
-def _stop(signum: int, _frame: object) -> None:
-    import signal
-    import threading
-
-    code = 130 if signum == signal.SIGINT else 143
-    if _stopping:  # asked again while stopping: stop now
-        os._exit(code)
-    # unwinding removes temporary files and ends the workers; should it ever hang (a
-    # worker stuck in the kernel), the watchdog ends the process anyway
-    watchdog = threading.Timer(STOP_GRACE_SECONDS, os._exit, (code,))
-    watchdog.daemon = True
-    watchdog.start()
-    _stopping.append(watchdog)
-    raise Stopped(code)
-
-
-def interruptible(command: Callable[[], int]) -> int:
-    """Run ``command`` with Ctrl-C and SIGTERM turned into clean exits (130 and 143), and
-    a closed stdout into a quiet one (141, like a shell's SIGPIPE)."""
-    import signal
-
-    signal.signal(signal.SIGINT, _stop)
-    signal.signal(signal.SIGTERM, _stop)
-    try:
-        code = command()
-        sys.stdout.flush()
-        return code
-    except Stopped as stopped:
-        print("valueaudit: interrupted; no file was left half-written", file=sys.stderr)
-        return stopped.code
-    except (BrokenPipeError, StdoutClosed):
-        # the reader of stdout went away (``| head``): stop quietly, as the shell's own
-        # tools do; stdout goes to /dev/null so that flushing at exit cannot fail again
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_BROKEN_PIPE
-    finally:
-        while _stopping:  # unwound in time
-            _stopping.pop().cancel()
