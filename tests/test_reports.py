@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 from valueaudit.cli import app
 from valueaudit.discovery import discover
 from valueaudit.output import Options, markdown, render
-from valueaudit.output.markdown import md, mermaid
+from valueaudit.output.diagrams import mermaid
+from valueaudit.output.markdown import md
 from valueaudit.scan import audit_files
 from valueaudit.settings import Settings
 
