@@ -59,24 +59,23 @@ def command(finding: Finding) -> str:
 #: Annotations GitHub shows per level and step.
 SHOWN_PER_LEVEL = 10
 
-#: One finding as the writer keeps it: its place (level, gain, position), its command.
-_Annotation = tuple[tuple[int, float, tuple[str, int, int, str, str]], str]
+#: One finding as the writer keeps it: its place (level, gain, position) and itself (its
+#: command is written only for the few annotations kept).
+_Annotation = tuple[tuple[int, float, tuple[str, int, int, str, str]], Finding]
 
 
 def _place(finding: Finding) -> tuple[int, float, tuple[str, int, int, str, str]]:
     return (-finding.severity.rank, -(finding.gain or 0.0), SORT_KEY(finding))
 
 
-def prepare(result: FileResult, options: Options) -> tuple[tuple[_Annotation, ...], str]:
-    """One file's commands with their places, and its findings as plain log lines (in
-    the worker)."""
-    return _encoded(result.findings)
+def prepare(result: FileResult, options: Options) -> tuple[_Annotation, ...]:
+    """One file's findings with their places (in the worker; the findings themselves
+    cross to the main process anyway, so this adds only the places)."""
+    return _placed(result.findings)
 
 
-def _encoded(findings: tuple[Finding, ...]) -> tuple[tuple[_Annotation, ...], str]:
-    annotations = tuple((_place(f), command(f)) for f in findings)
-    lines = "".join(f"{f.file}:{f.line}:{f.column} {f.code} {f.message}\n" for f in findings)
-    return annotations, lines
+def _placed(findings: tuple[Finding, ...]) -> tuple[_Annotation, ...]:
+    return tuple((_place(f), f) for f in findings)
 
 
 class ScanWriter:
@@ -91,24 +90,24 @@ class ScanWriter:
         }
         self.lines = Spool()
 
-    def add(self, piece: tuple[tuple[_Annotation, ...], str]) -> None:
-        """Keep one file's commands and lines."""
-        annotations, lines = piece
-        for annotation in annotations:
+    def add(self, piece: tuple[_Annotation, ...]) -> None:
+        """Keep one file's best findings per level, and all of them as plain lines."""
+        for annotation in piece:
             self.levels[-annotation[0][0]].push(annotation)
-        self.lines.write(lines)
+        lines = (f"{f.file}:{f.line}:{f.column} {f.code} {f.message}\n" for _, f in piece)
+        self.lines.write("".join(lines))
 
     def finish(self, totals: Summary) -> None:
         """Write the annotations, and what did not fit (the scan-level findings taken as
         every file's are)."""
         for _, findings in totals.placed():
-            self.add(_encoded(findings))
+            self.add(_placed(findings))
         crowded = any(level.seen > SHOWN_PER_LEVEL for level in self.levels.values())
         for severity in sorted(Severity, key=lambda s: -s.rank):
             best = self.levels[severity.rank].best()
             if crowded and severity is Severity.INFO:
                 best = best[: SHOWN_PER_LEVEL - 1]  # the closing notice is the tenth
-            self.out.write("".join(text for _, text in best))
+            self.out.write("".join(command(finding) for _, finding in best))
         if not crowded:
             return
         counts = totals.counts

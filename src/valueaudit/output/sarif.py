@@ -43,8 +43,9 @@ if TYPE_CHECKING:
     from valueaudit.engine import FileResult
     from valueaudit.scan import Summary
 
-#: A kept result: its place in SARIF's order, and its text.
-_Kept = tuple[tuple[int, float, tuple[str, int, int, str, str]], str]
+#: A kept result: its place in SARIF's order, the finding and its fingerprint (encoded
+#: only if it is among the results kept).
+_Kept = tuple[tuple[int, float, tuple[str, int, int, str, str]], Finding, str]
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, indent=2)
 
@@ -121,14 +122,14 @@ _CODES = {code: index for index, code in enumerate(RULES)}
 
 
 def prepare(result: FileResult, options: Options) -> tuple[_Kept, ...]:
-    """One file's results, each encoded on one line, with its place in SARIF's order (a
+    """One file's findings with their place in SARIF's order and their fingerprints (a
     fingerprint counts within its file)."""
-    return _encoded(result.findings)
+    return _placed(result.findings)
 
 
-def _encoded(findings: tuple[Finding, ...]) -> tuple[_Kept, ...]:
+def _placed(findings: tuple[Finding, ...]) -> tuple[_Kept, ...]:
     return tuple(
-        (_order(finding), _RESULT_INDENT + dumps(_result(finding, fingerprint, _CODES)))
+        (_order(finding), finding, fingerprint)
         for finding, fingerprint in zip(findings, fingerprints(findings), strict=True)
     )
 
@@ -149,8 +150,11 @@ class ScanWriter:
     def finish(self, totals: Summary) -> None:
         """Write the log, the scan-level findings kept as every file's are."""
         for _, findings in totals.placed():
-            self.add(_encoded(findings))
-        results = [text for _, text in self.kept.best()]
+            self.add(_placed(findings))
+        results = [
+            _RESULT_INDENT + dumps(_result(finding, fingerprint, _CODES))
+            for _, finding, fingerprint in self.kept.best()
+        ]
         left_out = self.kept.seen - len(results)
         invocation: dict[str, Any] = {"executionSuccessful": True}
         if left_out:
