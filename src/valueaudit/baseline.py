@@ -11,8 +11,9 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO
 
+from valueaudit import documents
 from valueaudit.findings import Finding
 from valueaudit.version import __version__
 
@@ -26,7 +27,7 @@ class Ending(Protocol):
     @property
     def findings(self) -> tuple[Finding, ...]: ...
 
-BASELINE_VERSION = 1
+BASELINE_VERSION: Literal[1] = 1
 Key = tuple[str, str, str, str, str]
 
 
@@ -62,7 +63,7 @@ class BaselineWriter:
     def finish(self, summary: Ending) -> None:
         """Write the baseline file, the scan-level findings included."""
         self.add(entries(summary.findings))
-        recorded = [
+        recorded: list[documents.BaselineEntry] = [
             {
                 "file": key[0],
                 "process": key[1],
@@ -74,12 +75,13 @@ class BaselineWriter:
             }
             for key in sorted(self.counts)
         ]
-        document = {
+        document: documents.BaselineDocument = {
             "valueaudit_baseline": BASELINE_VERSION,
             "version": __version__,
             "findings": recorded,
         }
-        self.out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+        values = documents.plain_values(documents.BASELINE, document)
+        self.out.write(json.dumps(values, ensure_ascii=False, indent=2) + "\n")
 
 
 def read_baseline(path: Path) -> Counter[Key]:

@@ -165,23 +165,6 @@ class DiffTotals:
         self.fixed += len(part.fixed)
         self.introduced += len(part.introduced)
 
-    def as_json(self) -> dict[str, Any]:
-        """The counts as the JSON summary holds them."""
-        return {
-            "processes": {
-                "changed": self.changed,
-                "unchanged": self.unchanged,
-                "added": self.added,
-                "removed": self.removed,
-                "invalid": self.invalid,
-            },
-            "findings": {
-                "fixed": self.fixed,
-                "introduced": self.introduced,
-                "unchecked": self.unchecked,
-            },
-        }
-
     def line(self) -> str:
         """``1 changed, 0 unchanged, 0 added, 0 removed processes; 2 findings fixed, ...``;
         processes now invalid and the findings that leaves unchecked, when there are."""

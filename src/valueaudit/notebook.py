@@ -14,7 +14,6 @@ a clear :class:`MissingPandasError`.
 from __future__ import annotations
 
 import importlib
-import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -62,11 +61,12 @@ class AuditResult(ScanResult):
 
     def to_dict(self) -> dict[str, Any]:
         """The document ``valueaudit scan -f json`` writes (README, "JSON"), as plain
-        Python values: the same writer makes it, so the shapes cannot drift apart."""
-        from valueaudit.output import Options, render
+        Python values: made from the same typed documents as the JSON writer's
+        (:mod:`valueaudit.documents`), so the shapes cannot drift apart."""
+        from valueaudit import documents
 
-        rendered: dict[str, Any] = json.loads(render("json", self, Options(self.settings)))
-        return rendered
+        values: dict[str, Any] = documents.plain_values(documents.SCAN, self.document())
+        return values
 
     def touchpoints_frame(self) -> Any:
         """One row per touchpoint of every scored process, in file order: its process,

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from valueaudit import documents as docs
 from valueaudit.baseline import BaselineFilter
 from valueaudit.engine import (
     FileResult,
@@ -306,6 +307,27 @@ class ScanResult:
     def errors(self) -> list[InternalError]:
         """Bugs met while auditing, in file order, then the scan-level rules'."""
         return [*(e for f in self.files for e in f.errors), *self.scan_errors]
+
+    def document(self) -> docs.ScanDocument:
+        """The scan as ``valueaudit scan -f json`` writes it (the JSON writer streams the
+        same documents, item by item)."""
+        summary = self.summary
+        document: docs.ScanDocument = {
+            "tool": docs.tool(),
+            "format_version": docs.FORMAT_VERSION,
+            "summary": docs.scan_summary(
+                summary.files,
+                summary.valid,
+                summary.counts,
+                summary.baseline_known,
+                summary.baseline_fixed,
+            ),
+        }  # type: ignore[typeddict-item]  # the lists follow the portfolio, as written
+        if summary.ledger is not None:
+            document["portfolio"] = docs.ledger_document(summary.ledger)
+        document["processes"] = [docs.process_document(r) for r in self.processes]
+        document["findings"] = [docs.finding_document(f) for f in self.findings]
+        return document
 
     def opportunities(self) -> list[Finding]:
         """Findings with a gain, best first (ties by position, so the order is stable)."""

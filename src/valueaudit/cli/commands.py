@@ -41,6 +41,7 @@ from valueaudit.cli.options import (
     PortfolioFormatOption,
     QuietOption,
     RootOption,
+    SchemaOf,
     SeedOption,
     SelectOption,
     ShardOption,
@@ -293,15 +294,23 @@ def show(
 
 @_command
 def schema(
+    of: Annotated[
+        SchemaOf,
+        typer.Argument(
+            help="process: the format of process files (for editors); output: what "
+            "-f json writes (scan, portfolio, diff)."
+        ),
+    ] = SchemaOf.process,
     output: Annotated[
         str | None,
         typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout."),
     ] = None,
 ) -> int:
-    """The JSON Schema of the process format, for editors (yaml-language-server)."""
+    """The JSON Schema of the process format (for editors: yaml-language-server), or of
+    the JSON output (valueaudit schema output)."""
     from valueaudit.schema import render_schema
 
-    text = render_schema()
+    text = render_schema(of.value)
     if output is None:
         sys.stdout.write(text)
     else:

@@ -25,6 +25,13 @@ class FailOn(StrEnum):
     never = "never"
 
 
+class SchemaOf(StrEnum):
+    """The schemas ``valueaudit schema`` writes."""
+
+    process = "process"
+    output = "output"
+
+
 class Template(StrEnum):
     """Starter processes for ``valueaudit new``."""
 

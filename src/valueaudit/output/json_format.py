@@ -12,33 +12,32 @@ Shape (SPEC §7; keys may be added in later versions, none removed or renamed)::
      "findings": [{"code", "severity", "message", "file", "line", "column", "process",
                    "touchpoint", "path", "suggestion", "gain"}]}
 
-An interval is written ``[low, high]``; numbers are rounded to 4 decimals. Each
-process and each finding stands on a line of its own, written by the standard ``json``
-encoder as the file's result arrives; the summary, which comes first, is written at the
-end, the lines having waited in a spool.
+Every part is a typed document of :mod:`valueaudit.documents` (the one definition of
+each, which also gives the output's JSON Schema, ``valueaudit schema --output``),
+serialised by pydantic: an interval is written ``[low, high]``; numbers are rounded to 4
+decimals. Each process and each finding stands on a line of its own, written as the
+file's result arrives; the summary, which comes first, is written at the end, the lines
+having waited in a spool.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TextIO
 
-from valueaudit.interval import Interval
-from valueaudit.numbers import json_interval, plain
+from pydantic import TypeAdapter
+
+from valueaudit import documents as docs
 from valueaudit.output.encoding import dumps
 from valueaudit.output.files import Spool
 from valueaudit.output.ledger_report import PortfolioPieces
-from valueaudit.version import __version__
 
 if TYPE_CHECKING:
-    from valueaudit.diff import DiffPart, DiffTotals, ProcessChange
+    from valueaudit.diff import DiffPart, DiffTotals
     from valueaudit.engine import FileResult
     from valueaudit.findings import Finding
     from valueaudit.output import Options
-    from valueaudit.portfolio import Disparities, Ledger, PartyTotals
     from valueaudit.scan import Summary
-    from valueaudit.simulation import Verdict
 
-FORMAT_VERSION = 1
 
 class Document:
     """A JSON object whose leading keys are known only at the end, followed by arrays
@@ -72,95 +71,6 @@ class Document:
         out.write("}\n")
 
 
-def _tool() -> dict[str, str]:
-    return {"name": "valueaudit", "version": __version__}
-
-
-def finding_json(finding: Finding) -> dict[str, Any]:
-    """One finding, as the document holds it."""
-    return {
-        "code": finding.code,
-        "severity": finding.severity.value,
-        "message": finding.message,
-        "file": finding.file,
-        "line": finding.line,
-        "column": finding.column,
-        "process": finding.process,
-        "touchpoint": finding.touchpoint,
-        "path": finding.path,
-        "suggestion": finding.suggestion,
-        "gain": None if finding.gain is None else plain(finding.gain),
-    }
-
-
-def verdict_json(verdict: Verdict) -> dict[str, Any]:
-    """What the draws say of a touchpoint or a process (``--simulate``)."""
-    return {
-        "threshold": plain(verdict.threshold),
-        "p_above": plain(verdict.p_above),
-        "favoured": {party: plain(share) for party, share in verdict.favoured.items()},
-        "d_mean": plain(verdict.d_mean),
-        "d_p05": plain(verdict.d_p05),
-        "d_p95": plain(verdict.d_p95),
-        "measure_first": [
-            {
-                "touchpoint": m.touchpoint,
-                "flow": m.index,
-                "gives": m.gives,
-                "share": plain(round(m.share, 2)),
-            }
-            for m in verdict.measure_first
-        ],
-    }
-
-
-def process_json(result: FileResult) -> dict[str, Any]:
-    """One scored process, as the document holds it; with ``--simulate``, the process
-    and its uncertain touchpoints carry a ``simulation`` object."""
-    process, score = result.process, result.score
-    assert process is not None and score is not None
-    document: dict[str, Any] = {
-        "id": process.id,
-        "name": process.title,
-        "file": result.file,
-        "disparity": json_interval(score.disparity),
-        "clarity": _clarity(score.clarity),
-        "favoured": score.favoured,
-        "balance": {
-            party: {"received": json_interval(received), "share": json_interval(score.share[party])}
-            for party, received in score.received.items()
-        },
-        "touchpoints": [
-            {
-                "id": touchpoint.id,
-                "line": line,
-                "stage": touchpoint.stage,
-                "practice": touchpoint.practice,
-                "channel": touchpoint.channel,
-                "volume": plain(scores.volume),
-                "disparity": json_interval(scores.disparity),
-                "favoured": scores.favoured,
-                "received": {p: json_interval(v) for p, v in scores.received.items()},
-                "cumulative": {p: json_interval(v) for p, v in scores.cumulative.items()},
-                "praxis": scores.praxis,
-            }
-            for touchpoint, scores, line in zip(
-                process.touchpoints, score.touchpoints, result.touchpoint_lines, strict=True
-            )
-        ],
-    }
-    simulation = result.simulation
-    if simulation is not None:
-        for entry, verdict in zip(document["touchpoints"], simulation.touchpoints, strict=True):
-            if verdict is not None:
-                entry["simulation"] = verdict_json(verdict)
-        whole: dict[str, Any] = {"samples": simulation.samples, "seed": simulation.seed}
-        if simulation.process is not None:
-            whole.update(verdict_json(simulation.process))
-        document["simulation"] = whole
-    return document
-
-
 #: A file's part of the document: its process line (if scored) and its finding lines.
 Piece = tuple[str | None, tuple[str, ...]]
 
@@ -168,8 +78,16 @@ Piece = tuple[str | None, tuple[str, ...]]
 def prepare(result: FileResult, options: Options) -> Piece:
     """Encode one file's process and findings (in the worker)."""
     scored = result.process is not None and result.score is not None
-    process = dumps(process_json(result)) if scored else None
-    return process, tuple(dumps(finding_json(finding)) for finding in result.findings)
+    process = _encoded(docs.PROCESS, docs.process_document(result)) if scored else None
+    return process, tuple(_finding(finding) for finding in result.findings)
+
+
+def _encoded(adapter: TypeAdapter[Any], document: object) -> str:
+    return dumps(docs.plain_values(adapter, document))
+
+
+def _finding(finding: Finding) -> str:
+    return _encoded(docs.FINDING, docs.finding_document(finding))
 
 
 class ScanWriter:
@@ -190,61 +108,18 @@ class ScanWriter:
     def finish(self, totals: Summary) -> None:
         """Write the document, the scan-level findings after every file's."""
         for finding in totals.findings:
-            self.document.append("findings", finding_json(finding))
-        summary: dict[str, Any] = {
-            "files": totals.files,
-            "processes": totals.valid,
-            "findings": totals.counts,
-        }
-        if totals.baseline_known is not None:
-            summary["baseline"] = {"known": totals.baseline_known, "fixed": totals.baseline_fixed}
+            self.document.append_text("findings", _finding(finding))
+        summary = docs.scan_summary(
+            totals.files, totals.valid, totals.counts, totals.baseline_known, totals.baseline_fixed
+        )
         head: dict[str, Any] = {
-            "tool": _tool(),
-            "format_version": FORMAT_VERSION,
+            "tool": docs.tool(),
+            "format_version": docs.FORMAT_VERSION,
             "summary": summary,
         }
         if totals.ledger is not None:
-            head["portfolio"] = ledger_json(totals.ledger)
+            head["portfolio"] = docs.plain_values(docs.LEDGER, docs.ledger_document(totals.ledger))
         self.document.finish(self.out, head)
-
-
-def _clarity(clarity: float | None) -> int | float | None:
-    return None if clarity is None else plain(clarity)
-
-
-def _pair(before: Interval | None, after: Interval | None) -> dict[str, object]:
-    return {"old": json_interval(before), "new": json_interval(after)}
-
-
-def _change_json(change: ProcessChange) -> dict[str, Any]:
-    from valueaudit.diff import parties_of
-
-    old, new = change.old_score, change.new_score
-    parties = parties_of(change)
-
-    def pair(before: object, after: object) -> dict[str, object]:
-        return {"old": before, "new": after}
-
-    return {
-        "id": change.id,
-        "file": pair(change.old.file, change.new.file),
-        "disparity": _pair(old.disparity, new.disparity),
-        "clarity": pair(_clarity(old.clarity), _clarity(new.clarity)),
-        "balance": {p: _pair(old.received.get(p), new.received.get(p)) for p in parties},
-        "touchpoints_added": list(change.added),
-        "touchpoints_removed": list(change.removed),
-        "touchpoints": [
-            {
-                "id": tp.id,
-                "disparity": _pair(tp.old.disparity, tp.new.disparity),
-                "received": {
-                    p: _pair(tp.old.received.get(p), tp.new.received.get(p)) for p in parties
-                },
-                "praxis": pair(tp.old.praxis, tp.new.praxis),
-            }
-            for tp in change.touchpoints
-        ],
-    }
 
 
 class DiffWriter:
@@ -266,93 +141,36 @@ class DiffWriter:
     def add(self, part: DiffPart) -> None:
         """Take one part of the diff."""
         for change in part.changes:
-            self.document.append("processes", _change_json(change))
+            self.document.append_text(
+                "processes", _encoded(docs.PROCESS_CHANGE, docs.change_document(change))
+            )
         for added in part.added:
             self.document.append("processes_added", added.process_id)
         for removed in part.removed:
             self.document.append("processes_removed", removed.process_id)
         for invalid in part.invalid:
-            error = finding_json(invalid.error) if invalid.error else None
-            self.document.append(
-                "processes_invalid",
-                {
-                    "id": invalid.id,
-                    "file": invalid.file,
-                    "error": error,
-                    "unchecked": invalid.unchecked,
-                },
-            )
+            error = docs.finding_document(invalid.error) if invalid.error else None
+            document: docs.NowInvalidDocument = {
+                "id": invalid.id,
+                "file": invalid.file,
+                "error": error,
+                "unchecked": invalid.unchecked,
+            }
+            self.document.append_text("processes_invalid", _encoded(docs.NOW_INVALID, document))
         for finding in part.fixed:
-            self.document.append("fixed", finding_json(finding))
+            self.document.append_text("fixed", _finding(finding))
         for finding in part.introduced:
-            self.document.append("introduced", finding_json(finding))
+            self.document.append_text("introduced", _finding(finding))
 
     def finish(self, totals: DiffTotals) -> None:
         """Write the document."""
         head = {
-            "tool": _tool(),
-            "format_version": FORMAT_VERSION,
+            "tool": docs.tool(),
+            "format_version": docs.FORMAT_VERSION,
             "kind": "diff",
-            "summary": totals.as_json(),
+            "summary": docs.diff_summary(totals),
         }
         self.document.finish(self.out, head)
-
-
-def _ratio_json(ratio: tuple[float, float | None] | None) -> object:
-    """An exchange ratio: like an interval, with ``null`` for an unbounded high end."""
-    if ratio is None:
-        return None
-    low, high = ratio
-    return [plain(low), None] if high is None else json_interval(Interval(low, high))
-
-
-def _party_json(key: str, totals: PartyTotals, ledger: Ledger | None = None) -> dict[str, Any]:
-    ratio = totals.exchange_ratio
-    simulated = None if ledger is None else ledger.p_ratio_at_most(key)
-    return {
-        "id": key,
-        "name": totals.name,
-        "role": totals.role,
-        "received": json_interval(totals.received),
-        "given": json_interval(totals.given),
-        "exchange_ratio": _ratio_json(ratio),
-        "cost": json_interval(totals.cost),
-        "touchpoints": totals.touchpoints,
-        "favoured": totals.favoured,
-        "losing": totals.losing,
-        "processes": totals.processes,
-        # with --simulate: how often its ratio is at or below thresholds.exchange-ratio
-        **({} if simulated is None else {"p_ratio_at_most": round(simulated, 4)}),
-    }
-
-
-def _groups_json(name: str, groups: dict[str, Disparities]) -> list[dict[str, Any]]:
-    return [
-        {
-            name: key,
-            "touchpoints": figures.touchpoints,
-            "disparity": json_interval(figures.disparity),
-            **({"praxis": dict(sorted(figures.praxis.items()))} if name == "practice" else {}),
-        }
-        for key, figures in sorted(groups.items())
-    ]
-
-
-def ledger_json(ledger: Ledger) -> dict[str, Any]:
-    """The ledger as the documents hold it (SPEC §4.7), every list sorted."""
-    return {
-        "processes": ledger.processes,
-        "shard": ledger.shard,
-        "parties": [_party_json(k, t, ledger) for k, t in sorted(ledger.parties.items())],
-        "roles": [_party_json(k, t) for k, t in sorted(ledger.roles.items())],
-        "practices": _groups_json("practice", ledger.practices),
-        "channels": _groups_json("channel", ledger.channels),
-        "stages": _groups_json("stage", ledger.stages),
-        "flows": [
-            {"from": source, "to": target, "kind": kind, "value": json_interval(value)}
-            for (source, target, kind), value in sorted(ledger.flows.items())
-        ],
-    }
 
 
 class PortfolioWriter(PortfolioPieces):
@@ -363,12 +181,12 @@ class PortfolioWriter(PortfolioPieces):
 
     def finish(self, totals: Summary) -> None:
         """Write the document."""
-        document = {
-            "tool": _tool(),
-            "format_version": FORMAT_VERSION,
+        document: docs.PortfolioDocument = {
+            "tool": docs.tool(),
+            "format_version": docs.FORMAT_VERSION,
             "kind": "portfolio",
             "summary": {"files": totals.files, "processes": totals.valid},
-            "portfolio": ledger_json(totals.ledger) if totals.ledger else None,
-            "findings": [finding_json(finding) for finding in totals.findings],
+            "portfolio": docs.ledger_document(totals.ledger) if totals.ledger else None,
+            "findings": [docs.finding_document(finding) for finding in totals.findings],
         }
-        self.out.write(dumps(document) + "\n")
+        self.out.write(_encoded(docs.PORTFOLIO, document) + "\n")

@@ -1,0 +1,701 @@
+"""The machine-readable results: one typed definition per concept, serialised by pydantic.
+
+Every JSON document valueaudit writes (``scan -f json``, ``portfolio -f json``, ``diff -f
+json``, a baseline) and the notebook API's ``to_dict()`` are built from these types: a
+result becomes its document through the one function here that says what it holds
+(:func:`finding_document`, :func:`process_document`, ...), and pydantic serialises it.
+How numbers and intervals are written is decided once, by the annotated types
+:data:`Number`, :data:`Span` and :data:`Ratio` (4 decimals; whole numbers as integers; a
+range as ``[low, high]``, never rounded into one number: SPEC §4.5). The same types give
+the output's JSON Schema (``valueaudit schema --output``), which the tests check every
+JSON output against.
+
+The documents are typed dicts rather than models: a scan serialises tens of thousands
+of findings, and pydantic serialises a dict without building an object for it first.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NotRequired
+
+from pydantic import ConfigDict, PlainSerializer, TypeAdapter, WithJsonSchema, with_config
+from typing_extensions import TypedDict
+
+from valueaudit.findings import Finding, Severity
+from valueaudit.interval import Interval
+from valueaudit.numbers import json_interval, plain
+from valueaudit.version import __version__
+
+if TYPE_CHECKING:
+    from valueaudit.diff import DiffTotals, ProcessChange
+    from valueaudit.engine import FileResult
+    from valueaudit.portfolio import Disparities, Ledger, PartyTotals
+    from valueaudit.simulation import Verdict
+
+#: The version of the documents' shape: keys may be added, none removed or renamed.
+FORMAT_VERSION = 1
+#: The schema admits no key the documents do not define.
+_STRICT = ConfigDict(extra="forbid")
+
+_NUMBER_SCHEMA: dict[str, Any] = {"type": "number"}
+_RANGE_SCHEMA: dict[str, Any] = {
+    "type": "array",
+    "items": {"type": "number"},
+    "minItems": 2,
+    "maxItems": 2,
+    "description": "a range of admissible values, [low, high]",
+}
+
+#: A number in an output: rounded to 4 decimals, a whole number written as an integer.
+Number = Annotated[
+    float, PlainSerializer(plain), WithJsonSchema(_NUMBER_SCHEMA, mode="serialization")
+]
+
+
+def _ratio(value: tuple[float, float | None]) -> object:
+    low, high = value
+    return [plain(low), None] if high is None else json_interval(Interval(low, high))
+
+
+#: An interval: a point as a number, a range as ``[low, high]`` (more decimals where
+#: both ends would round alike, so that a range never reads as a point).
+Span = Annotated[
+    Interval,
+    PlainSerializer(json_interval),
+    WithJsonSchema({"anyOf": [_NUMBER_SCHEMA, _RANGE_SCHEMA]}, mode="serialization"),
+]
+#: An exchange ratio: like a :data:`Span`, with ``null`` for an unbounded high end.
+Ratio = Annotated[
+    tuple[float, float | None],
+    PlainSerializer(_ratio),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                _NUMBER_SCHEMA,
+                {
+                    "type": "array",
+                    "prefixItems": [_NUMBER_SCHEMA, {"type": ["number", "null"]}],
+                    "minItems": 2,
+                    "maxItems": 2,
+                },
+            ]
+        },
+        mode="serialization",
+    ),
+]
+
+
+@with_config(_STRICT)
+class Tool(TypedDict):
+    """Which program wrote the document."""
+
+    name: str
+    version: str
+
+
+@with_config(_STRICT)
+class FindingDocument(TypedDict):
+    """One finding: a problem or an opportunity, placed in a file."""
+
+    code: str
+    severity: Severity
+    message: str
+    file: str
+    line: int
+    column: int
+    process: str | None
+    touchpoint: str | None
+    path: str
+    suggestion: str | None
+    gain: Number | None
+
+
+@with_config(_STRICT)
+class MeasureFirst(TypedDict):
+    """A flow whose range decides the verdict most often (``--simulate``)."""
+
+    touchpoint: str
+    flow: int
+    gives: str
+    share: Number
+
+
+@with_config(_STRICT)
+class VerdictDocument(TypedDict):
+    """What the draws say of a touchpoint or a process (``--simulate``)."""
+
+    threshold: Number
+    p_above: Number
+    favoured: dict[str, Number]
+    d_mean: Number
+    d_p05: Number
+    d_p95: Number
+    measure_first: list[MeasureFirst]
+
+
+@with_config(_STRICT)
+class ProcessSimulationDocument(TypedDict):
+    """A process's simulation: its draws and seed, and the verdict when it has one."""
+
+    samples: int
+    seed: int | None
+    threshold: NotRequired[Number]
+    p_above: NotRequired[Number]
+    favoured: NotRequired[dict[str, Number]]
+    d_mean: NotRequired[Number]
+    d_p05: NotRequired[Number]
+    d_p95: NotRequired[Number]
+    measure_first: NotRequired[list[MeasureFirst]]
+
+
+@with_config(_STRICT)
+class Balance(TypedDict):
+    """What a party receives over the process, and its share of all that is received."""
+
+    received: Span
+    share: Span
+
+
+@with_config(_STRICT)
+class TouchpointDocument(TypedDict):
+    """One touchpoint's scores."""
+
+    id: str
+    line: int
+    stage: str | None
+    practice: str | None
+    channel: str | None
+    volume: Number
+    disparity: Span | None
+    favoured: str | None
+    received: dict[str, Span]
+    cumulative: dict[str, Span]
+    praxis: str | None
+    simulation: NotRequired[VerdictDocument]
+
+
+@with_config(_STRICT)
+class ProcessDocument(TypedDict):
+    """One scored process."""
+
+    id: str
+    name: str | None
+    file: str
+    disparity: Span | None
+    clarity: Number | None
+    favoured: str | None
+    balance: dict[str, Balance]
+    touchpoints: list[TouchpointDocument]
+    simulation: NotRequired[ProcessSimulationDocument]
+
+
+@with_config(_STRICT)
+class FindingCounts(TypedDict):
+    """Findings per severity."""
+
+    error: int
+    warning: int
+    info: int
+
+
+@with_config(_STRICT)
+class BaselineCounts(TypedDict):
+    """How the run compares with its baseline."""
+
+    known: int
+    fixed: int
+
+
+@with_config(_STRICT)
+class ScanSummary(TypedDict):
+    """The counts of a scan."""
+
+    files: int
+    processes: int
+    findings: FindingCounts
+    baseline: NotRequired[BaselineCounts]
+
+
+@with_config(_STRICT)
+class PartyDocument(TypedDict):
+    """A party (or a role) across the processes of the portfolio."""
+
+    id: str
+    name: str
+    role: str
+    received: Span
+    given: Span
+    exchange_ratio: Ratio | None
+    cost: Span
+    touchpoints: int
+    favoured: int
+    losing: int
+    processes: int
+    p_ratio_at_most: NotRequired[Number]
+
+
+@with_config(_STRICT)
+class PracticeDocument(TypedDict):
+    """The touchpoints of one interaction value practice across the processes."""
+
+    practice: str
+    touchpoints: int
+    disparity: Span | None
+    praxis: dict[str, int]
+
+
+@with_config(_STRICT)
+class ChannelDocument(TypedDict):
+    """The touchpoints of one channel across the processes."""
+
+    channel: str
+    touchpoints: int
+    disparity: Span | None
+
+
+@with_config(_STRICT)
+class StageDocument(TypedDict):
+    """The touchpoints of one stage across the processes."""
+
+    stage: str
+    touchpoints: int
+    disparity: Span | None
+
+
+FlowDocument = TypedDict(
+    "FlowDocument",
+    {"from": str, "to": str, "kind": str, "value": Span},
+)
+FlowDocument.__doc__ = "What one party gives another, of one kind, across the processes."
+FlowDocument.__pydantic_config__ = _STRICT  # type: ignore[attr-defined]
+
+
+@with_config(_STRICT)
+class LedgerDocument(TypedDict):
+    """The portfolio ledger (SPEC §4.7), every list sorted."""
+
+    processes: int
+    shard: str | None
+    parties: list[PartyDocument]
+    roles: list[PartyDocument]
+    practices: list[PracticeDocument]
+    channels: list[ChannelDocument]
+    stages: list[StageDocument]
+    flows: list[FlowDocument]
+
+
+@with_config(_STRICT)
+class ScanDocument(TypedDict):
+    """``valueaudit scan -f json``."""
+
+    tool: Tool
+    format_version: int
+    summary: ScanSummary
+    portfolio: NotRequired[LedgerDocument]
+    processes: list[ProcessDocument]
+    findings: list[FindingDocument]
+
+
+@with_config(_STRICT)
+class PortfolioSummary(TypedDict):
+    """The files of a portfolio and how many hold a valid process."""
+
+    files: int
+    processes: int
+
+
+@with_config(_STRICT)
+class PortfolioDocument(TypedDict):
+    """``valueaudit portfolio -f json``."""
+
+    tool: Tool
+    format_version: int
+    kind: Literal["portfolio"]
+    summary: PortfolioSummary
+    portfolio: LedgerDocument | None
+    findings: list[FindingDocument]
+
+
+@with_config(_STRICT)
+class Pair(TypedDict):
+    """One figure as-is (``old``) and to-be (``new``)."""
+
+    old: Any
+    new: Any
+
+
+@with_config(_STRICT)
+class SpanPair(TypedDict):
+    """An interval as-is and to-be."""
+
+    old: Span | None
+    new: Span | None
+
+
+@with_config(_STRICT)
+class NumberPair(TypedDict):
+    """A number as-is and to-be."""
+
+    old: Number | None
+    new: Number | None
+
+
+@with_config(_STRICT)
+class TouchpointChange(TypedDict):
+    """One touchpoint in both versions."""
+
+    id: str
+    disparity: SpanPair
+    received: dict[str, SpanPair]
+    praxis: Pair
+
+
+@with_config(_STRICT)
+class ProcessChangeDocument(TypedDict):
+    """One process in both versions."""
+
+    id: str
+    file: Pair
+    disparity: SpanPair
+    clarity: NumberPair
+    balance: dict[str, SpanPair]
+    touchpoints_added: list[str]
+    touchpoints_removed: list[str]
+    touchpoints: list[TouchpointChange]
+
+
+@with_config(_STRICT)
+class NowInvalidDocument(TypedDict):
+    """A process whose new file cannot be audited."""
+
+    id: str
+    file: str
+    error: FindingDocument | None
+    unchecked: int
+
+
+@with_config(_STRICT)
+class DiffProcessCounts(TypedDict):
+    """Processes changed, unchanged, added, removed and now invalid."""
+
+    changed: int
+    unchanged: int
+    added: int
+    removed: int
+    invalid: int
+
+
+@with_config(_STRICT)
+class DiffFindingCounts(TypedDict):
+    """Findings fixed, introduced, and not checked (their file is invalid now)."""
+
+    fixed: int
+    introduced: int
+    unchecked: int
+
+
+@with_config(_STRICT)
+class DiffSummary(TypedDict):
+    """The counts of a diff."""
+
+    processes: DiffProcessCounts
+    findings: DiffFindingCounts
+
+
+@with_config(_STRICT)
+class DiffDocument(TypedDict):
+    """``valueaudit diff -f json``."""
+
+    tool: Tool
+    format_version: int
+    kind: Literal["diff"]
+    summary: DiffSummary
+    processes: list[ProcessChangeDocument]
+    processes_added: list[str | None]
+    processes_removed: list[str | None]
+    processes_invalid: list[NowInvalidDocument]
+    fixed: list[FindingDocument]
+    introduced: list[FindingDocument]
+
+
+@with_config(_STRICT)
+class BaselineEntry(TypedDict):
+    """A finding a baseline records, by what it is about (never by line), with how many
+    findings of that identity it hides."""
+
+    file: str
+    process: str
+    path: str
+    code: str
+    content_hash: str
+    count: int
+    message: str
+
+
+@with_config(_STRICT)
+class BaselineDocument(TypedDict):
+    """A baseline file (``--write-baseline``)."""
+
+    valueaudit_baseline: Literal[1]
+    version: str
+    findings: list[BaselineEntry]
+
+
+def tool() -> Tool:
+    """This program."""
+    return {"name": "valueaudit", "version": __version__}
+
+
+def finding_document(finding: Finding) -> FindingDocument:
+    """One finding."""
+    return {
+        "code": finding.code,
+        "severity": finding.severity,
+        "message": finding.message,
+        "file": finding.file,
+        "line": finding.line,
+        "column": finding.column,
+        "process": finding.process,
+        "touchpoint": finding.touchpoint,
+        "path": finding.path,
+        "suggestion": finding.suggestion,
+        "gain": finding.gain,
+    }
+
+
+def verdict_document(verdict: Verdict) -> VerdictDocument:
+    """What the draws say of a touchpoint or a process (``--simulate``)."""
+    return {
+        "threshold": verdict.threshold,
+        "p_above": verdict.p_above,
+        "favoured": dict(verdict.favoured),
+        "d_mean": verdict.d_mean,
+        "d_p05": verdict.d_p05,
+        "d_p95": verdict.d_p95,
+        "measure_first": [
+            {
+                "touchpoint": m.touchpoint,
+                "flow": m.index,
+                "gives": m.gives,
+                "share": round(m.share, 2),
+            }
+            for m in verdict.measure_first
+        ],
+    }
+
+
+def process_document(result: FileResult) -> ProcessDocument:
+    """One scored process; with ``--simulate``, the process and its uncertain
+    touchpoints carry a ``simulation``."""
+    process, score = result.process, result.score
+    assert process is not None and score is not None
+    touchpoints: list[TouchpointDocument] = [
+        {
+            "id": touchpoint.id,
+            "line": line,
+            "stage": touchpoint.stage,
+            "practice": touchpoint.practice,
+            "channel": touchpoint.channel,
+            "volume": scores.volume,
+            "disparity": scores.disparity,
+            "favoured": scores.favoured,
+            "received": scores.received,
+            "cumulative": scores.cumulative,
+            "praxis": scores.praxis,
+        }
+        for touchpoint, scores, line in zip(
+            process.touchpoints, score.touchpoints, result.touchpoint_lines, strict=True
+        )
+    ]
+    document: ProcessDocument = {
+        "id": process.id,
+        "name": process.title,
+        "file": result.file,
+        "disparity": score.disparity,
+        "clarity": score.clarity,
+        "favoured": score.favoured,
+        "balance": {
+            party: {"received": received, "share": score.share[party]}
+            for party, received in score.received.items()
+        },
+        "touchpoints": touchpoints,
+    }
+    simulation = result.simulation
+    if simulation is not None:
+        for entry, verdict in zip(touchpoints, simulation.touchpoints, strict=True):
+            if verdict is not None:
+                entry["simulation"] = verdict_document(verdict)
+        whole: ProcessSimulationDocument = {"samples": simulation.samples, "seed": simulation.seed}
+        if simulation.process is not None:
+            whole.update(verdict_document(simulation.process))  # type: ignore[typeddict-item]
+        document["simulation"] = whole
+    return document
+
+
+def scan_summary(
+    files: int,
+    processes: int,
+    counts: dict[str, int],
+    known: int | None = None,
+    fixed: int | None = None,
+) -> ScanSummary:
+    """The counts of a scan, and how it compares with a baseline when it has one."""
+    summary: ScanSummary = {
+        "files": files,
+        "processes": processes,
+        "findings": {
+            "error": counts["error"],
+            "warning": counts["warning"],
+            "info": counts["info"],
+        },
+    }
+    if known is not None and fixed is not None:
+        summary["baseline"] = {"known": known, "fixed": fixed}
+    return summary
+
+
+def _party(key: str, totals: PartyTotals, ledger: Ledger | None = None) -> PartyDocument:
+    simulated = None if ledger is None else ledger.p_ratio_at_most(key)
+    document: PartyDocument = {
+        "id": key,
+        "name": totals.name,
+        "role": totals.role,
+        "received": totals.received,
+        "given": totals.given,
+        "exchange_ratio": totals.exchange_ratio,
+        "cost": totals.cost,
+        "touchpoints": totals.touchpoints,
+        "favoured": totals.favoured,
+        "losing": totals.losing,
+        "processes": totals.processes,
+    }
+    if simulated is not None:  # with --simulate: how often its ratio is at or below the bar
+        document["p_ratio_at_most"] = simulated
+    return document
+
+
+def ledger_document(ledger: Ledger) -> LedgerDocument:
+    """The ledger, every list sorted."""
+
+    def groups(found: dict[str, Disparities]) -> list[tuple[str, Disparities]]:
+        return sorted(found.items())
+
+    return {
+        "processes": ledger.processes,
+        "shard": ledger.shard,
+        "parties": [_party(k, t, ledger) for k, t in sorted(ledger.parties.items())],
+        "roles": [_party(k, t) for k, t in sorted(ledger.roles.items())],
+        "practices": [
+            {
+                "practice": key,
+                "touchpoints": figures.touchpoints,
+                "disparity": figures.disparity,
+                "praxis": dict(sorted(figures.praxis.items())),
+            }
+            for key, figures in groups(ledger.practices)
+        ],
+        "channels": [
+            {"channel": key, "touchpoints": figures.touchpoints, "disparity": figures.disparity}
+            for key, figures in groups(ledger.channels)
+        ],
+        "stages": [
+            {"stage": key, "touchpoints": figures.touchpoints, "disparity": figures.disparity}
+            for key, figures in groups(ledger.stages)
+        ],
+        "flows": [
+            {"from": source, "to": target, "kind": kind, "value": value}
+            for (source, target, kind), value in sorted(ledger.flows.items())
+        ],
+    }
+
+
+def change_document(change: ProcessChange) -> ProcessChangeDocument:
+    """One process in both versions."""
+    from valueaudit.diff import parties_of
+
+    old, new = change.old_score, change.new_score
+    parties = parties_of(change)
+    return {
+        "id": change.id,
+        "file": {"old": change.old.file, "new": change.new.file},
+        "disparity": {"old": old.disparity, "new": new.disparity},
+        "clarity": {"old": old.clarity, "new": new.clarity},
+        "balance": {
+            p: {"old": old.received.get(p), "new": new.received.get(p)} for p in parties
+        },
+        "touchpoints_added": list(change.added),
+        "touchpoints_removed": list(change.removed),
+        "touchpoints": [
+            {
+                "id": tp.id,
+                "disparity": {"old": tp.old.disparity, "new": tp.new.disparity},
+                "received": {
+                    p: {"old": tp.old.received.get(p), "new": tp.new.received.get(p)}
+                    for p in parties
+                },
+                "praxis": {"old": tp.old.praxis, "new": tp.new.praxis},
+            }
+            for tp in change.touchpoints
+        ],
+    }
+
+
+def diff_summary(totals: DiffTotals) -> DiffSummary:
+    """The counts of a whole diff."""
+    return {
+        "processes": {
+            "changed": totals.changed,
+            "unchanged": totals.unchanged,
+            "added": totals.added,
+            "removed": totals.removed,
+            "invalid": totals.invalid,
+        },
+        "findings": {
+            "fixed": totals.fixed,
+            "introduced": totals.introduced,
+            "unchecked": totals.unchecked,
+        },
+    }
+
+
+# One adapter per document and per item the streaming writers encode one at a time.
+FINDING = TypeAdapter(FindingDocument)
+PROCESS = TypeAdapter(ProcessDocument)
+LEDGER = TypeAdapter(LedgerDocument)
+SCAN = TypeAdapter(ScanDocument)
+PORTFOLIO = TypeAdapter(PortfolioDocument)
+DIFF = TypeAdapter(DiffDocument)
+PROCESS_CHANGE = TypeAdapter(ProcessChangeDocument)
+NOW_INVALID = TypeAdapter(NowInvalidDocument)
+BASELINE = TypeAdapter(BaselineDocument)
+
+
+def plain_values(adapter: TypeAdapter[Any], document: object) -> Any:
+    """A document as plain JSON values (dicts, lists, numbers rounded as outputs write
+    them)."""
+    return adapter.dump_python(document, mode="json")
+
+
+def output_schema() -> dict[str, Any]:
+    """The JSON Schema of every JSON document valueaudit writes: a scan, a portfolio, a
+    diff and a baseline (``valueaudit schema output``)."""
+    definitions: dict[str, Any] = {}
+    variants = []
+    documents = (("scan", SCAN), ("portfolio", PORTFOLIO), ("diff", DIFF), ("baseline", BASELINE))
+    for name, adapter in documents:
+        schema = adapter.json_schema(mode="serialization", ref_template="#/$defs/{model}")
+        definitions.update(schema.pop("$defs", {}))
+        definitions[f"{name}-document"] = schema
+        variants.append({"$ref": f"#/$defs/{name}-document"})
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://github.com/valueaudit/valueaudit/valueaudit-output.schema.json",
+        "title": "valueaudit output",
+        "description": (
+            "What valueaudit writes with -f json: a scan (scan, check), a portfolio (kind: "
+            "portfolio) or a diff (kind: diff); and a baseline (--write-baseline). Keys may "
+            "be added in later versions of format_version 1; none are removed or renamed."
+        ),
+        "anyOf": variants,
+        "$defs": definitions,
+    }
