@@ -101,22 +101,9 @@ class AuditResult(ScanResult):
     def findings_frame(self) -> Any:
         """One row per finding, in the order of :attr:`findings` (file order; the
         portfolio's last), with the fields of ``scan -f json``."""
-        rows = [
-            {
-                "code": f.code,
-                "severity": f.severity.value,
-                "message": f.message,
-                "file": f.file,
-                "line": f.line,
-                "column": f.column,
-                "process": f.process,
-                "touchpoint": f.touchpoint,
-                "path": f.path,
-                "suggestion": f.suggestion,
-                "gain": f.gain,
-            }
-            for f in self.findings
-        ]
+        from valueaudit.documents import finding_document
+
+        rows = [{**finding_document(f), "severity": f.severity.value} for f in self.findings]
         return _pandas().DataFrame(rows, columns=_FINDING_COLUMNS)
 
     def parties_frame(self) -> Any:
@@ -124,24 +111,21 @@ class AuditResult(ScanResult):
         name, role, received, given, exchange ratio and known cost (``_low`` and
         ``_high``; the ratio's high end is empty when what it gives may be 0), and the
         touchpoints where it is favoured and losing, and its processes."""
+        from valueaudit.documents import ledger_document
+
         rows = []
-        parties = self.ledger.parties if self.ledger is not None else {}
-        for party, totals in sorted(parties.items()):
-            ratio = totals.exchange_ratio
+        ledger = ledger_document(self.ledger)["parties"] if self.ledger is not None else []
+        for party in ledger:  # the JSON output's parties, by id, with intervals unwritten
+            ratio = party["exchange_ratio"]
             rows.append(
                 {
-                    "party": party,
-                    "name": totals.name,
-                    "role": totals.role,
-                    **_ends("received", totals.received),
-                    **_ends("given", totals.given),
+                    **party,
+                    "party": party["id"],
+                    **_ends("received", party["received"]),
+                    **_ends("given", party["given"]),
                     "ratio_low": None if ratio is None else ratio[0],
                     "ratio_high": None if ratio is None else ratio[1],
-                    **_ends("cost", totals.cost),
-                    "touchpoints": totals.touchpoints,
-                    "favoured": totals.favoured,
-                    "losing": totals.losing,
-                    "processes": totals.processes,
+                    **_ends("cost", party["cost"]),
                 }
             )
         return _pandas().DataFrame(rows, columns=_PARTY_COLUMNS)
@@ -195,10 +179,13 @@ _TOUCHPOINT_COLUMNS = [
     *("process", "position", "touchpoint", "name", "practice", "channel", "stage", "volume"),
     *("disparity_low", "disparity_high", "favoured", "praxis", "findings"),
 ]
-_FINDING_COLUMNS = [
-    *("code", "severity", "message", "file", "line", "column", "process", "touchpoint"),
-    *("path", "suggestion", "gain"),
-]
+def _finding_columns() -> list[str]:
+    from valueaudit.documents import FindingDocument
+
+    return list(FindingDocument.__annotations__)
+
+
+_FINDING_COLUMNS = _finding_columns()
 _PARTY_COLUMNS = [
     *("party", "name", "role", "received_low", "received_high", "given_low", "given_high"),
     *("ratio_low", "ratio_high", "cost_low", "cost_high", "touchpoints", "favoured"),
