@@ -22,7 +22,7 @@ from valueaudit.settings import Settings
 
 SMALL, LARGE = 150, 600  # 4x longer
 # the long files of bench/long_files.py, at lengths a test can afford
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from long_files import bare, linked_chain, long_chain, many_parties  # noqa: E402
 
 

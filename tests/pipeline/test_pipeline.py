@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,9 +22,9 @@ from valueaudit.output import FORMATS, Options, render
 from valueaudit.scan import audit_files
 from valueaudit.settings import Settings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # `valueaudit scan processes/ tests/e2e/hostile.yaml -f json`, reviewed (test_golden.py)
-GOLDEN = Path(__file__).parent / "data/golden/scan.json"
+GOLDEN = Path(__file__).parents[1] / "data/golden/scan.json"
 runner = CliRunner()
 
 
@@ -134,23 +136,43 @@ def test_progress_shows_after_the_delay_and_yields_everything(monkeypatch):
     assert list(progress.track(iter(range(3)), 3, enabled=False)) == [0, 1, 2]
 
 
-@pytest.mark.parametrize("name", [f for f in FORMATS if f != "text"])
-def test_every_format_writes_the_same_bytes_with_workers_and_without(name: str, tmp_path: Path):
-    written = []
-    for jobs in ("1", "2"):
-        target = tmp_path / f"out-{jobs}.{name}"
-        command = ["scan", "processes/", "tests/e2e/hostile.yaml", "-f", f"{name}:{target}"]
-        result = subprocess.run(
-            [sys.executable, "-m", "valueaudit", *command, "-j", jobs, "--fail-on", "never"],
-            capture_output=True,
-            text=True,
-            check=False,
-            cwd=ROOT,
-        )
-        assert result.returncode == 0, result.stderr
-        written.append(target.read_text(encoding="utf-8"))
-    assert written[0] == written[1]
-    assert len(written[0]) > 500
+def _every_format(cwd: Path, out: Path, jobs: str, seed: str) -> dict[str, bytes]:
+    """One scan writing every format at once (text to standard output), in a process of
+    its own with the hash seed given: each format's bytes."""
+    out.mkdir()
+    files = [f for f in FORMATS if f != "text"]
+    formats = [option for f in files for option in ("-f", f"{f}:{out / f}")]
+    env = {**os.environ, "PYTHONHASHSEED": seed, "NO_COLOR": "1"}
+    env.pop("GITHUB_ACTIONS", None)
+    command = [sys.executable, "-m", "valueaudit", "scan", "processes", "hostile.yaml"]
+    done = subprocess.run(
+        [*command, "-f", "text", *formats, "-j", jobs, "--fail-on", "never"],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return {"text": done.stdout, **{f: (out / f).read_bytes() for f in files}}
+
+
+def test_every_format_is_byte_identical_whatever_the_jobs_hash_seed_and_file_order(
+    tmp_path: Path,
+):
+    """The one check of the invariant every output rests on: the same files give the
+    same bytes in every format, with one worker or two, any hash seed, and the files
+    created on disk in another order."""
+    one, two = tmp_path / "one", tmp_path / "two"
+    shutil.copytree(ROOT / "processes", one / "processes")
+    (two / "processes").mkdir(parents=True)
+    for path in sorted((ROOT / "processes").glob("*.yaml"), reverse=True):
+        shutil.copy(path, two / "processes" / path.name)
+    for folder in (one, two):
+        shutil.copy(ROOT / "tests/e2e/hostile.yaml", folder / "hostile.yaml")
+    first = _every_format(one, tmp_path / "a", "1", "1")
+    assert all(len(text) > 500 for text in first.values()), first
+    assert _every_format(one, tmp_path / "b", "2", "2") == first
+    assert _every_format(two, tmp_path / "c", "2", "3") == first
 
 
 def test_two_formats_on_stdout_are_refused():

@@ -19,7 +19,7 @@ from valueaudit.paths import display_path
 from valueaudit.scan import audit_files
 from valueaudit.settings import Limits, Settings
 
-HOSTILE = Path(__file__).parent / "hostile"
+HOSTILE = Path(__file__).parents[1] / "hostile"
 VALID = (HOSTILE / "crlf.yaml").read_bytes().replace(b"\r\n", b"\n")
 runner = CliRunner()
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "src/valueaudit"
+PACKAGE = Path(__file__).resolve().parents[2] / "src/valueaudit"
 #: The command-line layer: it alone talks to the terminal and decides exit codes.
 COMMAND_LINE = {
     "valueaudit.cli",

@@ -398,7 +398,7 @@ def test_opportunities_have_suggestions_and_gains(audit):
     from valueaudit.discovery import discover
     from valueaudit.scan import audit_files
 
-    processes = Path(__file__).resolve().parent.parent / "processes"
+    processes = Path(__file__).resolve().parents[2] / "processes"
     result = audit_files(discover([processes]), Settings())
     opportunities = [f for f in result.findings if f.code[2] in "2345"]
     assert opportunities

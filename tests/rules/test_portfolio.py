@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from valueaudit.cli import app
 
-HERE = Path(__file__).parent / "data" / "portfolio"
+HERE = Path(__file__).parents[1] / "data" / "portfolio"
 runner = CliRunner()
 
 

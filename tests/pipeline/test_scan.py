@@ -22,7 +22,7 @@ from valueaudit.rules.base import ScanDraft, ScanView, scan_rule
 from valueaudit.scan import FileDone, FileStep, ScanDone, audit_files, scan_events
 from valueaudit.settings import Settings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
 
 

@@ -6,7 +6,7 @@ odd line breaks) go through load -> audit -> every formatter, and every output i
 checked: positions on the line as editors count it, JSON without NaN or Infinity,
 well-formed JUnit XML, no raw control character in a human-facing output. The default
 profile keeps this within a minute or two; ``VALUEAUDIT_FUZZ_EXAMPLES=100000 python -m
-pytest tests/test_fuzz.py`` is the long run (see ``conftest.py``).
+pytest tests/pipeline/test_fuzz.py`` is the long run (see ``conftest.py``).
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from valueaudit.output import FORMATS, Options, render
 from valueaudit.scan import audit_files
 from valueaudit.settings import Settings
 
-ROOT = Path(__file__).resolve().parent.parent
-SARIF_SCHEMA = json.loads((Path(__file__).parent / "data/sarif-schema-2.1.0.json").read_text())
+ROOT = Path(__file__).resolve().parents[2]
+SARIF_SCHEMA = json.loads((Path(__file__).parents[1] / "data/sarif-schema-2.1.0.json").read_text())
 EXAMPLES = [yaml.safe_load(p.read_text()) for p in sorted((ROOT / "processes").glob("*.yaml"))]
 SETTINGS = Settings()
 

@@ -19,7 +19,7 @@ from valueaudit.cli import app
 from valueaudit.loading import tree
 from valueaudit.rules import RULES
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
 
 

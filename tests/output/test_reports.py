@@ -18,7 +18,7 @@ from valueaudit.output.markdown import md
 from valueaudit.scan import audit_files
 from valueaudit.settings import Settings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = ROOT / "tests/e2e/hostile.yaml"
 runner = CliRunner()
 

@@ -16,7 +16,7 @@ from valueaudit.interval import Interval
 from valueaudit.numbers import json_interval
 from valueaudit.schema import render_schema
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
 SCHEMA = output_schema()
 
@@ -41,8 +41,7 @@ def _valid(document: object) -> None:
         ["check", "processes", "-f", "json"],
         ["portfolio", "processes", "-f", "json"],
         ["portfolio", "processes", "-f", "json", "--simulate", "300", "--seed", "7"],
-        ["diff", "processes/restaurant-dinner.yaml", "examples/restaurant-to-be.yaml"]
-        + ["-f", "json"],
+        ["diff", "processes/restaurant-dinner.yaml", "examples/restaurant-to-be.yaml", "-fjson"],
     ],
     ids=["scan", "scan-simulated", "check", "portfolio", "portfolio-simulated", "diff"],
 )

@@ -2,7 +2,7 @@
 reviewed golden files (``tests/data/golden/``).
 
 After an intended change of output, regenerate them with
-``VALUEAUDIT_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py`` and review the diff.
+``VALUEAUDIT_UPDATE_GOLDEN=1 python -m pytest tests/output/test_golden.py`` and review the diff.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import pytest
 
 from valueaudit.output import FORMATS
 
-ROOT = Path(__file__).resolve().parent.parent
-GOLDEN = Path(__file__).parent / "data/golden"
+ROOT = Path(__file__).resolve().parents[2]
+GOLDEN = Path(__file__).parents[1] / "data/golden"
 INPUTS = ["processes/", "tests/e2e/hostile.yaml"]
 
 CASES = {
