@@ -21,7 +21,6 @@ gives that. Needs ``valgrind``; 60 files take about two minutes.
 from __future__ import annotations
 
 import argparse
-import gc
 import itertools
 import re
 import shutil
@@ -44,7 +43,6 @@ def run_stage(corpus: Path, files: int, stage: str) -> None:
 
     chosen = discover([corpus])[:files]
     settings = Settings()
-    gc.disable()  # as the scan does while it audits a file
     if stage == "start":
         return
     loaded = [load_process(path, display) for path, display in chosen]

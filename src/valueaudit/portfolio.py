@@ -208,23 +208,34 @@ def piece_of(result: AuditedFile) -> LedgerPiece:
     if score.clarity is not None and score.disparity is not None:
         piece.point = ProcessPoint(process.id, score.clarity, score.disparity)
     parties = {p: PartyTotals(process.party_name(p), process.role_of(p)) for p in process.parties}
+    # running sums as plain floats (received, given and cost, low and high ends; each
+    # flow's value by pair), made Intervals once at the end: the same additions in the
+    # same order as adding intervals, without an interval per step
+    sums = {p: [0.0, 0.0, 0.0, 0.0, 0.0, 0.0] for p in process.parties}
+    flows: dict[tuple[str, str, str], list[float]] = {}
+    unknown = (0.0, process.scale)
     taking_part: set[str] = set()
     for touchpoint, scored in zip(process.touchpoints, score.touchpoints, strict=True):
         if scored.disparity is None:  # no flows
             continue
         volume = scored.volume
-        for party, received in scored.received.items():
-            parties[party].received = _plus(parties[party].received, _times(volume, received))
+        for party, (low, high) in scored.received.items():
+            figures = sums[party]
+            figures[0] += volume * low
+            figures[1] += volume * high
             parties[party].touchpoints += 1
             taking_part.add(party)
         for flow in touchpoint.flows:
-            value = flow.value if flow.value is not None else Interval(0.0, process.scale)
-            giver = parties[flow.source]
-            giver.given = _plus(giver.given, _times(volume, value))
+            low, high = flow.value if flow.value is not None else unknown
+            figures = sums[flow.source]
+            figures[2] += volume * low
+            figures[3] += volume * high
             if flow.cost is not None:
-                giver.cost = _plus(giver.cost, _times(volume, flow.cost))
-            pair = (flow.source, flow.target, flow.kind)
-            piece.flows[pair] = _plus(piece.flows.get(pair, ZERO), _times(volume, value))
+                figures[4] += volume * flow.cost[0]
+                figures[5] += volume * flow.cost[1]
+            pair = flows.setdefault((flow.source, flow.target, flow.kind), [0.0, 0.0])
+            pair[0] += volume * low
+            pair[1] += volume * high
         if scored.favoured is not None:
             parties[scored.favoured].favoured += 1
         losing = least_served(scored.received)
@@ -239,6 +250,14 @@ def piece_of(result: AuditedFile) -> LedgerPiece:
                 groups.setdefault(key, Disparities()).take(
                     volume, scored.disparity, scored.praxis if groups is piece.practices else None
                 )
+    for party, (rl, rh, gl, gh, cl, ch) in sums.items():
+        totals = parties[party]
+        totals.received, totals.given, totals.cost = (
+            Interval(rl, rh),
+            Interval(gl, gh),
+            Interval(cl, ch),
+        )
+    piece.flows = {pair: Interval(low, high) for pair, (low, high) in flows.items()}
     for party in sorted(taking_part):
         totals = parties[party]
         totals.processes = 1
