@@ -21,8 +21,8 @@ round (a command against the floor or the json scan of the same round) and the m
 of the rounds' ratios is reported, never the best of one command against the best of
 another; the load average before and after is printed with the figures. With
 ``--sizes`` it also times every format alone and the CI invocation at each size, for
-the time per file (linear growth). It prints each figure against the targets of SPEC §9 and exits 1 when
-one is missed.
+the time per file (linear growth). It prints each figure against the targets of
+SPEC §9 and exits 1 when one is missed.
 """
 
 from __future__ import annotations
