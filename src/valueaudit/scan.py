@@ -141,7 +141,7 @@ class Scan:
     """Accumulates a scan file by file (in path order) and judges what needs them all.
 
     It is what the scan-level rules see (:class:`valueaudit.rules.base.ScanView`): the
-    settings, the ledger and the process ids with the files that declare them.
+    settings, the ledger and the process ids declared in more than one file.
     """
 
     def __init__(
@@ -158,9 +158,13 @@ class Scan:
         self.ledger: Ledger | None = (
             Ledger(shard=shard, threshold=settings.exchange_ratio_threshold) if scoring else None
         )
-        #: process id -> the files that declare it (valid ones), in path order
-        self.process_ids: dict[str, list[str]] = {}
-        self._process_at: dict[str, tuple[str, int, int]] = {}  # file -> (id, line, column)
+        #: process id -> the first file that declares it (valid ones, in path order)
+        self._first: dict[str, str] = {}
+        #: process id declared again -> every file that declares it, in path order
+        self.duplicate_ids: dict[str, list[str]] = {}
+        #: a file declaring an id declared before -> (its id, line, column): only those
+        #: are ever placed, so a scan keeps no position per file
+        self._again_at: dict[str, tuple[str, int, int]] = {}
         self._parties: dict[str, Declaration] = {}
         self.files = self.valid = self.known = self.unverified = 0
         self.counts = {"error": 0, "warning": 0, "info": 0}
@@ -172,9 +176,12 @@ class Scan:
         self.known += prepared.known
         self.unverified += prepared.unverified
         self._count(prepared.findings)
-        if result.valid and result.process_id is not None:
-            self.process_ids.setdefault(result.process_id, []).append(result.file)
-            self._process_at[result.file] = (result.process_id, *result.id_position)
+        process_id = result.process_id
+        if result.valid and process_id is not None:
+            first = self._first.setdefault(process_id, result.file)
+            if first != result.file:
+                self.duplicate_ids.setdefault(process_id, [first]).append(result.file)
+                self._again_at[result.file] = (process_id, *result.id_position)
         if self.ledger is not None and prepared.ledger is not None:
             self.ledger.add(prepared.ledger)
         for party, declaration in prepared.parties.items():
@@ -237,7 +244,7 @@ class Scan:
             path = format_path(("parties", draft.party))
         else:
             assert draft.file is not None
-            file, (process, line, column) = draft.file, self._process_at[draft.file]
+            file, (process, line, column) = draft.file, self._again_at[draft.file]
             path = "id"
         return Finding(
             code=rule.code,

@@ -102,13 +102,13 @@ def extra_scan_rule(monkeypatch: pytest.MonkeyPatch):
         "A scan with one process.",
         bad="",
         good="",
-        stage="structure",
+        stage="scored",
     )
     def lonely(scan: ScanView) -> Iterator[ScanDraft]:
-        """**What it finds.** A scan of one process."""
-        if len(scan.process_ids) == 1:
-            [(process_id, [file])] = scan.process_ids.items()
-            yield ScanDraft(f"'{process_id}' is alone", about=process_id, file=file)
+        """**What it finds.** A scan of one process, at its first party."""
+        if scan.ledger is not None and scan.ledger.processes == 1:
+            party = min(scan.ledger.parties)
+            yield ScanDraft(f"'{party}' takes part in the only process", about=party, party=party)
 
     monkeypatch.setitem(rules.RULES, "VA699", lonely)
     monkeypatch.setattr("valueaudit.scan.SCAN_RULES", (*rules.SCAN_RULES, lonely))
@@ -122,9 +122,9 @@ def extra_scan_rule(monkeypatch: pytest.MonkeyPatch):
 def test_a_new_scan_level_rule_reaches_every_format(tmp_path: Path, extra_scan_rule, name):
     scan = audit_files(_copies(tmp_path, "only.yaml"), Settings())
     [finding] = [f for f in scan.findings if f.code == "VA699"]
-    assert (finding.file, finding.line, finding.path) == ("only.yaml", 6, "id")
+    assert (finding.file, finding.path) == ("only.yaml", "parties.company")
     assert scan.summary.counts["info"] >= 1
-    assert "'invoice-payment' is alone" in render(name, scan, Options(Settings()))
+    assert "'company' takes part in the only process" in render(name, scan, Options(Settings()))
 
 
 def test_a_scan_level_rule_that_breaks_is_one_internal_error(tmp_path: Path, monkeypatch):

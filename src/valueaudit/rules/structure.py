@@ -116,7 +116,7 @@ def duplicate_id(ctx: AuditContext) -> Iterator[Draft]:
 def duplicate_process_id(scan: ScanView) -> Iterator[ScanDraft]:
     """VA104 across files: every file after the first (in path order) that declares a
     process id already declared, placed at that file's ``id``."""
-    for process_id, files in scan.process_ids.items():
+    for process_id, files in scan.duplicate_ids.items():
         for file in files[1:]:
             yield ScanDraft(
                 f"duplicate process id '{process_id}' (also in {files[0]})",
