@@ -113,11 +113,14 @@ def favoured(received: Mapping[str, Interval]) -> str | None:
 
 def parity_gap(received: Mapping[str, Interval]) -> float:
     """The value that would move to reach parity: half the gap between the best- and
-    worst-served party (by midpoint). Moving it from one to the other evens them out."""
+    worst-served party (by midpoint). Moving it from one to the other evens them out.
+    Midpoints equal up to floating-point noise are equal: the gap is then exactly 0, so
+    nothing is ranked as an opportunity on noise (SPEC §4.17)."""
     if not received:
         return 0.0
     mids = [(low + high) / 2 for low, high in received.values()]
-    return (max(mids) - min(mids)) / 2
+    top, bottom = max(mids), min(mids)
+    return 0.0 if same(top, bottom) else (top - bottom) / 2
 
 
 def weighted_mean(pairs: Iterable[tuple[float, Interval]]) -> Interval | None:

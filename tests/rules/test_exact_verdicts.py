@@ -60,3 +60,24 @@ def test_no_early_payment_finding_for_nothing_at_stake(audit):
     )
     assert "VA401" in codes(audit, text.replace("AMOUNT", "100"))
     assert "VA401" not in codes(audit, text.replace("AMOUNT", "0"))
+
+
+def test_a_gap_of_floating_point_noise_is_no_opportunity(audit):
+    """SPEC §4.17: a finding is an opportunity only when its exact gain is above 0. The
+    customer receives 0.1 + 0.2, the company 0.3: midpoints 1e-16 apart are equal, so
+    VA503 (which carries the touchpoint's gap as its gain) is a finding with gain 0 and
+    is not ranked."""
+    result = audit(
+        BASE
+        + "  - id: pay\n"
+        + "    practice: charging\n"
+        + "    flows:\n"
+        + "      - {from: company, to: customer, gives: a, kind: product, value: 0.1}\n"
+        + "      - {from: company, to: customer, gives: b, kind: product, value: 0.2}\n"
+        + "      - {from: customer, to: company, gives: c, kind: money, value: 0.3}\n",
+        select="VA503",
+    )
+    [finding] = result.findings
+    assert finding.code == "VA503"
+    assert finding.gain == 0
+    assert result.opportunities() == []
