@@ -216,7 +216,10 @@ def piece_of(result: AuditedFile) -> LedgerPiece:
     unknown = (0.0, process.scale)
     taking_part: set[str] = set()
     for touchpoint, scored in zip(process.touchpoints, score.touchpoints, strict=True):
-        if scored.disparity is None:  # no flows
+        if scored.disparity is None:  # no flows: no disparity, but its praxis counts
+            if touchpoint.practice is not None and scored.praxis is not None:
+                figures = piece.practices.setdefault(touchpoint.practice, Disparities())
+                figures.praxis[scored.praxis] = figures.praxis.get(scored.praxis, 0) + 1
             continue
         volume = scored.volume
         for party, (low, high) in scored.received.items():

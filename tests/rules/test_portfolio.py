@@ -10,6 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from valueaudit.cli import app
+from valueaudit.discovery import discover
+from valueaudit.scan import audit_files
+from valueaudit.settings import Settings
 
 HERE = Path(__file__).parents[1] / "data" / "portfolio"
 runner = CliRunner()
@@ -364,3 +367,24 @@ def test_simulated_portfolio_says_how_often_a_ratio_is_at_most_the_threshold(tmp
     assert "P(ratio ≤ 1/3)" in text
     plain = json.loads(runner.invoke(app, ["portfolio", str(tmp_path), "-f", "json"]).stdout)
     assert "p_ratio_at_most" not in plain["portfolio"]["parties"][0]  # only when simulating
+
+
+def test_praxis_counts_touchpoints_without_flows(tmp_path: Path):
+    """SPEC §4.17: the practice table counts the praxis of every touchpoint with
+    `elements`; its disparity is over the touchpoints with flows only."""
+    (tmp_path / "p.yaml").write_text(
+        "valueaudit: 1\nid: px\nparties:\n  customer: {role: customer}\n"
+        "  company: {role: provider}\ntouchpoints:\n"
+        "  - id: hello\n    practice: greeting\n    elements:\n"
+        "      procedures: congruent\n      understandings: congruent\n"
+        "      engagements: congruent\n    outcome: co-creation\n"
+        "  - id: pay\n    practice: charging\n    flows:\n"
+        "      - {from: customer, to: company, gives: fee, kind: money, value: 4}\n"
+        "      - {from: company, to: customer, gives: goods, kind: product, value: 4}\n"
+    )
+    ledger = audit_files(discover([tmp_path]), Settings()).ledger
+    assert ledger is not None
+    greeting = ledger.practices["greeting"]
+    assert (greeting.touchpoints, greeting.disparity) == (0, None)
+    assert greeting.praxis == {"reinforcing-co-creation": 1}
+    assert ledger.practices["charging"].touchpoints == 1
