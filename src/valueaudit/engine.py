@@ -20,7 +20,7 @@ from valueaudit.findings import SORT_KEY, Finding, Severity
 from valueaudit.loading import LoadedFile
 from valueaudit.rules import RULES, SCORED_RULES, STRUCTURE_RULES, AuditContext, Rule
 from valueaudit.settings import Settings
-from valueaudit.suppress import apply_suppressions
+from valueaudit.suppress import apply_suppressions, scan_level_notes
 from valueaudit.validation import load_process
 
 if TYPE_CHECKING:
@@ -72,6 +72,9 @@ class FileResult:
     #: Line and column of each party's declaration, in the order of ``process.parties``
     #: (where the portfolio rules, VA601 and VA602, report a party).
     party_positions: tuple[tuple[int, int], ...] = ()
+    #: VA901 findings the scan reports for process-wide suppressions of the portfolio
+    #: rules that hid nothing (rule code, finding): :func:`~valueaudit.suppress.scan_level_notes`
+    pending_notes: tuple[tuple[str, Finding], ...] = ()
     #: The file's place in the scan's path order, from 0 (an output that keeps only the
     #: first files' details knows from it what it will keep).
     index: int = 0
@@ -180,6 +183,7 @@ def audit_loaded(
         findings = apply_suppressions(
             process, findings, settings, loaded.make_finding, ctx.set_aside
         )
+        pending = scan_level_notes(process, settings, loaded.make_finding)
     except Exception as error:
         errors.append(internal_error(loaded.file, "suppressions", error))
         return finish(findings)
@@ -189,6 +193,7 @@ def audit_loaded(
         score=score,
         simulation=simulation,
         touchpoint_lines=tuple(loaded.item_lines(("touchpoints",))),
+        pending_notes=pending,
         party_positions=tuple(loaded.locate(("parties", p), at_key=True) for p in process.parties),
     )
 

@@ -131,14 +131,17 @@ class Disparities:
 
 @dataclass(frozen=True, slots=True)
 class Declaration:
-    """Where a party is declared in a process it takes part in: the portfolio rules
-    report it at its first (in file order), and that process's suppressions of them
-    (process-wide ones) apply there."""
+    """Where a party is declared, with the name and role it is declared with there: its
+    first declaration (in file order) is where the portfolio rules report it, the name
+    and role the ledger shows, and that process's process-wide suppressions of those
+    rules apply there (SPEC §4.17)."""
 
     file: str
     line: int
     column: int
     process: str
+    name: str
+    role: str
     suppress: tuple[Suppression, ...] = ()
 
 
@@ -218,8 +221,8 @@ def piece_of(result: AuditedFile) -> LedgerPiece:
     for touchpoint, scored in zip(process.touchpoints, score.touchpoints, strict=True):
         if scored.disparity is None:  # no flows: no disparity, but its praxis counts
             if touchpoint.practice is not None and scored.praxis is not None:
-                figures = piece.practices.setdefault(touchpoint.practice, Disparities())
-                figures.praxis[scored.praxis] = figures.praxis.get(scored.praxis, 0) + 1
+                practice = piece.practices.setdefault(touchpoint.practice, Disparities())
+                practice.praxis[scored.praxis] = practice.praxis.get(scored.praxis, 0) + 1
             continue
         volume = scored.volume
         for party, (low, high) in scored.received.items():
@@ -278,19 +281,23 @@ def piece_of(result: AuditedFile) -> LedgerPiece:
 
 
 def declarations_of(result: AuditedFile) -> dict[str, Declaration]:
-    """Where a file declares each party that takes part in its scored process, with the
-    process's process-wide suppressions (those that can hide a scan-level finding)."""
+    """Where a file's scored process declares each of its parties, whether it takes part
+    or not, with the process's process-wide suppressions."""
     process, score = result.process, result.score
     if process is None or score is None:
         return {}
-    taking_part = {  # as in piece_of: the parties of touchpoints with flows
-        p for scored in score.touchpoints if scored.disparity is not None for p in scored.received
-    }
     suppress = tuple(entry for entry in process.suppress if entry.touchpoint is None)
     return {
-        party: Declaration(result.file, line, column, process.id, suppress)
+        party: Declaration(
+            result.file,
+            line,
+            column,
+            process.id,
+            process.party_name(party),
+            process.role_of(party),
+            suppress,
+        )
         for party, (line, column) in zip(process.parties, result.party_positions, strict=True)
-        if party in taking_part
     }
 
 

@@ -166,6 +166,10 @@ class Scan:
         #: are ever placed, so a scan keeps no position per file
         self._again_at: dict[str, tuple[str, int, int]] = {}
         self._parties: dict[str, Declaration] = {}
+        #: (file, rule) -> the VA901 finding of that file's process-wide suppressions of
+        #: a portfolio rule, reported unless a finding placed there was hidden by them
+        self._pending: dict[tuple[str, str], list[Finding]] = {}
+        self._used: set[tuple[str, str]] = set()
         self.files = self.valid = self.known = self.unverified = 0
         self.counts = {"error": 0, "warning": 0, "info": 0}
 
@@ -186,6 +190,8 @@ class Scan:
             self.ledger.add(prepared.ledger)
         for party, declaration in prepared.parties.items():
             self._parties.setdefault(party, declaration)  # the first, in file order
+        for rule, note in result.pending_notes:
+            self._pending.setdefault((result.file, rule), []).append(note)
 
     def _count(self, findings: Sequence[Finding]) -> None:
         for finding in findings:
@@ -195,11 +201,18 @@ class Scan:
         """Run the scan-level rules; the summary, and the bugs they met."""
         errors: list[InternalError] = []
         drafts: list[Finding] = []
+        if self.ledger is not None:  # a party is shown as its first declaration names it
+            for party, totals in self.ledger.parties.items():
+                declared = self._parties.get(party)
+                if declared is not None:
+                    totals.name, totals.role = declared.name, declared.role
+        ran: set[str] = set()
         for rule in SCAN_RULES:
             needs_ledger = rule.stage == "scored"
             if not self.settings.enabled(rule.code) or (needs_ledger and not self.scoring):
                 continue
             assert rule.scan_check is not None
+            ran.add(rule.code)
             try:
                 drafts.extend(
                     found
@@ -208,6 +221,12 @@ class Scan:
                 )
             except Exception as error:  # one broken rule must not hide the others
                 errors.append(internal_error("the scan", f"rule {rule.code}", error))
+        drafts.extend(  # process-wide suppressions of a rule that ran and hid nothing
+            note
+            for (file, rule), notes in self._pending.items()
+            if rule in ran and (file, rule) not in self._used
+            for note in notes
+        )
         findings = apply_settings(drafts, self.settings)
         known = 0
         if self.baseline is not None:
@@ -234,6 +253,7 @@ class Scan:
             declared = self._parties[draft.party]
             today = self.settings.today or dt.date.today()
             if any(s.rule == rule.code and not s.expired(today) for s in declared.suppress):
+                self._used.add((declared.file, rule.code))
                 return None
             file, process, line, column = (
                 declared.file,

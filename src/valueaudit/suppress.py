@@ -3,7 +3,8 @@
 A ``suppress`` entry at process level covers the whole process (or the touchpoint it
 names); at touchpoint level it covers that touchpoint. An entry that hides nothing is
 VA901; one past its ``expires`` date hides nothing and is VA902. Suppressions of the
-portfolio rules (VA6xx) are applied where those findings are made, after every file.
+portfolio rules (VA6xx) are applied by the scan where those findings are placed, after
+every file, and the scan reports those that hid nothing (VA901).
 """
 
 from __future__ import annotations
@@ -91,22 +92,41 @@ def apply_suppressions(
         hidden.update(matched)
         used = entry.touchpoint is not None and (rule, entry.touchpoint) in set_aside
         # the portfolio rules are judged after every file: whether a process-wide
-        # suppression of one is used depends on the other files (they never report
-        # at a touchpoint, so one naming a touchpoint is plainly unused)
+        # suppression of one is used is the scan's to say (scan_level_notes); they never
+        # report at a touchpoint, so one naming a touchpoint is plainly unused
         used = used or (rule in PORTFOLIO_RULES and entry.touchpoint is None)
         if not matched and not used and settings.enabled(rule):
-            notes.append(
-                make(
-                    "VA901",
-                    f"suppression of {rule} ({RULES[rule].name}){where} matched no finding; "
-                    "it can be removed",
-                    entry.path,
-                    severity=RULES["VA901"].severity,
-                    touchpoint=entry.touchpoint,
-                )
-            )
+            notes.append(_unused(entry, make))
     kept = [f for n, f in enumerate(findings) if n not in hidden]
     return kept + notes
 
 
-__all__ = ["UNSUPPRESSIBLE", "apply_suppressions"]
+def _unused(entry: _Entry, make: MakeFinding) -> Finding:
+    rule = entry.suppression.rule
+    where = f" at '{entry.touchpoint}'" if entry.touchpoint else ""
+    return make(
+        "VA901",
+        f"suppression of {rule} ({RULES[rule].name}){where} matched no finding; it can be removed",
+        entry.path,
+        severity=RULES["VA901"].severity,
+        touchpoint=entry.touchpoint,
+    )
+
+
+def scan_level_notes(
+    process: Process, settings: Settings, make: MakeFinding
+) -> tuple[tuple[str, Finding], ...]:
+    """The process-wide suppressions of the scan-level portfolio rules (VA601, VA602)
+    still in force, each with the VA901 finding the scan reports when no finding of its
+    rule, placed in this file, was hidden by it (only the scan can tell)."""
+    today = settings.today or dt.date.today()
+    return tuple(
+        (entry.suppression.rule, _unused(entry, make))
+        for entry in _entries(process)
+        if entry.touchpoint is None
+        and entry.suppression.rule in PORTFOLIO_RULES
+        and not entry.suppression.expired(today)
+    )
+
+
+__all__ = ["UNSUPPRESSIBLE", "apply_suppressions", "scan_level_notes"]

@@ -388,3 +388,63 @@ def test_praxis_counts_touchpoints_without_flows(tmp_path: Path):
     assert (greeting.touchpoints, greeting.disparity) == (0, None)
     assert greeting.praxis == {"reinforcing-co-creation": 1}
     assert ledger.practices["charging"].touchpoints == 1
+
+
+def _bystander(pid: str) -> str:
+    """A process declaring the supplier (named otherwise) without a flow of its."""
+    parties = (
+        "  supplier: {name: Orchard Co-op, role: partner}\n"
+        "  company: {role: provider}\n  customer: {role: customer}\n"
+    )
+    touchpoints = (
+        "  - id: sale\n    flows:\n"
+        "      - {from: customer, to: company, gives: fee, kind: money, value: 4}\n"
+        "      - {from: company, to: customer, gives: fruit, kind: product, value: 4}\n"
+    )
+    return process(pid, touchpoints, parties)
+
+
+def test_the_first_declaration_is_literal_even_without_flows(tmp_path: Path):
+    """SPEC §4.17: the portfolio rules are placed at a party's literal first declaration
+    (file order), even in a file where it has no flows, and the ledger names it so; a
+    process-wide suppression there works."""
+    (tmp_path / "a.yaml").write_text(_bystander("a"))
+    (tmp_path / "b.yaml").write_text(process("b", exchange("t", 9, 1)))
+    found = [c for c in portfolio_codes(tmp_path) if c[0] == "VA601"]
+    assert [(name, line) for _, name, line, _, _ in found] == [("a.yaml", 4)]
+    assert "Orchard Co-op" in found[0][4]
+    scan = audit_files(discover([tmp_path]), Settings())
+    assert scan.ledger is not None and scan.ledger.parties["supplier"].name == "Orchard Co-op"
+    suppression = "suppress:\n  - {rule: VA601, reason: the co-op is a partner by choice}\n"
+    (tmp_path / "a.yaml").write_text(_bystander("a") + suppression)
+    codes_found = [c[0] for c in portfolio_codes(tmp_path)]
+    assert "VA601" not in codes_found
+
+
+def test_a_portfolio_suppression_that_hides_nothing_is_va901(tmp_path: Path):
+    """SPEC §4.17: a process-wide VA601 suppression that hides nothing (in a file that is
+    not the party's first declaration, or where the rule finds nothing) is VA901, judged
+    by the scan once every file is in; not while VA601 is not judged."""
+    suppression = "suppress:\n  - {rule: VA601, reason: judged elsewhere}\n"
+    (tmp_path / "a.yaml").write_text(process("a", exchange("t", 9, 1)))
+    (tmp_path / "b.yaml").write_text(process("b", exchange("t", 9, 1)) + suppression)
+
+    def found(*options: str) -> list[tuple[str, str, int]]:
+        result = runner.invoke(app, ["scan", str(tmp_path), "-f", "json", *options])
+        return [
+            (f["code"], Path(f["file"]).name, f["line"])
+            for f in json.loads(result.stdout)["findings"]
+            if f["code"] in ("VA601", "VA901")
+        ]
+
+    # VA601 is placed in a.yaml (the first declaration): b.yaml's suppression is unused
+    assert found() == [("VA601", "a.yaml", 4), ("VA901", "b.yaml", 12)]
+    assert found("--ignore", "VA601") == []
+    assert runner.invoke(app, ["check", str(tmp_path), "-f", "json"]).stdout.count("VA901") == 0
+    # where it hides the finding, it is used
+    (tmp_path / "a.yaml").write_text(process("a", exchange("t", 9, 1)) + suppression)
+    assert found() == [("VA901", "b.yaml", 12)]
+    # where the rule finds nothing to hide, it is unused too
+    (tmp_path / "a.yaml").write_text(process("a", exchange("t", 5, 5)) + suppression)
+    (tmp_path / "b.yaml").write_text(process("b", exchange("t", 5, 5)))
+    assert found() == [("VA901", "a.yaml", 12)]

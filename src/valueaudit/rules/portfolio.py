@@ -2,10 +2,11 @@
 
 These rules judge the ledger (:mod:`valueaudit.portfolio`), which is complete only when
 the last file has been audited: they are scan-level rules, run once by the scan
-(:mod:`valueaudit.scan`) after the stream. The scan places each finding at the first
-declaration (in file order) of the party it is about, in a process that party takes
-part in; a process-wide ``suppress`` entry of that process hides it. Since whether such
-an entry is used depends on the other files, it is never reported as unused (VA901).
+(:mod:`valueaudit.scan`) after the stream. The scan places each finding at the literal
+first declaration (in file order) of the party it is about, even in a process where it
+has no flows; a process-wide ``suppress`` entry of that process hides it. Whether such
+an entry is used depends on the other files, so the scan, not the file's audit, reports
+one that hid nothing (VA901).
 """
 
 from __future__ import annotations
