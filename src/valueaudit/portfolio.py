@@ -75,10 +75,13 @@ class PartyTotals:
 
     @property
     def exchange_ratio(self) -> tuple[float, float | None] | None:
-        """``received / given`` over the admissible values: ``None`` when nothing is
-        ever given; the high end is ``None`` (unbounded) when what is given may be 0."""
+        """``received / given`` over the admissible values where ``given > 0`` (SPEC
+        §4.17): ``None`` when nothing is ever given; 0 when exactly nothing is received;
+        otherwise the high end is ``None`` (unbounded) when what is given may be 0."""
         if self.given.high <= 0:
             return None
+        if self.received.high <= 0:
+            return 0.0, 0.0
         low = self.received.low / self.given.high
         high = self.received.high / self.given.low if self.given.low > 0 else None
         return low, high

@@ -448,3 +448,20 @@ def test_a_portfolio_suppression_that_hides_nothing_is_va901(tmp_path: Path):
     (tmp_path / "a.yaml").write_text(process("a", exchange("t", 5, 5)) + suppression)
     (tmp_path / "b.yaml").write_text(process("b", exchange("t", 5, 5)))
     assert found() == [("VA901", "a.yaml", 12)]
+
+
+def test_the_exchange_ratio_when_what_is_given_may_be_0(tmp_path: Path):
+    """SPEC §4.17: over the values where something is given. Receiving exactly nothing
+    is a ratio of 0 (VA601 can fire on it); receiving something while giving perhaps
+    nothing leaves the ratio unbounded above."""
+    (tmp_path / "p.yaml").write_text(process("p", exchange("t", "[0, 4]", 0)))
+    scan = audit_files(discover([tmp_path]), Settings())
+    assert scan.ledger is not None
+    assert scan.ledger.parties["supplier"].exchange_ratio == (0.0, 0.0)
+    [va601] = [f for f in scan.findings if f.code == "VA601"]
+    assert "gets back 0 for each unit of value it gives" in va601.message
+    (tmp_path / "p.yaml").write_text(process("p", exchange("t", "[0, 4]", "[0, 2]")))
+    scan = audit_files(discover([tmp_path]), Settings())
+    assert scan.ledger is not None
+    assert scan.ledger.parties["supplier"].exchange_ratio == (0.0, None)
+    assert not any("gets back" in f.message for f in scan.findings if f.code == "VA601")

@@ -106,9 +106,11 @@ def _processes(count: int) -> str:
 
 def ratio_at_most(totals: PartyTotals, threshold: float) -> bool:
     """Whether a party's exchange ratio is at or below ``threshold`` over every value
-    its ranges admit: its most received over its least given (nothing when nothing is
-    surely given)."""
-    if totals.given.low <= 0:
+    its ranges admit where it gives something (SPEC §4.17): its most received over its
+    least given; always when it receives exactly nothing and may give something; never
+    when what it gives may be 0 and what it receives may not."""
+    ratio = totals.exchange_ratio
+    if ratio is None or ratio[1] is None:
         return False
     return at_least(threshold * totals.given.low, totals.received.high)
 
@@ -125,9 +127,9 @@ def _imbalanced(scan: ScanView) -> Iterator[ScanDraft]:
         it, its = pronoun(name, "it"), pronoun(name, "its")
         reasons = []
         if ratio_at_most(totals, threshold):
-            # the most it gets back per unit given is bounded, since it surely gives
-            low = totals.received.low / totals.given.high
-            ratio = interval(Interval(low, totals.received.high / totals.given.low))
+            # the most it gets back per unit given is bounded here (ratio_at_most)
+            low, high = totals.exchange_ratio or (0.0, 0.0)
+            ratio = interval(Interval(low, high if high is not None else low))
             reasons.append(
                 f"{verb(name, 'gets')} back {ratio} for each unit of value {it} "
                 f"{verb(name, 'gives')} (received "
