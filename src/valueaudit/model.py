@@ -101,6 +101,13 @@ def _show(raw: object) -> str:
     return str(_plain(number))
 
 
+class WrittenRange(Interval):
+    """An interval written as a range ``[low, high]``, even ``[x, x]``: the form that may
+    name a ``likely`` value (SPEC §2, §4.17). Equal to the interval it holds."""
+
+    __slots__ = ()
+
+
 def _parse_value(raw: object, info: ValidationInfo) -> Interval | None:
     """A value or cost: a number, or ``[low, high]``, each within ``0..scale``."""
     if raw is None:
@@ -139,7 +146,7 @@ def _parse_value(raw: object, info: ValidationInfo) -> Interval | None:
             "{got} is outside the value scale 0..{scale}",
             {"got": _show(raw), "scale": _plain(scale)},
         )
-    return Interval(low, high)
+    return Interval(low, high) if _is_number(raw) else WrittenRange(low, high)
 
 
 def _one_or_many(raw: Any) -> Any:
@@ -262,7 +269,7 @@ class Flow(_Record):
         if likely is None or "value" not in info.data:  # a bad value is reported already
             return likely
         value: Interval | None = info.data["value"]
-        if value is None or value.is_point:
+        if value is None or not isinstance(value, WrittenRange):
             raise PydanticCustomError(
                 "likely_without_range",
                 "only a range value [low, high] has a most likely value; the value here is {value}",

@@ -302,3 +302,19 @@ def test_suppression_expiry_is_a_date(positions, date):
     line = f"  - {{rule: VA202, reason: x, expires: {date}}}"
     text = touchpoint(FLOW, BACK) + "suppress:\n" + line + "\n"
     assert only(positions, text) == ("VA102", 12, at(line, date))
+
+
+@pytest.mark.parametrize(
+    ("value", "accepted"),
+    [("[4, 4]", True), ("[2, 8]", True), ("4", False)],
+    ids=["point-written-as-a-range", "range", "number"],
+)
+def test_likely_needs_a_value_written_as_a_range(positions, value: str, accepted: bool):
+    """SPEC §2 and §4.17: `likely` comes with a range, and `[x, x]` is one (a point:
+    nothing to draw); with a plain number it is VA102 at `likely`."""
+    flow = (
+        "      - {from: customer, to: company, gives: fee, kind: money, "
+        f"value: {value}, likely: 4}}"
+    )
+    found = positions(BASE + "  - id: t\n    flows:\n" + flow + "\n")
+    assert found == ([] if accepted else [("VA102", 9, 82)])
