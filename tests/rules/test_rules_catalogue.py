@@ -400,13 +400,20 @@ def test_opportunities_have_suggestions_and_gains(audit):
 
     processes = Path(__file__).resolve().parents[2] / "processes"
     result = audit_files(discover([processes]), Settings())
-    opportunities = [f for f in result.findings if f.code[2] in "2345"]
-    assert opportunities
-    for finding in opportunities:
+    findings = [f for f in result.findings if f.code[2] in "2345"]
+    assert findings
+    # the chain's shape and practices are findings, never ranked (SPEC §4.12 rev. 3)
+    shape = {"VA403", "VA404", "VA501", "VA502", "VA503", "VA504"}
+    assert {f.code for f in findings} & shape
+    for finding in findings:
         assert finding.suggestion, finding
-        assert finding.gain is not None and finding.gain >= 0, finding
+        if finding.code in shape:
+            assert finding.gain is None, finding
+        else:
+            assert finding.gain is not None and finding.gain >= 0, finding
     gains = [f.gain for f in result.opportunities()]
     assert gains == sorted(gains, reverse=True)
+    assert not {f.code for f in result.opportunities()} & shape
 
 
 # --- Suppressions ---------------------------------------------------------------

@@ -207,9 +207,6 @@ def prospect_not_qualified(ctx: AuditContext) -> Iterator[Draft]:
             continue
         i, j = first_informed[prospect]
         touchpoint = ctx.process.touchpoints[i]
-        score = ctx.score.touchpoints[i]
-        given = touchpoint.flows[j].value
-        worth = given.mid / 2 if given is not None else ctx.process.scale / 4
         yield Draft(
             ("touchpoints", i, "flows", j),
             f"prospect {says(ctx.name(prospect), 'receives')} "
@@ -219,7 +216,6 @@ def prospect_not_qualified(ctx: AuditContext) -> Iterator[Draft]:
             suggestion=f"At '{touchpoint.id}', ask {ctx.name(prospect)} for qualifying "
             "information "
             "(need, budget, timeline) in return: add a flow of kind qualifying-information.",
-            gain=score.volume * max(score.gap, worth),
         )
 
 
@@ -254,8 +250,8 @@ def purchase_without_aftercare(ctx: AuditContext) -> Iterator[Draft]:
 
     **Why it matters.** Money for a product is Loshin's canonical exchange, but its
     value to the customer is realised in use. Without delivery or help after the sale,
-    the customer carries every problem alone. The gain is half the value the customer
-    receives in the purchase.
+    the customer carries every problem alone. A finding about the chain's shape, it has
+    no gain and is not ranked among the opportunities (SPEC §4.12).
     """
     reported: set[int] = set()  # one finding per touchpoint
     aftercare: Container[int] | None = None  # found when first needed
@@ -267,7 +263,6 @@ def purchase_without_aftercare(ctx: AuditContext) -> Iterator[Draft]:
         ):
             continue
         touchpoint = ctx.process.touchpoints[i]
-        score = ctx.score.touchpoints[i]
         goods = [
             back
             for back in touchpoint.flows
@@ -285,7 +280,6 @@ def purchase_without_aftercare(ctx: AuditContext) -> Iterator[Draft]:
             )
         if i in aftercare:
             continue
-        received = score.received.get(flow.source)
         yield Draft(
             ("touchpoints", i),
             f"purchase at '{touchpoint.id}' ({says(ctx.name(flow.source), 'pays')} "
@@ -294,7 +288,6 @@ def purchase_without_aftercare(ctx: AuditContext) -> Iterator[Draft]:
             touchpoint=touchpoint.id,
             suggestion=f"Add a touchpoint after '{touchpoint.id}' with practice helping "
             f"or delivering (onboarding, a check-in, support) for {ctx.name(flow.source)}.",
-            gain=score.volume * (received.mid / 2 if received else 0.0),
         )
         reported.add(i)
 

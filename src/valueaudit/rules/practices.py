@@ -46,7 +46,6 @@ def no_practice(ctx: AuditContext) -> Iterator[Draft]:
                 f"touchpoint '{touchpoint.id}' has no practice",
                 touchpoint=touchpoint.id,
                 suggestion=f"Add a practice to '{touchpoint.id}': one of {', '.join(PRACTICES)}.",
-                gain=score.volume * score.gap,
             )
 
 
@@ -71,7 +70,6 @@ def _praxis_findings(ctx: AuditContext, praxis: str, words: str, advice: str) ->
             suggestion=advice.format(
                 touchpoint=touchpoint.id, elements=" and ".join(incongruent) or "elements"
             ),
-            gain=score.volume * score.gap,
         )
 
 
@@ -146,7 +144,6 @@ def charging_before_informing(ctx: AuditContext) -> Iterator[Draft]:
                 touchpoint=touchpoint.id,
                 suggestion=f"Add an informing or greeting touchpoint before "
                 f"'{touchpoint.id}' that tells the customer what it pays for.",
-                gain=score.volume * score.gap,
             )
             return
 
