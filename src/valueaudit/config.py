@@ -8,6 +8,7 @@ remembers where its value came from, for ``--show-settings``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -28,6 +29,7 @@ SETTINGS = (
     "severity",
     "thresholds",
     "early-payment-window-days",
+    "early-payment-min-amount",
     "limits",
     "simulate",
 )
@@ -213,6 +215,17 @@ def _apply_file(
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise ConfigError(f"{where}: {key} must be a whole number of days >= 0")
             settings = replace(settings, early_payment_window_days=value)
+        elif key == "early-payment-min-amount":
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not math.isfinite(value)
+                or value < 0
+            ):
+                raise ConfigError(
+                    f"{where}: {key} must be an amount >= 0 (in the process's currency)"
+                )
+            settings = replace(settings, early_payment_min_amount=float(value))
         changed.append(key)
     return settings, changed
 
@@ -377,6 +390,7 @@ def describe(resolved: ResolvedSettings) -> list[tuple[str, str, str]]:
         "thresholds.process-disparity": f"{s.process_disparity_threshold:g}",
         "thresholds.exchange-ratio": ratio_text(s.exchange_ratio_threshold),
         "early-payment-window-days": str(s.early_payment_window_days),
+        "early-payment-min-amount": f"{s.early_payment_min_amount:,g}",
         "limits.file-size-mb": f"{s.limits.file_bytes / 1_048_576:g}",
         "limits.nesting-depth": str(s.limits.depth),
         "limits.alias-expansion": str(s.limits.alias_expansion),

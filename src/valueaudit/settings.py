@@ -59,6 +59,8 @@ class Settings:
     exchange_ratio_threshold: float = 1 / 3
     dominant_share: float = 0.75
     early_payment_window_days: int = 10
+    #: VA401 fires only for a payment of at least this amount (SPEC §4.12).
+    early_payment_min_amount: float = 1000.0
     fail_on: str = "error"
     exclude: tuple[str, ...] = ()
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)

@@ -58,7 +58,7 @@ def test_no_early_payment_finding_for_nothing_at_stake(audit):
         " amount: AMOUNT, timing: {due_days: 30}}\n"
         "      - {from: company, to: customer, gives: goods, kind: product, value: 4}\n"
     )
-    assert "VA401" in codes(audit, text.replace("AMOUNT", "100"))
+    assert "VA401" in codes(audit, text.replace("AMOUNT", "1000"))
     assert "VA401" not in codes(audit, text.replace("AMOUNT", "0"))
 
 

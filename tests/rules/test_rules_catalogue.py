@@ -480,3 +480,21 @@ def test_validity_errors_cannot_be_suppressed(audit):
         "suppress:\n  - {rule: VA103, reason: x}\n"
     )
     assert codes(audit(text, settings=Settings(select=("VA1",))).findings) == ["VA103"]
+
+
+@pytest.mark.parametrize(("amount", "fires"), [(999.99, False), (1000, True)])
+def test_early_payment_needs_the_minimum_amount(audit, amount: float, fires: bool):
+    """SPEC §4.12: VA401 fires only for a payment of at least early-payment-min-amount
+    (default 1,000 in the process's currency), at that boundary exactly."""
+    text = (
+        BASE.replace("touchpoints:\n", "assumptions: {cost_of_capital: 0.12, currency: EUR}\n"
+                     "touchpoints:\n")
+        + "  - id: pay\n    flows:\n"
+        + "      - {from: customer, to: company, gives: payment, kind: money, value: 8,\n"
+        + f"         amount: {amount}, timing: {{due_days: 30}}}}\n"
+        + "      - {from: company, to: customer, gives: goods, kind: product, value: 8}\n"
+    )
+    found = [f.code for f in audit(text, select="VA401").findings]
+    assert found == (["VA401"] if fires else [])
+    lower = Settings(select=("VA401",), early_payment_min_amount=500)
+    assert [f.code for f in audit(text, settings=lower).findings] == ["VA401"]

@@ -46,9 +46,10 @@ touchpoints:
 )
 def early_payment(ctx: AuditContext) -> Iterator[Draft]:
     """**What it finds.** A ``money`` flow to a party with role ``provider`` that has an
-    ``amount``, is due in more days (``timing.due_days``) than the early-payment window
-    (``early-payment-window-days``, default 10), in a process that states
-    ``assumptions.cost_of_capital``.
+    ``amount`` of at least ``early-payment-min-amount`` (default 1,000, in the process's
+    currency: below it a discount is not worth offering), is due in more days
+    (``timing.due_days``) than the early-payment window (``early-payment-window-days``,
+    default 10), in a process that states ``assumptions.cost_of_capital``.
 
     **Why it matters.** Loshin's payment example: money received earlier is worth more
     to the company. Receiving ``amount`` ``d - e`` days early is worth
@@ -65,6 +66,7 @@ def early_payment(ctx: AuditContext) -> Iterator[Draft]:
     for i, j, flow in ctx.flows_of_kind("money"):
         if (
             flow.amount is None
+            or flow.amount < ctx.settings.early_payment_min_amount
             or flow.timing is None
             or flow.timing.due_days <= window
             or ctx.process.role_of(flow.target) != "provider"
