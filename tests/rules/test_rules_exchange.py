@@ -119,3 +119,38 @@ def test_three_party_touchpoint(audit):
     assert touchpoint.disparity.low == pytest.approx(1 / 3)
     assert touchpoint.favoured == "company"
     assert result.findings == ()
+
+
+def _tp(tid: str, source: str, gives: float, back: float) -> str:
+    return (
+        f"  - id: {tid}\n    flows:\n"
+        f"      - {{from: {source}, to: company, gives: goods, kind: product, value: {gives}}}\n"
+        f"      - {{from: company, to: {source}, gives: pay, kind: money, value: {back}}}\n"
+    )
+
+
+def test_va203_rebalances_towards_the_party_with_the_largest_shortfall(audit):
+    """SPEC §4.12: Σ over the uneven touchpoints it takes part in of (most received there
+    − what it receives there). The customer is short 6 at t1 and 6 at t2 (12); the
+    partner 9 at t3 alone. The partner receives least in total (1 against 4), which the
+    rule used to go by; by shortfall it is the customer."""
+    text = (
+        BASE.replace("  company: {role: provider}\n", "  company: {role: provider}\n"
+                     "  partner: {role: partner}\n")
+        + _tp("t1", "customer", 8, 2)
+        + _tp("t2", "customer", 8, 2)
+        + _tp("t3", "partner", 10, 1)
+    )
+    [finding] = audit(text, select="VA203").findings
+    assert finding.suggestion is not None
+    assert finding.suggestion.startswith("Rebalance the chain towards customer:")
+
+
+def test_va203_names_no_party_when_no_touchpoint_is_uneven_by_itself(audit):
+    """Each touchpoint's disparity is (7 − 2.5) / (7 + 2.5) = 0.47, under VA202's 0.5;
+    the process's is 0.47 too, over VA203's 0.4: nobody is short at an uneven
+    touchpoint."""
+    text = BASE + _tp("t1", "customer", 7, 2.5) + _tp("t2", "customer", 7, 2.5)
+    [finding] = audit(text, select="VA203").findings
+    assert finding.suggestion is not None
+    assert finding.suggestion.startswith("Review the chain as a whole")

@@ -9,7 +9,7 @@ from valueaudit.findings import Severity
 from valueaudit.interval import Interval
 from valueaudit.numbers import interval, number
 from valueaudit.rules.base import AuditContext, Draft, rule
-from valueaudit.scoring import at_least
+from valueaudit.scoring import at_least, same
 from valueaudit.wording import it_or_them, says, verb
 
 if TYPE_CHECKING:
@@ -149,6 +149,12 @@ def uneven_process(ctx: AuditContext) -> Iterator[Draft]:
     **Why it matters.** Single uneven touchpoints can be fine when the chain evens them
     out (a customer pays at one step and is served at the next). When the whole chain
     leans one way, the relationship does: the other party will leave when it can.
+
+    **How to act.** The suggestion names the party with the largest shortfall: over the
+    touchpoints certainly uneven by VA202's threshold that it takes part in, how much
+    less it receives there than the party receiving most (volume-weighted midpoints). A
+    party that takes part in one touchpoint is not losing by being rare. When no
+    touchpoint is uneven by itself, it names nobody and suggests reviewing the chain.
     """
     score = ctx.score
     threshold = ctx.settings.process_disparity_threshold
@@ -166,14 +172,47 @@ def uneven_process(ctx: AuditContext) -> Iterator[Draft]:
         reasons.append(f"{says(ctx.name(leader), 'receives')} {interval(percent)}% of all value")
     if not reasons:
         return
-    loser = ctx.name(min(score.received, key=lambda p: score.received[p].mid))
+    party = _most_short(ctx)
+    if party is None:
+        suggestion = (
+            "Review the chain as a whole: no touchpoint is uneven by itself (VA202's "
+            "threshold), yet together they lean one way; look at where each party gives "
+            "most and receives least."
+        )
+    else:
+        loser = ctx.name(party)
+        suggestion = (
+            f"Rebalance the chain towards {loser}: add value for {loser} at the "
+            f"touchpoints that favour others most (see VA202), or ask less of "
+            f"{it_or_them(loser)}."
+        )
     yield Draft(
         ("id",),
         f"process '{ctx.process.id}' is uneven: {' and '.join(reasons)}",
-        suggestion=f"Rebalance the chain towards {loser}: add value for {loser} at the "
-        f"touchpoints that favour others most (see VA202), or ask less of {it_or_them(loser)}.",
+        suggestion=suggestion,
         gain=gap,
     )
+
+
+def _most_short(ctx: AuditContext) -> str | None:
+    """The party with the largest shortfall over the uneven touchpoints it takes part
+    in, ``Σ (max_q T_q − T_p)`` by midpoints of the volume-weighted values received,
+    over the touchpoints whose disparity is certainly at or above VA202's threshold
+    (SPEC §4.12); ``None`` when there is no such touchpoint. A party that takes part in
+    one touchpoint is not losing by being rare. Ties go to the first declared."""
+    threshold = ctx.settings.disparity_threshold
+    shortfall: dict[str, float] = {}
+    for scored in ctx.score.touchpoints:
+        if scored.disparity is None or not at_least(scored.disparity.low, threshold):
+            continue
+        mids = {p: scored.volume * v.mid for p, v in scored.received.items()}
+        top = max(mids.values())
+        for p, mid in mids.items():
+            shortfall[p] = shortfall.get(p, 0.0) + (top - mid)
+    if not shortfall:
+        return None
+    most = max(shortfall.values())
+    return next(p for p in ctx.process.parties if p in shortfall and same(shortfall[p], most))
 
 
 @rule(
