@@ -44,7 +44,9 @@ DEFAULT_SCALE = 10.0
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
 Practice = Literal["informing", "greeting", "delivering", "charging", "helping"]
-Role = Literal["customer", "prospect", "provider", "partner", "other"]
+#: ``internal`` (rev. 3): a part of one of the organisations (a back office, a data feed
+#: between two agencies): counted, but never named as losing or owed (SPEC §4.12).
+Role = Literal["customer", "prospect", "provider", "partner", "internal", "other"]
 Kind = Literal[
     "money",
     "product",
@@ -319,7 +321,8 @@ class Party(_Record):
     name: str | None = Field(None, description="Display name; defaults to the id.")
     role: Role | None = Field(
         None,
-        description="customer, prospect, provider, partner or other; defaults to the id "
+        description="customer, prospect, provider, partner, internal (a part of one of "
+        "the organisations: never named as losing or owed) or other; defaults to the id "
         "when the id is a role name, else other.",
     )
 

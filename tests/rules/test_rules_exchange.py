@@ -154,3 +154,24 @@ def test_va203_names_no_party_when_no_touchpoint_is_uneven_by_itself(audit):
     [finding] = audit(text, select="VA203").findings
     assert finding.suggestion is not None
     assert finding.suggestion.startswith("Review the chain as a whole")
+
+
+def test_an_internal_party_is_never_named_as_short_changed(audit, tmp_path):
+    """SPEC §4.12: role internal (a back office, a data feed): its flows count, but it is
+    never the party that receives nothing (VA201), to rebalance towards (VA203), losing
+    (VA601) or owed (VA602)."""
+    text = BASE.replace(
+        "  company: {role: provider}\n",
+        "  company: {role: provider}\n  back-office: {role: internal}\n",
+    ) + (
+        "  - id: feed\n    flows:\n"
+        "      - {from: back-office, to: company, gives: records, kind: information, "
+        "value: 6}\n"
+    )
+    result = audit(text, select="VA2,VA6")
+    assert [f.code for f in result.findings if f.code in ("VA201", "VA601", "VA602")] == []
+    [va202] = [f for f in result.findings if f.code == "VA202"]
+    assert va202.touchpoint == "feed"  # the exchange itself is still judged
+    customer = text.replace("back-office: {role: internal}", "back-office: {role: partner}")
+    codes_found = {f.code for f in audit(customer, select="VA2,VA6").findings}
+    assert {"VA201", "VA601", "VA602"} <= codes_found

@@ -52,7 +52,8 @@ def one_sided_exchange(ctx: AuditContext) -> Iterator[Draft]:
     for score in ctx.score.touchpoints:
         touchpoint = ctx.process.touchpoints[score.touchpoint_index]
         for party, value in score.received.items():
-            if value.high == 0:
+            # an internal party (a back office) is not a side that can be short-changed
+            if value.high == 0 and ctx.process.role_of(party) != "internal":
                 given = " and ".join(
                     f"'{gives}'"
                     for gives in sorted({f.gives for f in touchpoint.flows if f.source == party})
@@ -208,7 +209,8 @@ def _most_short(ctx: AuditContext) -> str | None:
         mids = {p: scored.volume * v.mid for p, v in scored.received.items()}
         top = max(mids.values())
         for p, mid in mids.items():
-            shortfall[p] = shortfall.get(p, 0.0) + (top - mid)
+            if ctx.process.role_of(p) != "internal":  # never the party to rebalance towards
+                shortfall[p] = shortfall.get(p, 0.0) + (top - mid)
     if not shortfall:
         return None
     most = max(shortfall.values())

@@ -123,6 +123,8 @@ def _imbalanced(scan: ScanView) -> Iterator[ScanDraft]:
     threshold = scan.settings.exchange_ratio_threshold
     numerator, denominator = LOSING_SHARE
     for party, totals in sorted(ledger.parties.items()):
+        if totals.role == "internal":  # a part of an organisation is not a losing party
+            continue
         name = totals.name
         it, its = pronoun(name, "it"), pronoun(name, "its")
         reasons = []
@@ -165,7 +167,7 @@ def _unanswered(scan: ScanView) -> Iterator[ScanDraft]:
     for giver, receiver, kind in sorted(ledger.flows):
         kinds_of.setdefault((giver, receiver), []).append(kind)
     for (giver, receiver), value in sorted(gives.items()):
-        if value.high <= 0 or giver == receiver:
+        if value.high <= 0 or giver == receiver or ledger.parties[giver].role == "internal":
             continue
         back = gives.get((receiver, giver))
         if back is not None and back.high > 0:
