@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from valueaudit.findings import TopN
 from valueaudit.interval import Interval
-from valueaudit.scoring import same
+from valueaudit.scoring import at_least, same
 
 if TYPE_CHECKING:
     from valueaudit.model import Process, Suppression
@@ -61,6 +61,9 @@ class PartyTotals:
     touchpoints: int = 0  # touchpoints it takes part in
     favoured: int = 0
     losing: int = 0
+    #: touchpoints where it receives least and the disparity is certainly at or above
+    #: VA202's threshold (VA601's losing side: a 0.02 disparity is not losing)
+    losing_uneven: int = 0
     processes: int = 0
 
     def add(self, other: PartyTotals) -> None:
@@ -71,6 +74,7 @@ class PartyTotals:
         self.touchpoints += other.touchpoints
         self.favoured += other.favoured
         self.losing += other.losing
+        self.losing_uneven += other.losing_uneven
         self.processes += other.processes
 
     @property
@@ -204,8 +208,9 @@ class AuditedFile(Protocol):
     def party_positions(self) -> tuple[tuple[int, int], ...]: ...
 
 
-def piece_of(result: AuditedFile) -> LedgerPiece:
-    """What one file adds to the ledger: nothing unless it holds a scored process."""
+def piece_of(result: AuditedFile, uneven: float = 0.5) -> LedgerPiece:
+    """What one file adds to the ledger: nothing unless it holds a scored process.
+    ``uneven`` is VA202's threshold (``thresholds.disparity``)."""
     piece = LedgerPiece()
     process, score = result.process, result.score
     if process is None or score is None:
@@ -250,6 +255,8 @@ def piece_of(result: AuditedFile) -> LedgerPiece:
         losing = least_served(scored.received)
         if losing is not None:
             parties[losing].losing += 1
+            if at_least(scored.disparity.low, uneven):
+                parties[losing].losing_uneven += 1
         for key, groups in (
             (touchpoint.practice, piece.practices),
             (touchpoint.channel, piece.channels),

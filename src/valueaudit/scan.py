@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +95,8 @@ class FileStep:
     outputs: tuple[OutputStep, ...] = ()
     baseline: BaselineFilter | None = None
     scoring: bool = True
+    #: VA202's threshold, for the ledger's uneven touchpoints (set by :func:`scan_events`)
+    disparity_threshold: float = 0.5
 
     def __call__(self, result: FileResult) -> Prepared:
         known = unverified = 0
@@ -107,9 +109,8 @@ class FileStep:
         pieces = tuple(_piece(result, step) for step in self.outputs)
         if not self.scoring:
             return Prepared(findings, known, unverified, pieces)
-        return Prepared(
-            findings, known, unverified, pieces, piece_of(result), declarations_of(result)
-        )
+        ledger = piece_of(result, self.disparity_threshold)
+        return Prepared(findings, known, unverified, pieces, ledger, declarations_of(result))
 
 
 def _piece(result: FileResult, step: OutputStep) -> Any:
@@ -292,6 +293,7 @@ def scan_events(
     """Audit ``files`` and yield each one's :class:`FileDone` in path order, then the
     :class:`ScanDone`. The bugs met are in each result's ``errors`` and, for the
     scan-level rules, in the :class:`ScanDone`'s."""
+    step = replace(step, disparity_threshold=settings.disparity_threshold)
     scan = Scan(settings, scoring=step.scoring, baseline=step.baseline, shard=shard)
     for result, prepared in iter_audited(files, settings, step, jobs, validate_only=validate_only):
         scan.add(result, prepared)

@@ -174,12 +174,16 @@ def test_the_ratio_and_the_losing_share_decide_va601_on_their_own(tmp_path: Path
     kept = exchange("a", 4, 1) + exchange("b", 3, 1) + exchange("c", 1, 2)
     (tmp_path / "p.yaml").write_text(process("p", kept))
     assert [c[0] for c in portfolio_codes(tmp_path)] == []
-    # a fourth touchpoint, lost: 3 of 4 is 75%, VA601 for the losing share only
+    # a fourth touchpoint lost at a disparity of 1/3, under VA202's 0.5: not losing
+    # (SPEC §4.12 rev. 3), so 2 of 4 and no VA601
     (tmp_path / "p.yaml").write_text(process("p", kept + exchange("d", 2, 1)))
+    assert [c[0] for c in portfolio_codes(tmp_path)] == []
+    # lost at 0.5 exactly: 3 of 4 is 75%, VA601 for the losing share only
+    (tmp_path / "p.yaml").write_text(process("p", kept + exchange("d", 3, 1)))
     [(code, *_, message)] = portfolio_codes(tmp_path)
     assert code == "VA601"
-    assert "receives the least at 3 of its 4 touchpoints (75%)" in message
-    assert "for each unit" not in message  # ratio (1+1+2+1)/(4+3+1+2) is above 1/3
+    assert "receives the least at 3 of its 4 touchpoints (75%), each at a disparity" in message
+    assert "for each unit" not in message  # ratio (1+1+2+1)/(4+3+1+3) is above 1/3
 
 
 def test_va601_needs_the_ratio_below_the_threshold_for_every_value_a_range_admits(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from valueaudit.findings import Severity
 from valueaudit.interval import Interval
-from valueaudit.numbers import interval, percent, ratio_text
+from valueaudit.numbers import interval, number, percent, ratio_text
 from valueaudit.rules.base import ScanDraft, ScanView, documented
 from valueaudit.scoring import at_least
 from valueaudit.wording import it_or_them, pronoun, says, verb
@@ -32,13 +32,15 @@ VA601 = documented(
     "portfolio-imbalance",
     Severity.WARNING,
     "Across all processes a party gets back at most a third of what it gives, or "
-    "receives the least at 75% or more of its touchpoints.",
+    "receives the least at an uneven exchange at 75% or more of its touchpoints.",
     """
     **What it finds.** A party (matched by id across files) whose exchange ratio over
     every process of the scan, what it receives divided by what it gives, volume-weighted,
     is at or below ``thresholds.exchange-ratio`` (default 1/3) over all the values its
-    ranges admit; or which receives the least at three quarters or more of the
-    touchpoints it takes part in. Reported once per party, at its first declaration.
+    ranges admit; or which receives the least, where the disparity is certainly at or
+    above VA202's threshold (``thresholds.disparity``; a disparity of 0.02 is not
+    losing), at three quarters or more of the touchpoints it takes part in. Never for
+    a party with role ``internal``. Reported once per party, at its first declaration.
 
     **Why it matters.** One uneven touchpoint is a detail; a party that loses across the
     whole portfolio is a relationship at risk. Echeverri & Skålén show that value is
@@ -139,11 +141,12 @@ def _imbalanced(scan: ScanView) -> Iterator[ScanDraft]:
                 f"{interval(totals.given, grouping=True)}, volume-weighted), at or below "
                 f"{ratio_text(threshold)} (thresholds.exchange-ratio)"
             )
-        if totals.touchpoints and denominator * totals.losing >= numerator * totals.touchpoints:
+        losing = totals.losing_uneven
+        if totals.touchpoints and denominator * losing >= numerator * totals.touchpoints:
             reasons.append(
-                f"{verb(name, 'receives')} the least at {totals.losing} of {its} "
-                f"{totals.touchpoints} "
-                f"touchpoints ({percent(totals.losing / totals.touchpoints)})"
+                f"{verb(name, 'receives')} the least at {losing} of {its} "
+                f"{totals.touchpoints} touchpoints ({percent(losing / totals.touchpoints)}), "
+                f"each at a disparity of {number(scan.settings.disparity_threshold)} or more"
             )
         if not reasons:
             continue
