@@ -13,11 +13,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO
 
-from valueaudit import documents
 from valueaudit.findings import Finding
 from valueaudit.version import __version__
 
 if TYPE_CHECKING:
+    from valueaudit import documents
     from valueaudit.engine import FileResult
 
 
@@ -62,6 +62,8 @@ class BaselineWriter:
 
     def finish(self, summary: Ending) -> None:
         """Write the baseline file, the scan-level findings included."""
+        from valueaudit import documents
+
         self.add(entries(summary.findings))
         recorded: list[documents.BaselineEntry] = [
             {
@@ -80,7 +82,7 @@ class BaselineWriter:
             "version": __version__,
             "findings": recorded,
         }
-        values = documents.plain_values(documents.BASELINE, document)
+        values = documents.plain_values(documents.BaselineDocument, document)
         self.out.write(json.dumps(values, ensure_ascii=False, indent=2) + "\n")
 
 

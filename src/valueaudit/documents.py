@@ -16,6 +16,7 @@ of findings, and pydantic serialises a dict without building an object for it fi
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NotRequired
 
 from pydantic import ConfigDict, PlainSerializer, TypeAdapter, WithJsonSchema, with_config
@@ -658,22 +659,18 @@ def diff_summary(totals: DiffTotals) -> DiffSummary:
     }
 
 
-# One adapter per document and per item the streaming writers encode one at a time.
-FINDING = TypeAdapter(FindingDocument)
-PROCESS = TypeAdapter(ProcessDocument)
-LEDGER = TypeAdapter(LedgerDocument)
-SCAN = TypeAdapter(ScanDocument)
-PORTFOLIO = TypeAdapter(PortfolioDocument)
-DIFF = TypeAdapter(DiffDocument)
-PROCESS_CHANGE = TypeAdapter(ProcessChangeDocument)
-NOW_INVALID = TypeAdapter(NowInvalidDocument)
-BASELINE = TypeAdapter(BaselineDocument)
+@functools.cache
+def adapter(kind: Any) -> TypeAdapter[Any]:
+    """The serialiser of one kind of document, built when first needed: building them
+    all costs about 75 ms, which a command that writes no JSON (``check`` of one file in
+    a pre-commit hook) should not pay."""
+    return TypeAdapter(kind)
 
 
-def plain_values(adapter: TypeAdapter[Any], document: object) -> Any:
-    """A document as plain JSON values (dicts, lists, numbers rounded as outputs write
-    them)."""
-    return adapter.dump_python(document, mode="json")
+def plain_values(kind: Any, document: object) -> Any:
+    """A document of ``kind`` as plain JSON values (dicts, lists, numbers rounded as
+    outputs write them)."""
+    return adapter(kind).dump_python(document, mode="json")
 
 
 def output_schema() -> dict[str, Any]:
@@ -681,9 +678,14 @@ def output_schema() -> dict[str, Any]:
     diff and a baseline (``valueaudit schema output``)."""
     definitions: dict[str, Any] = {}
     variants = []
-    documents = (("scan", SCAN), ("portfolio", PORTFOLIO), ("diff", DIFF), ("baseline", BASELINE))
-    for name, adapter in documents:
-        schema = adapter.json_schema(mode="serialization", ref_template="#/$defs/{model}")
+    documents: tuple[tuple[str, Any], ...] = (
+        ("scan", ScanDocument),
+        ("portfolio", PortfolioDocument),
+        ("diff", DiffDocument),
+        ("baseline", BaselineDocument),
+    )
+    for name, kind in documents:
+        schema = adapter(kind).json_schema(mode="serialization", ref_template="#/$defs/{model}")
         definitions.update(schema.pop("$defs", {}))
         definitions[f"{name}-document"] = schema
         variants.append({"$ref": f"#/$defs/{name}-document"})

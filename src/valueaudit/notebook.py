@@ -65,7 +65,7 @@ class AuditResult(ScanResult):
         (:mod:`valueaudit.documents`), so the shapes cannot drift apart."""
         from valueaudit import documents
 
-        values: dict[str, Any] = documents.plain_values(documents.SCAN, self.document())
+        values: dict[str, Any] = documents.plain_values(documents.ScanDocument, self.document())
         return values
 
     def touchpoints_frame(self) -> Any:

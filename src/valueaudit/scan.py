@@ -19,9 +19,8 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from valueaudit import documents as docs
 from valueaudit.baseline import BaselineFilter
 from valueaudit.engine import (
     FileResult,
@@ -35,6 +34,9 @@ from valueaudit.portfolio import Declaration, Ledger, LedgerPiece, declarations_
 from valueaudit.rules import SCAN_RULES, Rule
 from valueaudit.rules.base import ScanDraft
 from valueaudit.settings import Settings
+
+if TYPE_CHECKING:
+    from valueaudit import documents as docs
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,6 +342,8 @@ class ScanResult:
     def document(self) -> docs.ScanDocument:
         """The scan as ``valueaudit scan -f json`` writes it (the JSON writer streams the
         same documents, item by item)."""
+        from valueaudit import documents as docs  # pydantic's serialisers: only if asked
+
         summary = self.summary
         document: docs.ScanDocument = {
             "tool": docs.tool(),

@@ -24,8 +24,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TextIO
 
-from pydantic import TypeAdapter
-
 from valueaudit import documents as docs
 from valueaudit.output.encoding import dumps
 from valueaudit.output.files import Spool
@@ -78,16 +76,16 @@ Piece = tuple[str | None, tuple[str, ...]]
 def prepare(result: FileResult, options: Options) -> Piece:
     """Encode one file's process and findings (in the worker)."""
     scored = result.process is not None and result.score is not None
-    process = _encoded(docs.PROCESS, docs.process_document(result)) if scored else None
+    process = _encoded(docs.ProcessDocument, docs.process_document(result)) if scored else None
     return process, tuple(_finding(finding) for finding in result.findings)
 
 
-def _encoded(adapter: TypeAdapter[Any], document: object) -> str:
-    return dumps(docs.plain_values(adapter, document))
+def _encoded(kind: Any, document: object) -> str:
+    return dumps(docs.plain_values(kind, document))
 
 
 def _finding(finding: Finding) -> str:
-    return _encoded(docs.FINDING, docs.finding_document(finding))
+    return _encoded(docs.FindingDocument, docs.finding_document(finding))
 
 
 class ScanWriter:
@@ -118,7 +116,8 @@ class ScanWriter:
             "summary": summary,
         }
         if totals.ledger is not None:
-            head["portfolio"] = docs.plain_values(docs.LEDGER, docs.ledger_document(totals.ledger))
+            ledger = docs.ledger_document(totals.ledger)
+            head["portfolio"] = docs.plain_values(docs.LedgerDocument, ledger)
         self.document.finish(self.out, head)
 
 
@@ -142,7 +141,7 @@ class DiffWriter:
         """Take one part of the diff."""
         for change in part.changes:
             self.document.append_text(
-                "processes", _encoded(docs.PROCESS_CHANGE, docs.change_document(change))
+                "processes", _encoded(docs.ProcessChangeDocument, docs.change_document(change))
             )
         for added in part.added:
             self.document.append("processes_added", added.process_id)
@@ -156,7 +155,8 @@ class DiffWriter:
                 "error": error,
                 "unchecked": invalid.unchecked,
             }
-            self.document.append_text("processes_invalid", _encoded(docs.NOW_INVALID, document))
+            encoded = _encoded(docs.NowInvalidDocument, document)
+            self.document.append_text("processes_invalid", encoded)
         for finding in part.fixed:
             self.document.append_text("fixed", _finding(finding))
         for finding in part.introduced:
@@ -189,4 +189,4 @@ class PortfolioWriter(PortfolioPieces):
             "portfolio": docs.ledger_document(totals.ledger) if totals.ledger else None,
             "findings": [docs.finding_document(finding) for finding in totals.findings],
         }
-        self.out.write(_encoded(docs.PORTFOLIO, document) + "\n")
+        self.out.write(_encoded(docs.PortfolioDocument, document) + "\n")

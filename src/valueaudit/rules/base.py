@@ -255,17 +255,9 @@ def rule(
     """Make a :class:`Rule` from a check function; its docstring is the documentation."""
 
     def wrap(check: Check) -> Rule:
-        return Rule(
-            code=code,
-            name=name,
-            severity=severity,
-            summary=summary,
-            doc=_dedent_doc(check.__doc__ or ""),
-            bad=bad.strip("\n"),
-            good=good.strip("\n"),
-            stage=stage,
-            check=check,
-        )
+        doc = check.__doc__ or ""
+        made = documented(code, name, severity, summary, doc, bad=bad, good=good, stage=stage)
+        return replace(made, check=check)
 
     return wrap
 
@@ -284,17 +276,9 @@ def scan_rule(
     the documentation); ``stage`` ``scored`` means it needs the portfolio ledger."""
 
     def wrap(check: ScanCheck) -> Rule:
-        return Rule(
-            code=code,
-            name=name,
-            severity=severity,
-            summary=summary,
-            doc=_dedent_doc(check.__doc__ or ""),
-            bad=bad.strip("\n"),
-            good=good.strip("\n"),
-            stage=stage,
-            scan_check=check,
-        )
+        doc = check.__doc__ or ""
+        made = documented(code, name, severity, summary, doc, bad=bad, good=good, stage=stage)
+        return made.across(check)
 
     return wrap
 
