@@ -27,6 +27,7 @@ class Ending(Protocol):
     @property
     def findings(self) -> tuple[Finding, ...]: ...
 
+
 BASELINE_VERSION: Literal[1] = 1
 Key = tuple[str, str, str, str, str]
 

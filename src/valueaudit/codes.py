@@ -21,6 +21,7 @@ RULE_CODES: tuple[str, ...] = (
     "VA202",
     "VA203",
     "VA204",
+    "VA205",
     "VA301",
     "VA302",
     "VA303",
@@ -35,6 +36,8 @@ RULE_CODES: tuple[str, ...] = (
     "VA504",
     "VA601",
     "VA602",
+    "VA603",
+    "VA701",
     "VA901",
     "VA902",
 )

@@ -106,9 +106,11 @@ class FindingDocument(TypedDict):
     column: int
     process: str | None
     touchpoint: str | None
+    exchange: str | None
     path: str
     suggestion: str | None
     gain: Number | None
+    unit: str | None
 
 
 @with_config(_STRICT)
@@ -151,10 +153,28 @@ class ProcessSimulationDocument(TypedDict):
 
 @with_config(_STRICT)
 class Balance(TypedDict):
-    """What a party receives over the process, and its share of all that is received."""
+    """What a party receives over the process, its share of all that is received, and
+    its net: received less what giving costs it and its fixed cost (SPEC §4.9)."""
 
     received: Span
     share: Span
+    net: Span
+    #: it receives a not-valued flow: its net leaves that flow out and is not judged
+    not_valued: NotRequired[bool]
+
+
+@with_config(_STRICT)
+class ExchangeDocument(TypedDict):
+    """An exchange of two or more touchpoints, judged as one (SPEC §4.8)."""
+
+    id: str
+    touchpoints: list[str]
+    volume: Number
+    disparity: Span | None
+    favoured: str | None
+    received: dict[str, Span]
+    net: dict[str, Span]
+    simulation: NotRequired[VerdictDocument]
 
 
 @with_config(_STRICT)
@@ -166,6 +186,7 @@ class TouchpointDocument(TypedDict):
     stage: str | None
     practice: str | None
     channel: str | None
+    exchange: NotRequired[str]
     volume: Number
     disparity: Span | None
     favoured: str | None
@@ -185,8 +206,10 @@ class ProcessDocument(TypedDict):
     disparity: Span | None
     clarity: Number | None
     favoured: str | None
+    unit: str
     balance: dict[str, Balance]
     touchpoints: list[TouchpointDocument]
+    exchanges: list[ExchangeDocument]
     simulation: NotRequired[ProcessSimulationDocument]
 
 
@@ -458,9 +481,11 @@ def finding_document(finding: Finding) -> FindingDocument:
         "column": finding.column,
         "process": finding.process,
         "touchpoint": finding.touchpoint,
+        "exchange": finding.exchange,
         "path": finding.path,
         "suggestion": finding.suggestion,
         "gain": finding.gain,
+        "unit": finding.unit,
     }
 
 
@@ -486,17 +511,22 @@ def verdict_document(verdict: Verdict) -> VerdictDocument:
 
 
 def process_document(result: FileResult) -> ProcessDocument:
-    """One scored process; with ``--simulate``, the process and its uncertain
-    touchpoints carry a ``simulation``."""
+    """One scored process; with ``--simulate``, the process and its uncertain exchanges
+    carry a ``simulation`` (a touchpoint on its own carries its exchange's)."""
     process, score = result.process, result.score
     assert process is not None and score is not None
-    touchpoints: list[TouchpointDocument] = [
-        {
+    touchpoints: list[TouchpointDocument] = []
+    for touchpoint, scores, line in zip(
+        process.touchpoints, score.touchpoints, result.touchpoint_lines, strict=True
+    ):
+        entry: TouchpointDocument = {
             "id": touchpoint.id,
             "line": line,
             "stage": touchpoint.stage,
             "practice": touchpoint.practice,
             "channel": touchpoint.channel,
+            # only where the file names one (SPEC §4.8)
+            **({} if touchpoint.exchange is None else {"exchange": touchpoint.exchange}),  # type: ignore[typeddict-item]
             "volume": scores.volume,
             "disparity": scores.disparity,
             "favoured": scores.favoured,
@@ -504,10 +534,37 @@ def process_document(result: FileResult) -> ProcessDocument:
             "cumulative": scores.cumulative,
             "praxis": scores.praxis,
         }
-        for touchpoint, scores, line in zip(
-            process.touchpoints, score.touchpoints, result.touchpoint_lines, strict=True
-        )
-    ]
+        touchpoints.append(entry)
+    exchanges: list[ExchangeDocument] = []
+    simulation = result.simulation
+    for position, exchange in enumerate(score.exchanges):
+        verdict = None if simulation is None else simulation.exchanges[position]
+        if len(exchange.touchpoints) == 1:
+            if verdict is not None:
+                touchpoints[exchange.first]["simulation"] = verdict_document(verdict)
+            continue
+        assert exchange.id is not None
+        grouped: ExchangeDocument = {
+            "id": exchange.id,
+            "touchpoints": [process.touchpoints[i].id for i in exchange.touchpoints],
+            "volume": exchange.volume,
+            "disparity": exchange.disparity,
+            "favoured": exchange.favoured,
+            "received": exchange.received,
+            "net": exchange.net,
+        }
+        if verdict is not None:
+            grouped["simulation"] = verdict_document(verdict)
+        exchanges.append(grouped)
+    balance: dict[str, Balance] = {}
+    for party, received in score.received.items():
+        balance[party] = {
+            "received": received,
+            "share": score.share[party],
+            "net": score.net.get(party, Interval(0.0, 0.0)),
+        }
+        if party in score.not_valued:
+            balance[party]["not_valued"] = True
     document: ProcessDocument = {
         "id": process.id,
         "name": process.title,
@@ -515,17 +572,12 @@ def process_document(result: FileResult) -> ProcessDocument:
         "disparity": score.disparity,
         "clarity": score.clarity,
         "favoured": score.favoured,
-        "balance": {
-            party: {"received": received, "share": score.share[party]}
-            for party, received in score.received.items()
-        },
+        "unit": process.unit,
+        "balance": balance,
         "touchpoints": touchpoints,
+        "exchanges": exchanges,
     }
-    simulation = result.simulation
     if simulation is not None:
-        for entry, verdict in zip(touchpoints, simulation.touchpoints, strict=True):
-            if verdict is not None:
-                entry["simulation"] = verdict_document(verdict)
         whole: ProcessSimulationDocument = {"samples": simulation.samples, "seed": simulation.seed}
         if simulation.process is not None:
             whole.update(verdict_document(simulation.process))  # type: ignore[typeddict-item]
@@ -621,9 +673,7 @@ def change_document(change: ProcessChange) -> ProcessChangeDocument:
         "file": {"old": change.old.file, "new": change.new.file},
         "disparity": {"old": old.disparity, "new": new.disparity},
         "clarity": {"old": old.clarity, "new": new.clarity},
-        "balance": {
-            p: {"old": old.received.get(p), "new": new.received.get(p)} for p in parties
-        },
+        "balance": {p: {"old": old.received.get(p), "new": new.received.get(p)} for p in parties},
         "touchpoints_added": list(change.added),
         "touchpoints_removed": list(change.removed),
         "touchpoints": [

@@ -106,6 +106,8 @@ def _run(rule: Rule, ctx: AuditContext, loaded: LoadedFile) -> Iterator[Finding]
             touchpoint=draft.touchpoint,
             suggestion=draft.suggestion,
             gain=draft.gain,
+            exchange=ctx.exchange_of(draft.touchpoint),
+            unit=draft.unit or ctx.process.unit,
         )
 
 

@@ -62,6 +62,10 @@ class Finding(NamedTuple):
     gain: float | None = None
     #: Digest of the offending content, independent of its line (baselines, fingerprints).
     content_hash: str = ""
+    #: The exchange its touchpoint names (SPEC §4.8), if any.
+    exchange: str | None = None
+    #: What ``gain`` is counted in (SPEC §4.10): ``points``, a currency code or ``hours``.
+    unit: str | None = None
 
     @property
     def identity(self) -> tuple[str, str, str, str, str]:

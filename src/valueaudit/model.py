@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import types
 import typing
 from typing import Annotated, Any, Literal, get_args
@@ -103,6 +104,20 @@ def _show(raw: object) -> str:
     return str(_plain(number))
 
 
+class NotValued(Interval):
+    """``value: not-valued`` (SPEC §4.11): a flow that exists but is deliberately left
+    out of the value comparison. Worth nothing in every sum (an interval ``[0, 0]``), it
+    is told apart where it matters: it takes no part in ``D``'s max and min, in clarity,
+    in VA201 or VA301, and leaves its receiver without a certain net."""
+
+    __slots__ = ()
+
+
+#: The one not-valued value.
+NOT_VALUED = NotValued(0.0, 0.0)
+NOT_VALUED_TEXT = "not-valued"
+
+
 class WrittenRange(Interval):
     """An interval written as a range ``[low, high]``, even ``[x, x]``: the form that may
     name a ``likely`` value (SPEC §2, §4.17). Equal to the interval it holds."""
@@ -111,6 +126,13 @@ class WrittenRange(Interval):
 
 
 def _parse_value(raw: object, info: ValidationInfo) -> Interval | None:
+    """A flow's value: a number, ``[low, high]`` within ``0..scale``, or ``not-valued``."""
+    if raw == NOT_VALUED_TEXT:
+        return NOT_VALUED
+    return _parse_cost(raw, info, value=True)
+
+
+def _parse_cost(raw: object, info: ValidationInfo, *, value: bool = False) -> Interval | None:
     """A value or cost: a number, or ``[low, high]``, each within ``0..scale``."""
     if raw is None:
         return None
@@ -125,12 +147,19 @@ def _parse_value(raw: object, info: ValidationInfo) -> Interval | None:
         hint = ""
         if isinstance(raw, str) and raw.strip().lstrip("+-").replace(".", "", 1).isdigit():
             hint = "; remove the quotes"
-        elif isinstance(raw, str) and "e" in raw.lower():
+        elif isinstance(raw, str) and _EXPONENT.fullmatch(raw.strip()):
             hint = "; YAML reads 1e3 as text: write 1000 or 1.0e+3"
+        elif value and isinstance(raw, str) and raw.strip().lower().startswith("not"):
+            hint = f"; did you mean '{NOT_VALUED_TEXT}'?"
+        shapes = (
+            "a number, a range [low, high] or not-valued"
+            if value
+            else "a number or a range [low, high]"
+        )
         raise PydanticCustomError(
             "value_shape",
-            "expected a number or a range [low, high], got {got}{hint}",
-            {"got": describe(raw), "hint": hint},
+            "expected {shapes}, got {got}{hint}",
+            {"shapes": shapes, "got": describe(raw), "hint": hint},
         )
     if not (math.isfinite(low) and math.isfinite(high)):
         raise PydanticCustomError(
@@ -149,6 +178,9 @@ def _parse_value(raw: object, info: ValidationInfo) -> Interval | None:
             {"got": _show(raw), "scale": _plain(scale)},
         )
     return Interval(low, high) if _is_number(raw) else WrittenRange(low, high)
+
+
+_EXPONENT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+")
 
 
 def _one_or_many(raw: Any) -> Any:
@@ -192,6 +224,13 @@ MAX_SCALE = 1_000_000
 MAX_VOLUME = 1e12
 MAX_AMOUNT = 1e15
 MAX_DUE_DAYS = 36_500
+#: Values and costs of a process whose unit is a currency: money per occurrence.
+MAX_MONEY_VALUE = 1e15
+MAX_FIXED_COST = MAX_MONEY_VALUE * MAX_VOLUME
+
+#: ``unit`` (SPEC §4.10): value points on the process's scale, or a currency code.
+POINTS = "points"
+UNIT_PATTERN = r"^(points|[A-Z]{3})$"
 
 _NUMBER_OR_RANGE: dict[str, Any] = {
     "oneOf": [
@@ -205,7 +244,13 @@ _NUMBER_OR_RANGE: dict[str, Any] = {
     ]
 }
 #: A number or ``[low, high]`` within the process's scale (given in the context).
-Value = Annotated[Interval | None, PlainValidator(_parse_value), WithJsonSchema(_NUMBER_OR_RANGE)]
+Cost = Annotated[Interval | None, PlainValidator(_parse_cost), WithJsonSchema(_NUMBER_OR_RANGE)]
+#: A cost's shapes, or ``not-valued``.
+Value = Annotated[
+    Interval | None,
+    PlainValidator(_parse_value),
+    WithJsonSchema({"oneOf": [*_NUMBER_OR_RANGE["oneOf"], {"const": NOT_VALUED_TEXT}]}),
+]
 RuleCode = Annotated[
     str,
     AfterValidator(_known_rule),
@@ -239,7 +284,9 @@ class Flow(_Record):
     gives: Text = Field(description="The value object, free text.")
     kind: Kind = Field(description="What kind of value is given.")
     value: Value = Field(
-        None, description="Worth to the receiver: a number, [low, high], or omitted."
+        None,
+        description="Worth to the receiver: a number, [low, high], not-valued (left out of "
+        "the value comparison on purpose), or omitted (unknown).",
     )
     likely: Finite | None = Field(
         None,
@@ -247,7 +294,11 @@ class Flow(_Record):
         description="The most likely worth, within a range value: the mode of the "
         "triangular draws of --simulate (a range without it is drawn uniformly).",
     )
-    cost: Value = Field(None, description="What the giver gives up.")
+    cost: Cost = Field(
+        None,
+        description="What giving it takes from the giver, on the same scale; a money flow "
+        "without one costs its giver its value, any other flow nothing.",
+    )
     confidence: Confidence | None = Field(None, description="How sure the value is.")
     amount: Finite | None = Field(
         None, ge=0, le=MAX_AMOUNT, description="Money amount of the flow."
@@ -264,6 +315,11 @@ class Flow(_Record):
                 {"party": target},
             )
         return target
+
+    @property
+    def valued(self) -> bool:
+        """False for ``value: not-valued``: left out of the value comparison."""
+        return not isinstance(self.value, NotValued)
 
     @field_validator("likely")
     @classmethod
@@ -325,6 +381,13 @@ class Party(_Record):
         "the organisations: never named as losing or owed) or other; defaults to the id "
         "when the id is a role name, else other.",
     )
+    fixed_cost: Finite | None = Field(
+        None,
+        ge=0,
+        le=MAX_FIXED_COST,
+        description="What taking part costs the party per period whatever the volume, in "
+        "the process's unit (e3value's actor expenses).",
+    )
 
 
 class Assumptions(_Record):
@@ -346,6 +409,12 @@ class Touchpoint(_Record):
         None, description="The interaction value practice (Echeverri & Skålén)."
     )
     channel: str | None = Field(None, description="Where it happens, free text.")
+    exchange: Slug | None = Field(
+        None,
+        description="The exchange this touchpoint belongs to (a slug): touchpoints naming "
+        "the same one are judged together, as when a customer pays at one and is served "
+        "at another.",
+    )
     initiator: Slug | None = Field(None, description="The party that starts it.")
     volume: Finite | None = Field(
         None,
@@ -390,11 +459,18 @@ class Process(_Record):
         tuple[str, ...], BeforeValidator(_one_or_many), _one_or_many_schema({"type": "string"})
     ] = Field((), description="Free labels.")
     volume: Finite = Field(1.0, ge=0, le=MAX_VOLUME, description="Occurrences per period.")
-    scale: Finite = Field(
-        DEFAULT_SCALE,
+    unit: Annotated[str, StringConstraints(pattern=UNIT_PATTERN)] = Field(
+        POINTS,
+        description="What values and costs are in: points (values in 0..scale) or a "
+        "currency code such as EUR (money-equivalent amounts per occurrence; no scale).",
+    )
+    written_scale: Finite | None = Field(
+        None,
+        alias="scale",
         gt=0,
         le=MAX_SCALE,
-        description="Top of the value scale: values lie in 0..scale.",
+        description="Top of the value scale: values lie in 0..scale (default 10); only "
+        "for unit points.",
     )
     assumptions: Assumptions = Field(
         Assumptions(), description="Figures the rules use (cost of capital, currency)."
@@ -408,6 +484,46 @@ class Process(_Record):
     suppress: tuple[Suppression, ...] = Field(
         (), description="Rules not to report in this process, with reasons."
     )
+
+    @field_validator("written_scale")
+    @classmethod
+    def _scale_of_points(cls, scale: float | None, info: ValidationInfo) -> float | None:
+        unit = info.data.get("unit", POINTS)
+        if scale is not None and unit != POINTS:
+            raise PydanticCustomError(
+                "scale_with_currency",
+                "a process in {unit} has no scale: its values are amounts of money "
+                "(remove scale, or use unit: points)",
+                {"unit": unit},
+            )
+        return scale
+
+    @field_validator("assumptions")
+    @classmethod
+    def _same_currency(cls, assumptions: Assumptions, info: ValidationInfo) -> Assumptions:
+        unit = info.data.get("unit", POINTS)
+        currency = assumptions.currency
+        if unit != POINTS and currency is not None and currency != unit:
+            raise PydanticCustomError(
+                "currency_mismatch",
+                "assumptions.currency is {currency} but the process's unit is {unit}: "
+                "name one currency",
+                {"currency": currency, "unit": unit},
+            )
+        return assumptions
+
+    @property
+    def scale(self) -> float:
+        """The top of the value scale: the written ``scale`` (default 10); for a process
+        in a currency, the largest amount a value may be (SPEC §4.10)."""
+        if self.unit != POINTS:
+            return MAX_MONEY_VALUE
+        return DEFAULT_SCALE if self.written_scale is None else self.written_scale
+
+    @property
+    def in_points(self) -> bool:
+        """Whether values are points on a scale (not amounts of a currency)."""
+        return self.unit == POINTS
 
     @property
     def title(self) -> str:

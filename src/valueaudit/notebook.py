@@ -179,6 +179,8 @@ _TOUCHPOINT_COLUMNS = [
     *("process", "position", "touchpoint", "name", "practice", "channel", "stage", "volume"),
     *("disparity_low", "disparity_high", "favoured", "praxis", "findings"),
 ]
+
+
 def _finding_columns() -> list[str]:
     from valueaudit.documents import FindingDocument
 

@@ -10,6 +10,7 @@ DECIMALS = 4
 #: The most decimals written to tell the two ends of an interval apart (SPEC §4.5).
 MOST_DECIMALS = 6
 
+
 def plain(value: float) -> int | float:
     """A float rounded for machine outputs; whole numbers become ints (``8``, not ``8.0``)."""
     return _rounded(value, DECIMALS)

@@ -10,13 +10,14 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
 from valueaudit.interval import ZERO, Interval
+from valueaudit.model import NotValued
 
 if TYPE_CHECKING:
-    from valueaudit.model import Elements, Process, Touchpoint
+    from valueaudit.model import Elements, Flow, Process, Touchpoint
 
 DAYS_PER_YEAR = 365
 
@@ -24,26 +25,48 @@ DAYS_PER_YEAR = 365
 def received_by_party(
     touchpoint: Touchpoint, scale: float, order: Mapping[str, int] | None = None
 ) -> dict[str, Interval]:
-    """``R_p(t)`` for every party taking part in ``t`` (giving or receiving): the
-    parties ``order`` places (by their place in it, such as the declaration order)
-    first, then the others in order of first appearance in the touchpoint's flows."""
+    """``R_p(t)`` for every party taking part in ``t`` (giving or receiving) and in its
+    comparison: a party that receives only not-valued flows there takes no part in it
+    (SPEC §4.11). The parties ``order`` places (by their place in it, such as the
+    declaration order) come first, then the others in order of first appearance."""
+    received, outside = _received(touchpoint, scale)
+    for party in outside:
+        del received[party]
+    if order is not None:
+        last = len(order)  # the undeclared (never in a valid process) after the others
+        return dict(sorted(received.items(), key=lambda item: order.get(item[0], last)))
+    return received
+
+
+def _received(touchpoint: Touchpoint, scale: float) -> tuple[dict[str, Interval], set[str]]:
+    """``R_p(t)`` of every party taking part, and the parties that receive only
+    not-valued flows there (empty in the usual case: one cheap pass)."""
     lows: dict[str, float] = {}
     highs: dict[str, float] = {}
+    not_valued: set[str] = set()
     for flow in touchpoint.flows:
         source, target, value = flow.source, flow.target, flow.value
         if source not in lows:
             lows[source] = highs[source] = 0.0
-        low, high = (0.0, scale) if value is None else value
+        if value is None:
+            low, high = 0.0, scale
+        elif isinstance(value, NotValued):
+            not_valued.add(target)
+            lows.setdefault(target, 0.0)
+            highs.setdefault(target, 0.0)
+            continue
+        else:
+            low, high = value
         if target in lows:
             lows[target] += low
             highs[target] += high
         else:
             lows[target], highs[target] = low, high
-    parties: Iterable[str] = lows
-    if order is not None:
-        last = len(order)  # the undeclared (never in a valid process) after the others
-        parties = sorted(lows, key=lambda party: order.get(party, last))
-    return {party: Interval(lows[party], highs[party]) for party in parties}
+    received = {party: Interval(lows[party], highs[party]) for party in lows}
+    if not not_valued:
+        return received, set()
+    valued = {f.target for f in touchpoint.flows if f.valued}
+    return received, not_valued - valued
 
 
 def disparity(received: Mapping[str, Interval]) -> Interval:
@@ -224,7 +247,8 @@ def implied_annual_return(discount: float, days_early: float) -> float:
 
 class TouchpointScore(NamedTuple):
     """Scores of one touchpoint. ``disparity`` is ``None`` when it has no flows. (A named
-    tuple, like :class:`Interval`: one per touchpoint of every file.)"""
+    tuple, like :class:`Interval`: one per touchpoint of every file.) The verdicts judge
+    its exchange (:class:`ExchangeScore`); its own disparity is informational."""
 
     touchpoint_index: int
     volume: float
@@ -235,11 +259,42 @@ class TouchpointScore(NamedTuple):
     praxis: str | None
     # the running balance, after this touchpoint, of the parties taking part in it
     cumulative: dict[str, Interval]
+    #: the index of its exchange in :attr:`ProcessScore.exchanges`
+    exchange: int
+
+
+class ExchangeScore(NamedTuple):
+    """Scores of one exchange (SPEC §4.8): the touchpoints naming one ``exchange``, or a
+    touchpoint on its own, judged together."""
+
+    #: the ``exchange`` its touchpoints name; ``None`` for a touchpoint on its own
+    id: str | None
+    #: its touchpoints' indexes, in file order
+    touchpoints: tuple[int, ...]
+    #: its weight in process figures: the largest volume of its touchpoints
+    volume: float
+    #: ``T_p(E)``, volume-weighted (equal weights when every volume is 0), of the parties
+    #: in the comparison (not those receiving only not-valued flows)
+    received: dict[str, Interval]
+    disparity: Interval | None
+    favoured: str | None
+    #: the value per period that would move to parity (0 when nothing happens)
+    gap: float
+    #: ``N_p(E)``, every party taking part: received net of what giving costs it
+    net: dict[str, Interval]
+    #: the parties receiving a not-valued flow here: their net is not certain
+    not_valued: frozenset[str]
+
+    @property
+    def first(self) -> int:
+        """The index of its first touchpoint: where its findings are placed."""
+        return self.touchpoints[0]
 
 
 @dataclass(frozen=True, slots=True)
 class ProcessScore:
-    """Scores of one process: disparity, balance per party, clarity, per touchpoint."""
+    """Scores of one process: disparity, balance per party, clarity, per touchpoint and
+    per exchange, and each party's net."""
 
     disparity: Interval | None
     clarity: float | None
@@ -247,6 +302,21 @@ class ProcessScore:
     share: dict[str, Interval]
     favoured: str | None
     touchpoints: tuple[TouchpointScore, ...]
+    exchanges: tuple[ExchangeScore, ...] = ()
+    #: ``N_p`` of every declared party: its nets at the exchanges less its fixed cost
+    net: dict[str, Interval] = field(default_factory=dict)
+    #: the parties that receive a not-valued flow somewhere: their net is not certain
+    not_valued: frozenset[str] = frozenset()
+
+
+def cost_of(flow: Flow, scale: float) -> Interval:
+    """What giving a flow takes from its giver (SPEC §4.9): its ``cost``; for a money flow
+    without one, its value (``[0, scale]`` when unknown); for any other flow, nothing."""
+    if flow.cost is not None:
+        return flow.cost
+    if flow.kind != "money" or not flow.valued:
+        return ZERO
+    return Interval(0.0, scale) if flow.value is None else flow.value
 
 
 def leading_parties(parties: Sequence[str], score: ProcessScore, limit: int) -> list[str]:
@@ -270,12 +340,16 @@ def running_balance(score: ProcessScore, parties: Sequence[str]) -> Iterator[dic
 
 
 def score_process(process: Process) -> ProcessScore:
-    """Score every touchpoint and the process as a whole (SPEC §4.1-4.2, §4.4)."""
+    """Score every touchpoint, every exchange and the process as a whole (SPEC §4.1-4.2,
+    §4.4, §4.8-§4.9, §4.11)."""
     order = {party: place for place, party in enumerate(process.parties)}
     scale = process.scale
     running_low = dict.fromkeys(process.parties, 0.0)
     running_high = dict.fromkeys(process.parties, 0.0)
     touchpoint_scores: list[TouchpointScore] = []
+    #: the exchange's index of each named exchange, and each exchange's touchpoints
+    named: dict[str, int] = {}
+    members: list[list[int]] = []
     flows = exact = 0
     for index, touchpoint in enumerate(process.touchpoints):
         # how often it happens per period: its own volume, or the process's
@@ -285,9 +359,18 @@ def score_process(process: Process) -> ProcessScore:
             running_low[party] = running_low.get(party, 0.0) + low * volume
             running_high[party] = running_high.get(party, 0.0) + high * volume
         for flow in touchpoint.flows:
-            if flow.value is not None and flow.value[0] == flow.value[1]:
-                exact += 1
-        flows += len(touchpoint.flows)
+            if flow.valued:  # a not-valued flow is left out of clarity (SPEC §4.11)
+                flows += 1
+                if flow.value is not None and flow.value[0] == flow.value[1]:
+                    exact += 1
+        if touchpoint.exchange is None:
+            position = len(members)
+            members.append([index])
+        else:
+            position = named.setdefault(touchpoint.exchange, len(members))
+            if position == len(members):
+                members.append([])
+            members[position].append(index)
         touchpoint_scores.append(
             TouchpointScore(
                 index,
@@ -302,14 +385,19 @@ def score_process(process: Process) -> ProcessScore:
                 # only the parties taking part: a balance for every party at every
                 # touchpoint would be parties x touchpoints (running_balance fills in)
                 {p: Interval(running_low[p], running_high[p]) for p in received},
+                position,
             )
         )
+    exchanges = tuple(
+        _score_exchange(process, touchpoint_scores, indexes, order) for indexes in members
+    )
     running = {p: Interval(low, running_high[p]) for p, low in running_low.items()}
     process_disparity = weighted_mean(
-        (score.volume, score.disparity)
-        for score in touchpoint_scores
-        if score.disparity is not None
+        (exchange.volume, exchange.disparity)
+        for exchange in exchanges
+        if exchange.disparity is not None
     )
+    net, not_valued = _process_net(process, exchanges)
     return ProcessScore(
         disparity=process_disparity,
         clarity=exact / flows if flows else None,
@@ -317,4 +405,88 @@ def score_process(process: Process) -> ProcessScore:
         share=shares(running),
         favoured=favoured(running),
         touchpoints=tuple(touchpoint_scores),
+        exchanges=exchanges,
+        net=net,
+        not_valued=not_valued,
     )
+
+
+def _score_exchange(
+    process: Process,
+    scores: Sequence[TouchpointScore],
+    indexes: Sequence[int],
+    order: Mapping[str, int],
+) -> ExchangeScore:
+    """``T_p(E)``, ``D(E)`` and ``N_p(E)`` of the exchange of these touchpoints."""
+    volume = max(scores[i].volume for i in indexes)
+    weights = [scores[i].volume if volume > 0 else 1.0 for i in indexes]
+    scale = process.scale
+    lows: dict[str, float] = {}
+    highs: dict[str, float] = {}
+    cost_low: dict[str, float] = {}
+    cost_high: dict[str, float] = {}
+    valued: set[str] = set()
+    not_valued: set[str] = set()
+    for i, weight in zip(indexes, weights, strict=True):
+        for flow in process.touchpoints[i].flows:
+            source, target, value = flow.source, flow.target, flow.value
+            lows.setdefault(source, 0.0)
+            highs.setdefault(source, 0.0)
+            lows.setdefault(target, 0.0)
+            highs.setdefault(target, 0.0)
+            if flow.valued:
+                valued.add(target)
+                low, high = (0.0, scale) if value is None else value
+                lows[target] += weight * low
+                highs[target] += weight * high
+            else:
+                not_valued.add(target)
+            cost = cost_of(flow, scale)
+            if cost.high > 0:
+                cost_low[source] = cost_low.get(source, 0.0) + weight * cost.low
+                cost_high[source] = cost_high.get(source, 0.0) + weight * cost.high
+    last = len(order)
+    parties = sorted(lows, key=lambda p: order.get(p, last))
+    outside = not_valued - valued
+    received = {p: Interval(lows[p], highs[p]) for p in parties if p not in outside}
+    net = {
+        # received less costs: the low end pays the most, the high end the least
+        p: Interval(lows[p] - cost_high.get(p, 0.0), highs[p] - cost_low.get(p, 0.0))
+        for p in parties
+    }
+    if len(indexes) == 1:  # a touchpoint on its own: its own scores, on the weighted values
+        own = scores[indexes[0]]
+        d, best = own.disparity, own.favoured
+    else:
+        d = disparity(received) if lows else None
+        best = favoured(received)
+    return ExchangeScore(
+        process.touchpoints[indexes[0]].exchange,
+        tuple(indexes),
+        volume,
+        received,
+        d,
+        best,
+        parity_gap(received) if volume > 0 else 0.0,
+        net,
+        frozenset(not_valued),
+    )
+
+
+def _process_net(
+    process: Process, exchanges: Iterable[ExchangeScore]
+) -> tuple[dict[str, Interval], frozenset[str]]:
+    """``N_p``: every declared party's nets at the exchanges less its fixed cost, and the
+    parties receiving a not-valued flow somewhere (SPEC §4.9, §4.11)."""
+    low: dict[str, float] = {}
+    high: dict[str, float] = {}
+    for party, declared in process.parties.items():
+        fixed = declared.fixed_cost or 0.0
+        low[party] = high[party] = -fixed
+    not_valued: set[str] = set()
+    for exchange in exchanges:
+        for party, (n_low, n_high) in exchange.net.items():
+            low[party] = low.get(party, 0.0) + n_low
+            high[party] = high.get(party, 0.0) + n_high
+        not_valued |= exchange.not_valued
+    return {p: Interval(low[p], high[p]) for p in low}, frozenset(not_valued)

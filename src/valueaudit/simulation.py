@@ -70,13 +70,13 @@ class Verdict:
 
 @dataclass(frozen=True, slots=True)
 class ProcessSimulation:
-    """The simulated verdicts of one process: per touchpoint (``None`` where nothing is
-    uncertain or nothing is exchanged) and for the whole process (``None`` when nothing
-    in it is uncertain)."""
+    """The simulated verdicts of one process: per exchange, in the order of
+    :attr:`ProcessScore.exchanges` (``None`` where nothing is uncertain or nothing is
+    exchanged), and for the whole process (``None`` when nothing in it is uncertain)."""
 
     samples: int
     seed: int
-    touchpoints: tuple[Verdict | None, ...]
+    exchanges: tuple[Verdict | None, ...]
     process: Verdict | None
     #: Per party, per draw, the value it receives and the value others receive from it
     #: over the chain, volume-weighted (a number where it is the same in every draw): the
@@ -231,55 +231,65 @@ def _draw_touchpoint(process: Process, position: int, seed: int, samples: int) -
 
 
 def simulate(process: Process, score: ProcessScore, settings: Settings) -> ProcessSimulation:
-    """Draw the process's uncertain values and say how likely each verdict is."""
+    """Draw the process's uncertain values and say how likely each verdict is: per
+    exchange, from draws of its parties' volume-weighted totals (SPEC §4.8), and for the
+    process."""
     options = settings.simulate
     samples = options.samples
     # volume-weighted value received over the chain: a number while it is certain
     chain: dict[str, float | Floats] = dict.fromkeys(process.parties, 0.0)
     given: dict[str, float | Floats] = dict.fromkeys(process.parties, 0.0)
-    weighted = np.zeros(samples)  # Σ w·D over touchpoints with flows
+    weighted = np.zeros(samples)  # Σ w·D over exchanges with flows
     unweighted = np.zeros(samples)  # Σ D, for when every volume is 0 (equal weights)
     weights = []
-    touchpoints: list[Verdict | None] = []
+    exchanges: list[Verdict | None] = []
     uncertain: list[int] = []
-    for position, (touchpoint, scored) in enumerate(
-        zip(process.touchpoints, score.touchpoints, strict=True)
-    ):
-        if not touchpoint.flows:
-            touchpoints.append(None)
+    for exchange in score.exchanges:
+        if exchange.disparity is None:  # nothing is exchanged
+            exchanges.append(None)
             continue
-        weights.append(scored.volume)
-        if all(_certain(flow) for flow in touchpoint.flows):
+        weights.append(exchange.volume)
+        members = [process.touchpoints[i] for i in exchange.touchpoints]
+        if all(_certain(flow) for touchpoint in members for flow in touchpoint.flows):
             # fixed values: the exact scores stand in for N equal draws
-            assert scored.disparity is not None
-            for party, value in scored.received.items():
-                chain[party] = chain[party] + scored.volume * value.low
-            for flow in touchpoint.flows:
-                assert flow.value is not None
-                given[flow.source] = given[flow.source] + scored.volume * flow.value.low
-            weighted += scored.volume * scored.disparity.low
-            unweighted += scored.disparity.low
-            touchpoints.append(None)
+            for i, touchpoint in zip(exchange.touchpoints, members, strict=True):
+                scored = score.touchpoints[i]
+                for party, value in scored.received.items():
+                    chain[party] = chain[party] + scored.volume * value.low
+                for flow in touchpoint.flows:
+                    assert flow.value is not None
+                    given[flow.source] = given[flow.source] + scored.volume * flow.value.low
+            weighted += exchange.volume * exchange.disparity.low
+            unweighted += exchange.disparity.low
+            exchanges.append(None)
             continue
-        uncertain.append(position)
-        drawn = _draw_touchpoint(process, position, options.seed, samples)
-        rows = np.stack(list(drawn.received.values()))
-        disparity = _disparity(rows)
-        for party, values in drawn.received.items():
-            chain[party] = chain[party] + scored.volume * values
-        for party, values in drawn.given.items():
-            given[party] = given[party] + scored.volume * values
-        weighted += scored.volume * disparity
+        totals = {party: np.zeros(samples) for party in exchange.received}
+        drawn_here: list[_Drawn] = []
+        for i in exchange.touchpoints:
+            volume = score.touchpoints[i].volume
+            weight = volume if exchange.volume > 0 else 1.0
+            drawn = _draw_touchpoint(process, i, options.seed, samples)
+            if drawn.drawn:
+                uncertain.append(i)
+            for party, values in drawn.received.items():
+                chain[party] = chain[party] + volume * values
+                if party in totals:
+                    totals[party] += weight * values
+            for party, values in drawn.given.items():
+                given[party] = given[party] + volume * values
+            drawn_here += drawn.drawn
+        disparity = _disparity(np.stack(list(totals.values())))
+        weighted += exchange.volume * disparity
         unweighted += disparity
-        favoured = _favoured(dict(drawn.received.items()), samples)
-        touchpoints.append(_verdict(disparity, settings.disparity_threshold, favoured, drawn.drawn))
+        favoured = _favoured(dict(totals.items()), samples)
+        exchanges.append(_verdict(disparity, settings.disparity_threshold, favoured, drawn_here))
     whole = None
     if uncertain:
         total = sum(weights)
         disparity = weighted / total if total > 0 else unweighted / len(weights)
         again = (
             flow
-            for position in uncertain
+            for position in sorted(uncertain)
             for flow in _draw_touchpoint(process, position, options.seed, samples).drawn
         )
         whole = _verdict(
@@ -288,4 +298,4 @@ def simulate(process: Process, score: ProcessScore, settings: Settings) -> Proce
             _favoured(chain, samples),
             again,
         )
-    return ProcessSimulation(samples, options.seed, tuple(touchpoints), whole, chain, given)
+    return ProcessSimulation(samples, options.seed, tuple(exchanges), whole, chain, given)

@@ -8,6 +8,7 @@ pydantic's wording.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +85,10 @@ def _escaped(value: Any) -> Any:
 
 def _validate(data: dict[str, Any], loaded: LoadedFile) -> m.Process | None:
     scale = data.get("scale", m.DEFAULT_SCALE)
-    if (
+    unit = data.get("unit")
+    if isinstance(unit, str) and unit != m.POINTS and re.fullmatch(m.UNIT_PATTERN, unit):
+        scale = m.MAX_MONEY_VALUE  # amounts of money, per occurrence (SPEC §4.10)
+    elif (
         isinstance(scale, bool)
         or not isinstance(scale, int | float)
         or not 0 < scale <= m.MAX_SCALE
@@ -151,6 +155,13 @@ def _explain(detail: ErrorDetails, loaded: LoadedFile) -> tuple[YamlPath, str, b
         message = f"{describe(value)} is not a valid {name}; expected one of: {', '.join(choices)}"
         boolean = _boolean_hint(value, loaded.plain_source(loc))
         return loc, f"{message}{hint}{'; ' + boolean if boolean else ''}", False
+    if kind == "string_pattern_mismatch" and name == "unit":
+        return (
+            loc,
+            f"{describe(value)} is not a valid unit: write points, or a currency code of "
+            "three capital letters such as EUR",
+            False,
+        )
     if kind == "string_pattern_mismatch":
         what = "party id" if at_key else name
         return (
@@ -204,6 +215,8 @@ _OUR_ERRORS = frozenset(
         "format_version",
         "likely_without_range",
         "likely_outside",
+        "scale_with_currency",
+        "currency_mismatch",
     }
 )
 

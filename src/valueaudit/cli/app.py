@@ -67,5 +67,3 @@ def _root(
     ] = False,
 ) -> None:
     """valueaudit: audit the value exchanged at customer touchpoints."""
-
-

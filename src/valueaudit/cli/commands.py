@@ -385,5 +385,3 @@ def new(
         f"{target.as_posix()}"
     )
     return EXIT_OK
-
-

@@ -16,6 +16,7 @@ from valueaudit.output import FORMATS
 if TYPE_CHECKING:
     from valueaudit.config import ResolvedSettings
 
+
 class FailOn(StrEnum):
     """The lowest severity that makes the run fail (exit 1)."""
 
@@ -260,5 +261,3 @@ MaxProcessesOption = Annotated[
         "(each says how many it leaves out).",
     ),
 ]
-
-

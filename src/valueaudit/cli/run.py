@@ -282,5 +282,3 @@ def _shard(files: list[tuple[Path, str]], spec: str) -> list[tuple[Path, str]]:
             file=sys.stderr,
         )
     return chosen
-
-

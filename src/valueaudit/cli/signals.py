@@ -71,4 +71,3 @@ def interruptible(command: Callable[[], int]) -> int:
     finally:
         while _stopping:  # unwound in time
             _stopping.pop().cancel()
-

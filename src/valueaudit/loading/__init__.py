@@ -57,5 +57,4 @@ def load_text(text: str, loaded: LoadedFile) -> LoadedFile:
     return loaded
 
 
-
 __all__ = ["DEFAULT_LIMITS", "LoadedFile", "load_file", "load_text"]

@@ -128,6 +128,8 @@ class LoadedFile:
         touchpoint: str | None = None,
         suggestion: str | None = None,
         gain: float | None = None,
+        exchange: str | None = None,
+        unit: str | None = None,
     ) -> Finding:
         """A finding of rule ``code`` placed at the value at ``path`` (its key with
         ``at_key``), or at an explicit ``position``. The loader's own findings are errors;
@@ -152,6 +154,8 @@ class LoadedFile:
             suggestion=suggestion,
             gain=gain,
             content_hash=content,
+            exchange=exchange,
+            unit=None if gain is None else unit,
         )
 
     def position(self, offset: int) -> tuple[int, int]:
@@ -225,5 +229,3 @@ def _descend(root: Spot | None, path: YamlPath) -> tuple[Spot | None, int | None
         else:
             return spot, key, False
     return spot, key, True
-
-

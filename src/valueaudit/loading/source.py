@@ -87,5 +87,3 @@ def decode_text(data: bytes, loaded: LoadedFile) -> str | None:
         )
         return None
     return text.removeprefix("\ufeff")
-
-

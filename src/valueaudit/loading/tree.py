@@ -80,8 +80,6 @@ _TAG_MEANS = {
 _CONSTRUCTION_ERRORS = (ValueError, KeyError, IndexError, AttributeError, TypeError)
 
 
-
-
 def depth_ok(text: str, loaded: LoadedFile) -> bool:
     """Refuse nesting deeper than the limit before libyaml's composer sees it.
 
@@ -491,4 +489,3 @@ class _Builder:
     def _stop(self, event: Any, message: str) -> None:
         self.loaded.finding("VA109", message, position=self.loaded.position(event.start_mark.index))
         raise _Unreadable
-

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import importlib
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TextIO, TypeVar, cast
 
@@ -26,8 +26,11 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
     from valueaudit.engine import FileResult
+    from valueaudit.model import Process
     from valueaudit.scan import ScanResult
+    from valueaudit.scoring import ProcessScore
     from valueaudit.settings import Settings
+    from valueaudit.simulation import ProcessSimulation, Verdict
 
 #: Format name -> the module that writes it.
 FORMATS: dict[str, str] = {
@@ -233,3 +236,14 @@ def print_whole(out: Console, renderable: RenderableType) -> None:
 
 def _trimmed(out: TextIO) -> TextIO:
     return cast(TextIO, TrimmedLines(out))  # a text stream, as rich wants one
+
+
+def exchange_verdicts(
+    process: Process, score: ProcessScore, simulation: ProcessSimulation
+) -> Iterator[tuple[str, Verdict]]:
+    """The simulated verdict of each uncertain exchange, labelled as a reader finds it:
+    a touchpoint on its own by its id, several by their exchange's id."""
+    for exchange, verdict in zip(score.exchanges, simulation.exchanges, strict=True):
+        if verdict is not None:
+            first = process.touchpoints[exchange.first].id
+            yield (first if len(exchange.touchpoints) == 1 else str(exchange.id)), verdict

@@ -17,7 +17,7 @@ from valueaudit.engine import FileResult
 from valueaudit.interval import Interval
 from valueaudit.model import Flow, Process
 from valueaudit.numbers import interval, number, percent
-from valueaudit.output import MAX_PARTY_COLUMNS, print_whole
+from valueaudit.output import MAX_PARTY_COLUMNS, exchange_verdicts, print_whole
 from valueaudit.output.text import finding_line
 from valueaudit.scoring import ProcessScore, leading_parties, running_balance
 
@@ -89,7 +89,7 @@ def render(result: FileResult, console: Console) -> None:
         console.print()
     print_whole(console, _balance_chart(process, scores))
     if result.simulation is not None:
-        _how_sure(result.simulation, process, console)
+        _how_sure(result.simulation, process, scores, console)
     findings = result.findings
     console.print(Text(f"Findings ({len(findings)})", style="bold"))
     for finding in findings:
@@ -112,7 +112,9 @@ def _probability_bar(label: str, verdict: Verdict) -> Text:
     )
 
 
-def _how_sure(simulation: ProcessSimulation, process: Process, console: Console) -> None:
+def _how_sure(
+    simulation: ProcessSimulation, process: Process, scores: ProcessScore, console: Console
+) -> None:
     """How likely each uneven verdict is, and the flows to measure first."""
     console.print(
         Text(f"How sure ({simulation.samples:,} draws, seed {simulation.seed})", style="bold")
@@ -122,9 +124,8 @@ def _how_sure(simulation: ProcessSimulation, process: Process, console: Console)
         console.print()
         return
     console.print(_probability_bar("process", simulation.process), soft_wrap=True)
-    for touchpoint, verdict in zip(process.touchpoints, simulation.touchpoints, strict=True):
-        if verdict is not None:
-            console.print(_probability_bar(touchpoint.id, verdict), soft_wrap=True)
+    for where, verdict in exchange_verdicts(process, scores, simulation):
+        console.print(_probability_bar(where, verdict), soft_wrap=True)
     console.print(Text("  Measure first (share of the doubt about the process it explains):"))
     for rank, flow in enumerate(simulation.process.measure_first[:MEASURE_FIRST_SHOWN], 1):
         console.print(

@@ -43,7 +43,6 @@ if TYPE_CHECKING:
 TOP_OPPORTUNITIES = 10
 
 
-
 def finding_line(finding: Finding) -> Text:
     """``file:line:col CODE message``, the code coloured by severity."""
     return Text.assemble(

@@ -39,7 +39,6 @@ RULES: dict[str, Rule] = {
 }
 
 
-
 def _rules(scope: str, stage: str) -> tuple[Rule, ...]:
     return tuple(r for r in RULES.values() if scope in r.scope and r.stage == stage)
 

@@ -22,7 +22,7 @@ from valueaudit.findings import Severity, YamlPath
 if TYPE_CHECKING:
     from valueaudit.model import Flow, Process
     from valueaudit.portfolio import Ledger
-    from valueaudit.scoring import ProcessScore
+    from valueaudit.scoring import ExchangeScore, ProcessScore
     from valueaudit.settings import Settings
     from valueaudit.simulation import ProcessSimulation
 
@@ -41,6 +41,8 @@ class Draft:
     touchpoint: str | None = None
     suggestion: str | None = None
     gain: float | None = None
+    #: the gain's unit when it is not the process's (VA401: its currency)
+    unit: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +99,30 @@ class AuditContext:
                 if not entry.expired(today):
                     found.setdefault(entry.rule, set()).add(touchpoint.id)
         return found
+
+    @functools.cached_property
+    def _exchange_named(self) -> dict[str, str]:
+        return {t.id: t.exchange for t in self.process.touchpoints if t.exchange is not None}
+
+    def exchange_of(self, touchpoint: str | None) -> str | None:
+        """The exchange a touchpoint names, if any."""
+        if touchpoint is None or not self._exchange_named:
+            return None
+        return self._exchange_named.get(touchpoint)
+
+    def where(self, exchange: ExchangeScore) -> str:
+        """An exchange as messages name it: ``'checkout'`` for a touchpoint on its own,
+        ``exchange 'purchase' (checkout, delivery)`` for several (SPEC §4.8)."""
+        touchpoints = self.process.touchpoints
+        if len(exchange.touchpoints) == 1:
+            return f"'{touchpoints[exchange.first].id}'"
+        ids = ", ".join(touchpoints[i].id for i in exchange.touchpoints)
+        return f"exchange '{exchange.id}' ({ids})"
+
+    def exchange_at(self, touchpoint_index: int) -> ExchangeScore:
+        """The exchange a touchpoint belongs to."""
+        score = self.score
+        return score.exchanges[score.touchpoints[touchpoint_index].exchange]
 
     def name(self, party: str) -> str:
         """A party as messages name it: its name, else its id."""
@@ -177,14 +203,24 @@ class AuditContext:
     @functools.cached_property
     def valuable_flows(self) -> Sequence[tuple[int, int, Flow]]:
         """(touchpoint index, flow index, flow) of the flows certainly worth at least half
-        the scale, in file order."""
-        half = self.process.scale / 2
+        the scale (in a currency: half the largest amount any flow may be worth), in file
+        order."""
+        if self.process.in_points:
+            half = self.process.scale / 2
+        else:  # amounts of money have no scale: half the largest amount given
+            half = (
+                max((f.value[1] for f in self._all_flows() if f.value is not None), default=0) / 2
+            )
         return [
             (i, j, flow)
             for i, touchpoint in enumerate(self.process.touchpoints)
             for j, flow in enumerate(touchpoint.flows)
             if flow.value is not None and flow.value[0] >= half
         ]
+
+    def _all_flows(self) -> Iterator[Flow]:
+        for touchpoint in self.process.touchpoints:
+            yield from touchpoint.flows
 
     @property
     def score(self) -> ProcessScore:

@@ -49,37 +49,49 @@ def parity_not_clear(ctx: AuditContext) -> Iterator[Draft]:
     draws is VA304 (probably uneven) instead.
     """
     threshold = ctx.settings.disparity_threshold
-    for score in ctx.score.touchpoints:
-        touchpoint = ctx.process.touchpoints[score.touchpoint_index]
-        if _probably_uneven(ctx, score.touchpoint_index) is not None:
+    touchpoints = ctx.process.touchpoints
+    for position, exchange in enumerate(ctx.score.exchanges):
+        if _probably_uneven(ctx, position) is not None:
             continue  # VA304's
-        gain = score.volume * score.gap
-        note, lead = _measure_first(ctx, score.touchpoint_index)
-        unknown = [j for j, flow in enumerate(touchpoint.flows) if flow.value is None]
-        for j in unknown:
+        note, lead = _measure_first(ctx, position)
+        unknown = [
+            (i, j)
+            for i in exchange.touchpoints
+            for j, f in enumerate(touchpoints[i].flows)
+            if f.value is None
+        ]
+        for i, j in unknown:
+            touchpoint = touchpoints[i]
             flow = touchpoint.flows[j]
             yield Draft(
-                ("touchpoints", score.touchpoint_index, "flows", j),
+                ("touchpoints", i, "flows", j),
                 f"parity not clear at '{touchpoint.id}': '{flow.gives}' from "
                 f"{ctx.name(flow.source)} to {ctx.name(flow.target)} has no value{note}",
                 touchpoint=touchpoint.id,
                 suggestion=f"{lead}Estimate what '{flow.gives}' is worth to "
-                f"{ctx.name(flow.target)} (0..{number(ctx.process.scale)}, or a range "
-                "[low, high]).",
-                gain=gain,
+                f"{ctx.name(flow.target)} ({_range_of(ctx)}, or a range [low, high]).",
+                gain=exchange.gap,
             )
-        d = score.disparity
+        d = exchange.disparity
         if unknown or d is None or not _astride(d, threshold):
             continue
+        where = ctx.where(exchange)
         yield Draft(
-            ("touchpoints", score.touchpoint_index),
-            f"parity not clear at '{touchpoint.id}': disparity is {interval(d)}, "
+            ("touchpoints", exchange.first),
+            f"parity not clear at {where}: disparity is {interval(d)}, "
             f"on both sides of the threshold {number(threshold)}{note}",
-            touchpoint=touchpoint.id,
-            suggestion=f"{lead}Narrow the value ranges at "
-            f"'{touchpoint.id}' to tell whether the exchange is even.",
-            gain=gain,
+            touchpoint=touchpoints[exchange.first].id,
+            suggestion=f"{lead}Narrow the value ranges at {where} to tell whether the "
+            "exchange is even.",
+            gain=exchange.gap,
         )
+
+
+def _range_of(ctx: AuditContext) -> str:
+    """What a value may be, for a suggestion: ``0..10``, or an amount of a currency."""
+    if ctx.process.in_points:
+        return f"0..{number(ctx.process.scale)}"
+    return f"an amount in {ctx.process.unit}"
 
 
 def _astride(disparity: Interval, threshold: float) -> bool:
@@ -87,12 +99,12 @@ def _astride(disparity: Interval, threshold: float) -> bool:
     return not at_least(disparity.low, threshold) and at_least(disparity.high, threshold)
 
 
-def _measure_first(ctx: AuditContext, index: int) -> tuple[str, str]:
+def _measure_first(ctx: AuditContext, position: int) -> tuple[str, str]:
     """When simulating, a note for the message ("; measure 'x' at 't' first: it
     explains 71% of the doubt") and a lead for the suggestion ("Measure … doubt. ");
     otherwise two empty strings."""
     simulation = ctx.simulation
-    verdict = simulation.touchpoints[index] if simulation is not None else None
+    verdict = simulation.exchanges[position] if simulation is not None else None
     first = verdict.first if verdict is not None else None
     if first is None:
         return "", ""
@@ -103,12 +115,12 @@ def _measure_first(ctx: AuditContext, index: int) -> tuple[str, str]:
     return f"; measure {what}", f"Measure {what}. "
 
 
-def _probably_uneven(ctx: AuditContext, index: int) -> Verdict | None:
-    """The touchpoint's simulated verdict when it straddles the threshold and the draws
+def _probably_uneven(ctx: AuditContext, position: int) -> Verdict | None:
+    """The exchange's simulated verdict when it straddles the threshold and the draws
     say it is uneven at least ``simulate.likely`` of the time (VA304)."""
     simulation = ctx.simulation
-    verdict = simulation.touchpoints[index] if simulation is not None else None
-    d = ctx.score.touchpoints[index].disparity
+    verdict = simulation.exchanges[position] if simulation is not None else None
+    d = ctx.score.exchanges[position].disparity
     if verdict is None or d is None or not _astride(d, ctx.settings.disparity_threshold):
         return None
     return verdict if at_least(verdict.p_above, ctx.settings.simulate.likely) else None
@@ -149,25 +161,26 @@ def probably_uneven(ctx: AuditContext) -> Iterator[Draft]:
     interval stays the exact bound, the probability is only as good as those ranges.
     """
     threshold = ctx.settings.disparity_threshold
-    for score in ctx.score.touchpoints:
-        verdict = _probably_uneven(ctx, score.touchpoint_index)
+    for position, exchange in enumerate(ctx.score.exchanges):
+        verdict = _probably_uneven(ctx, position)
         if verdict is None:
             continue
-        touchpoint = ctx.process.touchpoints[score.touchpoint_index]
-        note, lead = _measure_first(ctx, score.touchpoint_index)
+        where = ctx.where(exchange)
+        note, lead = _measure_first(ctx, position)
         favoured = max(verdict.favoured, key=lambda p: verdict.favoured[p])
-        least = ctx.name(min(score.received, key=lambda p: score.received[p].mid))
-        assert score.disparity is not None and ctx.simulation is not None
+        received = exchange.received
+        least = ctx.name(min(received, key=lambda p: received[p].mid))
+        assert exchange.disparity is not None and ctx.simulation is not None
         yield Draft(
-            ("touchpoints", score.touchpoint_index),
-            f"probably uneven at '{touchpoint.id}': disparity {interval(score.disparity)} "
+            ("touchpoints", exchange.first),
+            f"probably uneven at {where}: disparity {interval(exchange.disparity)} "
             f"is at or above {number(threshold)} in {percent(verdict.p_above)} of "
             f"{ctx.simulation.samples:,} draws, favouring {ctx.name(favoured)} in "
             f"{percent(verdict.favoured[favoured])}{note}",
-            touchpoint=touchpoint.id,
-            suggestion=f"{lead}If it is uneven, give {least} more value at "
-            f"'{touchpoint.id}', or ask less of {it_or_them(least)}.",
-            gain=verdict.p_above * score.volume * score.gap,
+            touchpoint=ctx.process.touchpoints[exchange.first].id,
+            suggestion=f"{lead}If it is uneven, give {least} more value at {where}, or "
+            f"ask less of {it_or_them(least)}.",
+            gain=verdict.p_above * exchange.gap,
         )
 
 
@@ -199,7 +212,10 @@ def one_sided_valuation(ctx: AuditContext) -> Iterator[Draft]:
     missing = [
         (i, j)
         for i, j, flow in ctx.valuable_flows
-        if flow.cost is None and not ctx.suppressed_here("VA302", touchpoints[i].id)
+        # a payment costs its payer what it is worth (SPEC §4.9): its cost is known
+        if flow.cost is None
+        and flow.kind != "money"
+        and not ctx.suppressed_here("VA302", touchpoints[i].id)
     ]
     if not missing:
         return
@@ -208,7 +224,6 @@ def one_sided_valuation(ctx: AuditContext) -> Iterator[Draft]:
     flow = touchpoint.flows[j]
     more = len(missing) - 1
     rest = f" (and {more} more flow{'s' * (more != 1)} like it)" if more else ""
-    score = ctx.score.touchpoints[i]
     yield Draft(
         ("touchpoints", i, "flows", j),
         f"value known from one side only: '{flow.gives}' is worth "
@@ -218,7 +233,7 @@ def one_sided_valuation(ctx: AuditContext) -> Iterator[Draft]:
         suggestion=f"Add a cost to '{flow.gives}' (what giving it takes from "
         f"{ctx.name(flow.source)}) "
         "and to the other valuable flows.",
-        gain=score.volume * score.gap,
+        gain=ctx.exchange_at(i).gap,
     )
 
 
@@ -248,7 +263,6 @@ def low_confidence(ctx: AuditContext) -> Iterator[Draft]:
         if flow.confidence != "low" or flow.value is None:
             continue
         touchpoint = ctx.process.touchpoints[i]
-        score = ctx.score.touchpoints[i]
         yield Draft(
             ("touchpoints", i, "flows", j),
             f"low confidence in a large value: '{flow.gives}' is worth "
@@ -257,7 +271,7 @@ def low_confidence(ctx: AuditContext) -> Iterator[Draft]:
             suggestion=f"Check what '{flow.gives}' is worth to {ctx.name(flow.target)}, or "
             "write it "
             "as a range [low, high].",
-            gain=score.volume * score.gap,
+            gain=ctx.exchange_at(i).gap,
         )
 
 

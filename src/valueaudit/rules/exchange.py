@@ -13,7 +13,7 @@ from valueaudit.scoring import at_least, same
 from valueaudit.wording import it_or_them, says, verb
 
 if TYPE_CHECKING:
-    from valueaudit.model import Touchpoint
+    from valueaudit.scoring import ExchangeScore
 
 
 def received_text(ctx: AuditContext, received: Mapping[str, Interval]) -> str:
@@ -49,25 +49,34 @@ def one_sided_exchange(ctx: AuditContext) -> Iterator[Draft]:
     giver's goodwill is spent; it is the first place to look for something to give back,
     or for a value that was received but not recorded.
     """
-    for score in ctx.score.touchpoints:
-        touchpoint = ctx.process.touchpoints[score.touchpoint_index]
-        for party, value in score.received.items():
+    touchpoints = ctx.process.touchpoints
+    for exchange in ctx.score.exchanges:
+        first = touchpoints[exchange.first]
+        where = ctx.where(exchange)
+        for party, value in exchange.received.items():
             # an internal party (a back office) is not a side that can be short-changed
             if value.high == 0 and ctx.process.role_of(party) != "internal":
                 given = " and ".join(
                     f"'{gives}'"
-                    for gives in sorted({f.gives for f in touchpoint.flows if f.source == party})
+                    for gives in sorted(
+                        {
+                            f.gives
+                            for i in exchange.touchpoints
+                            for f in touchpoints[i].flows
+                            if f.source == party
+                        }
+                    )
                 )
                 name = ctx.name(party)
                 yield Draft(
-                    ("touchpoints", score.touchpoint_index),
-                    f"one-sided exchange at '{touchpoint.id}': {says(name, 'gives')} "
+                    ("touchpoints", exchange.first),
+                    f"one-sided exchange at {where}: {says(name, 'gives')} "
                     f"{given or 'nothing of value'} but {verb(name, 'receives')} nothing",
-                    touchpoint=touchpoint.id,
-                    suggestion=f"Give {name} something back at '{touchpoint.id}' (a "
+                    touchpoint=first.id,
+                    suggestion=f"Give {name} something back at {where} (a "
                     "confirmation, information, a faster next step), or record the value "
                     f"{says(name, 'does')} receive here.",
-                    gain=score.volume * score.gap,
+                    gain=exchange.gap,
                 )
 
 
@@ -100,23 +109,38 @@ def high_disparity(ctx: AuditContext) -> Iterator[Draft]:
     the disparity, or to improve other aspects of the exchange.
     """
     threshold = ctx.settings.disparity_threshold
-    for score in ctx.score.touchpoints:
-        if score.disparity is None or not at_least(score.disparity.low, threshold):
+    for exchange in ctx.score.exchanges:
+        d = exchange.disparity
+        if d is None or not at_least(d.low, threshold):
             continue
-        touchpoint = ctx.process.touchpoints[score.touchpoint_index]
-        loser = ctx.name(min(score.received, key=lambda p: score.received[p].mid))
-        favoured = f" favours {ctx.name(score.favoured)}" if score.favoured else ""
+        where = ctx.where(exchange)
+        received = exchange.received
+        loser = ctx.name(min(received, key=lambda p: received[p].mid))
+        favoured = f" favours {ctx.name(exchange.favoured)}" if exchange.favoured else ""
+        per = exchange_basis(ctx, exchange)
         yield Draft(
-            ("touchpoints", score.touchpoint_index),
-            f"disparity {interval(score.disparity)} at "
-            f"'{touchpoint.id}'{favoured} ({received_text(ctx, score.received)}; "
-            f"threshold {number(threshold)})",
-            touchpoint=touchpoint.id,
-            suggestion=f"Give {loser} about {number(score.gap)} more value at "
-            f"'{touchpoint.id}', or ask less of {it_or_them(loser)}, to move the exchange "
+            ("touchpoints", exchange.first),
+            f"disparity {interval(d)} at {where}{favoured} "
+            f"({received_text(ctx, per)}; threshold {number(threshold)})",
+            touchpoint=ctx.process.touchpoints[exchange.first].id,
+            suggestion=f"Give {loser} about {number(_per_occurrence(exchange))} more value "
+            f"at {where}, or ask less of {it_or_them(loser)}, to move the exchange "
             "towards parity.",
-            gain=score.volume * score.gap,
+            gain=exchange.gap,
         )
+
+
+def exchange_basis(ctx: AuditContext, exchange: ExchangeScore) -> dict[str, Interval]:
+    """What a message quotes as received at an exchange: per occurrence for a
+    touchpoint on its own (as written in the file), per period over several."""
+    if len(exchange.touchpoints) == 1:
+        return ctx.score.touchpoints[exchange.first].received
+    return exchange.received
+
+
+def _per_occurrence(exchange: ExchangeScore) -> float:
+    """The value that would move to parity, per occurrence of the exchange."""
+    return exchange.gap / exchange.volume if exchange.volume > 0 else 0.0
 
 
 @rule(
@@ -196,17 +220,18 @@ def uneven_process(ctx: AuditContext) -> Iterator[Draft]:
 
 
 def _most_short(ctx: AuditContext) -> str | None:
-    """The party with the largest shortfall over the uneven touchpoints it takes part
-    in, ``Σ (max_q T_q − T_p)`` by midpoints of the volume-weighted values received,
-    over the touchpoints whose disparity is certainly at or above VA202's threshold
-    (SPEC §4.12); ``None`` when there is no such touchpoint. A party that takes part in
-    one touchpoint is not losing by being rare. Ties go to the first declared."""
+    """The party with the largest shortfall over the uneven exchanges it takes part
+    in, ``Σ_E (max_q T_q(E) − T_p(E))`` by midpoints, over the exchanges whose disparity
+    is certainly at or above VA202's threshold (SPEC §4.12); ``None`` when there is no
+    such exchange. A party that takes part in one exchange is not losing by being rare.
+    Ties go to the first declared."""
     threshold = ctx.settings.disparity_threshold
     shortfall: dict[str, float] = {}
-    for scored in ctx.score.touchpoints:
-        if scored.disparity is None or not at_least(scored.disparity.low, threshold):
+    for exchange in ctx.score.exchanges:
+        d = exchange.disparity
+        if d is None or not at_least(d.low, threshold) or exchange.volume == 0:
             continue
-        mids = {p: scored.volume * v.mid for p, v in scored.received.items()}
+        mids = {p: v.mid for p, v in exchange.received.items()}
         top = max(mids.values())
         for p, mid in mids.items():
             if ctx.process.role_of(p) != "internal":  # never the party to rebalance towards
@@ -219,69 +244,137 @@ def _most_short(ctx: AuditContext) -> str | None:
 
 @rule(
     "VA204",
-    "customer-gives-more",
-    Severity.INFO,
-    "The customer gives up more than it receives at a touchpoint (costs known).",
+    "customer-loses",
+    Severity.WARNING,
+    "A customer or prospect certainly loses at an exchange: it gives up more than it "
+    "gets back there (net of recorded costs below 0).",
     bad="""
-- id: document-upload
+- id: waiting-room
   flows:
-    - {from: customer, to: bank, gives: documents, kind: information, value: 6, cost: 5}
-    - {from: bank, to: customer, gives: upload receipt, kind: information, value: 1}
+    - {from: patient, to: clinic, gives: 70 minutes in the waiting room, kind: time,
+       value: 1, cost: 4}
+    - {from: clinic, to: patient, gives: call-up, kind: information, value: 1}
 """,
     good="""
-- id: document-upload
+- id: waiting-room
   flows:
-    - {from: customer, to: bank, gives: documents, kind: information, value: 6, cost: 2}
-    - {from: bank, to: customer, gives: pre-filled forms and a decision date,
-       kind: information, value: 4}
+    - {from: patient, to: clinic, gives: 10 minutes with a booked slot, kind: time,
+       value: 1, cost: 1}
+    - {from: clinic, to: patient, gives: call-up and what to expect, kind: information,
+       value: 2}
 """,
 )
-def customer_gives_more(ctx: AuditContext) -> Iterator[Draft]:
-    """**What it finds.** A touchpoint where a party with role ``customer`` gives flows
-    whose ``cost`` is known for every one of them, and that cost certainly exceeds the
-    value the customer receives there.
+def customer_loses(ctx: AuditContext) -> Iterator[Draft]:
+    """**What it finds.** An exchange where a party with role ``customer`` or
+    ``prospect`` certainly ends up with less than it gave: its net ``N_p(E)``, the value
+    it receives there less what giving its flows costs it (``cost``; a money flow
+    without one costs its value), is below 0 for every admissible value.
 
     **Why it matters.** ``value`` says what a flow is worth to its receiver; ``cost``
-    says what it takes from its giver. When what the customer gives up outweighs what
-    it gets, the customer is paying to deal with you at this step.
+    says what it takes from its giver. A 70-minute wait recorded as a cost is a loss
+    for the customer even when the touchpoint "gives" something: the customer is
+    paying to deal with you at this step. Costs not recorded count as nothing, so the
+    verdict is net of *recorded* costs (VA302 asks for the ones that matter).
+
+    A party that receives a not-valued flow at the exchange has no certain net there,
+    and this rule says nothing about it.
     """
-    declared = {party: k for k, party in enumerate(ctx.process.parties)}
-    for score in ctx.score.touchpoints:
-        touchpoint = ctx.process.touchpoints[score.touchpoint_index]
-        givers = {f.source for f in touchpoint.flows}  # the customers giving here
-        customers = (p for p in givers if ctx.process.role_of(p) == "customer")
-        for customer in sorted(customers, key=lambda p: declared.get(p, len(declared))):
-            cost = _cost_of_giving(touchpoint, customer)
-            if cost is None:
+    touchpoints = ctx.process.touchpoints
+    for exchange in ctx.score.exchanges:
+        for party, net in exchange.net.items():
+            if (
+                ctx.process.role_of(party) not in _CUSTOMERS
+                or party in exchange.not_valued
+                or not below_zero(net)
+            ):
                 continue
-            received = score.received.get(customer, Interval(0.0, 0.0))
-            if cost.low <= received.high:
-                continue
-            name = ctx.name(customer)
+            name = ctx.name(party)
+            where = ctx.where(exchange)
+            scale_down = 1 / exchange.volume if exchange.volume > 0 else 1.0
+            loss = Interval(-net.high * scale_down, -net.low * scale_down)
             yield Draft(
-                ("touchpoints", score.touchpoint_index),
-                f"{says(name, 'gives')} up {interval(cost)} at '{touchpoint.id}' and "
-                f"{verb(name, 'receives')} {interval(received)}",
-                touchpoint=touchpoint.id,
-                suggestion=f"Make '{touchpoint.id}' cheaper for {name} (fewer steps, "
+                ("touchpoints", exchange.first),
+                f"{says(name, 'gives')} up more than {verb(name, 'gets')} back at {where}: "
+                f"a net loss of {interval(loss)} per occurrence (net of recorded costs)",
+                touchpoint=touchpoints[exchange.first].id,
+                suggestion=f"Make {where} cheaper for {name} (fewer steps, less waiting, "
                 f"pre-filled data) or give {name} more there.",
-                gain=score.volume * (cost.mid - received.mid),
+                gain=-net.mid if exchange.volume > 0 else 0.0,
             )
 
 
-def _cost_of_giving(touchpoint: Touchpoint, party: str) -> Interval | None:
-    """What the flows a party gives at a touchpoint cost it; ``None`` when it gives
-    nothing or the cost of any of them is not known."""
-    low = high = 0.0
-    gives = False
-    for flow in touchpoint.flows:
-        if flow.source == party:
-            if flow.cost is None:
-                return None
-            low += flow.cost[0]
-            high += flow.cost[1]
-            gives = True
-    return Interval(low, high) if gives else None
+_CUSTOMERS = frozenset({"customer", "prospect"})
 
 
-RULES = (one_sided_exchange, high_disparity, uneven_process, customer_gives_more)
+def below_zero(value: Interval) -> bool:
+    """Whether a net is certainly below 0: its high end is, beyond floating-point noise
+    (SPEC §4.5)."""
+    return value.high < 0 and not same(value.high, 0.0)
+
+
+@rule(
+    "VA205",
+    "process-does-not-pay",
+    Severity.WARNING,
+    "A party's net over the whole process is certainly below 0: the process does not pay for it.",
+    bad="""
+parties:
+  railway: {role: provider, fixed_cost: 70000}   # per period
+touchpoints:
+  - id: trip
+    volume: 300
+    flows:
+      - {from: traveller, to: railway, gives: fare, kind: money, value: 200}
+      - {from: railway, to: traveller, gives: trip, kind: service, value: 210, cost: 150}
+""",
+    good="""
+parties:
+  railway: {role: provider, fixed_cost: 70000}
+touchpoints:
+  - id: trip
+    volume: 1500                                  # enough trips to cover the fixed cost
+    flows:
+      - {from: traveller, to: railway, gives: fare, kind: money, value: 200}
+      - {from: railway, to: traveller, gives: trip, kind: service, value: 210, cost: 150}
+""",
+)
+def process_does_not_pay(ctx: AuditContext) -> Iterator[Draft]:
+    """**What it finds.** A party whose net over the whole process, ``N_p``, is
+    certainly below 0: what it receives over all exchanges (volume-weighted) less what
+    its flows cost it and less its ``fixed_cost`` (per period). e3value calls such a
+    model "not sustainable" for that actor.
+
+    **Why it matters.** A process that does not pay for one of its parties lasts only
+    as long as someone subsidises it: a provider will cut the service, a customer will
+    leave. Every net is net of *recorded* costs; a party receiving a not-valued flow
+    has no certain net and is not judged, nor is an ``internal`` party.
+    """
+    score = ctx.score
+    for party, net in score.net.items():
+        if (
+            ctx.process.role_of(party) == "internal"
+            or party in score.not_valued
+            or not below_zero(net)
+        ):
+            continue
+        name = ctx.name(party)
+        shortfall = Interval(-net.high, -net.low)
+        yield Draft(
+            ("parties", party),
+            f"process '{ctx.process.id}' does not pay for {name}: its net over the process "
+            f"is {interval(net)} per period (net of recorded costs"
+            f"{' and its fixed cost' if ctx.process.parties[party].fixed_cost else ''})",
+            suggestion=f"Change what {name} gets or gives up in '{ctx.process.id}' by "
+            f"about {interval(shortfall)} per period (a price, a cost removed, a volume "
+            f"that covers the fixed cost), or decide who subsidises it.",
+            gain=-net.mid,
+        )
+
+
+RULES = (
+    one_sided_exchange,
+    high_disparity,
+    uneven_process,
+    customer_loses,
+    process_does_not_pay,
+)

@@ -95,6 +95,7 @@ def early_payment(ctx: AuditContext) -> Iterator[Draft]:
             f"within {window} days (e.g. '{number(discount * 100 * 0.75)}% {window}, "
             f"net {due}').",
             gain=per_period,
+            unit=currency or (None if ctx.process.in_points else ctx.process.unit) or "money",
         )
 
 

@@ -102,6 +102,7 @@ VA602 = documented(
 """,
 )
 
+
 def _processes(count: int) -> str:
     return "1 process" if count == 1 else f"{count} processes"
 

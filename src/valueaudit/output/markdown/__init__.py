@@ -51,7 +51,6 @@ TOP_OPPORTUNITIES = 10
 MAX_UNREADABLE_ROWS = 200
 
 
-
 @dataclass(frozen=True, slots=True)
 class Piece:
     """One file's part of the report, made in the worker."""
@@ -253,7 +252,6 @@ class PortfolioWriter(PortfolioPieces):
         lines = ["# valueaudit portfolio", ""]
         lines += portfolio_lines(totals.ledger, totals.files, 2, totals.findings)
         self.out.write("\n".join(lines))
-
 
 
 __all__ = ["DiffWriter", "PortfolioWriter", "ScanWriter", "md", "prepare", "unbroken"]

@@ -83,8 +83,5 @@ def table_lines(headers: Sequence[str], align: str, rows: Iterable[Sequence[str]
     return [table_row(headers), table_row(rule), *(table_row(map(unbroken, r)) for r in rows)]
 
 
-
 def clarity_cell(clarity: float | None) -> str:
     return "–" if clarity is None else f"{clarity:.0%}"
-
-

@@ -107,5 +107,3 @@ class DiffWriter:
         self.sections.finish()
         self.out.write(f"# valueaudit diff\n\n{md(totals.line())}\n\n")
         self.body.copy_to(self.out)
-
-

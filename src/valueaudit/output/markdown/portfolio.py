@@ -95,4 +95,3 @@ def portfolio_lines(
         lines += table_lines(["rule", "where", "finding"], "lll", table)
         lines += [*note, ""]
     return lines
-

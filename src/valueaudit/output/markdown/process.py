@@ -14,7 +14,7 @@ from valueaudit.findings import (
     opportunity_key,
 )
 from valueaudit.numbers import interval, number, percent
-from valueaudit.output import MAX_PARTY_COLUMNS
+from valueaudit.output import MAX_PARTY_COLUMNS, exchange_verdicts
 from valueaudit.output.diagrams import mermaid, sequence_diagram
 from valueaudit.rules import RULES
 from valueaudit.scoring import leading_parties, running_balance
@@ -123,7 +123,7 @@ def process_section(result: FileResult, process: Process, score: ProcessScore) -
     lines += ["### Exchanges", "", *sequence_diagram(process, score, findings), ""]
     lines += ["### Balance", "", *_balance(process, score), ""]
     if result.simulation is not None and result.simulation.process is not None:
-        lines += _how_sure(result.simulation, process)
+        lines += _how_sure(result.simulation, process, score)
     opportunities = sorted(filter(is_opportunity, findings), key=opportunity_key)
     if opportunities:
         lines += ["### Opportunities", ""]
@@ -178,7 +178,7 @@ def _balance(process: Process, score: ProcessScore) -> list[str]:
 MEASURE_FIRST_SHOWN = 5
 
 
-def _how_sure(simulation: ProcessSimulation, process: Process) -> list[str]:
+def _how_sure(simulation: ProcessSimulation, process: Process, score: ProcessScore) -> list[str]:
     """How likely the verdicts are (``--simulate``), and which estimates to pin down
     first: a table and a bar chart of each flow's share of the doubt."""
     whole = simulation.process
@@ -193,22 +193,20 @@ def _how_sure(simulation: ProcessSimulation, process: Process) -> list[str]:
         "",
     ]
     uncertain = [
-        (touchpoint, verdict)
-        for touchpoint, verdict in zip(process.touchpoints, simulation.touchpoints, strict=True)
-        if verdict is not None
+        (where, verdict) for where, verdict in exchange_verdicts(process, score, simulation)
     ]
     rows = [
         [
-            md(touchpoint.id),
+            md(where),
             percent(verdict.p_above),
             f"{number(verdict.d_p05)}–{number(verdict.d_p95)}",
             md(max(verdict.favoured, key=lambda p: verdict.favoured[p])),
         ]
-        for touchpoint, verdict in uncertain
+        for where, verdict in uncertain
     ]
     threshold = number(uncertain[0][1].threshold)  # VA202's, the same for every touchpoint
     lines += table_lines(
-        ["touchpoint", f"P(D ≥ {threshold})", "D (5–95%)", "favoured most often"], "lrrl", rows
+        ["exchange", f"P(D ≥ {threshold})", "D (5–95%)", "favoured most often"], "lrrl", rows
     )
     top = whole.measure_first[:MEASURE_FIRST_SHOWN]
     lines += [
@@ -248,5 +246,3 @@ def hidden_parties(count: int) -> str:
         f" The {MAX_PARTY_COLUMNS} parties receiving most are shown; {count} more are in"
         " the JSON output."
     )
-
-
