@@ -5,8 +5,8 @@ A small API for notebooks and scripts::
     import valueaudit
     process = valueaudit.load("processes/invoice-payment.yaml")   # a validated model
     result = valueaudit.audit("processes/")                        # scores and findings
-    for finding in result.opportunities():
-        print(finding.gain, finding.code, finding.suggestion)
+    for opportunity in result.opportunities():                     # ranked by gain
+        print(opportunity.gain, opportunity.unit, opportunity.finding.suggestion)
 """
 
 from __future__ import annotations

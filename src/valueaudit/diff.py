@@ -21,14 +21,23 @@ import re
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import IO, Any
+from dataclasses import dataclass, field
+from typing import IO, TYPE_CHECKING, Any
 
-from valueaudit.engine import FileResult
-from valueaudit.findings import Finding
-from valueaudit.interval import Interval
+from valueaudit.engine import FileResult, apply_settings
+from valueaudit.findings import POINTS, Finding, content_digest, format_path
+from valueaudit.interval import ZERO, Interval
 from valueaudit.numbers import interval, number
+from valueaudit.rules import RULES, changes
 from valueaudit.scoring import ProcessScore, TouchpointScore
+
+if TYPE_CHECKING:
+    from valueaudit.settings import Settings
+
+
+def _plus(a: Interval, b: Interval) -> Interval:
+    return Interval(a.low + b.low, a.high + b.high)
+
 
 _TOUCHPOINT_INDEX = re.compile(r"^touchpoints\[\d+\]")
 
@@ -44,15 +53,46 @@ class Side:
     touchpoints: tuple[str, ...]
     score: ProcessScore | None
     findings: tuple[Finding, ...]
+    #: the unit of its values, and the factor that puts points on a scale of 10
+    unit: str = POINTS
+    factor: float = 1.0
+    #: where each party is declared (line, column) and its name, in ``parties`` order
+    party_positions: tuple[tuple[int, int], ...] = ()
+    party_names: tuple[str, ...] = ()
+
+    def net(self, party: str) -> Interval | None:
+        """A party's net over the process, on the portfolio's scale (points of 10 or
+        money); ``None`` when not scored or not a party of it."""
+        if self.score is None or party not in self.score.net:
+            return None
+        net = self.score.net[party]
+        return Interval(self.factor * net.low, self.factor * net.high)
+
+    def received(self, party: str) -> Interval | None:
+        """What a party receives over the process, on the portfolio's scale."""
+        if self.score is None or party not in self.score.received:
+            return None
+        value = self.score.received[party]
+        return Interval(self.factor * value.low, self.factor * value.high)
 
 
 def side_of(result: FileResult, options: object = None) -> Side:
     """What the diff needs of one file's result (in the worker: the model stays there)."""
     process = result.process
-    parties = tuple(process.parties) if process is not None else ()
-    touchpoints = tuple(t.id for t in process.touchpoints) if process is not None else ()
-    score = result.score if process is not None else None
-    return Side(result.file, result.process_id, parties, touchpoints, score, result.findings)
+    if process is None:
+        return Side(result.file, result.process_id, (), (), None, result.findings)
+    return Side(
+        result.file,
+        result.process_id,
+        tuple(process.parties),
+        tuple(t.id for t in process.touchpoints),
+        result.score,
+        result.findings,
+        process.unit,
+        10 / process.scale if process.in_points else 1.0,
+        result.party_positions,
+        tuple(process.party_name(p) for p in process.parties),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +123,8 @@ class ProcessChange:
     touchpoints: tuple[TouchpointChange, ...]
     added: tuple[str, ...]
     removed: tuple[str, ...]
+    #: VA701: the parties whose net over the process certainly falls
+    worse: tuple[Finding, ...] = ()
 
     @property
     def old_score(self) -> ProcessScore:
@@ -137,6 +179,11 @@ class DiffPart:
     fixed: tuple[Finding, ...] = ()
     introduced: tuple[Finding, ...] = ()
 
+    @property
+    def worse(self) -> tuple[Finding, ...]:
+        """VA701 findings of the changed processes: parties worse off (SPEC §4.13)."""
+        return tuple(f for change in self.changes for f in change.worse)
+
 
 @dataclass
 class DiffTotals:
@@ -150,6 +197,10 @@ class DiffTotals:
     fixed: int = 0
     introduced: int = 0
     unchecked: int = 0
+    #: VA701 findings, counted among the introduced too
+    worse: int = 0
+    #: (party, unit) -> [received before, after, net before, after] over the comparison
+    parties: dict[tuple[str, str], list[Interval]] = field(default_factory=dict)
 
     def add(self, part: DiffPart) -> None:
         """Count one part."""
@@ -158,6 +209,14 @@ class DiffTotals:
                 self.changed += 1
             else:
                 self.unchanged += 1
+            self._sum(change.old, 0)
+            self._sum(change.new, 1)
+        for side in part.added:
+            self._sum(side, 1)
+        for side in part.removed:
+            self._sum(side, 0)
+        self.worse += len(part.worse)
+        self.introduced += len(part.worse)
         self.added += len(part.added)
         self.removed += len(part.removed)
         self.invalid += len(part.invalid)
@@ -165,13 +224,27 @@ class DiffTotals:
         self.fixed += len(part.fixed)
         self.introduced += len(part.introduced)
 
+    def _sum(self, side: Side, after: int) -> None:
+        """Add what each party of one side receives and nets (``after``: 0 old, 1 new)."""
+        for party in side.parties:
+            received, net = side.received(party), side.net(party)
+            if received is None or net is None:
+                continue
+            figures = self.parties.setdefault((party, side.unit), [ZERO, ZERO, ZERO, ZERO])
+            figures[after] = _plus(figures[after], received)
+            figures[2 + after] = _plus(figures[2 + after], net)
+
     def line(self) -> str:
         """``1 changed, 0 unchanged, 0 added, 0 removed processes; 2 findings fixed, ...``;
-        processes now invalid and the findings that leaves unchecked, when there are."""
+        processes now invalid and the findings that leaves unchecked, when there are;
+        parties worse off first."""
         invalid = f", {self.invalid} now invalid" if self.invalid else ""
         unchecked = f", {self.unchecked} not checked (invalid now)" if self.unchecked else ""
+        worse = ""
+        if self.worse:
+            worse = f"{self.worse} part{'ies' if self.worse != 1 else 'y'} worse off (VA701); "
         return (
-            f"{self.changed} changed, {self.unchanged} unchanged, {self.added} added, "
+            f"{worse}{self.changed} changed, {self.unchanged} unchanged, {self.added} added, "
             f"{self.removed} removed{invalid} processes; {self.fixed} findings fixed, "
             f"{self.introduced} introduced{unchecked}"
         )
@@ -263,7 +336,40 @@ def _unmatched(ours: tuple[Finding, ...], theirs: tuple[Finding, ...]) -> tuple[
     return tuple(left)
 
 
-def _change(old: Side, new: Side) -> ProcessChange:
+def worse_off(old: Side, new: Side) -> tuple[Finding, ...]:
+    """VA701 (:mod:`valueaudit.rules.changes`): each party of both versions whose net over
+    the process certainly falls, placed at its declaration in the NEW file. Points are
+    compared on a scale of 10; a process whose unit changed is not compared."""
+    if old.unit != new.unit:
+        return ()
+    rule = RULES["VA701"]
+    found = []
+    for k, party in enumerate(new.parties):
+        before, after = old.net(party), new.net(party)
+        if before is None or after is None or not changes.net_falls(before, after):
+            continue
+        name = new.party_names[k]
+        line, column = new.party_positions[k]
+        found.append(
+            Finding(
+                code=rule.code,
+                severity=rule.severity,
+                message=changes.worse_off_message(
+                    name, new.process_id or "", before, after, new.unit
+                ),
+                file=new.file,
+                line=line,
+                column=column,
+                process=new.process_id,
+                path=format_path(("parties", party)),
+                suggestion=changes.worse_off_suggestion(name),
+                content_hash=content_digest(party),
+            )
+        )
+    return tuple(found)
+
+
+def _change(old: Side, new: Side, settings: Settings | None = None) -> ProcessChange:
     assert old.score is not None and new.score is not None
     old_ids = {t: i for i, t in enumerate(old.touchpoints)}
     new_ids = set(new.touchpoints)
@@ -279,12 +385,23 @@ def _change(old: Side, new: Side) -> ProcessChange:
         touchpoints=touchpoints,
         added=tuple(t for t in new.touchpoints if t not in old_ids),
         removed=tuple(t for t in old.touchpoints if t not in new_ids),
+        worse=_judged(worse_off(old, new), settings),
     )
 
 
-def compare(old: Iterable[Side], new: Iterable[Side]) -> Iterator[DiffPart]:
+def _judged(findings: tuple[Finding, ...], settings: Settings | None) -> tuple[Finding, ...]:
+    """The findings the settings keep (select, ignore, per-file-ignores, severity)."""
+    if settings is None or not findings:
+        return findings
+    return apply_settings(findings, settings)
+
+
+def compare(
+    old: Iterable[Side], new: Iterable[Side], settings: Settings | None = None
+) -> Iterator[DiffPart]:
     """Compare two streams of sides (each in path order): a part per new file, then the
-    processes and findings only the old side had, in its path order."""
+    processes and findings only the old side had, in its path order. ``settings`` decide
+    which VA701 findings are kept, and their severity."""
     side = _OldSide(old)
     seen: set[str] = set()
     try:
@@ -305,7 +422,8 @@ def compare(old: Iterable[Side], new: Iterable[Side]) -> Iterator[DiffPart]:
             seen.add(owner)
             if result.score is not None:
                 if before is not None and before.score is not None:
-                    yield DiffPart(changes=(_change(before, result),), introduced=introduced)
+                    change = _change(before, result, settings)
+                    yield DiffPart(changes=(change,), introduced=introduced)
                     continue
                 yield DiffPart(added=(result,), introduced=introduced)
                 continue

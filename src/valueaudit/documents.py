@@ -30,7 +30,7 @@ from valueaudit.version import __version__
 if TYPE_CHECKING:
     from valueaudit.diff import DiffTotals, ProcessChange
     from valueaudit.engine import FileResult
-    from valueaudit.portfolio import Disparities, Ledger, PartyTotals
+    from valueaudit.portfolio import Disparities, EntryKey, Ledger, PartyTotals
     from valueaudit.simulation import Verdict
 
 #: The version of the documents' shape: keys may be added, none removed or renamed.
@@ -247,14 +247,20 @@ class PartyDocument(TypedDict):
     id: str
     name: str
     role: str
+    #: points (on a scale of 10) or a currency: one entry per unit (SPEC §4.10)
+    unit: str
     received: Span
     given: Span
     exchange_ratio: Ratio | None
     cost: Span
+    net: Span
     touchpoints: int
     favoured: int
     losing: int
+    exchanges: int
+    losing_uneven: int
     processes: int
+    not_valued: NotRequired[bool]
     p_ratio_at_most: NotRequired[Number]
 
 
@@ -288,7 +294,7 @@ class StageDocument(TypedDict):
 
 FlowDocument = TypedDict(
     "FlowDocument",
-    {"from": str, "to": str, "kind": str, "value": Span},
+    {"from": str, "to": str, "kind": str, "unit": str, "value": Span},
 )
 FlowDocument.__doc__ = "What one party gives another, of one kind, across the processes."
 FlowDocument.__pydantic_config__ = _STRICT  # type: ignore[attr-defined]
@@ -383,6 +389,8 @@ class ProcessChangeDocument(TypedDict):
     disparity: SpanPair
     clarity: NumberPair
     balance: dict[str, SpanPair]
+    #: each party's net over the process (SPEC §4.9, §4.13)
+    net: dict[str, SpanPair]
     touchpoints_added: list[str]
     touchpoints_removed: list[str]
     touchpoints: list[TouchpointChange]
@@ -416,14 +424,28 @@ class DiffFindingCounts(TypedDict):
     fixed: int
     introduced: int
     unchecked: int
+    #: VA701 findings: parties worse off (counted among the introduced too)
+    worse_off: int
+
+
+@with_config(_STRICT)
+class PartyChange(TypedDict):
+    """One party over the whole comparison: what it receives and its net, before and
+    after (points on a scale of 10, or money in ``unit``)."""
+
+    id: str
+    unit: str
+    received: SpanPair
+    net: SpanPair
 
 
 @with_config(_STRICT)
 class DiffSummary(TypedDict):
-    """The counts of a diff."""
+    """The counts of a diff, and every party's received and net over it."""
 
     processes: DiffProcessCounts
     findings: DiffFindingCounts
+    parties: list[PartyChange]
 
 
 @with_config(_STRICT)
@@ -434,6 +456,7 @@ class DiffDocument(TypedDict):
     format_version: int
     kind: Literal["diff"]
     summary: DiffSummary
+    worse_off: list[FindingDocument]
     processes: list[ProcessChangeDocument]
     processes_added: list[str | None]
     processes_removed: list[str | None]
@@ -607,21 +630,27 @@ def scan_summary(
     return summary
 
 
-def _party(key: str, totals: PartyTotals, ledger: Ledger | None = None) -> PartyDocument:
+def _party(key: EntryKey, totals: PartyTotals, ledger: Ledger | None = None) -> PartyDocument:
     simulated = None if ledger is None else ledger.p_ratio_at_most(key)
     document: PartyDocument = {
-        "id": key,
+        "id": key[0],
         "name": totals.name,
         "role": totals.role,
+        "unit": totals.unit,
         "received": totals.received,
         "given": totals.given,
         "exchange_ratio": totals.exchange_ratio,
         "cost": totals.cost,
+        "net": totals.net,
         "touchpoints": totals.touchpoints,
         "favoured": totals.favoured,
         "losing": totals.losing,
+        "exchanges": totals.exchanges,
+        "losing_uneven": totals.losing_uneven,
         "processes": totals.processes,
     }
+    if totals.not_valued:
+        document["not_valued"] = True
     if simulated is not None:  # with --simulate: how often its ratio is at or below the bar
         document["p_ratio_at_most"] = simulated
     return document
@@ -656,8 +685,8 @@ def ledger_document(ledger: Ledger) -> LedgerDocument:
             for key, figures in groups(ledger.stages)
         ],
         "flows": [
-            {"from": source, "to": target, "kind": kind, "value": value}
-            for (source, target, kind), value in sorted(ledger.flows.items())
+            {"from": source, "to": target, "kind": kind, "unit": unit, "value": value}
+            for (source, target, kind, unit), value in sorted(ledger.flows.items())
         ],
     }
 
@@ -674,6 +703,7 @@ def change_document(change: ProcessChange) -> ProcessChangeDocument:
         "disparity": {"old": old.disparity, "new": new.disparity},
         "clarity": {"old": old.clarity, "new": new.clarity},
         "balance": {p: {"old": old.received.get(p), "new": new.received.get(p)} for p in parties},
+        "net": {p: {"old": old.net.get(p), "new": new.net.get(p)} for p in parties},
         "touchpoints_added": list(change.added),
         "touchpoints_removed": list(change.removed),
         "touchpoints": [
@@ -705,7 +735,17 @@ def diff_summary(totals: DiffTotals) -> DiffSummary:
             "fixed": totals.fixed,
             "introduced": totals.introduced,
             "unchecked": totals.unchecked,
+            "worse_off": totals.worse,
         },
+        "parties": [
+            {
+                "id": party,
+                "unit": unit,
+                "received": {"old": r_old, "new": r_new},
+                "net": {"old": n_old, "new": n_new},
+            }
+            for (party, unit), (r_old, r_new, n_old, n_new) in sorted(totals.parties.items())
+        ],
     }
 
 

@@ -6,7 +6,7 @@ import enum
 import hashlib
 import heapq
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Generic, NamedTuple, TypeVar
 
 #: A position inside a YAML document: mapping keys and sequence indexes.
@@ -140,11 +140,125 @@ class TopN(Generic[Item]):
 
 
 def is_opportunity(finding: Finding) -> bool:
-    """Whether a finding ranks among the opportunities: something would move to parity
-    (a gain above 0; a flow without a value at an even touchpoint moves nothing)."""
+    """Whether a finding has something to gain: a gain above 0 (gains are decided
+    exactly, SPEC §4.17: a flow without a value at an even exchange moves nothing)."""
     return finding.gain is not None and finding.gain > 0
 
 
-def opportunity_key(finding: Finding) -> tuple[float, tuple[str, int, int, str, str]]:
-    """Opportunities rank by gain, best first; ties by position, so the order is stable."""
+#: The codes that call for changing one exchange, in the order their suggestions are
+#: preferred (SPEC §4.12): one opportunity per exchange, with the first one's suggestion.
+EXCHANGE_CODES: tuple[str, ...] = (
+    "VA204",
+    "VA201",
+    "VA202",
+    "VA304",
+    "VA301",
+    "VA402",
+    "VA302",
+    "VA303",
+)
+_EXCHANGE_RANK = {code: rank for rank, code in enumerate(EXCHANGE_CODES)}
+
+HOURS = "hours"
+POINTS = "points"
+
+
+class Opportunity(NamedTuple):
+    """One place to change with one suggestion (SPEC §4.12): an exchange, a process or
+    one money flow. ``finding`` is the one whose suggestion it carries; ``also`` the
+    codes of the other findings at the same exchange."""
+
+    gain: float
+    unit: str
+    finding: Finding
+    also: tuple[str, ...] = ()
+
+    @property
+    def place(self) -> str:
+        """Where to change: ``process › touchpoint``, ``process › exchange`` or the
+        process (its file when it has no id)."""
+        finding = self.finding
+        where = finding.process or finding.file
+        if finding.exchange:
+            return f"{where} › {finding.exchange}"
+        if finding.touchpoint:
+            return f"{where} › {finding.touchpoint}"
+        return where
+
+    @property
+    def also_text(self) -> str:
+        """`` (also VA202, VA302)``: the other codes behind it, or nothing."""
+        return f" (also {', '.join(self.also)})" if self.also else ""
+
+
+def opportunities(findings: Iterable[Finding]) -> list[Opportunity]:
+    """The opportunities among one file's findings: the findings at one exchange that
+    call for changing it merged into one (its gain the largest of theirs), each other
+    finding with a gain on its own; only those with a gain above 0, in file order."""
+    groups: dict[tuple[str, str, str], list[Finding]] = {}
+    alone: list[Finding] = []
+    for finding in findings:
+        if finding.gain is None:
+            continue  # shape and practice rules: findings, never opportunities
+        if finding.code in _EXCHANGE_RANK and finding.touchpoint is not None:
+            place = finding.exchange or f"\0{finding.touchpoint}"
+            groups.setdefault((finding.file, finding.process or "", place), []).append(finding)
+        else:
+            alone.append(finding)
+    found = [Opportunity(f.gain or 0.0, f.unit or POINTS, f) for f in alone if is_opportunity(f)]
+    for group in groups.values():
+        gain = max(f.gain or 0.0 for f in group)
+        if gain <= 0:
+            continue
+        lead = min(group, key=lambda f: (_EXCHANGE_RANK[f.code], SORT_KEY(f)))
+        also = sorted({f.code for f in group} - {lead.code}, key=_EXCHANGE_RANK.__getitem__)
+        found.append(Opportunity(gain, lead.unit or POINTS, lead, tuple(also)))
+    found.sort(key=lambda o: SORT_KEY(o.finding))
+    return found
+
+
+def unit_rank(unit: str) -> tuple[int, str]:
+    """How lists order units (SPEC §4.10): currencies first, by code, then points, then
+    hours."""
+    if unit == POINTS:
+        return (1, "")
+    if unit == HOURS:
+        return (2, "")
+    return (0, unit)
+
+
+def opportunity_key(
+    opportunity: Opportunity,
+) -> tuple[tuple[int, str], float, tuple[str, int, int, str, str]]:
+    """Opportunities rank by unit, then by gain within it, best first; ties by position,
+    so the order is stable."""
+    return (unit_rank(opportunity.unit), -opportunity.gain, SORT_KEY(opportunity.finding))
+
+
+def finding_gain_key(finding: Finding) -> tuple[float, tuple[str, int, int, str, str]]:
+    """Findings with gains, largest first (within a severity, for capped CI outputs)."""
     return (-(finding.gain or 0.0), SORT_KEY(finding))
+
+
+class RankedOpportunities:
+    """The best ``n`` opportunities of a stream in each unit, in bounded memory: what the
+    text and Markdown outputs rank (SPEC §4.10: gains are ranked within a unit)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.seen = 0
+        self._by_unit: dict[str, TopN[Opportunity]] = {}
+
+    def push(self, opportunity: Opportunity) -> None:
+        """Offer one opportunity."""
+        self.seen += 1
+        kept = self._by_unit.get(opportunity.unit)
+        if kept is None:
+            kept = self._by_unit[opportunity.unit] = TopN(self.n, opportunity_key)
+        kept.push(opportunity)
+
+    def best(self) -> list[Opportunity]:
+        """Each unit's best, units in their order (currencies, points, hours)."""
+        return [
+            o for unit in sorted(self._by_unit, key=unit_rank) for o in self._by_unit[unit].best()
+        ]

@@ -145,7 +145,7 @@ class AuditResult(ScanResult):
 
     def _repr_markdown_(self) -> str:
         """What a notebook shows: the counts, the processes and the best opportunities."""
-        from valueaudit.numbers import interval, number
+        from valueaudit.numbers import gain_text, interval
 
         lines = [f"**valueaudit**: {len(self.files)} files, {self._counts()}", ""]
         processes = self.processes
@@ -166,10 +166,10 @@ class AuditResult(ScanResult):
         best = self.opportunities()[:SUMMARY_ROWS]
         if best:
             lines += ["| gain | rule | where | suggestion |", "|---:|---|---|---|"]
-            for f in best:
-                where = " › ".join(p for p in (f.process, f.touchpoint) if p)
+            for o in best:
+                f = o.finding
                 lines.append(
-                    f"| {number(f.gain or 0.0, grouping=True)} | {f.code} | {_cell(where)} | "
+                    f"| {gain_text(o.gain, o.unit)} | {f.code}{o.also_text} | {_cell(o.place)} | "
                     f"{_cell(f.suggestion or f.message)} |"
                 )
         return "\n".join(lines)

@@ -83,3 +83,15 @@ def ratio_text(ratio: float) -> str:
     if len(decimal) > 5 and float(near) == ratio:
         return f"{near.numerator}/{near.denominator}"
     return decimal
+
+
+#: How a gain's unit is written after it (SPEC §4.10); a currency is written as its code.
+_UNIT_SUFFIX = {"points": "pts", "hours": "h"}
+
+
+def gain_text(gain: float, unit: str) -> str:
+    """A gain with its unit: ``3,600 pts``, ``78,904.11 EUR``, ``1,400 h``."""
+    suffix = _UNIT_SUFFIX.get(unit)
+    if suffix is None:  # money: always cents
+        return f"{gain:,.2f} {unit}"
+    return f"{number(gain, grouping=True)} {suffix}"

@@ -19,9 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from valueaudit.findings import TopN
+from valueaudit.findings import POINTS, TopN
 from valueaudit.interval import Interval
-from valueaudit.scoring import at_least, same
+from valueaudit.scoring import at_least, cost_of, same
 
 if TYPE_CHECKING:
     from valueaudit.model import Process, Suppression
@@ -49,20 +49,36 @@ def least_served(received: dict[str, Interval]) -> str | None:
     return ranked[0]
 
 
+#: A ledger entry's key: a party (or a role) and the unit its figures are in (SPEC
+#: §4.10: a party in processes of two units has an entry for each).
+EntryKey = tuple[str, str]
+
+
 @dataclass
 class PartyTotals:
-    """What one party (or one role) receives and gives across the processes."""
+    """What one party (or one role) receives and gives across the processes, in one unit
+    (points on a scale of 10, or a currency)."""
 
     name: str
     role: str
+    unit: str = POINTS
+    #: ``received`` is ``outside + inside``, ``given`` is ``given_out + inside``, where
+    #: ``inside`` is value passing between two parties of one role (0 for a party)
     received: Interval = ZERO
     given: Interval = ZERO
-    cost: Interval = ZERO  # known costs of what it gives
+    inside: Interval = ZERO
+    cost: Interval = ZERO  # what giving costs it: recorded costs, and money's value
+    #: received less costs and fixed costs, over its processes (SPEC §4.9)
+    net: Interval = ZERO
+    #: whether it receives a not-valued flow somewhere: its net is then not certain
+    not_valued: bool = False
     touchpoints: int = 0  # touchpoints it takes part in
     favoured: int = 0
     losing: int = 0
-    #: touchpoints where it receives least and the disparity is certainly at or above
-    #: VA202's threshold (VA601's losing side: a 0.02 disparity is not losing)
+    #: exchanges it takes part in, and those where it receives least and the disparity
+    #: is certainly at or above VA202's threshold (VA601's losing side: a 0.02
+    #: disparity is not losing)
+    exchanges: int = 0
     losing_uneven: int = 0
     processes: int = 0
 
@@ -70,10 +86,14 @@ class PartyTotals:
         """Add another file's figures for the same party."""
         self.received = _plus(self.received, other.received)
         self.given = _plus(self.given, other.given)
+        self.inside = _plus(self.inside, other.inside)
         self.cost = _plus(self.cost, other.cost)
+        self.net = _plus(self.net, other.net)
+        self.not_valued = self.not_valued or other.not_valued
         self.touchpoints += other.touchpoints
         self.favoured += other.favoured
         self.losing += other.losing
+        self.exchanges += other.exchanges
         self.losing_uneven += other.losing_uneven
         self.processes += other.processes
 
@@ -81,14 +101,24 @@ class PartyTotals:
     def exchange_ratio(self) -> tuple[float, float | None] | None:
         """``received / given`` over the admissible values where ``given > 0`` (SPEC
         §4.17): ``None`` when nothing is ever given; 0 when exactly nothing is received;
-        otherwise the high end is ``None`` (unbounded) when what is given may be 0."""
+        otherwise the high end is ``None`` (unbounded) when what is given may be 0.
+
+        For a role, ``(A + S) / (B + S)`` with ``S`` the value passing inside it is
+        monotone in each of ``A``, ``B`` and ``S``, so its ends lie at the corners: exact,
+        not an outer bound."""
         if self.given.high <= 0:
             return None
         if self.received.high <= 0:
             return 0.0, 0.0
-        low = self.received.low / self.given.high
-        high = self.received.high / self.given.low if self.given.low > 0 else None
-        return low, high
+        s_low, s_high = self.inside
+        a_low, a_high = self.received.low - s_low, self.received.high - s_high
+        b_low, b_high = self.given.low - s_low, self.given.high - s_high
+        corners = [s_low, s_high] if s_low != s_high else [s_low]
+        lows = [(a_low + s) / (b_high + s) for s in corners if b_high + s > 0]
+        low = min(lows) if lows else 0.0
+        if any(b_low + s <= 0 for s in corners):
+            return low, None
+        return low, max((a_high + s) / (b_low + s) for s in corners)
 
 
 @dataclass
@@ -150,6 +180,14 @@ class Declaration:
     name: str
     role: str
     suppress: tuple[Suppression, ...] = ()
+    #: the ``name`` as written, ``None`` when the file gives none
+    written_name: str | None = None
+
+    def differs(self, other: Declaration) -> bool:
+        """Whether two declarations of one party id disagree (VA603): both name it, with
+        different names, or they give it different roles."""
+        named_twice = self.written_name is not None and other.written_name is not None
+        return (named_twice and self.written_name != other.written_name) or self.role != other.role
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,17 +211,20 @@ def _point_key(point: ProcessPoint) -> tuple[float, str]:
 class LedgerPiece:
     """One file's part of the ledger (made in the worker)."""
 
-    parties: dict[str, PartyTotals] = field(default_factory=dict)
-    roles: dict[str, PartyTotals] = field(default_factory=dict)
+    parties: dict[EntryKey, PartyTotals] = field(default_factory=dict)
+    roles: dict[EntryKey, PartyTotals] = field(default_factory=dict)
     practices: dict[str, Disparities] = field(default_factory=dict)
     channels: dict[str, Disparities] = field(default_factory=dict)
     stages: dict[str, Disparities] = field(default_factory=dict)
-    flows: dict[tuple[str, str, str], Interval] = field(default_factory=dict)
+    #: (giver, receiver, kind, unit) -> the value given
+    flows: dict[tuple[str, str, str, str], Interval] = field(default_factory=dict)
+    #: (giver, receiver) of the not-valued flows: something given, though not valued
+    not_valued: set[tuple[str, str]] = field(default_factory=set)
     processes: int = 0
     point: ProcessPoint | None = None
-    #: With ``--simulate``: per party, the draws of what it receives and gives (arrays
+    #: With ``--simulate``: per entry, the draws of what it receives and gives (arrays
     #: of ``samples`` values, or a number where every draw is the same).
-    draws: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    draws: dict[EntryKey, tuple[Any, Any]] = field(default_factory=dict)
     samples: int = 0
 
 
@@ -210,7 +251,8 @@ class AuditedFile(Protocol):
 
 def piece_of(result: AuditedFile, uneven: float = 0.5) -> LedgerPiece:
     """What one file adds to the ledger: nothing unless it holds a scored process.
-    ``uneven`` is VA202's threshold (``thresholds.disparity``)."""
+    ``uneven`` is VA202's threshold (``thresholds.disparity``). Figures are in the
+    process's unit; points are put on a scale of 10 (SPEC §4.10)."""
     piece = LedgerPiece()
     process, score = result.process, result.score
     if process is None or score is None:
@@ -218,12 +260,16 @@ def piece_of(result: AuditedFile, uneven: float = 0.5) -> LedgerPiece:
     piece.processes = 1
     if score.clarity is not None and score.disparity is not None:
         piece.point = ProcessPoint(process.id, score.clarity, score.disparity)
-    parties = {p: PartyTotals(process.party_name(p), process.role_of(p)) for p in process.parties}
-    # running sums as plain floats (received, given and cost, low and high ends; each
-    # flow's value by pair), made Intervals once at the end: the same additions in the
-    # same order as adding intervals, without an interval per step
-    sums = {p: [0.0, 0.0, 0.0, 0.0, 0.0, 0.0] for p in process.parties}
-    flows: dict[tuple[str, str, str], list[float]] = {}
+    unit = process.unit
+    # a value v on a scale s counts as 10·v/s ("points of 10"); money counts as it is
+    factor = 10 / process.scale if process.in_points else 1.0
+    role_of = {p: process.role_of(p) for p in process.parties}
+    parties = {p: PartyTotals(process.party_name(p), role_of[p], unit) for p in process.parties}
+    # running sums as plain floats (received, given, cost and, for roles, inside; low and
+    # high ends; each flow's value by pair), made Intervals once at the end
+    sums = {p: [0.0] * 6 for p in process.parties}
+    outside = {role: [0.0] * 6 for role in set(role_of.values())}  # received, given, inside
+    flows: dict[tuple[str, str, str, str], list[float]] = {}
     unknown = (0.0, process.scale)
     taking_part: set[str] = set()
     for touchpoint, scored in zip(process.touchpoints, score.touchpoints, strict=True):
@@ -233,30 +279,39 @@ def piece_of(result: AuditedFile, uneven: float = 0.5) -> LedgerPiece:
                 practice.praxis[scored.praxis] = practice.praxis.get(scored.praxis, 0) + 1
             continue
         volume = scored.volume
-        for party, (low, high) in scored.received.items():
-            figures = sums[party]
-            figures[0] += volume * low
-            figures[1] += volume * high
-            parties[party].touchpoints += 1
-            taking_part.add(party)
+        weight = volume * factor
         for flow in touchpoint.flows:
+            source, target = flow.source, flow.target
+            taking_part.add(source)
+            taking_part.add(target)
             low, high = flow.value if flow.value is not None else unknown
-            figures = sums[flow.source]
-            figures[2] += volume * low
-            figures[3] += volume * high
-            if flow.cost is not None:
-                figures[4] += volume * flow.cost[0]
-                figures[5] += volume * flow.cost[1]
-            pair = flows.setdefault((flow.source, flow.target, flow.kind), [0.0, 0.0])
-            pair[0] += volume * low
-            pair[1] += volume * high
+            low, high = weight * low, weight * high
+            figures = sums[target]
+            figures[0] += low
+            figures[1] += high
+            figures = sums[source]
+            figures[2] += low
+            figures[3] += high
+            cost = cost_of(flow, process.scale)
+            figures[4] += weight * cost.low
+            figures[5] += weight * cost.high
+            giving, getting = role_of[source], role_of[target]
+            if giving == getting:
+                inside = outside[giving]
+                inside[4] += low
+                inside[5] += high
+            if not flow.valued:
+                piece.not_valued.add((source, target))
+            pair = flows.setdefault((source, target, flow.kind, unit), [0.0, 0.0])
+            pair[0] += low
+            pair[1] += high
+        for party in scored.received:
+            parties[party].touchpoints += 1
         if scored.favoured is not None:
             parties[scored.favoured].favoured += 1
         losing = least_served(scored.received)
         if losing is not None:
             parties[losing].losing += 1
-            if at_least(scored.disparity.low, uneven):
-                parties[losing].losing_uneven += 1
         for key, groups in (
             (touchpoint.practice, piece.practices),
             (touchpoint.channel, piece.channels),
@@ -266,6 +321,14 @@ def piece_of(result: AuditedFile, uneven: float = 0.5) -> LedgerPiece:
                 groups.setdefault(key, Disparities()).take(
                     volume, scored.disparity, scored.praxis if groups is piece.practices else None
                 )
+    for exchange in score.exchanges:
+        if exchange.disparity is None:
+            continue
+        for party in exchange.received:
+            parties[party].exchanges += 1
+        losing = least_served(exchange.received)
+        if losing is not None and at_least(exchange.disparity.low, uneven):
+            parties[losing].losing_uneven += 1
     for party, (rl, rh, gl, gh, cl, ch) in sums.items():
         totals = parties[party]
         totals.received, totals.given, totals.cost = (
@@ -273,19 +336,28 @@ def piece_of(result: AuditedFile, uneven: float = 0.5) -> LedgerPiece:
             Interval(gl, gh),
             Interval(cl, ch),
         )
+        net = score.net.get(party, ZERO)
+        totals.net = Interval(factor * net.low, factor * net.high)
+        totals.not_valued = party in score.not_valued
     piece.flows = {pair: Interval(low, high) for pair, (low, high) in flows.items()}
     for party in sorted(taking_part):
         totals = parties[party]
         totals.processes = 1
-        role = piece.roles.setdefault(totals.role, PartyTotals(totals.role, totals.role))
+        role = piece.roles.setdefault(
+            (totals.role, unit), PartyTotals(totals.role, totals.role, unit)
+        )
         role.add(totals)
         role.processes = 1  # a process with two customers is one process of customers
-    piece.parties = {p: totals for p, totals in parties.items() if p in taking_part}
+    for role_name, figures in outside.items():
+        if (role_name, unit) in piece.roles and (figures[4] or figures[5]):
+            piece.roles[role_name, unit].inside = Interval(figures[4], figures[5])
+    piece.parties = {(p, unit): totals for p, totals in parties.items() if p in taking_part}
     simulation = result.simulation
     if simulation is not None:
         piece.samples = simulation.samples
         piece.draws = {
-            p: (simulation.received[p], simulation.given[p]) for p in sorted(taking_part)
+            (p, unit): (factor * simulation.received[p], factor * simulation.given[p])
+            for p in sorted(taking_part)
         }
     return piece
 
@@ -306,6 +378,7 @@ def declarations_of(result: AuditedFile) -> dict[str, Declaration]:
             process.party_name(party),
             process.role_of(party),
             suppress,
+            process.parties[party].name,
         )
         for party, (line, column) in zip(process.parties, result.party_positions, strict=True)
     }
@@ -334,18 +407,21 @@ class Ledger(LedgerPiece):
             self.points.push(piece.point)
         for totals_by, more in ((self.parties, piece.parties), (self.roles, piece.roles)):
             for key, totals in more.items():
-                totals_by.setdefault(key, PartyTotals(totals.name, totals.role)).add(totals)
+                totals_by.setdefault(key, PartyTotals(totals.name, totals.role, totals.unit)).add(
+                    totals
+                )
         _merge(self.practices, piece.practices)
         _merge(self.channels, piece.channels)
         _merge(self.stages, piece.stages)
         for pair, value in piece.flows.items():
             self.flows[pair] = _plus(self.flows.get(pair, ZERO), value)
+        self.not_valued |= piece.not_valued
         self.samples = self.samples or piece.samples
         for party, (received, given) in piece.draws.items():
             before = self.draws.get(party, (0.0, 0.0))
             self.draws[party] = (before[0] + received, before[1] + given)
 
-    def p_ratio_at_most(self, party: str) -> float | None:
+    def p_ratio_at_most(self, party: EntryKey) -> float | None:
         """With ``--simulate``: the share of draws in which the party's exchange ratio is
         at or below :attr:`threshold` (a draw in which it gives nothing does not count);
         ``None`` without simulation. Memory: two arrays of draws per distinct party."""
@@ -360,9 +436,15 @@ class Ledger(LedgerPiece):
         at_most = (given > 0) & (received <= bound + TOLERANCE * np.abs(bound))
         return float(np.mean(at_most))
 
-    def gives(self) -> dict[tuple[str, str], Interval]:
-        """The value each party gives each other party, all kinds together."""
-        totals: dict[tuple[str, str], Interval] = {}
-        for (giver, receiver, _kind), value in self.flows.items():
-            totals[giver, receiver] = _plus(totals.get((giver, receiver), ZERO), value)
+    def gives(self) -> dict[tuple[str, str, str], Interval]:
+        """The value each party gives each other party, all kinds together, per unit:
+        (giver, receiver, unit) -> value."""
+        totals: dict[tuple[str, str, str], Interval] = {}
+        for (giver, receiver, _kind, unit), value in self.flows.items():
+            key = (giver, receiver, unit)
+            totals[key] = _plus(totals.get(key, ZERO), value)
         return totals
+
+    def names(self) -> dict[str, str]:
+        """Each party's name (the first declaration's, once the scan has set it)."""
+        return {party: totals.name for (party, _unit), totals in self.parties.items()}

@@ -29,7 +29,14 @@ from valueaudit.engine import (
     internal_error,
     iter_audited,
 )
-from valueaudit.findings import Finding, content_digest, format_path, is_opportunity
+from valueaudit.findings import (
+    Finding,
+    Opportunity,
+    content_digest,
+    format_path,
+    opportunities,
+    opportunity_key,
+)
 from valueaudit.portfolio import Declaration, Ledger, LedgerPiece, declarations_of, piece_of
 from valueaudit.rules import SCAN_RULES, Rule
 from valueaudit.rules.base import ScanDraft
@@ -169,6 +176,8 @@ class Scan:
         #: are ever placed, so a scan keeps no position per file
         self._again_at: dict[str, tuple[str, int, int]] = {}
         self._parties: dict[str, Declaration] = {}
+        #: party id -> its later declarations that disagree with the first (VA603)
+        self.redeclared: dict[str, list[Declaration]] = {}
         #: (file, rule) -> the VA901 finding of that file's process-wide suppressions of
         #: a portfolio rule, reported unless a finding placed there was hidden by them
         self._pending: dict[tuple[str, str], list[Finding]] = {}
@@ -192,9 +201,15 @@ class Scan:
         if self.ledger is not None and prepared.ledger is not None:
             self.ledger.add(prepared.ledger)
         for party, declaration in prepared.parties.items():
-            self._parties.setdefault(party, declaration)  # the first, in file order
+            first_declared = self._parties.setdefault(party, declaration)  # in file order
+            if first_declared is not declaration and first_declared.differs(declaration):
+                self.redeclared.setdefault(party, []).append(declaration)
         for rule, note in result.pending_notes:
             self._pending.setdefault((result.file, rule), []).append(note)
+
+    def first_declaration(self, party: str) -> Declaration:
+        """A party's first declaration, in file order."""
+        return self._parties[party]
 
     def _count(self, findings: Sequence[Finding]) -> None:
         for finding in findings:
@@ -205,7 +220,7 @@ class Scan:
         errors: list[InternalError] = []
         drafts: list[Finding] = []
         if self.ledger is not None:  # a party is shown as its first declaration names it
-            for party, totals in self.ledger.parties.items():
+            for (party, _unit), totals in self.ledger.parties.items():
                 declared = self._parties.get(party)
                 if declared is not None:
                     totals.name, totals.role = declared.name, declared.role
@@ -253,7 +268,7 @@ class Scan:
         """The finding at its declaration: a party's first, or a file's process id;
         ``None`` when a process-wide suppression there hides it."""
         if draft.party is not None:
-            declared = self._parties[draft.party]
+            declared = draft.declared or self._parties[draft.party]
             today = self.settings.today or dt.date.today()
             if any(s.rule == rule.code and not s.expired(today) for s in declared.suppress):
                 self._used.add((declared.file, rule.code))
@@ -362,10 +377,11 @@ class ScanResult:
         document["findings"] = [docs.finding_document(f) for f in self.findings]
         return document
 
-    def opportunities(self) -> list[Finding]:
-        """Findings with a gain, best first (ties by position, so the order is stable)."""
-        ranked = [f for f in self.findings if is_opportunity(f)]
-        return sorted(ranked, key=lambda f: (-(f.gain or 0.0), f.sort_key))
+    def opportunities(self) -> list[Opportunity]:
+        """The opportunities (one per exchange, SPEC §4.12), ranked by gain within each
+        unit, units in their order (currencies, points, hours); ties by position."""
+        found = [o for result in self.files for o in opportunities(result.findings)]
+        return sorted(found, key=opportunity_key)
 
 
 def _whole(result: FileResult, _options: object) -> FileResult:

@@ -121,6 +121,18 @@ def at_least(value: float, bound: float) -> bool:
     return value > bound or same(value, bound)
 
 
+def minus(a: float, b: float) -> float:
+    """``a - b``, exactly 0 when the two are equal up to floating-point noise: a net of
+    1,000.1 received less 1,000.1 given is 0, never -1e-13 (SPEC §4.5)."""
+    return 0.0 if same(a, b) else a - b
+
+
+def below_zero(value: Interval) -> bool:
+    """Whether a net is certainly below 0: its high end is, beyond floating-point noise
+    (SPEC §4.5)."""
+    return value.high < 0 and not same(value.high, 0.0)
+
+
 def favoured(received: Mapping[str, Interval]) -> str | None:
     """The party receiving the most (by midpoint); ``None`` when the top is shared."""
     best: str | None = None
@@ -388,8 +400,10 @@ def score_process(process: Process) -> ProcessScore:
                 position,
             )
         )
+    # each party's received and cost ends, summed over the exchanges: its net
+    totals: dict[str, list[float]] = {p: [0.0, 0.0, 0.0, 0.0] for p in process.parties}
     exchanges = tuple(
-        _score_exchange(process, touchpoint_scores, indexes, order) for indexes in members
+        _score_exchange(process, touchpoint_scores, indexes, order, totals) for indexes in members
     )
     running = {p: Interval(low, running_high[p]) for p, low in running_low.items()}
     process_disparity = weighted_mean(
@@ -397,7 +411,14 @@ def score_process(process: Process) -> ProcessScore:
         for exchange in exchanges
         if exchange.disparity is not None
     )
-    net, not_valued = _process_net(process, exchanges)
+    net = {}
+    for party, (received_low, received_high, cost_low, cost_high) in totals.items():
+        declared = process.parties.get(party)
+        fixed = declared.fixed_cost or 0.0 if declared is not None else 0.0
+        net[party] = Interval(
+            minus(received_low, cost_high + fixed), minus(received_high, cost_low + fixed)
+        )
+    not_valued = frozenset(p for exchange in exchanges for p in exchange.not_valued)
     return ProcessScore(
         disparity=process_disparity,
         clarity=exact / flows if flows else None,
@@ -416,8 +437,10 @@ def _score_exchange(
     scores: Sequence[TouchpointScore],
     indexes: Sequence[int],
     order: Mapping[str, int],
+    totals: dict[str, list[float]],
 ) -> ExchangeScore:
-    """``T_p(E)``, ``D(E)`` and ``N_p(E)`` of the exchange of these touchpoints."""
+    """``T_p(E)``, ``D(E)`` and ``N_p(E)`` of the exchange of these touchpoints; adds each
+    party's received and cost ends to ``totals`` (for its net over the process)."""
     volume = max(scores[i].volume for i in indexes)
     weights = [scores[i].volume if volume > 0 else 1.0 for i in indexes]
     scale = process.scale
@@ -451,9 +474,15 @@ def _score_exchange(
     received = {p: Interval(lows[p], highs[p]) for p in parties if p not in outside}
     net = {
         # received less costs: the low end pays the most, the high end the least
-        p: Interval(lows[p] - cost_high.get(p, 0.0), highs[p] - cost_low.get(p, 0.0))
+        p: Interval(minus(lows[p], cost_high.get(p, 0.0)), minus(highs[p], cost_low.get(p, 0.0)))
         for p in parties
     }
+    for p in parties:
+        sums = totals.setdefault(p, [0.0, 0.0, 0.0, 0.0])
+        sums[0] += lows[p]
+        sums[1] += highs[p]
+        sums[2] += cost_low.get(p, 0.0)
+        sums[3] += cost_high.get(p, 0.0)
     if len(indexes) == 1:  # a touchpoint on its own: its own scores, on the weighted values
         own = scores[indexes[0]]
         d, best = own.disparity, own.favoured
@@ -471,22 +500,3 @@ def _score_exchange(
         net,
         frozenset(not_valued),
     )
-
-
-def _process_net(
-    process: Process, exchanges: Iterable[ExchangeScore]
-) -> tuple[dict[str, Interval], frozenset[str]]:
-    """``N_p``: every declared party's nets at the exchanges less its fixed cost, and the
-    parties receiving a not-valued flow somewhere (SPEC §4.9, §4.11)."""
-    low: dict[str, float] = {}
-    high: dict[str, float] = {}
-    for party, declared in process.parties.items():
-        fixed = declared.fixed_cost or 0.0
-        low[party] = high[party] = -fixed
-    not_valued: set[str] = set()
-    for exchange in exchanges:
-        for party, (n_low, n_high) in exchange.net.items():
-            low[party] = low.get(party, 0.0) + n_low
-            high[party] = high.get(party, 0.0) + n_high
-        not_valued |= exchange.not_valued
-    return {p: Interval(low[p], high[p]) for p in low}, frozenset(not_valued)

@@ -210,7 +210,7 @@ def run_diff(
                 across.append(event.summary.findings)
 
     def parts() -> Iterator[DiffPart]:
-        yield from compare(sides(old_files), sides(new_files))
+        yield from compare(sides(old_files), sides(new_files), settings)
         last = compare_across(*across)  # both sides are in: their scan-level findings
         if last is not None:
             yield last
@@ -227,7 +227,8 @@ def run_diff(
         failing = False
         for part in parts():
             totals.add(part)
-            failing = failing or any(settings.fails(f.severity) for f in part.introduced)
+            introduced = (*part.worse, *part.introduced)
+            failing = failing or any(settings.fails(f.severity) for f in introduced)
             targets.add((part,) * len(targets.items))
         targets.finish(totals)
     except BaseException:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from valueaudit.findings import Finding, Severity
+from valueaudit.findings import Finding, Severity, unit_rank
 from valueaudit.numbers import interval, number
 from valueaudit.wording import says
 
@@ -96,17 +96,28 @@ def sankey(ledger: Ledger) -> list[str]:
     per party, so that value going both ways forms no cycle), each link the value one
     party gives another over the portfolio, volume-weighted (a range at its middle);
     the largest :data:`SANKEY_FLOWS` links. Empty when no value flows."""
+    given = ledger.gives()
+    # one unit: values of different units do not add (the one most value flows in)
+    units = sorted({unit for _, _, unit in given}, key=unit_rank)
+    if not units:
+        return []
+    unit = max(units, key=lambda u: sum(1 for key in given if key[2] == u))
     links = sorted(
-        ((value.mid, giver, receiver) for (giver, receiver), value in ledger.gives().items()),
+        (
+            (value.mid, giver, receiver)
+            for (giver, receiver, u), value in given.items()
+            if u == unit
+        ),
         key=lambda link: (-link[0], link[1], link[2]),
     )
     links = [link for link in links if round(link[0], 2) > 0]
     if not links:
         return []
 
+    names = ledger.names()
+
     def name(party: str) -> str:
-        totals = ledger.parties.get(party)
-        return plain(totals.name if totals else party, party)
+        return plain(names.get(party, party), party)
 
     lines = ["```mermaid", "sankey-beta"]
     for value, giver, receiver in links[:SANKEY_FLOWS]:
@@ -116,6 +127,16 @@ def sankey(ledger: Ledger) -> list[str]:
     lines.append("```")
     if len(links) > SANKEY_FLOWS:
         lines += ["", f"The {SANKEY_FLOWS} largest of {len(links)} flows between parties."]
+    what = "points on a scale of 10" if unit == "points" else unit
+    lines += [
+        "",
+        f"Values in {what}"
+        + (
+            f" (flows in {', '.join(u for u in units if u != unit)} are not drawn)."
+            if len(units) > 1
+            else "."
+        ),
+    ]
     return lines
 
 

@@ -128,6 +128,7 @@ class DiffWriter:
         self.out = out
         self.document = Document(
             (
+                "worse_off",
                 "processes",
                 "processes_added",
                 "processes_removed",
@@ -139,6 +140,8 @@ class DiffWriter:
 
     def add(self, part: DiffPart) -> None:
         """Take one part of the diff."""
+        for finding in part.worse:
+            self.document.append_text("worse_off", _finding(finding))
         for change in part.changes:
             self.document.append_text(
                 "processes", _encoded(docs.ProcessChangeDocument, docs.change_document(change))

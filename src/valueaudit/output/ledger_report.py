@@ -3,10 +3,11 @@ plain table rows; the JSON writer has every figure."""
 
 from __future__ import annotations
 
+from valueaudit.findings import POINTS
 from valueaudit.interval import Interval
 from valueaudit.numbers import interval, number, percent
 from valueaudit.numbers import ratio_text as ratio_of
-from valueaudit.portfolio import Disparities, Ledger, PartyTotals
+from valueaudit.portfolio import Disparities, EntryKey, Ledger, PartyTotals
 
 
 class PortfolioPieces:
@@ -23,7 +24,8 @@ PARTY_HEADERS = (
     "received",
     "given",
     "ratio",
-    "known cost",
+    "cost",
+    "net",
     "favoured",
     "losing",
     "processes",
@@ -47,9 +49,17 @@ def losing_share(totals: PartyTotals) -> float:
     return totals.losing / totals.touchpoints if totals.touchpoints else 0.0
 
 
-def ranked_parties(ledger: Ledger) -> list[tuple[str, PartyTotals]]:
-    """Parties by how often they are on the losing side (most first), then by id."""
+def ranked_parties(ledger: Ledger) -> list[tuple[EntryKey, PartyTotals]]:
+    """Parties by how often they are on the losing side (most first), then by id and
+    unit."""
     return sorted(ledger.parties.items(), key=lambda item: (-losing_share(item[1]), item[0]))
+
+
+def entry_name(key: EntryKey) -> str:
+    """A ledger entry as tables name it: the party, with its currency when its figures
+    are money (``railway (EUR)``); points, on a scale of 10, go without."""
+    party, unit = key
+    return party if unit == POINTS else f"{party} ({unit})"
 
 
 def party_headers(ledger: Ledger) -> list[str]:
@@ -59,17 +69,18 @@ def party_headers(ledger: Ledger) -> list[str]:
     return [*PARTY_HEADERS, *simulated]
 
 
-def party_row(party: str, totals: PartyTotals, ledger: Ledger | None = None) -> list[str]:
+def party_row(key: EntryKey, totals: PartyTotals, ledger: Ledger | None = None) -> list[str]:
     """One party's figures, as the tables show them (and, given the ledger of a
     simulated run, the share of draws with its ratio at or below the threshold)."""
-    simulated = None if ledger is None else ledger.p_ratio_at_most(party)
+    simulated = None if ledger is None else ledger.p_ratio_at_most(key)
     return [
-        party,
+        entry_name(key),
         totals.role,
         interval(totals.received, grouping=True),
         interval(totals.given, grouping=True),
         ratio_text(totals),
         interval(totals.cost, grouping=True),
+        interval(totals.net, grouping=True) + ("*" if totals.not_valued else ""),
         str(totals.favoured),
         f"{totals.losing} of {totals.touchpoints}",
         str(totals.processes),

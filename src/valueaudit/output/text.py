@@ -20,13 +20,13 @@ from rich.text import Text
 
 from valueaudit.findings import (
     Finding,
+    Opportunity,
+    RankedOpportunities,
     Severity,
-    TopN,
     count_by_severity,
-    is_opportunity,
-    opportunity_key,
+    opportunities,
 )
-from valueaudit.numbers import interval, percent
+from valueaudit.numbers import gain_text, interval, percent
 from valueaudit.output import SEVERITY_STYLE, Options, console, print_whole, text_console
 from valueaudit.output.diff_report import Sections
 from valueaudit.output.ledger_report import PortfolioPieces
@@ -101,7 +101,7 @@ class Piece:
     #: and with ``--simulate`` the probability that it is uneven
     row: tuple[str, ...] | None
     counts: dict[str, int]
-    opportunities: tuple[Finding, ...]
+    opportunities: tuple[Opportunity, ...]
 
 
 def findings_block(
@@ -134,8 +134,8 @@ def prepare(result: FileResult, options: Options) -> Piece:
         )
         if options.settings.simulate.samples:
             row += (_uneven(result, options.settings),)
-    opportunities = () if options.quiet else tuple(filter(is_opportunity, result.findings))
-    return Piece(block, row, count_by_severity(result.findings), opportunities)
+    found = () if options.quiet else tuple(opportunities(result.findings))
+    return Piece(block, row, count_by_severity(result.findings), found)
 
 
 def _uneven(result: FileResult, settings: Settings) -> str:
@@ -165,7 +165,7 @@ class ScanWriter:
         self.processes = 0
         self.simulating = bool(options.settings.simulate.samples)
         self.rows: list[tuple[tuple[str, ...], dict[str, int]]] = []
-        self.opportunities: TopN[Finding] = TopN(TOP_OPPORTUNITIES, opportunity_key)
+        self.opportunities = RankedOpportunities(TOP_OPPORTUNITIES)
 
     def add(self, piece: Piece) -> None:
         """Print one file's findings; keep its row and its opportunities."""
@@ -174,8 +174,8 @@ class ScanWriter:
             self.processes += 1
             if len(self.rows) < self.most:
                 self.rows.append((piece.row, piece.counts))
-        for finding in piece.opportunities:
-            self.opportunities.push(finding)
+        for opportunity in piece.opportunities:
+            self.opportunities.push(opportunity)
 
     def finish(self, totals: Summary) -> None:
         """Print the scan-level findings, the table of processes, the best
@@ -230,12 +230,12 @@ class ScanWriter:
             title_justify="left",
         )
         table.add_column("party", overflow="fold", min_width=6)
-        for header in ("received", "given", "ratio", "losing"):
+        for header in ("received", "given", "ratio", "net", "losing"):
             table.add_column(header, justify="right", no_wrap=True)
         ranked = rows.ranked_parties(ledger)
-        for party, figures in ranked[:SHORT_PARTIES]:
-            cells = rows.party_row(party, figures)
-            table.add_row(Text(party), cells[2], cells[3], cells[4], cells[7])
+        for key, figures in ranked[:SHORT_PARTIES]:
+            cells = rows.party_row(key, figures)
+            table.add_row(Text(cells[0]), cells[2], cells[3], cells[4], cells[6], cells[8])
         print_whole(self.console, table)
         if len(ranked) > SHORT_PARTIES:
             self.console.print(
@@ -245,27 +245,28 @@ class ScanWriter:
     def _opportunities(self) -> None:
         out = self.console
         out.print(
-            Text("Opportunities, ranked by gain", style="italic"),
-            Text("(volume × value that would move to parity)", style="dim"),
+            Text("Opportunities, ranked by gain within each unit", style="italic"),
+            Text("(volume × value that would move, per period)", style="dim"),
         )
-        for rank, finding in enumerate(self.opportunities.best(), start=1):
-            where = finding.process or finding.file
-            if finding.touchpoint:
-                where += f" › {finding.touchpoint}"
+        best = self.opportunities.best()
+        width = max(len(gain_text(o.gain, o.unit)) for o in best)
+        for rank, opportunity in enumerate(best, start=1):
+            finding = opportunity.finding
             out.print(
                 Text.assemble(
                     f"{rank:>3}. ",
-                    (f"{finding.gain or 0:>12,.2f}", "bold"),
+                    (f"{gain_text(opportunity.gain, opportunity.unit):>{width}}", "bold"),
                     "  ",
                     (finding.code, SEVERITY_STYLE[finding.severity]),
                     "  ",
-                    where,
+                    opportunity.place,
+                    (opportunity.also_text, "dim"),
                 ),
                 soft_wrap=True,
             )
             out.print(Text(f"     {finding.suggestion or finding.message}"), soft_wrap=True)
         out.print()
-        more = self.opportunities.seen - TOP_OPPORTUNITIES
+        more = self.opportunities.seen - len(best)
         if more > 0:
             out.print(f"… and {more} more (all of them in --format json or markdown)\n")
 
@@ -290,7 +291,7 @@ class DiffWriter:
 
     def finish(self, totals: DiffTotals) -> None:
         """Print the lists and the summary line."""
-        self.sections.finish()
+        self.sections.finish(totals)
         self.console.print(totals.line())
 
 

@@ -10,6 +10,7 @@ stage; the groups the engine and the scan run are derived from that here.
 from __future__ import annotations
 
 from valueaudit.rules import (
+    changes,
     clarity,
     exchange,
     opportunities,
@@ -32,6 +33,7 @@ RULES: dict[str, Rule] = {
             *opportunities.RULES,
             *practices.RULES,
             *portfolio.RULES,
+            *changes.RULES,
             *suppressions.RULES,
         ),
         key=lambda r: r.code,

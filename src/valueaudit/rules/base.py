@@ -21,7 +21,7 @@ from valueaudit.findings import Severity, YamlPath
 
 if TYPE_CHECKING:
     from valueaudit.model import Flow, Process
-    from valueaudit.portfolio import Ledger
+    from valueaudit.portfolio import Declaration, Ledger
     from valueaudit.scoring import ExchangeScore, ProcessScore
     from valueaudit.settings import Settings
     from valueaudit.simulation import ProcessSimulation
@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 #: Where in the audit a rule belongs: reported by the loader (``load``), judged on the
 #: model before it is scored (``structure``: an error there means it is not scored), on
 #: the scores (``scored``), or by applying the suppressions (``suppression``).
-Stage = Literal["load", "structure", "scored", "suppression"]
+#: ``diff``: judged by ``valueaudit diff``, which has both versions of a process (VA701).
+Stage = Literal["load", "structure", "scored", "suppression", "diff"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,8 @@ class ScanDraft:
     party: str | None = None
     file: str | None = None
     suggestion: str | None = None
+    #: a declaration of ``party`` other than its first, to place it at instead (VA603)
+    declared: Declaration | None = None
 
 
 class ScanView(Protocol):
@@ -71,6 +74,11 @@ class ScanView(Protocol):
 
     @property
     def duplicate_ids(self) -> dict[str, list[str]]: ...
+
+    @property
+    def redeclared(self) -> dict[str, list[Declaration]]: ...
+
+    def first_declaration(self, party: str) -> Declaration: ...
 
 
 @dataclass

@@ -9,7 +9,7 @@ from valueaudit.findings import Severity
 from valueaudit.interval import Interval
 from valueaudit.numbers import interval, number
 from valueaudit.rules.base import AuditContext, Draft, rule
-from valueaudit.scoring import at_least, same
+from valueaudit.scoring import at_least, below_zero, same
 from valueaudit.wording import it_or_them, says, verb
 
 if TYPE_CHECKING:
@@ -304,12 +304,6 @@ def customer_loses(ctx: AuditContext) -> Iterator[Draft]:
 
 
 _CUSTOMERS = frozenset({"customer", "prospect"})
-
-
-def below_zero(value: Interval) -> bool:
-    """Whether a net is certainly below 0: its high end is, beyond floating-point noise
-    (SPEC §4.5)."""
-    return value.high < 0 and not same(value.high, 0.0)
 
 
 @rule(

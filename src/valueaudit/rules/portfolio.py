@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from valueaudit.findings import Severity
+from valueaudit.findings import POINTS, Severity
 from valueaudit.interval import Interval
 from valueaudit.numbers import interval, number, percent, ratio_text
-from valueaudit.rules.base import ScanDraft, ScanView, documented
-from valueaudit.scoring import at_least
+from valueaudit.rules.base import ScanDraft, ScanView, documented, scan_rule
+from valueaudit.scoring import at_least, below_zero
 from valueaudit.wording import it_or_them, pronoun, says, verb
 
 if TYPE_CHECKING:
@@ -119,40 +119,27 @@ def ratio_at_most(totals: PartyTotals, threshold: float) -> bool:
 
 
 def _imbalanced(scan: ScanView) -> Iterator[ScanDraft]:
-    """VA601 on the ledger: each party whose exchange ratio or losing share is too low."""
+    """VA601 on the ledger: each party whose net, exchange ratio or losing share says
+    it loses across the portfolio (one finding per party, whatever its units)."""
     ledger = scan.ledger
     if ledger is None:
         return
-    threshold = scan.settings.exchange_ratio_threshold
-    numerator, denominator = LOSING_SHARE
-    for party, totals in sorted(ledger.parties.items()):
+    reasons_of: dict[str, list[str]] = {}
+    processes: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for (party, unit), totals in sorted(ledger.parties.items()):
         if totals.role == "internal":  # a part of an organisation is not a losing party
             continue
-        name = totals.name
-        it, its = pronoun(name, "it"), pronoun(name, "its")
-        reasons = []
-        if ratio_at_most(totals, threshold):
-            # the most it gets back per unit given is bounded here (ratio_at_most)
-            low, high = totals.exchange_ratio or (0.0, 0.0)
-            ratio = interval(Interval(low, high if high is not None else low))
-            reasons.append(
-                f"{verb(name, 'gets')} back {ratio} for each unit of value {it} "
-                f"{verb(name, 'gives')} (received "
-                f"{interval(totals.received, grouping=True)}, given "
-                f"{interval(totals.given, grouping=True)}, volume-weighted), at or below "
-                f"{ratio_text(threshold)} (thresholds.exchange-ratio)"
-            )
-        losing = totals.losing_uneven
-        if totals.touchpoints and denominator * losing >= numerator * totals.touchpoints:
-            reasons.append(
-                f"{verb(name, 'receives')} the least at {losing} of {its} "
-                f"{totals.touchpoints} touchpoints ({percent(losing / totals.touchpoints)}), "
-                f"each at a disparity of {number(scan.settings.disparity_threshold)} or more"
-            )
+        names[party] = totals.name
+        processes[party] = processes.get(party, 0) + totals.processes
+        reasons_of.setdefault(party, []).extend(_losing_reasons(scan, totals, unit))
+    for party, reasons in reasons_of.items():
         if not reasons:
             continue
+        name = names[party]
+        it = pronoun(name, "it")
         yield ScanDraft(
-            f"across {_processes(totals.processes)}, {name} {' and '.join(reasons)}",
+            f"across {_processes(processes[party])}, {name} {' and '.join(reasons)}",
             about=party,
             party=party,
             suggestion=f"Find where {says(name, 'gives')} most and {verb(name, 'gets')} least "
@@ -161,27 +148,76 @@ def _imbalanced(scan: ScanView) -> Iterator[ScanDraft]:
         )
 
 
+def _losing_reasons(scan: ScanView, totals: PartyTotals, unit: str) -> Iterator[str]:
+    """VA601's three clauses for one ledger entry (SPEC §4.12)."""
+    threshold = scan.settings.exchange_ratio_threshold
+    numerator, denominator = LOSING_SHARE
+    name = totals.name
+    it, its = pronoun(name, "it"), pronoun(name, "its")
+    what = "points of 10" if unit == POINTS else unit
+    if not totals.not_valued and below_zero(totals.net):
+        yield (
+            f"{verb(name, 'ends')} with a net of {interval(totals.net, grouping=True)} "
+            f"{what} (received less what giving costs {it_or_them(name)} and "
+            f"{its} fixed costs)"
+        )
+    if ratio_at_most(totals, threshold):
+        # the most it gets back per unit given is bounded here (ratio_at_most)
+        low, high = totals.exchange_ratio or (0.0, 0.0)
+        ratio = interval(Interval(low, high if high is not None else low))
+        yield (
+            f"{verb(name, 'gets')} back {ratio} for each unit of value {it} "
+            f"{verb(name, 'gives')} (received "
+            f"{interval(totals.received, grouping=True)}, given "
+            f"{interval(totals.given, grouping=True)} {what}, volume-weighted), at or below "
+            f"{ratio_text(threshold)} (thresholds.exchange-ratio)"
+        )
+    losing, exchanges = totals.losing_uneven, totals.exchanges
+    if exchanges and denominator * losing >= numerator * exchanges:
+        yield (
+            f"{verb(name, 'receives')} the least at {losing} of {its} "
+            f"{exchanges} exchanges ({percent(losing / exchanges)}), "
+            f"each at a disparity of {number(scan.settings.disparity_threshold)} or more"
+        )
+
+
 def _unanswered(scan: ScanView) -> Iterator[ScanDraft]:
-    """VA602 on the ledger: each pair where one gives and the other never gives back."""
+    """VA602 on the ledger: each pair where one gives and the other never gives back
+    (in any unit). A not-valued flow counts as giving something (SPEC §4.11)."""
     ledger = scan.ledger
     if ledger is None:
         return
     gives = ledger.gives()
+    names = ledger.names()
+    roles = {party: totals.role for (party, _unit), totals in ledger.parties.items()}
     kinds_of: dict[tuple[str, str], list[str]] = {}
-    for giver, receiver, kind in sorted(ledger.flows):
-        kinds_of.setdefault((giver, receiver), []).append(kind)
-    for (giver, receiver), value in sorted(gives.items()):
-        if value.high <= 0 or giver == receiver or ledger.parties[giver].role == "internal":
+    for giver, receiver, kind, _unit in sorted(ledger.flows):
+        kinds = kinds_of.setdefault((giver, receiver), [])
+        if kind not in kinds:
+            kinds.append(kind)
+    worth_of: dict[tuple[str, str], dict[str, Interval]] = {}
+    for (giver, receiver, unit), value in gives.items():
+        worth_of.setdefault((giver, receiver), {})[unit] = value
+
+    def gives_something(giver: str, receiver: str) -> bool:
+        return any(v.high > 0 for v in worth_of.get((giver, receiver), {}).values())
+
+    for (giver, receiver), worth in sorted(worth_of.items()):
+        if giver == receiver or roles.get(giver) == "internal":
             continue
-        back = gives.get((receiver, giver))
-        if back is not None and back.high > 0:
+        if not gives_something(giver, receiver):
             continue
-        kinds = kinds_of[giver, receiver]
-        giver_name = ledger.parties[giver].name
-        receiver_name = ledger.parties[receiver].name
+        # something comes back: worth more than 0, or not valued (SPEC §4.11)
+        if gives_something(receiver, giver) or (receiver, giver) in ledger.not_valued:
+            continue
+        giver_name, receiver_name = names[giver], names[receiver]
+        amounts = ", ".join(
+            f"{interval(value, grouping=True)}{'' if unit == POINTS else ' ' + unit}"
+            for unit, value in sorted(worth.items())
+        )
         yield ScanDraft(
-            f"{says(giver_name, 'gives')} {receiver_name} {', '.join(kinds)} (worth "
-            f"{interval(value, grouping=True)}, volume-weighted), and "
+            f"{says(giver_name, 'gives')} {receiver_name} {', '.join(kinds_of[giver, receiver])} "
+            f"(worth {amounts}, volume-weighted), and "
             f"{says(receiver_name, 'gives')} {giver_name} nothing in any process",
             about=f"{giver}\x1f{receiver}",
             party=giver,
@@ -191,4 +227,65 @@ def _unanswered(scan: ScanView) -> Iterator[ScanDraft]:
         )
 
 
-RULES = (VA601.across(_imbalanced), VA602.across(_unanswered))
+@scan_rule(
+    "VA603",
+    "party-declared-differently",
+    Severity.WARNING,
+    "One party id is declared with a different name or role in two files.",
+    bad="""
+# processes/web-order.yaml
+parties:
+  customer: {name: Home customer, role: customer}
+# processes/invoice-payment.yaml (a later file)
+parties:
+  customer: {name: Business customer, role: customer}
+""",
+    good="""
+# processes/web-order.yaml
+parties:
+  home-customer: {name: Home customer, role: customer}
+# processes/invoice-payment.yaml
+parties:
+  business-customer: {name: Business customer, role: customer}
+""",
+)
+def party_declared_differently(scan: ScanView) -> Iterator[ScanDraft]:
+    """**What it finds.** A party id that a later file (in file order) declares with a
+    different ``name`` than an earlier one (both written), or with a different ``role``.
+    Placed at the later declaration, naming the first.
+
+    **Why it matters.** The portfolio matches parties by id across files and adds them
+    up as one; it shows the first declaration's name and role. Two different parties
+    that share an id are merged without a word: the report would call a business
+    customer "Home customer", and its totals would mix two relationships.
+
+    **How to act.** If they are two parties, give them two ids. If they are one, use one
+    name and one role everywhere.
+    """
+    for party, later in sorted(scan.redeclared.items()):
+        first = scan.first_declaration(party)
+        for declared in later:
+            differences = []
+            if first.role != declared.role:
+                differences.append(f"role {declared.role} (there: {first.role})")
+            if None not in (declared.written_name, first.written_name) and (
+                declared.written_name != first.written_name
+            ):
+                differences.append(f"name '{declared.name}' (there: '{first.name}')")
+            yield ScanDraft(
+                f"party '{party}' is declared here with {' and '.join(differences)}, "
+                f"but first in {first.file} (process '{first.process}'); the portfolio "
+                f"adds both up as one party, named '{first.name}'",
+                about=f"{party}\x1f{declared.name}\x1f{declared.role}",
+                party=party,
+                declared=declared,
+                suggestion=f"If they are two parties, give this one its own id; if one, "
+                f"declare it with one name and role everywhere (as in {first.file}).",
+            )
+
+
+RULES = (
+    VA601.across(_imbalanced),
+    VA602.across(_unanswered),
+    party_declared_differently,
+)

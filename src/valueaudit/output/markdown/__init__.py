@@ -17,17 +17,16 @@ under GitHub's 1 MiB job summary limit, saying how many processes it leaves out.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
 from valueaudit.findings import (
     Finding,
+    Opportunity,
+    RankedOpportunities,
     Severity,
-    TopN,
-    is_opportunity,
-    opportunity_key,
+    opportunities,
 )
 from valueaudit.output import Options
 from valueaudit.output.files import Spool
@@ -58,7 +57,7 @@ class Piece:
     row: list[str] | None
     section: str | None
     unreadable: tuple[list[str], ...]
-    opportunities: tuple[Finding, ...]
+    opportunities: tuple[Opportunity, ...]
     fired: frozenset[str]
 
 
@@ -81,12 +80,11 @@ def prepare(result: FileResult, options: Options) -> Piece:
             for x in result.findings
             if x.severity is Severity.ERROR
         )
-    opportunities = filter(is_opportunity, result.findings)
     return Piece(
         row,
         section,
         unreadable,
-        tuple(heapq.nsmallest(TOP_OPPORTUNITIES, opportunities, key=opportunity_key)),
+        tuple(opportunities(result.findings)),
         frozenset(f.code for f in result.findings),
     )
 
@@ -112,14 +110,14 @@ class ScanWriter:
         self.processes = 0
         self.unreadable: list[list[str]] = []
         self.unreadable_left = 0
-        self.opportunities: TopN[Finding] = TopN(TOP_OPPORTUNITIES, opportunity_key)
+        self.opportunities = RankedOpportunities(TOP_OPPORTUNITIES)
         self.fired: set[str] = set()
 
     def add(self, piece: Piece) -> None:
         """Take one file's part: its row, its section, its opportunities."""
         self.fired.update(piece.fired)
-        for finding in piece.opportunities:
-            self.opportunities.push(finding)
+        for opportunity in piece.opportunities:
+            self.opportunities.push(opportunity)
         if piece.row is not None:
             self.processes += 1
             if len(self.rows) < self.most:
@@ -208,8 +206,8 @@ class ScanWriter:
         if best:
             lines += ["### Top opportunities", ""]
             lines += opportunity_table(best, with_process=True)
-            if self.opportunities.seen > TOP_OPPORTUNITIES:
-                more = self.opportunities.seen - TOP_OPPORTUNITIES
+            if self.opportunities.seen > len(best):
+                more = self.opportunities.seen - len(best)
                 lines.append(f"\n…and {more} more, by process below.")
             lines.append("")
         return "\n".join(lines) + "\n"

@@ -8,20 +8,18 @@ from typing import TYPE_CHECKING, TextIO
 from valueaudit.interval import Interval
 from valueaudit.numbers import interval, number
 from valueaudit.output import Options
-from valueaudit.output.diff_report import Sections, process_lines
+from valueaudit.output.diff_report import Sections, evenness, process_lines
 from valueaudit.output.files import Spool
 
 if TYPE_CHECKING:
     from valueaudit.diff import DiffPart, DiffTotals, ProcessChange
 from valueaudit.output.markdown.cells import md, table_lines
 
-#: How a touchpoint's change of disparity is marked: better (lower), worse (higher).
-IMPROVED, REGRESSED = "✅", "⚠️"
-
 
 def change_rows(change: ProcessChange) -> list[list[str]]:
     """The before/after rows of a changed process: each touchpoint that changed (in the
-    new order), then those added and removed, with improvements and regressions marked."""
+    new order), then those added and removed. A disparity moves "more even" or "less
+    even", never "better": only a party's net is marked ✅ or ⚠️ (SPEC §4.13)."""
 
     def difference(before: Interval | None, after: Interval | None) -> str:
         if before is None or after is None:
@@ -30,7 +28,7 @@ def change_rows(change: ProcessChange) -> list[list[str]]:
         if abs(moved) < 1e-9:
             return "0"
         text = f"{'+' if moved > 0 else '−'}{number(abs(moved))}"
-        return f"{REGRESSED} {text}" if moved > 0 else f"{IMPROVED} {text}"
+        return f"{text}{evenness(before, after)}"
 
     def praxis(before: str | None, after: str | None) -> str:
         return before or "–" if before == after else f"{before or '–'} → {after or '–'}"
@@ -73,8 +71,13 @@ class DiffWriter:
     def __init__(self, out: TextIO, options: Options) -> None:
         self.out = out
         self.body = Spool()  # the summary line comes first
+        self.worse = Spool()  # then the parties worse off (VA701)
         self.sections = Sections(
-            self._heading, self._line, lambda: self.body.write("\n"), self._change
+            self._heading,
+            self._line,
+            lambda: self.body.write("\n"),
+            self._change,
+            worse_list=False,
         )
 
     def _heading(self, title: str) -> None:
@@ -100,10 +103,16 @@ class DiffWriter:
 
     def add(self, part: DiffPart) -> None:
         """Write or keep one part of the diff."""
+        for finding in part.worse:
+            self.worse.write(f"- ⚠️ {md(finding.message)} ({md(finding.file)}:{finding.line})\n")
         self.sections.add(part)
 
     def finish(self, totals: DiffTotals) -> None:
-        """Write the report."""
-        self.sections.finish()
+        """Write the report: the summary, the parties worse off, then the rest."""
+        self.sections.finish(totals)
         self.out.write(f"# valueaudit diff\n\n{md(totals.line())}\n\n")
+        if not self.worse.empty:
+            self.out.write("## Parties worse off\n\n")
+            self.worse.copy_to(self.out)
+            self.out.write("\n")
         self.body.copy_to(self.out)

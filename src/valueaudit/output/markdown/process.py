@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING
 
 from valueaudit.findings import (
     Finding,
+    Opportunity,
     count_by_severity,
-    is_opportunity,
+    opportunities,
     opportunity_key,
 )
-from valueaudit.numbers import interval, number, percent
+from valueaudit.numbers import gain_text, interval, number, percent
 from valueaudit.output import MAX_PARTY_COLUMNS, exchange_verdicts
 from valueaudit.output.diagrams import mermaid, sequence_diagram
 from valueaudit.rules import RULES
@@ -46,18 +47,22 @@ def summary_row(process: Process, score: ProcessScore, findings: Sequence[Findin
     ]
 
 
-def opportunity_table(findings: Sequence[Finding], *, with_process: bool) -> list[str]:
+def opportunity_table(found: Sequence[Opportunity], *, with_process: bool) -> list[str]:
+    """The opportunities ranked, one row each, with the gain in its unit and the codes
+    behind it (SPEC §4.10, §4.12)."""
     rows = []
-    for rank, finding in enumerate(findings, start=1):
-        where = (finding.process or finding.file) if with_process else ""
-        if finding.touchpoint:
-            where = f"{where} › {finding.touchpoint}" if where else finding.touchpoint
+    for rank, opportunity in enumerate(found, start=1):
+        finding = opportunity.finding
+        if with_process:
+            where = opportunity.place
+        else:
+            where = finding.exchange or finding.touchpoint or "process"
         rows.append(
             [
                 str(rank),
-                number(finding.gain or 0.0, grouping=True),
-                f"{finding.code} {RULES[finding.code].name}",
-                md(where or "process"),
+                gain_text(opportunity.gain, opportunity.unit),
+                f"{finding.code} {RULES[finding.code].name}{opportunity.also_text}",
+                md(where),
                 md(finding.suggestion or finding.message),
             ]
         )
@@ -124,10 +129,10 @@ def process_section(result: FileResult, process: Process, score: ProcessScore) -
     lines += ["### Balance", "", *_balance(process, score), ""]
     if result.simulation is not None and result.simulation.process is not None:
         lines += _how_sure(result.simulation, process, score)
-    opportunities = sorted(filter(is_opportunity, findings), key=opportunity_key)
-    if opportunities:
+    found = sorted(opportunities(findings), key=opportunity_key)
+    if found:
         lines += ["### Opportunities", ""]
-        lines += opportunity_table(opportunities, with_process=False)
+        lines += opportunity_table(found, with_process=False)
         lines.append("")
     if findings:
         lines += ["### Findings", ""]
