@@ -179,7 +179,7 @@ class Opportunity(NamedTuple):
         process (its file when it has no id)."""
         finding = self.finding
         where = finding.process or finding.file
-        if finding.exchange:
+        if finding.exchange and finding.code in _EXCHANGE_RANK:
             return f"{where} › {finding.exchange}"
         if finding.touchpoint:
             return f"{where} › {finding.touchpoint}"

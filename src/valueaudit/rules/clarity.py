@@ -94,6 +94,18 @@ def _range_of(ctx: AuditContext) -> str:
     return f"an amount in {ctx.process.unit}"
 
 
+def _gain_if_unclear(ctx: AuditContext, index: int) -> float:
+    """What pinning down a value could move, for VA302 and VA303: the parity gap of the
+    touchpoint's exchange when its disparity may reach VA202's threshold, else 0 (an
+    exchange even for every admissible value has nothing to move: a finding, not an
+    opportunity)."""
+    exchange = ctx.exchange_at(index)
+    d = exchange.disparity
+    if d is None or not at_least(d.high, ctx.settings.disparity_threshold):
+        return 0.0
+    return exchange.gap
+
+
 def _astride(disparity: Interval, threshold: float) -> bool:
     """``D_min < threshold <= D_max``: the ranges allow either verdict."""
     return not at_least(disparity.low, threshold) and at_least(disparity.high, threshold)
@@ -233,7 +245,7 @@ def one_sided_valuation(ctx: AuditContext) -> Iterator[Draft]:
         suggestion=f"Add a cost to '{flow.gives}' (what giving it takes from "
         f"{ctx.name(flow.source)}) "
         "and to the other valuable flows.",
-        gain=ctx.exchange_at(i).gap,
+        gain=_gain_if_unclear(ctx, i),
     )
 
 
@@ -271,7 +283,7 @@ def low_confidence(ctx: AuditContext) -> Iterator[Draft]:
             suggestion=f"Check what '{flow.gives}' is worth to {ctx.name(flow.target)}, or "
             "write it "
             "as a range [low, high].",
-            gain=ctx.exchange_at(i).gap,
+            gain=_gain_if_unclear(ctx, i),
         )
 
 

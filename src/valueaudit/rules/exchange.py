@@ -208,7 +208,7 @@ def uneven_process(ctx: AuditContext) -> Iterator[Draft]:
         loser = ctx.name(party)
         suggestion = (
             f"Rebalance the chain towards {loser}: add value for {loser} at the "
-            f"touchpoints that favour others most (see VA202), or ask less of "
+            f"exchanges that favour others most (see VA202), or ask less of "
             f"{it_or_them(loser)}."
         )
     yield Draft(
@@ -356,10 +356,10 @@ def process_does_not_pay(ctx: AuditContext) -> Iterator[Draft]:
         yield Draft(
             ("parties", party),
             f"process '{ctx.process.id}' does not pay for {name}: its net over the process "
-            f"is {interval(net)} per period (net of recorded costs"
+            f"is {interval(net, grouping=True)} per period (net of recorded costs"
             f"{' and its fixed cost' if ctx.process.parties[party].fixed_cost else ''})",
             suggestion=f"Change what {name} gets or gives up in '{ctx.process.id}' by "
-            f"about {interval(shortfall)} per period (a price, a cost removed, a volume "
+            f"about {interval(shortfall, grouping=True)} per period (a price, a cost removed, a volume "
             f"that covers the fixed cost), or decide who subsidises it.",
             gain=-net.mid,
         )
