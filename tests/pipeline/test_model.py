@@ -206,10 +206,10 @@ def test_kind_enum_with_hint(positions, audit):
         ("11", "outside the value scale 0..10"),
         ("-1", "outside the value scale"),
         ("[6, 2]", "low > high"),
-        ("[1, 2, 3]", "a number or a range"),
+        ("[1, 2, 3]", "a number, a range [low, high] or not-valued"),
         ("[1, 12]", "outside the value scale"),
-        ("high", "a number or a range"),
-        ("yes", "a number or a range"),
+        ("high", "a number, a range [low, high] or not-valued"),
+        ("yes", "a number, a range [low, high] or not-valued"),
     ],
 )
 def test_value_shape_and_bounds(positions, audit, value, words):

@@ -35,14 +35,15 @@ def _copies(folder: Path, *names: str) -> list[tuple[Path, str]]:
 
 def test_rules_declare_stage_and_scope_and_the_groups_follow():
     for rule in rules.RULES.values():
-        assert rule.stage in ("load", "structure", "scored", "suppression"), rule.code
+        assert rule.stage in ("load", "structure", "scored", "suppression", "diff"), rule.code
     assert rules.RULES["VA104"].scope == ("file", "scan")
     assert rules.RULES["VA601"].scope == ("scan",)
     assert rules.RULES["VA101"].scope == ()
-    assert [r.code for r in rules.SCAN_RULES] == ["VA104", "VA601", "VA602"]
+    assert [r.code for r in rules.SCAN_RULES] == ["VA104", "VA601", "VA602", "VA603"]
+    assert rules.RULES["VA701"].scope == () and rules.RULES["VA701"].stage == "diff"
     assert all(r.stage == "structure" for r in rules.STRUCTURE_RULES)
     assert all("file" in r.scope and r.stage == "scored" for r in rules.SCORED_RULES)
-    assert {"VA601", "VA602"} == rules.PORTFOLIO_RULES
+    assert {"VA601", "VA602", "VA603"} == rules.PORTFOLIO_RULES
 
 
 def test_the_driver_yields_each_file_in_path_order_then_the_end(tmp_path: Path):
@@ -107,7 +108,7 @@ def extra_scan_rule(monkeypatch: pytest.MonkeyPatch):
     def lonely(scan: ScanView) -> Iterator[ScanDraft]:
         """**What it finds.** A scan of one process, at its first party."""
         if scan.ledger is not None and scan.ledger.processes == 1:
-            party = min(scan.ledger.parties)
+            party, _unit = min(scan.ledger.parties)
             yield ScanDraft(f"'{party}' takes part in the only process", about=party, party=party)
 
     monkeypatch.setitem(rules.RULES, "VA699", lonely)

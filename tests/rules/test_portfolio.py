@@ -38,14 +38,18 @@ def test_parties_across_files_by_hand():
     assert customer["received"] == [68, 70]
     assert customer["given"] == [75, 95]
     assert customer["exchange_ratio"] == [round(68 / 95, 4), round(70 / 75, 4)]
-    assert customer["cost"] == [4, 8]  # d: 2 × [2, 4]
+    # a: the payment costs the customer its value, 10 × 6 (SPEC §4.9); d: 2 × [2, 4]
+    assert customer["cost"] == [64, 68]
+    # nets per process: a 40 − 60, b 20, c [2, 4], d 6 − [4, 8]
+    assert (customer["net"], customer["unit"]) == ([0, 6], "points")
     assert (customer["touchpoints"], customer["processes"]) == (5, 4)
     assert (customer["favoured"], customer["losing"]) == (2, 2)  # a.deliver, b; a.pay, c
     shop = parties["shop"]
     assert shop["name"] == "Corner shop"  # from its first file
     assert shop["received"] == [65, 85]  # a 60 + 5×[1, 3], b 0, c [0, 10]
     assert shop["given"] == [54, 56]  # a 20 + 20, b 4×3, c [2, 4]
-    assert shop["cost"] == 12
+    assert shop["cost"] == 12  # b: 4 × 3
+    assert shop["net"] == [53, 73]  # received [65, 85] less 12
     assert (shop["touchpoints"], shop["favoured"], shop["losing"], shop["processes"]) == (
         4,
         2,
@@ -116,7 +120,7 @@ def test_text_and_markdown_show_the_same_ledger():
     report = runner.invoke(app, ["portfolio", str(HERE), "-f", "markdown"]).stdout
     report = report.replace("\u2060", "")  # what keeps each value on one line
     assert report.startswith("# valueaudit portfolio")
-    assert "| customer | customer | 68–70 | 75–95 | 0.72–0.93 | 4–8 |" in report
+    assert "| customer | customer | 68–70 | 75–95 | 0.72–0.93 | 64–68 | 0–6 |" in report
     assert "| customer | 2 | 2 of 5 | 4 |" in report  # favoured, losing, processes
     refused = runner.invoke(app, ["portfolio", str(HERE), "-f", "sarif"])
     assert refused.exit_code == 2
@@ -166,7 +170,7 @@ def test_an_exchange_ratio_of_exactly_a_third_is_va601(tmp_path: Path):
     assert (name, line, column) == ("p.yaml", 4, 3)  # the supplier's declaration
     assert "gets back 0.33 for each unit of value it gives" in message
     assert "at or below 1/3 (thresholds.exchange-ratio)" in message
-    assert "receives the least at 1 of its 1 touchpoints (100%)" in message
+    assert "receives the least at 1 of its 1 exchanges (100%)" in message
 
 
 def test_the_ratio_and_the_losing_share_decide_va601_on_their_own(tmp_path: Path):
@@ -182,7 +186,7 @@ def test_the_ratio_and_the_losing_share_decide_va601_on_their_own(tmp_path: Path
     (tmp_path / "p.yaml").write_text(process("p", kept + exchange("d", 3, 1)))
     [(code, *_, message)] = portfolio_codes(tmp_path)
     assert code == "VA601"
-    assert "receives the least at 3 of its 4 touchpoints (75%), each at a disparity" in message
+    assert "receives the least at 3 of its 4 exchanges (75%), each at a disparity" in message
     assert "for each unit" not in message  # ratio (1+1+2+1)/(4+3+1+3) is above 1/3
 
 
@@ -217,11 +221,17 @@ def test_a_party_in_three_files_is_judged_once_at_its_first_declaration(tmp_path
     )
     (tmp_path / "c.yaml").write_text(process("c", exchange("t", 5, 0.5)))
     found = portfolio_codes(tmp_path)
-    assert [(c[0], c[1], c[2], c[3]) for c in found] == [("VA601", "a.yaml", 4, 3)]
+    assert [(c[0], c[1], c[2], c[3]) for c in found if c[0] == "VA601"] == [
+        ("VA601", "a.yaml", 4, 3)
+    ]
+    # b.yaml gives the company another role: added up all the same, and said (VA603)
+    [redeclared] = [c for c in found if c[0] == "VA603"]
+    assert redeclared[1:4] == ("b.yaml", 4, 3)
+    assert "'company' is declared here with role other (there: provider)" in redeclared[4]
     message = found[0][4]
     assert message.startswith("across 3 processes, supplier gets back 0.25 for each unit")
     assert "received 3, given 12" in message
-    assert "receives the least at 2 of its 3 touchpoints" not in message  # 67%: not a reason
+    assert "receives the least at 2 of its 3 exchanges" not in message  # 67%: not a reason
 
 
 def test_va602_names_the_pair_and_is_placed_at_the_giver(tmp_path: Path):
@@ -418,7 +428,7 @@ def test_the_first_declaration_is_literal_even_without_flows(tmp_path: Path):
     assert [(name, line) for _, name, line, _, _ in found] == [("a.yaml", 4)]
     assert "Orchard Co-op" in found[0][4]
     scan = audit_files(discover([tmp_path]), Settings())
-    assert scan.ledger is not None and scan.ledger.parties["supplier"].name == "Orchard Co-op"
+    assert scan.ledger is not None and scan.ledger.parties["supplier", "points"].name == "Orchard Co-op"
     suppression = "suppress:\n  - {rule: VA601, reason: the co-op is a partner by choice}\n"
     (tmp_path / "a.yaml").write_text(_bystander("a") + suppression)
     codes_found = [c[0] for c in portfolio_codes(tmp_path)]
@@ -461,11 +471,11 @@ def test_the_exchange_ratio_when_what_is_given_may_be_0(tmp_path: Path):
     (tmp_path / "p.yaml").write_text(process("p", exchange("t", "[0, 4]", 0)))
     scan = audit_files(discover([tmp_path]), Settings())
     assert scan.ledger is not None
-    assert scan.ledger.parties["supplier"].exchange_ratio == (0.0, 0.0)
+    assert scan.ledger.parties["supplier", "points"].exchange_ratio == (0.0, 0.0)
     [va601] = [f for f in scan.findings if f.code == "VA601"]
     assert "gets back 0 for each unit of value it gives" in va601.message
     (tmp_path / "p.yaml").write_text(process("p", exchange("t", "[0, 4]", "[0, 2]")))
     scan = audit_files(discover([tmp_path]), Settings())
     assert scan.ledger is not None
-    assert scan.ledger.parties["supplier"].exchange_ratio == (0.0, None)
+    assert scan.ledger.parties["supplier", "points"].exchange_ratio == (0.0, None)
     assert not any("gets back" in f.message for f in scan.findings if f.code == "VA601")

@@ -25,6 +25,7 @@ SPEC_CODES = [
     "VA202",
     "VA203",
     "VA204",
+    "VA205",
     "VA301",
     "VA302",
     "VA303",
@@ -39,6 +40,8 @@ SPEC_CODES = [
     "VA504",
     "VA601",
     "VA602",
+    "VA603",
+    "VA701",
     "VA901",
     "VA902",
 ]
@@ -52,16 +55,20 @@ SPEC_SEVERITIES = {
         "VA201",
         "VA202",
         "VA203",
+        "VA204",
+        "VA205",
         "VA301",
         "VA304",
         "VA402",
         "VA403",
         "VA502",
         "VA601",
+        "VA603",
+        "VA701",
         "VA902",
     ],
     "info": [
-        *("VA204", "VA302", "VA303", "VA401", "VA404", "VA501", "VA503", "VA504"),
+        *("VA302", "VA303", "VA401", "VA404", "VA501", "VA503", "VA504"),
         *("VA602", "VA901"),
     ],
 }
@@ -140,11 +147,17 @@ def test_va204_customer_cost_exceeds_what_it_receives(audit):
     assert finding.gain == pytest.approx(4)
 
 
-def test_va204_needs_every_cost_and_certainty(audit):
+def test_va204_counts_recorded_costs_and_needs_certainty(audit):
+    """SPEC §4.9 rev. 3: a cost not recorded counts as nothing (it no longer takes every
+    cost to be known), and the net must be below 0 for every admissible value."""
     with_cost = "{from: customer, to: company, gives: forms, kind: effort, value: 5, cost: 6}"
     no_cost = "{from: customer, to: company, gives: time, kind: time, value: 1}"
-    assert find(audit, BASE + tp("a", with_cost, no_cost, BACK % ("information", 2)), "VA204") == []
+    [finding] = find(audit, BASE + tp("a", with_cost, no_cost, BACK % ("information", 2)), "VA204")
+    assert "a net loss of 4 per occurrence" in finding.message  # 2 − 6
+    # received [2, 7]: the net is [−4, 1], not certainly below 0
     assert find(audit, BASE + tp("a", with_cost, BACK % ("information", "[2, 7]")), "VA204") == []
+    # received 6 exactly: a net of 0 is no loss
+    assert find(audit, BASE + tp("a", with_cost, BACK % ("information", 6)), "VA204") == []
 
 
 # --- VA302, VA303 ----------------------------------------------------------------
@@ -153,19 +166,28 @@ def test_va204_needs_every_cost_and_certainty(audit):
 def test_va302_one_finding_counting_the_rest(audit):
     text = (
         BASE
-        + tp("a", PAY % 8, BACK % ("settlement", 6))
-        + tp("b", PAY % 2, BACK % ("settlement", 2))
+        + tp("a", DATA % 8, BACK % ("settlement", 6))
+        + tp("b", DATA % 2, BACK % ("settlement", 2))
     )
     [finding] = find(audit, text, "VA302")
     assert (finding.line, finding.column) == (9, 9)
     assert "(and 1 more flow like it)" in finding.message
 
 
+def test_va302_leaves_payments_out_their_cost_is_their_value(audit):
+    """SPEC §4.9: a money flow without a cost costs its payer its value; VA302 asks for
+    the costs nobody recorded."""
+    text = BASE + tp("a", PAY % 8, BACK % ("settlement", 2))
+    assert find(audit, text, "VA302") == []
+
+
+#: data worth something to the company, given without a cost (a payment has one: its value)
+DATA = "{from: customer, to: company, gives: data, kind: information, value: %s}"
 THREE_WITHOUT_COSTS = (
     BASE
-    + tp("a", PAY % 8, BACK % ("settlement", 2))
-    + tp("b", PAY % 7, BACK % ("settlement", 2))
-    + tp("c", PAY % 6, BACK % ("settlement", 2))
+    + tp("a", DATA % 8, BACK % ("settlement", 2))
+    + tp("b", DATA % 7, BACK % ("settlement", 2))
+    + tp("c", DATA % 6, BACK % ("settlement", 2))
 )
 QUIET_AT = "    suppress: [{rule: VA302, reason: costed elsewhere}]\n    flows:"
 
@@ -193,10 +215,10 @@ def test_va302_a_touchpoint_suppression_takes_out_only_its_flows(audit):
 def test_va302_suppressions_where_it_has_nothing_to_count_can_be_removed(audit):
     text = (
         BASE
-        + tp("a", PAY % 8, BACK % ("settlement", 2))
+        + tp("a", DATA % 8, BACK % ("settlement", 2))
         + tp(
             "b",
-            PAY % "2",
+            DATA % "2",
             BACK % ("settlement", 2),
             extra="    suppress: [{rule: VA302, reason: x}]\n",
         )
@@ -411,9 +433,13 @@ def test_opportunities_have_suggestions_and_gains(audit):
             assert finding.gain is None, finding
         else:
             assert finding.gain is not None and finding.gain >= 0, finding
-    gains = [f.gain for f in result.opportunities()]
-    assert gains == sorted(gains, reverse=True)
-    assert not {f.code for f in result.opportunities()} & shape
+    ranked = result.opportunities()
+    assert ranked
+    for unit in {o.unit for o in ranked}:
+        gains = [o.gain for o in ranked if o.unit == unit]
+        assert gains == sorted(gains, reverse=True)  # ranked within each unit
+    assert not {o.finding.code for o in ranked} & shape
+    assert not {code for o in ranked for code in o.also} & shape
 
 
 # --- Suppressions ---------------------------------------------------------------

@@ -49,7 +49,7 @@ ONE_SIXTH = BASE + touchpoint(
 
 def test_p_above_is_the_share_of_draws_at_or_above_the_threshold(audit):
     simulation = simulation_of(audit, ONE_SIXTH, simulated())
-    verdict = simulation.touchpoints[0]
+    verdict = simulation.exchanges[0]
     assert verdict is not None
     assert verdict.p_above == pytest.approx(1 / 6, abs=0.01)
     # the process has one touchpoint: its disparity is the touchpoint's, threshold 0.4
@@ -71,7 +71,7 @@ def test_the_wide_range_is_the_one_to_measure_first(audit):
         FLOW % ("customer", "company", "fee", "[4, 4.5]"),
         FLOW % ("customer", "company", "form", "[1, 1.5]"),
     )
-    verdict = simulation_of(audit, text, simulated()).touchpoints[0]
+    verdict = simulation_of(audit, text, simulated()).exchanges[0]
     ranked = [m.gives for m in verdict.measure_first]
     assert ranked[0] == "advice"
     assert sorted(ranked) == ["advice", "call", "fee", "form"]
@@ -85,7 +85,7 @@ def test_a_certain_verdict_has_no_doubt_to_explain(audit):
         FLOW % ("company", "customer", "advice", "[0, 1]"),
         FLOW % ("customer", "company", "fee", 9),
     )
-    verdict = simulation_of(audit, text, simulated(1000)).touchpoints[0]
+    verdict = simulation_of(audit, text, simulated(1000)).exchanges[0]
     assert verdict.p_above == 1.0
     assert [m.share for m in verdict.measure_first] == [0.0]
     assert verdict.first is None
@@ -93,7 +93,7 @@ def test_a_certain_verdict_has_no_doubt_to_explain(audit):
 
 def test_likely_makes_the_draws_triangular(audit):
     text = ONE_SIXTH.replace("value: [0, 10]}", "value: [0, 10], likely: 0}")
-    verdict = simulation_of(audit, text, simulated()).touchpoints[0]
+    verdict = simulation_of(audit, text, simulated()).exchanges[0]
     # triangular(0, 0, 10): P(x <= 5/3) = 1 - (1 - 1/6)^2 = 11/36
     assert verdict.p_above == pytest.approx(11 / 36, abs=0.01)
 
@@ -105,13 +105,13 @@ def test_points_and_unknown_values(audit):
         FLOW % ("customer", "company", "fee", 5),
     )
     # an omitted value is uniform on [0, scale]: the same 1/6 as [0, 10]
-    verdict = simulation_of(audit, unknown, simulated()).touchpoints[0]
+    verdict = simulation_of(audit, unknown, simulated()).exchanges[0]
     assert verdict.p_above == pytest.approx(1 / 6, abs=0.01)
     points = BASE + touchpoint(
         "t", FLOW % ("company", "customer", "a", "[3, 3]"), FLOW % ("customer", "company", "b", 5)
     )
     simulation = simulation_of(audit, points, simulated())
-    assert simulation.touchpoints == (None,) and simulation.process is None
+    assert simulation.exchanges == (None,) and simulation.process is None
 
 
 def test_va304_replaces_va301_when_probably_uneven_and_names_the_flow(audit):
@@ -129,7 +129,7 @@ def test_va304_replaces_va301_when_probably_uneven_and_names_the_flow(audit):
     [finding] = result.findings
     assert finding.code == "VA304"
     assert "in 86% of 10,000 draws" in finding.message
-    verdict = result.files[0].simulation.touchpoints[0]
+    verdict = result.files[0].simulation.exchanges[0]
     # one uncertain flow: binned in ten, it explains most of the doubt, not quite all
     explained = f"{verdict.measure_first[0].share:.0%}"
     assert finding.suggestion.startswith(
@@ -264,8 +264,8 @@ def test_draws_stay_within_the_exact_bounds(tmp_path_factory, flows):
     path.write_text("\n".join(lines) + "\n")
     [result] = audit_files([(path, "p.yaml")], simulated(500), jobs=1).files
     assert result.score is not None and result.simulation is not None
-    exact = result.score.touchpoints[0].disparity
-    verdict = result.simulation.touchpoints[0]
+    exact = result.score.exchanges[0].disparity
+    verdict = result.simulation.exchanges[0]
     if verdict is None:  # every value a point
         assert exact is not None and exact.is_point
         return

@@ -50,5 +50,5 @@ def test_rule_messages_use_names_that_agree(tmp_path: Path):
     assert "or ask less of them" in by_code["VA202"]["suggestion"]
     portfolio = by_code["VA601"]["message"]
     assert "Applicants get back 0 for each unit of value they give" in portfolio
-    assert "and receive the least at 1 of their 1 touchpoints (100%)" in portfolio
+    assert "and receive the least at 1 of their 1 exchanges (100%)" in portfolio
     assert "`" not in "".join(f["suggestion"] or "" for f in by_code.values())
