@@ -17,8 +17,13 @@ def test_load_returns_a_validated_model():
     assert isinstance(process, valueaudit.Process)
     assert isinstance(process, pydantic.BaseModel)
     assert process.id == "invoice-payment"
-    assert [t.id for t in process.touchpoints] == ["invoice-sent", "payment"]
-    assert process.model_dump()["parties"]["company"] == {"name": "Acme Ltd", "role": "provider"}
+    assert [t.id for t in process.touchpoints] == ["delivery", "invoice-sent", "payment"]
+    assert [t.exchange for t in process.touchpoints] == ["order", None, "order"]
+    assert process.model_dump()["parties"]["company"] == {
+        "name": "Acme Ltd",
+        "role": "provider",
+        "fixed_cost": None,
+    }
 
 
 def test_the_package_exports_the_models_lazily():
@@ -46,6 +51,9 @@ def test_audit_ranks_opportunities(monkeypatch):
     monkeypatch.chdir(ROOT)
     result = valueaudit.audit()
     assert len(result.processes) == 6
-    gains = [f.gain for f in result.opportunities()]
-    assert gains == sorted(gains, reverse=True)
-    assert result.opportunities()[0].code == "VA401"
+    ranked = result.opportunities()
+    # money first (EUR), then points, each ranked by gain (SPEC §4.10)
+    assert [o.unit for o in ranked[:2]] == ["EUR", "points"]
+    assert ranked[0].finding.code == "VA401"
+    points = [o.gain for o in ranked if o.unit == "points"]
+    assert points == sorted(points, reverse=True)

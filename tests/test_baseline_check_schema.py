@@ -47,18 +47,22 @@ def test_baseline_hides_known_findings_and_survives_moved_lines(project: Path):
 
 def test_baseline_reports_new_and_fixed(project: Path):
     runner.invoke(app, ["scan", "-q", "--write-baseline", "baseline.json"])
-    path = project / "processes/invoice-payment.yaml"
+    path = project / "processes/complaint.yaml"
     text = path.read_text()
-    # fix the uneven payment, and break a flow
+    # answer the survey (fixes its one-sided exchange), and break a flow's value
+    survey = "gives: satisfaction score, kind: feedback, value: 3}"
     text = text.replace(
-        "kind: settlement,\n         value: 2}", "kind: settlement,\n         value: 7}"
+        survey,
+        survey + "\n      - {from: provider, to: subscriber, gives: what changed, "
+        "kind: information, value: 3}",
     )
-    text = text.replace("gives: purchase order reference", "gives: purchase order number")
+    text = text.replace("kind: support,\n         value: [2, 6]}", "kind: support}")
     path.write_text(text)
     document = findings("--baseline", "baseline.json")
-    assert document["summary"]["baseline"]["fixed"] >= 2  # VA202 and VA203 are gone
+    assert document["summary"]["baseline"]["fixed"] >= 2  # VA201 and VA202 are gone
     new = {(f["code"], f["touchpoint"]) for f in document["findings"]}
-    assert ("VA202", "payment") not in new
+    assert ("VA201", "follow-up-survey") not in new
+    assert ("VA301", "remote-diagnosis") in new  # the value is unknown now
     result = runner.invoke(app, ["scan", "-q", "--baseline", "baseline.json"])
     assert "fixed since the baseline" in result.stdout
 

@@ -53,8 +53,13 @@ def test_show_prints_the_chain_scores_balance_and_findings(monkeypatch):
     assert "practice charging · channel bank transfer" in out
     assert "customer → company  payment  (money)  value 8" in out
     assert "received: customer 2, company 8 · disparity 0.6 favours company" in out
-    assert "Running balance" in out and "█" in out and "10,800" in out
-    assert "processes/invoice-payment.yaml:50:9 VA401" in out
+    assert "Running balance" in out and "█" in out and "14,400" in out
+    # delivered at 'delivery', paid at 'payment': one exchange, 1,200 × (8 + 2) and × (1 + 8)
+    assert "exchange order (delivery, payment)" in out
+    assert "received per period: customer 12,000, company 10,800 · disparity 0.05" in out
+    # customer: 14,400 received less the payment's 9,600; company: 12,000 less 1,200 × (6 + 1)
+    assert "customer 4,800, company 3,600" in out
+    assert "processes/invoice-payment.yaml:63:9 VA401" in out
 
 
 def test_show_an_invalid_file(tmp_path: Path):

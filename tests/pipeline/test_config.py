@@ -19,7 +19,7 @@ UNEVEN = BASE + (
     "  - id: pay\n"
     "    practice: delivering\n"
     "    flows:\n"
-    "      - {from: customer, to: company, gives: money, kind: money, value: 4}\n"
+    "      - {from: customer, to: company, gives: data, kind: information, value: 4}\n"
     "      - {from: company, to: customer, gives: receipt, kind: settlement, value: 1}\n"
 )
 

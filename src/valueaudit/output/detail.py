@@ -15,7 +15,7 @@ from rich.text import Text
 
 from valueaudit.engine import FileResult
 from valueaudit.interval import Interval
-from valueaudit.model import Flow, Process
+from valueaudit.model import Flow, NotValued, Process
 from valueaudit.numbers import interval, number, percent
 from valueaudit.output import MAX_PARTY_COLUMNS, exchange_verdicts, print_whole
 from valueaudit.output.text import finding_line
@@ -28,6 +28,8 @@ BAR_WIDTH = 24
 
 
 def _value(value: Interval | None) -> str:
+    if isinstance(value, NotValued):
+        return "not valued"
     return "?" if value is None else interval(value)
 
 
@@ -65,6 +67,7 @@ def render(result: FileResult, console: Console) -> None:
         facts = " · ".join(
             f"{label} {value}"
             for label, value in (
+                ("exchange", touchpoint.exchange),
                 ("practice", touchpoint.practice or "–"),
                 ("channel", touchpoint.channel),
                 ("stage", touchpoint.stage),
@@ -88,6 +91,7 @@ def render(result: FileResult, console: Console) -> None:
             )
         console.print()
     print_whole(console, _balance_chart(process, scores))
+    _exchanges_and_nets(process, scores, console)
     if result.simulation is not None:
         _how_sure(result.simulation, process, scores, console)
     findings = result.findings
@@ -183,6 +187,43 @@ def _balance_chart(process: Process, scores: ProcessScore) -> Table:
     ):
         table.add_row(Text(touchpoint.id), *(_bar(balance[p], top) for p in parties))
     return table
+
+
+def _exchanges_and_nets(process: Process, scores: ProcessScore, console: Console) -> None:
+    """Each exchange of several touchpoints as judged together, and each party's net
+    over the process (SPEC §4.8, §4.9)."""
+    unit = "" if process.in_points else f" {process.unit}"
+    for exchange in scores.exchanges:
+        if len(exchange.touchpoints) < 2:
+            continue
+        ids = ", ".join(process.touchpoints[i].id for i in exchange.touchpoints)
+        received = ", ".join(
+            f"{p} {interval(v, grouping=True)}" for p, v in exchange.received.items()
+        )
+        favoured = f" favours {exchange.favoured}" if exchange.favoured else ""
+        console.print(Text(f"exchange {exchange.id} ({ids})", style="bold cyan"), soft_wrap=True)
+        console.print(
+            Text(
+                f"    received per period: {received} · disparity "
+                f"{interval(exchange.disparity)}{favoured}"
+            ),
+            soft_wrap=True,
+        )
+    nets = ", ".join(
+        f"{p} {interval(v, grouping=True)}{'*' if p in scores.not_valued else ''}"
+        for p, v in scores.net.items()
+    )
+    console.print(
+        Text(
+            f"Net per period{unit} (received less what giving costs, and fixed costs)", style="bold"
+        )
+    )
+    console.print(Text(f"    {nets}"), soft_wrap=True)
+    if scores.not_valued:
+        console.print(
+            Text("    * receives a not-valued flow: its net leaves that flow out", style="dim")
+        )
+    console.print()
 
 
 def _bar(value: Interval, top: float) -> Text:

@@ -359,8 +359,8 @@ def process_does_not_pay(ctx: AuditContext) -> Iterator[Draft]:
             f"is {interval(net, grouping=True)} per period (net of recorded costs"
             f"{' and its fixed cost' if ctx.process.parties[party].fixed_cost else ''})",
             suggestion=f"Change what {name} gets or gives up in '{ctx.process.id}' by "
-            f"about {interval(shortfall, grouping=True)} per period (a price, a cost removed, a volume "
-            f"that covers the fixed cost), or decide who subsidises it.",
+            f"about {interval(shortfall, grouping=True)} per period (a price, a cost "
+            "removed, a volume that covers the fixed cost), or decide who subsidises it.",
             gain=-net.mid,
         )
 
