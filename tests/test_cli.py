@@ -142,10 +142,11 @@ def test_json_shape(project: Path):
     assert process["file"] == "processes/uneven.yaml"
     assert process["disparity"] == 0.6
     assert process["clarity"] == 1
-    assert process["balance"] == {
-        "customer": {"received": 1, "share": 0.2},
-        "company": {"received": 4, "share": 0.8},
+    assert process["balance"] == {  # the payment costs the customer its value, 4
+        "customer": {"received": 1, "share": 0.2, "net": -3},
+        "company": {"received": 4, "share": 0.8, "net": 4},
     }
+    assert process["unit"] == "points" and process["exchanges"] == []
     [touchpoint] = process["touchpoints"]
     assert {k: touchpoint[k] for k in ("id", "line", "disparity", "favoured", "received")} == {
         "id": "pay",
@@ -165,9 +166,11 @@ def test_json_shape(project: Path):
         "column",
         "process",
         "touchpoint",
+        "exchange",
         "path",
         "suggestion",
         "gain",
+        "unit",
     ]
     assert (uneven["code"], uneven["severity"], uneven["line"], uneven["column"]) == (
         "VA202",
@@ -206,7 +209,8 @@ def test_several_formats_in_one_run(project: Path):
     assert result.exit_code == 0
     assert "VA202" in result.stdout
     document = json.loads((project / "out/result.json").read_text())
-    assert document["summary"]["findings"]["warning"] == 3  # VA202, VA203 and VA601
+    # VA202, VA203 and VA601; the customer pays 4 for 1: VA204 and VA205
+    assert document["summary"]["findings"]["warning"] == 5
     assert [p.name for p in (project / "out").iterdir()] == ["result.json"]
 
 
@@ -384,7 +388,8 @@ def test_piped_text_is_never_wrapped_cut_or_padded(project: Path):
         "findings",
     ]
     row = next(line for line in lines if line.lstrip().startswith(LONG_ID))
-    assert row.split() == [LONG_ID, "1", "0.14–0.6", "50%", "company", "1W"]
+    # VA301, and the customer pays 4 for 1–3: VA204 at the touchpoint, VA205 for the process
+    assert row.split() == [LONG_ID, "1", "0.14–0.6", "50%", "company", "3W"]
     detail = runner.invoke(app, ["show", "processes/long.yaml"]).stdout
     assert f"{LONG_ID} — " in detail  # the panel's title is whole, not cut at 80
     assert not [line for line in detail.splitlines() if line != line.rstrip()]
@@ -397,7 +402,7 @@ def test_in_a_terminal_names_fold_and_numbers_stay_whole(project: Path, columns:
     assert "\x1b" in shown
     plain = re.sub(r"\x1b\[[0-9;]*m", "", shown)
     row = next(line for line in plain.splitlines() if line.lstrip().startswith(LONG_ID[:8]))
-    assert row.split()[1:] == ["1", "0.14–0.6", "50%", "company", "1W"]
+    assert row.split()[1:] == ["1", "0.14–0.6", "50%", "company", "3W"]
     table = plain[plain.index("Processes") : plain.index("Opportunities")].splitlines()
     assert max(len(line) for line in table) <= int(columns)
 
@@ -441,7 +446,7 @@ def test_a_file_that_breaks_fixes_nothing_in_the_baseline(project: Path):
     [
         ("valueaudit scan -f s", ["sarif", "sarif:"]),
         ("valueaudit diff a b -f j", ["json", "json:"]),
-        ("valueaudit explain VA20", ["VA201", "VA202", "VA203", "VA204"]),
+        ("valueaudit explain VA20", ["VA201", "VA202", "VA203", "VA204", "VA205"]),
         ("valueaudit scan --select VA9", ["VA9", "VA901", "VA902"]),
         ("valueaudit scan --ignore va40", ["va401", "va402", "va403", "va404"]),
     ],

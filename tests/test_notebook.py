@@ -42,7 +42,10 @@ def test_touchpoints_frame_has_a_row_per_touchpoint_and_intervals_as_two_columns
     assert row.disparity_low.item() == pytest.approx(1 / 3)
     assert row.disparity_high.item() == pytest.approx(5 / 7)
     assert (row.position.item(), row.practice.item(), row.volume.item()) == (1, "helping", 800)
-    assert row.findings.item() == 1  # VA301
+    # judged with call-support as exchange 'complaint': its findings sit at call-support
+    assert row.findings.item() == 0
+    survey = frame[frame.touchpoint == "follow-up-survey"]
+    assert survey.findings.item() == 3  # VA201, VA202 and VA402
     document = result.to_dict()
     assert frame.findings.sum() == sum(
         1 for f in document["findings"] if f["touchpoint"] is not None
@@ -60,7 +63,7 @@ def test_findings_and_parties_frames_match_the_document(result: AuditResult):
     ]
     assert records == document["findings"]
     assert [mine for mine, _ in gains] == pytest.approx([theirs for _, theirs in gains], abs=1e-4)
-    assert list(findings.code[-2:]) == ["VA602", "VA602"]  # the portfolio's last
+    assert list(findings.code[-4:]) == ["VA601", "VA602", "VA601", "VA602"]  # the portfolio's
     parties = result.parties_frame().set_index("party")
     for party in document["portfolio"]["parties"]:
         row = parties.loc[party["id"]]
@@ -91,20 +94,24 @@ def test_a_frame_without_pandas_says_how_to_get_it(
 
 def test_a_notebook_shows_short_summaries(result: AuditResult):
     assert repr(result) == (
-        "<AuditResult: 6 files, 6 valid processes, 0 errors, 26 warnings, 12 info>"
+        "<AuditResult: 6 files, 6 valid processes, 0 errors, 14 warnings, 10 info>"
     )
     summary = result._repr_markdown_()
-    assert summary.startswith("**valueaudit**: 6 files, 0 errors, 26 warnings, 12 info")
-    assert "| broadband-complaint | 3 | 0.7–0.83 | provider | 8 |" in summary
-    assert "| 78,904.11 | VA401 | invoice-payment › payment |" in summary
+    assert summary.startswith("**valueaudit**: 6 files, 0 errors, 14 warnings, 10 info")
+    assert "| broadband-complaint | 3 | 0.5–0.7 | provider | 6 |" in summary
+    assert "| 78,904.11 EUR | VA401 | invoice-payment › payment |" in summary
+    # one opportunity per exchange, with the codes behind it (SPEC §4.12)
+    assert "| 1,200 pts | VA201 (also VA202, VA402) | broadband-complaint › follow-up-survey |" in (
+        summary
+    )
     process = result.processes[0].process
     assert repr(process) == (
-        "Process(id='broadband-complaint', parties=['customer', 'provider'], touchpoints=3)"
+        "Process(id='broadband-complaint', parties=['subscriber', 'provider'], touchpoints=3)"
     )
     assert "| Technician runs a line test | helping |" in process._repr_markdown_()
     assert repr(process.touchpoints[0]) == "Touchpoint(id='call-support', flows=3)"
     assert repr(result.files[0]) == (
-        "FileResult('processes/complaint.yaml', process='broadband-complaint', findings=8)"
+        "FileResult('processes/complaint.yaml', process='broadband-complaint', findings=6)"
     )
 
 

@@ -174,16 +174,21 @@ class Opportunity(NamedTuple):
     also: tuple[str, ...] = ()
 
     @property
+    def spot(self) -> str | None:
+        """Where in its process: the exchange it changes, or its touchpoint (a money
+        flow's, VA401), or ``None`` for the process as a whole."""
+        finding = self.finding
+        if finding.exchange and finding.code in _EXCHANGE_RANK:
+            return finding.exchange
+        return finding.touchpoint
+
+    @property
     def place(self) -> str:
         """Where to change: ``process › touchpoint``, ``process › exchange`` or the
         process (its file when it has no id)."""
-        finding = self.finding
-        where = finding.process or finding.file
-        if finding.exchange and finding.code in _EXCHANGE_RANK:
-            return f"{where} › {finding.exchange}"
-        if finding.touchpoint:
-            return f"{where} › {finding.touchpoint}"
-        return where
+        where = self.finding.process or self.finding.file
+        spot = self.spot
+        return f"{where} › {spot}" if spot else where
 
     @property
     def also_text(self) -> str:

@@ -47,9 +47,10 @@ def number(value: float, digits: int = 2, *, grouping: bool = False) -> str:
 
 
 def interval(value: Interval | None, digits: int = 2, *, grouping: bool = False) -> str:
-    """An interval for people: ``0.6``, ``0.2–0.85``, ``–`` for nothing. A range is never
-    written as one number: where both ends round alike, more decimals are written (up to
-    6) to tell them apart (SPEC §4.5)."""
+    """An interval for people: ``0.6``, ``0.2–0.85``, ``-80 to 0`` (a dash after a minus
+    sign would be misread), ``–`` for nothing. A range is never written as one number:
+    where both ends round alike, more decimals are written (up to 6) to tell them apart
+    (SPEC §4.5)."""
     if value is None:
         return "–"
     low, high = value
@@ -60,7 +61,7 @@ def interval(value: Interval | None, digits: int = 2, *, grouping: bool = False)
         high_text = number(high, shown, grouping=grouping)
         if low_text != high_text:
             break
-    return f"{low_text}–{high_text}"
+    return f"{low_text} to {high_text}" if low < 0 else f"{low_text}–{high_text}"
 
 
 def percent(share: float) -> str:

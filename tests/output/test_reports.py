@@ -41,14 +41,16 @@ def test_report_structure():
     assert text.count("```mermaid\nsequenceDiagram") == 6
     assert text.count("```mermaid\npie") == 6
     assert "## invoice-payment: Invoice payment" in text
-    row = "| 2 | payment | billing | charging | bank transfer | 0.6 | unclassified |"
-    assert f"{row} VA202, VA302, VA401 |" in text
-    assert "| 2 | payment | 2 | 8 |" in text  # what customer and company receive there
+    # paid for goods delivered at 'delivery' (one exchange, even): only the early payment
+    row = "| 3 | payment | billing | charging | bank transfer | 0.6 | unclassified |"
+    assert f"{row} VA401 |" in text
+    assert "| 3 | payment | 2 | 8 |" in text  # what customer and company receive there
     assert "p0->>p1: payment #40;8#41;" in text
     assert "## Rules that fired" in text and "| VA401 | early-payment |" in text
     # the top opportunity is the early payment: 1200 x 65.75
     first = text.split("### Top opportunities")[1].split("\n")[4]
-    assert first.startswith("| 1 | 78,904.11 | VA401 early-payment |")
+    assert first.startswith("| 1 | 78,904.11 EUR | VA401 early-payment | invoice-payment › payment |")
+    assert "| 1 | 78,904.11 EUR | VA401 early-payment | payment |" in text  # its section
 
 
 def _table_rows(text: str) -> list[str]:
@@ -154,8 +156,12 @@ def test_diff_as_is_to_be_json():
     assert document["kind"] == "diff"
     assert document["summary"]["processes"]["changed"] == 1
     [process] = document["processes"]
-    # as-is: welcome 0, ordering 0.6, courses 1, bill 7/9, equal volumes
-    assert process["disparity"]["old"] == round((0 + 0.6 + 1 + 7 / 9) / 4, 4)
+    # as-is, by exchange (equal volumes): welcome 0; ordering (2 − 1) / 3; the meal
+    # (courses and bill): guests [5, 7] + 1 against 8, so [0, 2/14]
+    assert process["disparity"]["old"] == [
+        round((0 + 1 / 3 + 0) / 3, 4),
+        round((0 + 1 / 3 + 2 / 14) / 3, 4),
+    ]
     ordering = next(t for t in process["touchpoints"] if t["id"] == "ordering")
     assert ordering["praxis"] == {
         "old": "reinforcing-co-destruction",
@@ -163,15 +169,21 @@ def test_diff_as_is_to_be_json():
     }
     assert ordering["received"]["guests"] == {"old": 1, "new": 5}
     fixed = {(f["code"], f["touchpoint"]) for f in document["fixed"]}
-    assert ("VA502", "ordering") in fixed and ("VA201", "courses") in fixed
+    assert ("VA502", "ordering") in fixed and ("VA204", "ordering") in fixed
+    # guests: net −80 to 0 (40 × ([5, 7] + 1 + 3 + 1 − 8 − 4)) → 40 × ([6, 8] + 4 + 5 + 4 − 8)
+    assert process["net"]["guests"] == {"old": [-80, 0], "new": [440, 520]}
+    assert document["worse_off"] == []
     assert all(f["code"] != "VA502" for f in document["introduced"])
 
 
 def test_diff_text_and_markdown():
     result = runner.invoke(app, ["diff", str(AS_IS), str(TO_BE)])
-    assert "ordering: disparity 0.6 → 0.25 (−0.35)" in result.stdout
+    assert "ordering: disparity 0.33 → 0.25 (−0.08, more even)" in result.stdout
     assert "praxis reinforcing-co-destruction → reinforcing-co-creation" in result.stdout
-    assert "7 findings fixed, 1 introduced" in " ".join(result.stdout.split())
+    assert "net: guests -80 to 0 → 440–520 (+520) ✅; restaurant 520 → 720 (+200) ✅" in (
+        result.stdout
+    )
+    assert "3 findings fixed, 1 introduced" in " ".join(result.stdout.split())
     result = runner.invoke(app, ["diff", str(AS_IS), str(TO_BE), "-f", "markdown"])
     assert result.stdout.startswith("# valueaudit diff")
     assert "## findings fixed" in result.stdout
@@ -202,10 +214,18 @@ def test_diff_folders_added_removed_and_regressions(tmp_path: Path):
 def test_diff_identical_inputs_changes_nothing():
     result = runner.invoke(app, ["diff", str(AS_IS), str(AS_IS), "-f", "json"])
     document = json.loads(result.stdout)
-    assert document["summary"] == {
-        "processes": {"changed": 0, "unchanged": 1, "added": 0, "removed": 0, "invalid": 0},
-        "findings": {"fixed": 0, "introduced": 0, "unchecked": 0},
+    summary = document["summary"]
+    assert summary["processes"] == {
+        "changed": 0,
+        "unchanged": 1,
+        "added": 0,
+        "removed": 0,
+        "invalid": 0,
     }
+    assert summary["findings"] == {"fixed": 0, "introduced": 0, "unchecked": 0, "worse_off": 0}
+    for party in summary["parties"]:  # the same before and after
+        assert party["received"]["old"] == party["received"]["new"]
+        assert party["net"]["old"] == party["net"]["new"]
 
 
 @pytest.mark.parametrize(
@@ -270,24 +290,29 @@ def test_sequence_diagrams_mark_the_touchpoints_with_problems():
     )
     # call-support has VA202 (a warning): a band, its note with D and the favoured party
     band = diagram.split("    rect rgba(255, 99, 71, 0.15)\n", 1)[1].split("    end\n", 1)[0]
-    assert band.startswith("    Note over p0,p1: call-support#58; D 0.78, favours Telecom provider")
+    assert band.startswith("    Note over p0,p1: call-support#58; D 0.71, favours Telecom provider")
     assert "p0->>p1: description of the outages #40;6#41;" in band
-    assert diagram.count("    rect ") == 3  # remote-diagnosis (VA301), follow-up-survey too
+    assert diagram.count("    rect ") == 2  # call-support (VA502) and follow-up-survey
 
 
 def test_diff_markdown_is_a_before_after_table_per_process():
     report = readable(runner.invoke(app, ["diff", str(AS_IS), str(TO_BE), "-f", "markdown"]).stdout)
     section = report.split("## process restaurant-dinner", 1)[1].split("## findings fixed")[0]
-    assert "- disparity 0.59 → 0.23–0.26 (−0.35); clarity 86% → 88%" in section
+    assert "- disparity 0.11–0.16 → 0.13–0.16 (+0.01, less even); clarity 86% → 88%" in section
+    # only a party's net is marked better or worse (SPEC §4.13)
+    assert "- net: guests -80 to 0 → 440–520 (+520) ✅; restaurant 520 → 720 (+200) ✅" in section
     rows = [line for line in section.splitlines() if line.startswith("| ")]
     assert rows[0] == "| touchpoint | as-is | to-be | change | praxis |"
-    # lower is better: improvements and regressions are marked
     assert (
-        "| ordering | 0.6 | 0.25 | ✅ −0.35 | reinforcing-co-destruction → "
+        "| ordering | 0.33 | 0.25 | −0.08 (more even) | reinforcing-co-destruction → "
         "reinforcing-co-creation |" in rows
     )
-    assert "| welcome | 0 | 0.14 | ⚠️ +0.14 | reinforcing-co-creation |" in rows
-    assert "| courses | 1 | 0.2–0.33 | ✅ −0.73 | unclassified → reinforcing-co-creation |" in rows
+    assert "| welcome | 0 | 0.14 | +0.14 (less even) | reinforcing-co-creation |" in rows
+    assert (
+        "| courses | 1 | 0.2–0.33 | −0.73 (more even) | unclassified → reinforcing-co-creation |"
+        in rows
+    )
+    assert "✅" not in "\n".join(rows) and "⚠️" not in "\n".join(rows)
 
 
 def test_diff_markdown_lists_touchpoints_added_and_removed(tmp_path: Path):

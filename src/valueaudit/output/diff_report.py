@@ -55,11 +55,18 @@ def change_title(change: ProcessChange) -> str:
 
 
 def evenness(before: Interval | None, after: Interval | None) -> str:
-    """`` (more even)`` or `` (less even)`` when a disparity moved, else nothing: a
-    lower disparity is not "better" by itself (SPEC §4.13)."""
+    """``more even`` or ``less even`` when a disparity moved, else nothing: a lower
+    disparity is not "better" by itself (SPEC §4.13)."""
     if before is None or after is None or same(before.mid, after.mid):
         return ""
-    return " (more even)" if after.mid < before.mid else " (less even)"
+    return "more even" if after.mid < before.mid else "less even"
+
+
+def disparity_change(before: Interval | None, after: Interval | None) -> str:
+    """``0.6 → 0.27 (−0.33, more even)``."""
+    text = delta(before, after)
+    how = evenness(before, after)
+    return f"{text[:-1]}, {how})" if how and text.endswith(")") else text
 
 
 def net_mark(before: Interval | None, after: Interval | None) -> str:
@@ -79,8 +86,7 @@ def process_lines(change: ProcessChange) -> list[str]:
     receives and its net."""
     old, new = change.old_score, change.new_score
     lines = [
-        f"disparity {delta(old.disparity, new.disparity)}"
-        f"{evenness(old.disparity, new.disparity)}; "
+        f"disparity {disparity_change(old.disparity, new.disparity)}; "
         f"clarity {percent(old.clarity, new.clarity)}; "
         f"favoured {old.favoured or '–'} → {new.favoured or '–'}"
     ]
@@ -124,7 +130,7 @@ def change_lines(change: ProcessChange) -> list[str]:
     for tp in change.touchpoints:
         if not tp.changed:
             continue
-        parts = [f"disparity {delta(tp.old.disparity, tp.new.disparity)}"]
+        parts = [f"disparity {disparity_change(tp.old.disparity, tp.new.disparity)}"]
         received = party_deltas(tp.old.received, tp.new.received, parties)
         if received:
             parts.append("received " + ", ".join(f"{p} {d}" for p, d in received))

@@ -28,7 +28,8 @@ def change_rows(change: ProcessChange) -> list[list[str]]:
         if abs(moved) < 1e-9:
             return "0"
         text = f"{'+' if moved > 0 else '−'}{number(abs(moved))}"
-        return f"{text}{evenness(before, after)}"
+        how = evenness(before, after)
+        return f"{text} ({how})" if how else text
 
     def praxis(before: str | None, after: str | None) -> str:
         return before or "–" if before == after else f"{before or '–'} → {after or '–'}"

@@ -56,7 +56,7 @@ def opportunity_table(found: Sequence[Opportunity], *, with_process: bool) -> li
         if with_process:
             where = opportunity.place
         else:
-            where = finding.exchange or finding.touchpoint or "process"
+            where = opportunity.spot or "process"
         rows.append(
             [
                 str(rank),
