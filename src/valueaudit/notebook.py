@@ -107,10 +107,11 @@ class AuditResult(ScanResult):
         return _pandas().DataFrame(rows, columns=_FINDING_COLUMNS)
 
     def parties_frame(self) -> Any:
-        """One row per party of the portfolio ledger (by id across files), sorted by id:
-        name, role, received, given, exchange ratio and known cost (``_low`` and
-        ``_high``; the ratio's high end is empty when what it gives may be 0), and the
-        touchpoints where it is favoured and losing, and its processes."""
+        """One row per party of the portfolio ledger (by id across files, and unit),
+        sorted by id: name, role, unit, received, given, exchange ratio, cost and net
+        (``_low`` and ``_high``; the ratio's high end is empty when what it gives may be
+        0), the touchpoints where it is favoured and losing, the exchanges it takes part
+        in and loses at an uneven one, and its processes."""
         from valueaudit.documents import ledger_document
 
         rows = []
@@ -126,6 +127,7 @@ class AuditResult(ScanResult):
                     "ratio_low": None if ratio is None else ratio[0],
                     "ratio_high": None if ratio is None else ratio[1],
                     **_ends("cost", party["cost"]),
+                    **_ends("net", party["net"]),
                 }
             )
         return _pandas().DataFrame(rows, columns=_PARTY_COLUMNS)
@@ -189,9 +191,9 @@ def _finding_columns() -> list[str]:
 
 _FINDING_COLUMNS = _finding_columns()
 _PARTY_COLUMNS = [
-    *("party", "name", "role", "received_low", "received_high", "given_low", "given_high"),
-    *("ratio_low", "ratio_high", "cost_low", "cost_high", "touchpoints", "favoured"),
-    *("losing", "processes"),
+    *("party", "name", "role", "unit", "received_low", "received_high", "given_low"),
+    *("given_high", "ratio_low", "ratio_high", "cost_low", "cost_high", "net_low", "net_high"),
+    *("touchpoints", "favoured", "losing", "exchanges", "losing_uneven", "processes"),
 ]
 
 

@@ -49,7 +49,9 @@ def test_report_structure():
     assert "## Rules that fired" in text and "| VA401 | early-payment |" in text
     # the top opportunity is the early payment: 1200 x 65.75
     first = text.split("### Top opportunities")[1].split("\n")[4]
-    assert first.startswith("| 1 | 78,904.11 EUR | VA401 early-payment | invoice-payment › payment |")
+    assert first.startswith(
+        "| 1 | 78,904.11 EUR | VA401 early-payment | invoice-payment › payment |"
+    )
     assert "| 1 | 78,904.11 EUR | VA401 early-payment | payment |" in text  # its section
 
 

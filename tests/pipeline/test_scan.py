@@ -149,9 +149,7 @@ def test_a_scoring_bug_is_one_internal_error_named_scoring(tmp_path: Path, monke
 
     monkeypatch.setattr("valueaudit.scoring.score_process", broken)
     scan = audit_files(_copies(tmp_path, "a.yaml"), Settings())
-    assert [(e.where, e.message) for e in scan.errors] == [
-        ("scoring", "ValueError: a scoring bug")
-    ]
+    assert [(e.where, e.message) for e in scan.errors] == [("scoring", "ValueError: a scoring bug")]
     [result] = scan.files
     assert result.score is None and not result.valid
 
@@ -196,9 +194,7 @@ def test_a_signal_while_an_output_is_opened_leaves_no_temporary_file(
     assert list(out.iterdir()) == []
 
 
-def test_the_api_and_the_command_line_agree_on_the_scan_level_findings(
-    tmp_path: Path, monkeypatch
-):
+def test_the_api_and_the_command_line_agree_on_the_scan_level_findings(tmp_path: Path, monkeypatch):
     monkeypatch.chdir(ROOT)
     scan = audit_files(discover([Path("processes")]), Settings())
     streamed = runner.invoke(app, ["scan", "processes", "-f", "json", "-j", "2"]).stdout

@@ -428,7 +428,10 @@ def test_the_first_declaration_is_literal_even_without_flows(tmp_path: Path):
     assert [(name, line) for _, name, line, _, _ in found] == [("a.yaml", 4)]
     assert "Orchard Co-op" in found[0][4]
     scan = audit_files(discover([tmp_path]), Settings())
-    assert scan.ledger is not None and scan.ledger.parties["supplier", "points"].name == "Orchard Co-op"
+    assert (
+        scan.ledger is not None
+        and scan.ledger.parties["supplier", "points"].name == "Orchard Co-op"
+    )
     suppression = "suppress:\n  - {rule: VA601, reason: the co-op is a partner by choice}\n"
     (tmp_path / "a.yaml").write_text(_bystander("a") + suppression)
     codes_found = [c[0] for c in portfolio_codes(tmp_path)]

@@ -513,8 +513,9 @@ def test_early_payment_needs_the_minimum_amount(audit, amount: float, fires: boo
     """SPEC §4.12: VA401 fires only for a payment of at least early-payment-min-amount
     (default 1,000 in the process's currency), at that boundary exactly."""
     text = (
-        BASE.replace("touchpoints:\n", "assumptions: {cost_of_capital: 0.12, currency: EUR}\n"
-                     "touchpoints:\n")
+        BASE.replace(
+            "touchpoints:\n", "assumptions: {cost_of_capital: 0.12, currency: EUR}\ntouchpoints:\n"
+        )
         + "  - id: pay\n    flows:\n"
         + "      - {from: customer, to: company, gives: payment, kind: money, value: 8,\n"
         + f"         amount: {amount}, timing: {{due_days: 30}}}}\n"

@@ -135,8 +135,10 @@ def test_va203_rebalances_towards_the_party_with_the_largest_shortfall(audit):
     partner 9 at t3 alone. The partner receives least in total (1 against 4), which the
     rule used to go by; by shortfall it is the customer."""
     text = (
-        BASE.replace("  company: {role: provider}\n", "  company: {role: provider}\n"
-                     "  partner: {role: partner}\n")
+        BASE.replace(
+            "  company: {role: provider}\n",
+            "  company: {role: provider}\n  partner: {role: partner}\n",
+        )
         + _tp("t1", "customer", 8, 2)
         + _tp("t2", "customer", 8, 2)
         + _tp("t3", "partner", 10, 1)

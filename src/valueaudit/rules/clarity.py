@@ -35,9 +35,10 @@ if TYPE_CHECKING:
 """,
 )
 def parity_not_clear(ctx: AuditContext) -> Iterator[Draft]:
-    """**What it finds.** A flow without a ``value`` (reported at the flow), or a
-    touchpoint whose disparity, over the ranges given, may lie on either side of the
-    VA202 threshold (``D_min < threshold <= D_max``).
+    """**What it finds.** A flow without a ``value`` (reported at the flow), or an
+    exchange whose disparity, over the ranges given, may lie on either side of the VA202
+    threshold (``D_min < threshold <= D_max``). A ``not-valued`` flow is left out of the
+    comparison on purpose: it never makes an exchange unclear.
 
     **Why it matters.** Loshin: where the parity or disparity between the values is not
     clear, there is an opportunity. Until the values are pinned down nobody can say
@@ -158,7 +159,7 @@ def _probably_uneven(ctx: AuditContext, position: int) -> Verdict | None:
 """,
 )
 def probably_uneven(ctx: AuditContext) -> Iterator[Draft]:
-    """**What it finds.** With ``--simulate N``, a touchpoint whose disparity range
+    """**What it finds.** With ``--simulate N``, an exchange whose disparity range
     straddles the VA202 threshold (so VA301 would say "not clear") but whose draws are
     at or above the threshold at least ``simulate.likely`` (default 0.8) of the time. It
     names the flow to measure first: the one whose value explains most of the doubt.
@@ -210,8 +211,11 @@ def probably_uneven(ctx: AuditContext) -> Iterator[Draft]:
 )
 def one_sided_valuation(ctx: AuditContext) -> Iterator[Draft]:
     """**What it finds.** Flows worth at least half the scale to their receiver that
-    say nothing of what they cost the giver. One finding per process, at the first such
-    flow, counting the rest.
+    say nothing of what they cost the giver (in a process valued in a currency: half
+    the largest amount). One finding per process, at the first such flow, counting the
+    rest. A payment is left out: a ``money`` flow without a ``cost`` costs its payer
+    its value. It is an opportunity only where the exchange may be uneven (its
+    disparity may reach VA202's threshold): elsewhere the cost would move nothing.
 
     **Why it matters.** An exchange is judged from both sides: a payment worth 8 to the
     company may cost a customer 8 or, paid from a budget already set aside, much less.

@@ -27,7 +27,7 @@ def received_text(ctx: AuditContext, received: Mapping[str, Interval]) -> str:
     "VA201",
     "one-sided-exchange",
     Severity.WARNING,
-    "A participating party receives nothing at the touchpoint.",
+    "A participating party receives nothing at the exchange.",
     bad="""
 - id: survey
   flows:
@@ -41,8 +41,10 @@ def received_text(ctx: AuditContext, received: Mapping[str, Interval]) -> str:
 """,
 )
 def one_sided_exchange(ctx: AuditContext) -> Iterator[Draft]:
-    """**What it finds.** A party that gives something at a touchpoint but receives
-    nothing there (no flow to it, or only flows worth 0).
+    """**What it finds.** A party that takes part in an exchange (a touchpoint, or the
+    touchpoints naming one ``exchange``) but receives nothing there: no flow to it, or
+    only flows worth 0. A party that receives a not-valued flow receives something, and
+    an ``internal`` party is never named.
 
     **Why it matters.** Loshin's premise is that every interaction is an *exchange*:
     both parties should get something out of it. A one-sided touchpoint is where the
@@ -84,7 +86,7 @@ def one_sided_exchange(ctx: AuditContext) -> Iterator[Draft]:
     "VA202",
     "high-disparity",
     Severity.WARNING,
-    "Touchpoint disparity D(t) is at or above the threshold (default 0.5).",
+    "Exchange disparity D(E) is at or above the threshold (default 0.5).",
     bad="""
 - id: payment
   flows:
@@ -100,9 +102,12 @@ def one_sided_exchange(ctx: AuditContext) -> Iterator[Draft]:
 """,
 )
 def high_disparity(ctx: AuditContext) -> Iterator[Draft]:
-    """**What it finds.** A touchpoint whose disparity ``D = (max R - min R) / sum R``
-    is certainly at or above the threshold (``thresholds.disparity``, default 0.5): even
-    the most favourable reading of its ranges is this uneven.
+    """**What it finds.** An exchange whose disparity ``D = (max T - min T) / sum T`` is
+    certainly at or above the threshold (``thresholds.disparity``, default 0.5): even
+    the most favourable reading of its ranges is this uneven. An exchange is a
+    touchpoint, or the touchpoints naming one ``exchange`` (a customer pays at
+    ``checkout`` for what ``delivery`` brings), judged on what each party receives over
+    them, volume-weighted (``T``).
 
     **Why it matters.** An exchange this uneven favours one party; the other has a
     reason to avoid, delay or resent the touchpoint. Loshin: look for ways to eliminate

@@ -31,16 +31,20 @@ VA601 = documented(
     "VA601",
     "portfolio-imbalance",
     Severity.WARNING,
-    "Across all processes a party gets back at most a third of what it gives, or "
-    "receives the least at an uneven exchange at 75% or more of its touchpoints.",
+    "Across all processes a party's net is below 0, it gets back at most a third of what "
+    "it gives, or it receives the least at 75% or more of its exchanges, each uneven.",
     """
-    **What it finds.** A party (matched by id across files) whose exchange ratio over
-    every process of the scan, what it receives divided by what it gives, volume-weighted,
-    is at or below ``thresholds.exchange-ratio`` (default 1/3) over all the values its
-    ranges admit; or which receives the least, where the disparity is certainly at or
-    above VA202's threshold (``thresholds.disparity``; a disparity of 0.02 is not
-    losing), at three quarters or more of the touchpoints it takes part in. Never for
-    a party with role ``internal``. Reported once per party, at its first declaration.
+    **What it finds.** A party (matched by id across files) whose net over every
+    process of the scan (what it receives less what giving costs it and its fixed
+    costs) is certainly below 0; or whose exchange ratio, what it receives divided by
+    what it gives, volume-weighted, is at or below ``thresholds.exchange-ratio``
+    (default 1/3) over all the values its ranges admit; or which receives the least,
+    where the disparity is certainly at or above VA202's threshold
+    (``thresholds.disparity``; a disparity of 0.02 is not losing), at three quarters or
+    more of the exchanges it takes part in. Points are compared on a scale of 10, money
+    per currency. Never for a party with role ``internal``, and the net is not judged
+    for a party that receives a not-valued flow. Reported once per party, at its first
+    declaration.
 
     **Why it matters.** One uneven touchpoint is a detail; a party that loses across the
     whole portfolio is a relationship at risk. Echeverri & Skålén show that value is

@@ -53,10 +53,7 @@ def opportunity_table(found: Sequence[Opportunity], *, with_process: bool) -> li
     rows = []
     for rank, opportunity in enumerate(found, start=1):
         finding = opportunity.finding
-        if with_process:
-            where = opportunity.place
-        else:
-            where = opportunity.spot or "process"
+        where = opportunity.place if with_process else opportunity.spot or "process"
         rows.append(
             [
                 str(rank),
