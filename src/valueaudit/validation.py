@@ -8,7 +8,6 @@ pydantic's wording.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -85,9 +84,11 @@ def _escaped(value: Any) -> Any:
 
 def _validate(data: dict[str, Any], loaded: LoadedFile) -> m.Process | None:
     scale = data.get("scale", m.DEFAULT_SCALE)
-    unit = data.get("unit")
-    if isinstance(unit, str) and unit != m.POINTS and re.fullmatch(m.UNIT_PATTERN, unit):
-        scale = m.MAX_MONEY_VALUE  # amounts of money, per occurrence (SPEC §4.10)
+    unit = data.get("unit", m.POINTS)
+    if unit != m.POINTS:
+        # amounts of money, per occurrence (SPEC §4.10); a misspelt unit is reported once,
+        # not again at every value above 10
+        scale = m.MAX_MONEY_VALUE
     elif (
         isinstance(scale, bool)
         or not isinstance(scale, int | float)
