@@ -35,7 +35,9 @@ def found(audit, text: str, *codes: str):
 
 #: pays 8 at checkout (100 a period), gets the parcel worth 6 at delivery (80 a period:
 #: some orders are collected)
-PURCHASE = SHOP + """\
+PURCHASE = (
+    SHOP
+    + """\
   - id: checkout
     exchange: purchase
     flows:
@@ -51,6 +53,7 @@ PURCHASE = SHOP + """\
     flows:
       - {from: shop, to: customer, gives: parcel, kind: product, value: 6}
 """
+)
 
 
 def test_an_exchange_of_two_touchpoints_with_different_volumes(audit):
@@ -149,9 +152,7 @@ def test_va205_a_process_that_does_not_pay_for_a_party(audit):
     customer, finding = found(audit, text, "VA205")
     assert customer.path == "parties.customer" and "-20 per period" in customer.message
     # 800 + 200 received, 160 for the parcels, 1,000 fixed: −160 per period
-    assert "does not pay for shop: its net over the process is -160 per period" in (
-        finding.message
-    )
+    assert "does not pay for shop: its net over the process is -160 per period" in (finding.message)
     assert "and its fixed cost" in finding.message
     assert (finding.path, finding.line, finding.gain) == ("parties.shop", 6, 160)
     # at 840 fixed, the net is exactly 0: not below
@@ -163,12 +164,15 @@ def test_va205_a_process_that_does_not_pay_for_a_party(audit):
 
 # --- §4.11 not valued ------------------------------------------------------------------
 
-TERMS = SHOP + """\
+TERMS = (
+    SHOP
+    + """\
   - id: sign-up
     flows:
       - {from: customer, to: shop, gives: details, kind: information, value: 3}
       - {from: shop, to: customer, gives: legal notice, kind: information, value: not-valued}
 """
+)
 
 
 def test_a_not_valued_flow_is_drawn_but_left_out_of_the_comparison(audit):
@@ -189,9 +193,7 @@ def test_not_valued_is_a_value_only(audit):
     text = TERMS.replace("value: not-valued", "value: 1, cost: not-valued")
     [error] = audit(text).findings
     assert error.code == "VA102"
-    assert "expected a number or a range [low, high], got the text 'not-valued'" in (
-        error.message
-    )
+    assert "expected a number or a range [low, high], got the text 'not-valued'" in (error.message)
     typo = TERMS.replace("value: not-valued", "value: not valued")
     [error] = audit(typo).findings
     assert "did you mean 'not-valued'?" in error.message
@@ -258,11 +260,14 @@ def test_amounts_of_money_may_exceed_a_points_scale(audit):
 
 # --- §4.12 one opportunity per exchange -------------------------------------------------
 
-SURVEY = SHOP + """\
+SURVEY = (
+    SHOP
+    + """\
   - id: survey
     flows:
       - {from: customer, to: shop, gives: answers, kind: feedback, value: 6}
 """
+)
 
 
 def test_the_findings_at_one_exchange_make_one_opportunity(audit):

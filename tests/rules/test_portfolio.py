@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from valueaudit.cli import app
 from valueaudit.discovery import discover
+from valueaudit.interval import Interval
 from valueaudit.scan import audit_files
 from valueaudit.settings import Settings
 
@@ -482,3 +483,131 @@ def test_the_exchange_ratio_when_what_is_given_may_be_0(tmp_path: Path):
     assert scan.ledger is not None
     assert scan.ledger.parties["supplier", "points"].exchange_ratio == (0.0, None)
     assert not any("gets back" in f.message for f in scan.findings if f.code == "VA601")
+
+
+# --- rev. 3: units, nets, exact role ratios, VA601's net clause, VA603 ------------------
+
+
+def _ledger_of(root: Path):
+    scan = audit_files(discover([root]), Settings())
+    assert scan.ledger is not None
+    return scan
+
+
+def test_points_are_put_on_one_scale_and_money_is_added_per_currency(tmp_path: Path):
+    """SPEC §4.10: a value of 60 on a scale of 100 counts as a 6 on a scale of 10; a party
+    in processes of two units has an entry for each."""
+    (tmp_path / "a.yaml").write_text(process("a", exchange("t", 6, 3)))
+    (tmp_path / "b.yaml").write_text(
+        process("b", exchange("t", 60, 30)).replace("id: b\n", "id: b\nscale: 100\n")
+    )
+    (tmp_path / "c.yaml").write_text(
+        process("c", exchange("t", 500, 200)).replace("id: c\n", "id: c\nunit: EUR\n")
+    )
+    ledger = _ledger_of(tmp_path).ledger
+    assert ledger is not None
+    points = ledger.parties["supplier", "points"]
+    assert (points.received, points.given) == (Interval(6, 6), Interval(12, 12))
+    money = ledger.parties["supplier", "EUR"]
+    assert (money.received, money.given, money.unit) == (
+        Interval(200, 200),
+        Interval(500, 500),
+        "EUR",
+    )
+    # the supplier gives goods (no cost recorded) and is paid: its net is what it is paid
+    assert points.net == Interval(6, 6) and money.net == Interval(200, 200)
+    # the company's payments cost it their value: 3 + 30 × 10/100 = 6 points, 200 EUR
+    company = ledger.parties["company", "points"]
+    assert (company.cost, company.net) == (Interval(6, 6), Interval(12 - 6, 12 - 6))
+    document = json.loads(runner.invoke(app, ["portfolio", str(tmp_path), "-f", "json"]).stdout)[
+        "portfolio"
+    ]
+    entries = [(p["id"], p["unit"]) for p in document["parties"]]
+    assert entries == [
+        ("company", "EUR"),
+        ("company", "points"),
+        ("supplier", "EUR"),
+        ("supplier", "points"),
+    ]
+    text = runner.invoke(app, ["portfolio", str(tmp_path)]).stdout
+    assert "supplier (EUR)" in text
+
+
+def test_a_roles_exchange_ratio_is_exact_at_the_corners(tmp_path: Path):
+    """SPEC §4.17: (A + S) / (B + S) for a role, with S the value passing inside it. Two
+    providers pass [0, 4] between them; customers give them 2 and get 1 back."""
+    text = """\
+valueaudit: 1
+id: p
+parties:
+  customer: {role: customer}
+  shop: {role: provider}
+  supplier: {role: provider}
+touchpoints:
+  - id: t
+    flows:
+      - {from: customer, to: shop, gives: data, kind: information, value: 2}
+      - {from: shop, to: customer, gives: advice, kind: information, value: 1}
+      - {from: supplier, to: shop, gives: stock, kind: product, value: [0, 4]}
+"""
+    (tmp_path / "p.yaml").write_text(text)
+    providers = _ledger_of(tmp_path).ledger.roles["provider", "points"]  # type: ignore[union-attr]
+    assert (providers.received, providers.given) == (Interval(2, 6), Interval(1, 5))
+    # exact: (2 + S) / (1 + S) for S in [0, 4] is 2 at S = 0 and 1.2 at S = 4; the outer
+    # bound received.low / given.high = 0.4 and high / low = 6 would be wrong
+    assert providers.exchange_ratio == pytest.approx((1.2, 2.0))
+
+
+def test_va601_fires_when_the_portfolio_net_is_certainly_below_0(tmp_path: Path):
+    # the company pays 3 for goods worth 3 (net 0): even; paying 3.1: net −0.1 in points
+    def run(pay: str) -> list[str]:
+        (tmp_path / "p.yaml").write_text(process("p", exchange("t", 3, pay)))
+        return [c[4] for c in portfolio_codes(tmp_path) if c[0] == "VA601"]
+
+    assert run("3") == []
+    [message] = run("3.1")
+    assert "company ends with a net of -0.1 points of 10" in message
+    # a range reaching 0 is not certainly below: received 3 against [3, 3.1] paid
+    assert run("[3, 3.1]") == []
+    # 0.1 + 0.2 received for 0.3 paid: exactly 0, not a loss on floating-point noise
+    tie = (
+        "  - id: t\n    flows:\n"
+        "      - {from: supplier, to: company, gives: a, kind: product, value: 0.1}\n"
+        "      - {from: supplier, to: company, gives: b, kind: product, value: 0.2}\n"
+        "      - {from: company, to: supplier, gives: pay, kind: money, value: 0.3}\n"
+    )
+    (tmp_path / "p.yaml").write_text(process("p", tie))
+    assert [c for c in portfolio_codes(tmp_path) if c[0] == "VA601"] == []
+
+
+def test_va603_one_party_id_declared_with_another_name_or_role(tmp_path: Path):
+    (tmp_path / "a.yaml").write_text(
+        process(
+            "a",
+            exchange("t", 2, 2),
+            "  supplier: {name: Orchard Co-op, role: partner}\n  company: {role: provider}\n",
+        )
+    )
+    (tmp_path / "b.yaml").write_text(
+        process(
+            "b",
+            exchange("t", 2, 2),
+            "  supplier: {name: Dairy Ltd, role: partner}\n  company: {role: provider}\n",
+        )
+    )
+    # no name written in c: nothing to disagree with
+    (tmp_path / "c.yaml").write_text(process("c", exchange("t", 2, 2)))
+    [(code, name, line, column, message)] = [
+        c for c in portfolio_codes(tmp_path) if c[0] == "VA603"
+    ]
+    assert (code, name, line, column) == ("VA603", "b.yaml", 4, 3)
+    assert "party 'supplier' is declared here with name 'Dairy Ltd' (there: 'Orchard Co-op')" in (
+        message
+    )
+    assert "named 'Orchard Co-op'" in message  # the ledger keeps the first declaration's
+    scan = _ledger_of(tmp_path)
+    assert scan.ledger.parties["supplier", "points"].name == "Orchard Co-op"  # type: ignore[union-attr]
+    # a process-wide suppression where it is placed hides it
+    quiet = "suppress:\n  - {rule: VA603, reason: one co-op, renamed}\n"
+    (tmp_path / "b.yaml").write_text((tmp_path / "b.yaml").read_text() + quiet)
+    assert [c for c in portfolio_codes(tmp_path) if c[0] in ("VA603", "VA901")] == []

@@ -171,7 +171,7 @@ class DiffWriter:
             "tool": docs.tool(),
             "format_version": docs.FORMAT_VERSION,
             "kind": "diff",
-            "summary": docs.diff_summary(totals),
+            "summary": docs.plain_values(docs.DiffSummary, docs.diff_summary(totals)),
         }
         self.document.finish(self.out, head)
 
