@@ -292,7 +292,10 @@ def test_sequence_diagrams_mark_the_touchpoints_with_problems():
     )
     # call-support has VA202 (a warning): a band, its note with D and the favoured party
     band = diagram.split("    rect rgba(255, 99, 71, 0.15)\n", 1)[1].split("    end\n", 1)[0]
-    assert band.startswith("    Note over p0,p1: call-support#58; D 0.71, favours Telecom provider")
+    assert band.startswith(
+        "    Note over p0,p1: call-support #40;exchange complaint#41;#58; D 0.71, "
+        "favours Telecom provider"
+    )
     assert "p0->>p1: description of the outages #40;6#41;" in band
     assert diagram.count("    rect ") == 2  # call-support (VA502) and follow-up-survey
 

@@ -123,12 +123,15 @@ KEYS = [
     "scale",
     "volume",
     "timing",
+    "exchange",
+    "unit",
+    "fixed_cost",
 ]
 REPLACEMENTS = st.one_of(
     scalars,
     st.lists(scalars, max_size=3),
     st.just({"x": 1}),
-    st.sampled_from(["customer", "company", "VA202", "[1, 2]", "no"]),
+    st.sampled_from(["customer", "company", "VA202", "[1, 2]", "no", "not-valued", "EUR", "order"]),
 )
 
 

@@ -276,3 +276,33 @@ def test_draws_stay_within_the_exact_bounds(tmp_path_factory, flows):
         assert verdict.p_above == 0
     assert sum(verdict.favoured.values()) <= 1 + 1e-9
     assert all(0 <= m.share <= 1 for m in verdict.measure_first)
+
+
+def test_an_exchange_is_simulated_from_draws_of_its_parties_totals(audit):
+    """SPEC §4.8: p_above per exchange, from the draws of T_p(E). The company gives
+    U[0, 10] at 'advice' (100 a period) and is paid 5 at 'fee' (50 a period), one
+    exchange: T = 100·X against 250, so D ≥ 0.5 when X ≤ 2.5/3 or X ≥ 7.5:
+    P = (5/6 + 2.5) / 10 = 1/3. Judged one at a time, each touchpoint would be one-sided."""
+    text = (
+        BASE
+        + "  - id: advice\n    exchange: deal\n    volume: 100\n    flows:\n"
+        + "      - "
+        + FLOW % ("company", "customer", "advice", "[0, 10]")
+        + "\n"
+        + "  - id: fee\n    exchange: deal\n    volume: 50\n    flows:\n"
+        + "      - "
+        + FLOW % ("customer", "company", "fee", 5)
+        + "\n"
+    )
+    simulation = simulation_of(audit, text, simulated(20_000))
+    [verdict] = simulation.exchanges
+    assert verdict is not None
+    assert verdict.p_above == pytest.approx(1 / 3, abs=0.01)
+    [first] = verdict.measure_first
+    assert (first.touchpoint, first.gives) == ("advice", "advice")
+    # JSON carries it on the exchange, with its touchpoints
+    document = audit(text, settings=simulated(2000)).document()
+    [exchange] = document["processes"][0]["exchanges"]
+    assert exchange["touchpoints"] == ["advice", "fee"]
+    assert exchange["simulation"]["p_above"] == pytest.approx(1 / 3, abs=0.03)
+    assert all("simulation" not in t for t in document["processes"][0]["touchpoints"])

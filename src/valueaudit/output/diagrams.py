@@ -60,10 +60,11 @@ def sequence_diagram(
     it favours; the line above the diagram says how to read it."""
     problems = {f.touchpoint for f in findings if f.touchpoint and f.severity is not Severity.INFO}
     aliases = {party: f"p{i}" for i, party in enumerate(process.parties)}
-    legend = (
-        "Numbers on the arrows are the value to the receiver, on this process's scale of "
-        f"0–{number(process.scale)}"
-    )
+    if process.in_points:
+        scale = f"on this process's scale of 0–{number(process.scale)}"
+    else:
+        scale = f"in {process.unit}"
+    legend = f"Numbers on the arrows are the value to the receiver, {scale}"
     legend += "; shaded touchpoints have warnings." if problems else "."
     lines = [legend, "", "```mermaid", "sequenceDiagram"]
     for party in process.parties:
@@ -72,13 +73,18 @@ def sequence_diagram(
     for touchpoint, scored in zip(process.touchpoints, score.touchpoints, strict=True):
         band = touchpoint.id in problems
         note = touchpoint.id
+        if touchpoint.exchange is not None:  # judged with the others naming it
+            note += f" (exchange {touchpoint.exchange})"
         if band:
             lines.append(f"    rect {PROBLEM_BAND}")
             favoured = process.party_name(scored.favoured) if scored.favoured else "no one"
-            note = f"{touchpoint.id}: D {interval(scored.disparity)}, favours {favoured}"
+            note += f": D {interval(scored.disparity)}, favours {favoured}"
         lines.append(f"    Note over {first},{last}: {mermaid(note)}")
         for flow in touchpoint.flows:
-            value = interval(flow.value, grouping=True) if flow.value else "?"
+            if not flow.valued:
+                value = "not valued"
+            else:
+                value = "?" if flow.value is None else interval(flow.value, grouping=True)
             label = mermaid(f"{flow.gives} ({value})")
             lines.append(f"    {aliases[flow.source]}->>{aliases[flow.target]}: {label}")
         if band:

@@ -122,6 +122,7 @@ def process_section(result: FileResult, process: Process, score: ProcessScore) -
     if hidden:
         lines += ["", hidden.strip()]
     lines.append("")
+    lines += _judged_together(process, score)
     lines += ["### Exchanges", "", *sequence_diagram(process, score, findings), ""]
     lines += ["### Balance", "", *_balance(process, score), ""]
     if result.simulation is not None and result.simulation.process is not None:
@@ -173,7 +174,40 @@ def _balance(process: Process, score: ProcessScore) -> list[str]:
             for t, balance in zip(process.touchpoints, running_balance(score, parties), strict=True)
         ),
     )
+    unit = "" if process.in_points else f", {md(process.unit)}"
+    nets = [value_cell(score.net.get(p)) + ("*" if p in score.not_valued else "") for p in parties]
+    lines += [
+        "",
+        f"Net per period{unit}: what each party receives less what giving costs it "
+        "(recorded costs; a payment costs its value) and its fixed cost:",
+        "",
+        *table_lines([*(md(p) for p in parties)], "r" * len(parties), [nets]),
+    ]
+    if score.not_valued:
+        lines += ["", "\\* receives a not-valued flow: its net leaves that flow out."]
     return lines
+
+
+def _judged_together(process: Process, score: ProcessScore) -> list[str]:
+    """The exchanges of several touchpoints (SPEC §4.8), as the verdicts judge them."""
+    rows = [
+        [
+            md(exchange.id or ""),
+            md(", ".join(process.touchpoints[i].id for i in exchange.touchpoints)),
+            interval(exchange.disparity),
+            md(exchange.favoured or "–"),
+        ]
+        for exchange in score.exchanges
+        if len(exchange.touchpoints) > 1
+    ]
+    if not rows:
+        return []
+    return [
+        "Judged together (touchpoints naming one exchange):",
+        "",
+        *table_lines(["exchange", "touchpoints", "disparity", "favoured"], "llrl", rows),
+        "",
+    ]
 
 
 #: Flows in the "what to measure first" table and chart of each process.
