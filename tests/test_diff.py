@@ -109,3 +109,19 @@ def test_va701_can_be_ignored_and_every_party_is_totalled(tmp_path: Path):
     parties = {p["id"]: p for p in document["summary"]["parties"]}
     assert parties["provider"]["net"] == {"old": -15, "new": -35}
     assert parties["bank"]["received"] == {"old": 90, "new": 50}
+
+
+def test_a_process_wide_suppression_in_the_new_file_accepts_the_loss(tmp_path: Path):
+    accepted = TO_BE + "suppress:\n  - {rule: VA701, reason: the provider is paid elsewhere}\n"
+    document = json.loads(_diff(tmp_path, AS_IS, accepted, "-f", "json").stdout)
+    assert document["worse_off"] == []
+    # the scan does not call it unused: diff applies it
+    (tmp_path / "new.yaml").write_text(accepted)
+    scanned = runner.invoke(app, ["scan", str(tmp_path / "new.yaml"), "-f", "json"])
+    assert "VA901" not in [f["code"] for f in json.loads(scanned.stdout)["findings"]]
+    # one naming a touchpoint hides nothing: VA701 is about the whole process
+    at_check = TO_BE + (
+        "suppress:\n  - {rule: VA701, touchpoint: check, reason: the provider is paid elsewhere}\n"
+    )
+    document = json.loads(_diff(tmp_path, AS_IS, at_check, "-f", "json").stdout)
+    assert len(document["worse_off"]) == 2

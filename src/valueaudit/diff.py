@@ -16,6 +16,7 @@ grow with the number of files.
 
 from __future__ import annotations
 
+import datetime as dt
 import pickle
 import re
 import tempfile
@@ -32,6 +33,7 @@ from valueaudit.rules import RULES, changes
 from valueaudit.scoring import ProcessScore, TouchpointScore
 
 if TYPE_CHECKING:
+    from valueaudit.model import Process
     from valueaudit.settings import Settings
 
 
@@ -59,6 +61,8 @@ class Side:
     #: where each party is declared (line, column) and its name, in ``parties`` order
     party_positions: tuple[tuple[int, int], ...] = ()
     party_names: tuple[str, ...] = ()
+    #: the rules its process-wide suppressions in force hide (VA701 is applied here)
+    suppressed: frozenset[str] = frozenset()
 
     def net(self, party: str) -> Interval | None:
         """A party's net over the process, on the portfolio's scale (points of 10 or
@@ -76,8 +80,9 @@ class Side:
         return Interval(self.factor * value.low, self.factor * value.high)
 
 
-def side_of(result: FileResult, options: object = None) -> Side:
-    """What the diff needs of one file's result (in the worker: the model stays there)."""
+def side_of(result: FileResult, settings: Settings | None = None) -> Side:
+    """What the diff needs of one file's result (in the worker: the model stays there);
+    ``settings`` give the date the suppressions are judged on."""
     process = result.process
     if process is None:
         return Side(result.file, result.process_id, (), (), None, result.findings)
@@ -92,6 +97,17 @@ def side_of(result: FileResult, options: object = None) -> Side:
         10 / process.scale if process.in_points else 1.0,
         result.party_positions,
         tuple(process.party_name(p) for p in process.parties),
+        _suppressed(process, settings),
+    )
+
+
+def _suppressed(process: Process, settings: Settings | None) -> frozenset[str]:
+    """The rules a process's process-wide suppressions in force hide."""
+    today = (settings.today if settings is not None else None) or dt.date.today()
+    return frozenset(
+        entry.rule
+        for entry in process.suppress
+        if entry.touchpoint is None and not entry.expired(today)
     )
 
 
@@ -340,7 +356,7 @@ def worse_off(old: Side, new: Side) -> tuple[Finding, ...]:
     """VA701 (:mod:`valueaudit.rules.changes`): each party of both versions whose net over
     the process certainly falls, placed at its declaration in the NEW file. Points are
     compared on a scale of 10; a process whose unit changed is not compared."""
-    if old.unit != new.unit:
+    if old.unit != new.unit or "VA701" in new.suppressed:
         return ()
     rule = RULES["VA701"]
     found = []

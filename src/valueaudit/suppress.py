@@ -16,7 +16,7 @@ from typing import Protocol
 
 from valueaudit.findings import Finding, Severity, YamlPath
 from valueaudit.model import Process, Suppression
-from valueaudit.rules import PORTFOLIO_RULES, RULES
+from valueaudit.rules import DIFF_RULES, PORTFOLIO_RULES, RULES
 from valueaudit.settings import Settings
 
 #: Codes a suppression cannot hide: they mean the process could not be read at all.
@@ -95,6 +95,8 @@ def apply_suppressions(
         # suppression of one is used is the scan's to say (scan_level_notes); they never
         # report at a touchpoint, so one naming a touchpoint is plainly unused
         used = used or (rule in PORTFOLIO_RULES and entry.touchpoint is None)
+        # VA701 is judged by diff, which applies a process-wide suppression of it there
+        used = used or (rule in DIFF_RULES and entry.touchpoint is None)
         if not matched and not used and settings.enabled(rule):
             notes.append(_unused(entry, make))
     kept = [f for n, f in enumerate(findings) if n not in hidden]

@@ -200,7 +200,7 @@ def run_diff(
     across: list[tuple[Finding, ...]] = []  # each side's scan-level findings
 
     def sides(files: list[tuple[Path, str]]) -> Iterator[Any]:
-        step = FileStep(((side_of, None),))
+        step = FileStep(((side_of, settings),))
         for event in scan_events(files, settings, step, jobs):
             if isinstance(event, FileDone):
                 errors.extend(event.result.errors)

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from valueaudit.output import SEVERITY_STYLE
-from valueaudit.rules import PORTFOLIO_RULES, Rule
+from valueaudit.rules import DIFF_RULES, PORTFOLIO_RULES, Rule
 from valueaudit.suppress import UNSUPPRESSIBLE
 
 
@@ -44,13 +44,23 @@ def how_to_suppress(rule: Rule) -> str:
             "A process with this problem cannot be read, so it cannot be suppressed inside "
             f"the file. {config}"
         )
-    where = (
-        "In the process file that declares the party first (in file order), at process "
-        "level, since the finding is about all processes:"
-        if rule.code in PORTFOLIO_RULES
-        else "In the process file, at process level (optionally for one `touchpoint`) or in "
-        "a touchpoint:"
-    )
+    if rule.code == "VA603":
+        where = (
+            "In the process file where the finding is placed (the later declaration), at "
+            "process level:"
+        )
+    elif rule.code in PORTFOLIO_RULES:
+        where = (
+            "In the process file that declares the party first (in file order), at process "
+            "level, since the finding is about all processes:"
+        )
+    elif rule.code in DIFF_RULES:
+        where = "In the NEW version's process file, at process level:"
+    else:
+        where = (
+            "In the process file, at process level (optionally for one `touchpoint`) or in "
+            "a touchpoint:"
+        )
     return (
         f"{where}\n\n"
         "```yaml\nsuppress:\n"

@@ -57,8 +57,12 @@ SCAN_RULES: tuple[Rule, ...] = tuple(r for r in RULES.values() if "scan" in r.sc
 #: a process-wide suppression of one is never unused (whether it is depends on the
 #: other files).
 PORTFOLIO_RULES: frozenset[str] = frozenset(r.code for r in _rules("scan", "scored"))
+#: Codes judged by ``diff`` (VA701): a process-wide suppression of one is ``diff``'s to
+#: apply, never unused in a scan.
+DIFF_RULES: frozenset[str] = frozenset(r.code for r in RULES.values() if r.stage == "diff")
 
 __all__ = [
+    "DIFF_RULES",
     "PORTFOLIO_RULES",
     "RULES",
     "SCAN_RULES",

@@ -40,14 +40,14 @@ VA701 = documented(
     """,
     stage="diff",
     bad="""
-# as-is: the provider is paid 50 per check      # to-be: paid 30, same work
-- {from: bank, to: provider, gives: fee, kind: money, value: 50}
-- {from: provider, to: bank, gives: identity check, kind: service, value: 60, cost: 40}
+# as-is: the provider is paid 5 per check; to-be: paid 3 for the same work
+- {from: bank, to: provider, gives: fee, kind: money, value: 3}
+- {from: provider, to: bank, gives: identity check, kind: service, value: 6, cost: 4}
 """,
     good="""
 # to-be: a lower fee, and less work for the provider (a shared register)
-- {from: bank, to: provider, gives: fee, kind: money, value: 30}
-- {from: provider, to: bank, gives: identity check, kind: service, value: 60, cost: 15}
+- {from: bank, to: provider, gives: fee, kind: money, value: 3}
+- {from: provider, to: bank, gives: identity check, kind: service, value: 6, cost: 1.5}
 """,
 )
 

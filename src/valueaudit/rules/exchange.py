@@ -317,6 +317,7 @@ _CUSTOMERS = frozenset({"customer", "prospect"})
     Severity.WARNING,
     "A party's net over the whole process is certainly below 0: the process does not pay for it.",
     bad="""
+unit: EUR                                         # amounts of money per trip
 parties:
   railway: {role: provider, fixed_cost: 70000}   # per period
 touchpoints:
@@ -327,6 +328,7 @@ touchpoints:
       - {from: railway, to: traveller, gives: trip, kind: service, value: 210, cost: 150}
 """,
     good="""
+unit: EUR
 parties:
   railway: {role: provider, fixed_cost: 70000}
 touchpoints:
