@@ -41,7 +41,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from generate import generate  # noqa: E402
+from generate import VERSION, generate  # noqa: E402
 
 VALUEAUDIT = [sys.executable, "-m", "valueaudit"]
 #: The installed command, as users start it (the quick commands are timed through it).
@@ -69,7 +69,8 @@ def compile_package() -> None:
 
 def corpus_of(files: int, seed: int = 1) -> Path:
     """The generated corpus of ``files`` files (made once, kept in the temporary folder)."""
-    folder = Path(tempfile.gettempdir()) / f"valueaudit-corpus-{files}-{seed}"
+    # the generator's version in the name: a corpus of an older generator is not reused
+    folder = Path(tempfile.gettempdir()) / f"valueaudit-corpus-{VERSION}-{files}-{seed}"
     if not folder.is_dir():
         generate(folder, files, seed)
     return folder
