@@ -102,6 +102,7 @@ def _run(rule: Rule, ctx: AuditContext, loaded: LoadedFile) -> Iterator[Finding]
             rule.code,
             draft.message,
             draft.path,
+            at_key=draft.at_key,
             severity=rule.severity,
             touchpoint=draft.touchpoint,
             suggestion=draft.suggestion,

@@ -122,9 +122,13 @@ def at_least(value: float, bound: float) -> bool:
 
 
 def minus(a: float, b: float) -> float:
-    """``a - b``, exactly 0 when the two are equal up to floating-point noise: a net of
-    1,000.1 received less 1,000.1 given is 0, never -1e-13 (SPEC §4.5)."""
-    return 0.0 if same(a, b) else a - b
+    """``a - b``, exactly 0 when the two are equal up to floating-point noise (as
+    :func:`same` decides): a net of 1,000.1 received less 1,000.1 given is 0, never
+    -1e-13 (SPEC §4.5)."""
+    difference = a - b
+    if abs(difference) <= max(TOLERANCE * max(abs(a), abs(b)), 1e-12):
+        return 0.0
+    return difference
 
 
 def below_zero(value: Interval) -> bool:
@@ -442,47 +446,60 @@ def _score_exchange(
     """``T_p(E)``, ``D(E)`` and ``N_p(E)`` of the exchange of these touchpoints; adds each
     party's received and cost ends to ``totals`` (for its net over the process)."""
     volume = max(scores[i].volume for i in indexes)
-    weights = [scores[i].volume if volume > 0 else 1.0 for i in indexes]
     scale = process.scale
     lows: dict[str, float] = {}
     highs: dict[str, float] = {}
-    cost_low: dict[str, float] = {}
-    cost_high: dict[str, float] = {}
+    costs: dict[str, list[float]] = {}  # party -> [low, high] of what its giving costs
     valued: set[str] = set()
     not_valued: set[str] = set()
-    for i, weight in zip(indexes, weights, strict=True):
-        for flow in process.touchpoints[i].flows:
+    touchpoints = process.touchpoints
+    # one pass over the flows, inlined: it runs for every touchpoint of every file
+    for i in indexes:
+        weight = scores[i].volume if volume > 0 else 1.0
+        for flow in touchpoints[i].flows:
             source, target, value = flow.source, flow.target, flow.value
-            lows.setdefault(source, 0.0)
-            highs.setdefault(source, 0.0)
-            lows.setdefault(target, 0.0)
-            highs.setdefault(target, 0.0)
-            if flow.valued:
+            if source not in lows:
+                lows[source] = highs[source] = 0.0
+            if target not in lows:
+                lows[target] = highs[target] = 0.0
+            if value is None:
+                highs[target] += weight * scale
                 valued.add(target)
-                low, high = (0.0, scale) if value is None else value
-                lows[target] += weight * low
-                highs[target] += weight * high
-            else:
+            elif type(value) is NotValued:
                 not_valued.add(target)
-            cost = cost_of(flow, scale)
-            if cost.high > 0:
-                cost_low[source] = cost_low.get(source, 0.0) + weight * cost.low
-                cost_high[source] = cost_high.get(source, 0.0) + weight * cost.high
+            else:
+                lows[target] += weight * value[0]
+                highs[target] += weight * value[1]
+                valued.add(target)
+            cost = flow.cost
+            if cost is None and flow.kind == "money":
+                cost = cost_of(flow, scale)
+            if cost is not None and cost[1] > 0:
+                spent = costs.get(source)
+                if spent is None:
+                    costs[source] = [weight * cost[0], weight * cost[1]]
+                else:
+                    spent[0] += weight * cost[0]
+                    spent[1] += weight * cost[1]
     last = len(order)
     parties = sorted(lows, key=lambda p: order.get(p, last))
     outside = not_valued - valued
     received = {p: Interval(lows[p], highs[p]) for p in parties if p not in outside}
-    net = {
-        # received less costs: the low end pays the most, the high end the least
-        p: Interval(minus(lows[p], cost_high.get(p, 0.0)), minus(highs[p], cost_low.get(p, 0.0)))
-        for p in parties
-    }
+    net = {}
+    nothing = (0.0, 0.0)
     for p in parties:
-        sums = totals.setdefault(p, [0.0, 0.0, 0.0, 0.0])
-        sums[0] += lows[p]
-        sums[1] += highs[p]
-        sums[2] += cost_low.get(p, 0.0)
-        sums[3] += cost_high.get(p, 0.0)
+        low, high = lows[p], highs[p]
+        cost_low, cost_high = costs.get(p, nothing)
+        # received less costs: the low end pays the most, the high end the least
+        net[p] = Interval(minus(low, cost_high), minus(high, cost_low))
+        sums = totals.get(p)
+        if sums is None:
+            totals[p] = [low, high, cost_low, cost_high]
+        else:
+            sums[0] += low
+            sums[1] += high
+            sums[2] += cost_low
+            sums[3] += cost_high
     if len(indexes) == 1:  # a touchpoint on its own: its own scores, on the weighted values
         own = scores[indexes[0]]
         d, best = own.disparity, own.favoured

@@ -147,12 +147,12 @@ def _header(process: Process, scores: ProcessScore, file: str) -> Panel:
         )
     )
     clarity = "–" if scores.clarity is None else f"{scores.clarity:.0%}"
+    scale = f"scale 0..{number(process.scale)}" if process.in_points else f"in {process.unit}"
     lines = [
         Text(process.description or "", style="italic") if process.description else None,
         Text(f"parties: {parties}"),
         Text(
-            f"volume {number(process.volume, grouping=True)} · scale 0..{number(process.scale)}"
-            f" · disparity "
+            f"volume {number(process.volume, grouping=True)} · {scale} · disparity "
             f"{interval(scores.disparity)} · clarity {clarity} · favoured "
             f"{scores.favoured or '–'}"
         ),
@@ -192,7 +192,7 @@ def _balance_chart(process: Process, scores: ProcessScore) -> Table:
 def _exchanges_and_nets(process: Process, scores: ProcessScore, console: Console) -> None:
     """Each exchange of several touchpoints as judged together, and each party's net
     over the process (SPEC §4.8, §4.9)."""
-    unit = "" if process.in_points else f" {process.unit}"
+    unit = "" if process.in_points else f", in {process.unit}"
     for exchange in scores.exchanges:
         if len(exchange.touchpoints) < 2:
             continue

@@ -44,6 +44,8 @@ class Draft:
     gain: float | None = None
     #: the gain's unit when it is not the process's (VA401: its currency)
     unit: str | None = None
+    #: placed at the key of ``path`` rather than its value (a party's declaration)
+    at_key: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -369,6 +369,7 @@ def process_does_not_pay(ctx: AuditContext) -> Iterator[Draft]:
             f"about {interval(shortfall, grouping=True)} per period (a price, a cost "
             "removed, a volume that covers the fixed cost), or decide who subsidises it.",
             gain=-net.mid,
+            at_key=True,
         )
 
 
