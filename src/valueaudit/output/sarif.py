@@ -111,6 +111,9 @@ def _result(finding: Finding, fingerprint: str, codes: dict[str, int]) -> dict[s
         properties["suggestion"] = finding.suggestion
     if finding.gain is not None:
         properties["gain"] = round(finding.gain, 4)
+        properties["unit"] = finding.unit or "points"
+    if finding.exchange is not None:
+        properties["exchange"] = finding.exchange
     if properties:
         entry["properties"] = properties
     return entry
