@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from valueaudit.findings import Severity
-from valueaudit.hints import did_you_mean
+from valueaudit.hints import did_you_mean, escape_unsafe
 from valueaudit.numbers import ratio_text
 from valueaudit.paths import display_path, output_root
 from valueaudit.settings import DEPTH_CEILING, FAIL_ON_CHOICES, MAX_SAMPLES, Settings
@@ -32,8 +32,15 @@ SETTINGS = (
     "early-payment-min-amount",
     "limits",
     "simulate",
+    "evidence",
+    "effort",
 )
 SIMULATE = ("samples", "seed", "likely")
+#: Tables of one number each: key -> (its one setting, whether it is whole days)
+_ONE_NUMBER_TABLES = {
+    "evidence": ("max-age-days", True),
+    "effort": ("hotspot-minutes", False),
+}
 THRESHOLDS = ("disparity", "process-disparity", "exchange-ratio")
 LIMITS = ("file-size-mb", "nesting-depth", "alias-expansion")
 DEFAULT_SOURCE = "default"
@@ -137,6 +144,9 @@ def resolve(
     sources.update({f"thresholds.{k}": DEFAULT_SOURCE for k in THRESHOLDS})
     sources.update({f"limits.{k}": DEFAULT_SOURCE for k in LIMITS})
     sources.update({f"simulate.{k}": DEFAULT_SOURCE for k in SIMULATE})
+    sources.update({f"{k}.{v[0]}": DEFAULT_SOURCE for k, v in _ONE_NUMBER_TABLES.items()})
+    for table_key in _ONE_NUMBER_TABLES:
+        sources.pop(table_key)
     sources.pop("limits")
     sources.pop("simulate")
     sources.pop("thresholds")
@@ -210,6 +220,10 @@ def _apply_file(
                     )
                 settings = _with_simulation(settings, name, number, where)
                 changed.append(f"simulate.{name}")
+            continue
+        elif key in _ONE_NUMBER_TABLES:
+            settings, name = _one_number(settings, key, value, where)
+            changed.append(name)
             continue
         elif key == "early-payment-window-days":
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -290,6 +304,38 @@ def _severities(value: object, where: str) -> dict[str, Severity]:
                 f"{where}: severity of {upper} must be error, warning or info, got {level!r}"
             ) from None
     return result
+
+
+def _one_number(settings: Settings, key: str, value: object, where: str) -> tuple[Settings, str]:
+    """``evidence.max-age-days`` (whole days >= 0) or ``effort.hotspot-minutes``
+    (minutes >= 0), checked; the table may hold nothing else."""
+    name, whole = _ONE_NUMBER_TABLES[key]
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: {key} must be a table ({name} = ...)")
+    for given in value:
+        if given != name:
+            raise ConfigError(
+                f"{where}: unknown {key} setting {escape_unsafe(repr(given))}"
+                f"{did_you_mean(str(given), (name,))}"
+            )
+    if name not in value:
+        return settings, f"{key}.{name}"
+    number = value[name]
+    kind = int if whole else int | float
+    if (
+        isinstance(number, bool)
+        or not isinstance(number, kind)
+        or not math.isfinite(number)
+        or number < 0
+        or number > 1e9
+    ):
+        what = "a whole number of days" if whole else "a number of minutes"
+        raise ConfigError(f"{where}: {key}.{name} must be {what} >= 0")
+    if whole:
+        settings = replace(settings, evidence_max_age_days=int(number))
+    else:
+        settings = replace(settings, effort_hotspot_minutes=float(number))
+    return settings, f"{key}.{name}"
 
 
 def _thresholds(settings: Settings, value: object, where: str) -> tuple[Settings, list[str]]:
@@ -397,6 +443,8 @@ def describe(resolved: ResolvedSettings) -> list[tuple[str, str, str]]:
         "simulate.samples": f"{s.simulate.samples}" + (" (off)" if not s.simulate.samples else ""),
         "simulate.seed": str(s.simulate.seed),
         "simulate.likely": f"{s.simulate.likely:g}",
+        "evidence.max-age-days": str(s.evidence_max_age_days),
+        "effort.hotspot-minutes": f"{s.effort_hotspot_minutes:g}",
         "root": (s.paths_root or Path.cwd()).as_posix(),
     }
     return [(key, value, resolved.sources[key]) for key, value in values.items()]

@@ -24,13 +24,16 @@ from typing_extensions import TypedDict
 
 from valueaudit.findings import Finding, Severity
 from valueaudit.interval import Interval
+from valueaudit.journey import minutes_per_occurrence
 from valueaudit.numbers import json_interval, plain
 from valueaudit.version import __version__
 
 if TYPE_CHECKING:
     from valueaudit.diff import DiffTotals, ProcessChange
     from valueaudit.engine import FileResult
+    from valueaudit.model import Process
     from valueaudit.portfolio import Disparities, EntryKey, Ledger, PartyTotals
+    from valueaudit.scoring import ProcessScore
     from valueaudit.simulation import Verdict
 
 #: The version of the documents' shape: keys may be added, none removed or renamed.
@@ -111,6 +114,8 @@ class FindingDocument(TypedDict):
     suggestion: str | None
     gain: Number | None
     unit: str | None
+    #: what a finding with a gain rests on: backed, mixed or assumed (SPEC §4.14)
+    evidence: str | None
 
 
 @with_config(_STRICT)
@@ -164,6 +169,24 @@ class Balance(TypedDict):
 
 
 @with_config(_STRICT)
+class EffortDocument(TypedDict):
+    """What a party spends giving: hours per period, minutes per occurrence of the
+    process (null at volume 0), and hours per period by stage."""
+
+    hours: Span
+    minutes_per_occurrence: Span | None
+    by_stage: dict[str, Span]
+
+
+@with_config(_STRICT)
+class WaitingDocument(TypedDict):
+    """Days waited along the chain (default order), and per stage."""
+
+    days: Number
+    by_stage: dict[str, Number]
+
+
+@with_config(_STRICT)
 class ExchangeDocument(TypedDict):
     """An exchange of two or more touchpoints, judged as one (SPEC §4.8)."""
 
@@ -210,6 +233,11 @@ class ProcessDocument(TypedDict):
     balance: dict[str, Balance]
     touchpoints: list[TouchpointDocument]
     exchanges: list[ExchangeDocument]
+    #: the shares of the value received resting on backed, estimated, assumed and
+    #: unstated figures (SPEC §4.14)
+    evidence: dict[str, Span]
+    effort: dict[str, EffortDocument]
+    waiting: WaitingDocument | None
     simulation: NotRequired[ProcessSimulationDocument]
 
 
@@ -254,6 +282,8 @@ class PartyDocument(TypedDict):
     exchange_ratio: Ratio | None
     cost: Span
     net: Span
+    #: hours per period it spends giving (SPEC §4.15)
+    effort: Span
     touchpoints: int
     favoured: int
     losing: int
@@ -276,20 +306,27 @@ class PracticeDocument(TypedDict):
 
 @with_config(_STRICT)
 class ChannelDocument(TypedDict):
-    """The touchpoints of one channel across the processes."""
+    """The touchpoints of one channel across the processes: their disparity, the hours
+    spent there, and the cost to serve per unit (SPEC §4.16)."""
 
     channel: str
     touchpoints: int
     disparity: Span | None
+    effort: Span
+    cost: dict[str, Span]
+    cost_per_occurrence: dict[str, Span | None]
 
 
 @with_config(_STRICT)
 class StageDocument(TypedDict):
-    """The touchpoints of one stage across the processes."""
+    """The touchpoints of one stage across the processes, as for channels."""
 
     stage: str
     touchpoints: int
     disparity: Span | None
+    effort: Span
+    cost: dict[str, Span]
+    cost_per_occurrence: dict[str, Span | None]
 
 
 FlowDocument = TypedDict(
@@ -509,6 +546,7 @@ def finding_document(finding: Finding) -> FindingDocument:
         "suggestion": finding.suggestion,
         "gain": finding.gain,
         "unit": finding.unit,
+        "evidence": finding.evidence,
     }
 
 
@@ -599,6 +637,9 @@ def process_document(result: FileResult) -> ProcessDocument:
         "balance": balance,
         "touchpoints": touchpoints,
         "exchanges": exchanges,
+        "evidence": score.evidence,
+        "effort": _effort(process, score),
+        "waiting": _waiting(score),
     }
     if simulation is not None:
         whole: ProcessSimulationDocument = {"samples": simulation.samples, "seed": simulation.seed}
@@ -606,6 +647,31 @@ def process_document(result: FileResult) -> ProcessDocument:
             whole.update(verdict_document(simulation.process))  # type: ignore[typeddict-item]
         document["simulation"] = whole
     return document
+
+
+def _effort(process: Process, score: ProcessScore) -> dict[str, EffortDocument]:
+    journey = score.journey
+    if journey is None:
+        return {}
+    return {
+        party: {
+            "hours": hours,
+            "minutes_per_occurrence": minutes_per_occurrence(hours, process.volume),
+            "by_stage": {
+                stage: spent
+                for (who, stage), spent in sorted(journey.effort_by_stage.items())
+                if who == party
+            },
+        }
+        for party, hours in journey.effort.items()
+    }
+
+
+def _waiting(score: ProcessScore) -> WaitingDocument | None:
+    journey = score.journey
+    if journey is None or journey.waiting is None:
+        return None
+    return {"days": journey.waiting, "by_stage": dict(sorted(journey.waiting_by_stage.items()))}
 
 
 def scan_summary(
@@ -642,6 +708,7 @@ def _party(key: EntryKey, totals: PartyTotals, ledger: Ledger | None = None) -> 
         "exchange_ratio": totals.exchange_ratio,
         "cost": totals.cost,
         "net": totals.net,
+        "effort": totals.effort,
         "touchpoints": totals.touchpoints,
         "favoured": totals.favoured,
         "losing": totals.losing,
@@ -654,6 +721,18 @@ def _party(key: EntryKey, totals: PartyTotals, ledger: Ledger | None = None) -> 
     if simulated is not None:  # with --simulate: how often its ratio is at or below the bar
         document["p_ratio_at_most"] = simulated
     return document
+
+
+def _group(figures: Disparities) -> dict[str, Any]:
+    """A channel's or stage's figures (the same for both)."""
+    serving = figures.cost_to_serve()
+    return {
+        "touchpoints": figures.touchpoints,
+        "disparity": figures.disparity,
+        "effort": figures.effort,
+        "cost": {unit: total for unit, (total, _) in serving.items()},
+        "cost_per_occurrence": {unit: each for unit, (_, each) in serving.items()},
+    }
 
 
 def ledger_document(ledger: Ledger) -> LedgerDocument:
@@ -677,11 +756,11 @@ def ledger_document(ledger: Ledger) -> LedgerDocument:
             for key, figures in groups(ledger.practices)
         ],
         "channels": [
-            {"channel": key, "touchpoints": figures.touchpoints, "disparity": figures.disparity}
+            {"channel": key, **_group(figures)}  # type: ignore[typeddict-item]
             for key, figures in groups(ledger.channels)
         ],
         "stages": [
-            {"stage": key, "touchpoints": figures.touchpoints, "disparity": figures.disparity}
+            {"stage": key, **_group(figures)}  # type: ignore[typeddict-item]
             for key, figures in groups(ledger.stages)
         ],
         "flows": [

@@ -109,6 +109,7 @@ def _run(rule: Rule, ctx: AuditContext, loaded: LoadedFile) -> Iterator[Finding]
             gain=draft.gain,
             exchange=ctx.exchange_of(draft.touchpoint),
             unit=draft.unit or ctx.process.unit,
+            evidence=None if draft.gain is None else ctx.evidence_of(draft),
         )
 
 

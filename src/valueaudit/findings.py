@@ -66,6 +66,9 @@ class Finding(NamedTuple):
     exchange: str | None = None
     #: What ``gain`` is counted in (SPEC §4.10): ``points``, a currency code or ``hours``.
     unit: str | None = None
+    #: What a finding with a gain rests on (SPEC §4.14): ``backed``, ``mixed`` or
+    #: ``assumed``.
+    evidence: str | None = None
 
     @property
     def identity(self) -> tuple[str, str, str, str, str]:
@@ -172,6 +175,11 @@ class Opportunity(NamedTuple):
     unit: str
     finding: Finding
     also: tuple[str, ...] = ()
+
+    @property
+    def evidence(self) -> str:
+        """What it rests on: ``backed``, ``mixed`` or ``assumed`` (SPEC §4.14)."""
+        return self.finding.evidence or "assumed"
 
     @property
     def spot(self) -> str | None:

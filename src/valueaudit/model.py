@@ -64,6 +64,8 @@ Kind = Literal[
     "other",
 ]
 Confidence = Literal["low", "medium", "high"]
+#: Where a number comes from (SPEC §4.14); a number without evidence is ``unstated``.
+EvidenceSource = Literal["assumed", "estimated", "measured", "published"]
 ElementState = Literal["congruent", "incongruent", "unknown"]
 Outcome = Literal["co-creation", "co-destruction"]
 
@@ -72,6 +74,7 @@ PRACTICES: tuple[str, ...] = get_args(Practice)
 ROLES: tuple[str, ...] = get_args(Role)
 KINDS: tuple[str, ...] = get_args(Kind)
 CONFIDENCES: tuple[str, ...] = get_args(Confidence)
+EVIDENCE_SOURCES: tuple[str, ...] = get_args(EvidenceSource)
 ELEMENT_STATES: tuple[str, ...] = get_args(ElementState)
 OUTCOMES: tuple[str, ...] = get_args(Outcome)
 
@@ -183,6 +186,45 @@ def _parse_cost(raw: object, info: ValidationInfo, *, value: bool = False) -> In
 _EXPONENT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+")
 
 
+#: Minutes a flow takes its giver: far beyond any real step, and finite in every product.
+MAX_MINUTES = 1e9
+
+
+def _parse_minutes(raw: object) -> Interval | None:
+    """``minutes``: a number or ``[low, high]``, each at least 0."""
+    if raw is None:
+        return None
+    if _is_number(raw):
+        low = high = _float(raw)
+    elif isinstance(raw, tuple | list) and len(raw) == 2 and all(_is_number(x) for x in raw):
+        low, high = _float(raw[0]), _float(raw[1])
+    else:
+        from valueaudit.hints import describe
+
+        raise PydanticCustomError(
+            "value_shape",
+            "expected {shapes}, got {got}{hint}",
+            {
+                "shapes": "a number of minutes or a range [low, high]",
+                "got": describe(raw),
+                "hint": "",
+            },
+        )
+    if not (math.isfinite(low) and math.isfinite(high)) or high > MAX_MINUTES:
+        raise PydanticCustomError(
+            "value_finite", "expected a finite number of minutes, got {got}", {"got": _show(raw)}
+        )
+    if low > high:
+        raise PydanticCustomError(
+            "range_order",
+            "range [{low}, {high}] has low > high",
+            {"low": _plain(low), "high": _plain(high)},
+        )
+    if low < 0:
+        raise PydanticCustomError("value_scale", "{got} minutes is below 0", {"got": _show(raw)})
+    return Interval(low, high)
+
+
 def _one_or_many(raw: Any) -> Any:
     """Accept a single item where a list is expected (``next: payment``)."""
     return (raw,) if isinstance(raw, str) else raw
@@ -268,6 +310,25 @@ class _Record(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
 
+Minutes = Annotated[
+    Interval | None, PlainValidator(_parse_minutes), WithJsonSchema(_NUMBER_OR_RANGE)
+]
+
+
+class Evidence(_Record):
+    """Where a number comes from (SPEC §4.14): on a flow for its value and cost, on a
+    touchpoint or the process for their volume, on a party for its fixed cost."""
+
+    source: EvidenceSource = Field(
+        description="assumed, estimated, measured or published; without evidence a number "
+        "is unstated."
+    )
+    ref: str | None = Field(None, description="Where to find it: a report, a study, a query.")
+    as_of: dt.date | None = Field(
+        None, strict=False, description="When it was measured or published (a date)."
+    )
+
+
 class Timing(_Record):
     """When a money flow is due."""
 
@@ -304,6 +365,12 @@ class Flow(_Record):
         None, ge=0, le=MAX_AMOUNT, description="Money amount of the flow."
     )
     timing: Timing | None = Field(None, description="When the money is due.")
+    minutes: Minutes = Field(
+        None,
+        description="The giver's time per occurrence (filling in a form, waiting, "
+        "travelling): a number or [low, high], at least 0.",
+    )
+    evidence: Evidence | None = Field(None, description="What its value and cost rest on.")
 
     @field_validator("target")
     @classmethod
@@ -388,6 +455,7 @@ class Party(_Record):
         description="What taking part costs the party per period whatever the volume, in "
         "the process's unit (e3value's actor expenses).",
     )
+    evidence: Evidence | None = Field(None, description="What its fixed cost rests on.")
 
 
 class Assumptions(_Record):
@@ -422,6 +490,13 @@ class Touchpoint(_Record):
         le=MAX_VOLUME,
         description="Occurrences per period; overrides the process volume.",
     )
+    wait_days: Finite | None = Field(
+        None,
+        ge=0,
+        le=MAX_DUE_DAYS,
+        description="How long the customer waits before this touchpoint happens, in days.",
+    )
+    evidence: Evidence | None = Field(None, description="What its volume rests on.")
     flows: tuple[Flow, ...] = Field((), description="What passes between parties.")
     elements: Elements | None = Field(
         None, description="Whether the parties' practice elements are congruent."
@@ -472,6 +547,7 @@ class Process(_Record):
         description="Top of the value scale: values lie in 0..scale (default 10); only "
         "for unit points.",
     )
+    evidence: Evidence | None = Field(None, description="What its volume rests on.")
     assumptions: Assumptions = Field(
         Assumptions(), description="Figures the rules use (cost of capital, currency)."
     )

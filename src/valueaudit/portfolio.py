@@ -39,6 +39,10 @@ def _times(weight: float, value: Interval) -> Interval:
     return Interval(weight * value.low, weight * value.high)
 
 
+#: The roles whose costs are the cost to serve (SPEC §4.16).
+_SERVING = frozenset({"provider", "partner"})
+
+
 def least_served(received: dict[str, Interval]) -> str | None:
     """The party receiving the least (by midpoint); ``None`` when the bottom is shared."""
     ranked = sorted(received, key=lambda p: received[p].mid)
@@ -68,6 +72,8 @@ class PartyTotals:
     given: Interval = ZERO
     inside: Interval = ZERO
     cost: Interval = ZERO  # what giving costs it: recorded costs, and money's value
+    #: hours per period it spends giving (``minutes``; SPEC §4.15)
+    effort: Interval = ZERO
     #: received less costs and fixed costs, over its processes (SPEC §4.9)
     net: Interval = ZERO
     #: whether it receives a not-valued flow somewhere: its net is then not certain
@@ -88,6 +94,7 @@ class PartyTotals:
         self.given = _plus(self.given, other.given)
         self.inside = _plus(self.inside, other.inside)
         self.cost = _plus(self.cost, other.cost)
+        self.effort = _plus(self.effort, other.effort)
         self.net = _plus(self.net, other.net)
         self.not_valued = self.not_valued or other.not_valued
         self.touchpoints += other.touchpoints
@@ -133,6 +140,11 @@ class Disparities:
     plain_high: float = 0.0
     # a plain dict: a Counter costs more to make than the rest of the touchpoint's figures
     praxis: dict[str, int] = field(default_factory=dict)
+    #: hours per period every party spends giving here (``minutes``; SPEC §4.15)
+    effort: Interval = ZERO
+    #: cost to serve (SPEC §4.16), per unit: [low, high] of what providers and partners
+    #: give up here, and the occurrences (touchpoint volumes) it is spread over
+    costs: dict[str, list[float]] = field(default_factory=dict)
 
     def take(self, volume: float, disparity: Interval, praxis: str | None) -> None:
         """Count one touchpoint."""
@@ -155,6 +167,31 @@ class Disparities:
         self.plain_high += other.plain_high
         for praxis, count in other.praxis.items():
             self.praxis[praxis] = self.praxis.get(praxis, 0) + count
+        self.effort = _plus(self.effort, other.effort)
+        for unit, (low, high, occurrences) in other.costs.items():
+            self.spend(unit, low, high, occurrences)
+
+    def spend(self, unit: str, low: float, high: float, occurrences: float) -> None:
+        """Add what serving costs providers and partners here, and over how many
+        occurrences."""
+        figures = self.costs.get(unit)
+        if figures is None:
+            self.costs[unit] = [low, high, occurrences]
+        else:
+            figures[0] += low
+            figures[1] += high
+            figures[2] += occurrences
+
+    def cost_to_serve(self) -> dict[str, tuple[Interval, Interval | None]]:
+        """Per unit, the cost to serve per period and per occurrence (``None`` when
+        nothing occurs)."""
+        return {
+            unit: (
+                Interval(low, high),
+                Interval(low / n, high / n) if n > 0 else None,
+            )
+            for unit, (low, high, n) in sorted(self.costs.items())
+        }
 
     @property
     def disparity(self) -> Interval | None:
@@ -312,15 +349,32 @@ def piece_of(result: AuditedFile, uneven: float = 0.5) -> LedgerPiece:
         losing = least_served(scored.received)
         if losing is not None:
             parties[losing].losing += 1
+        minutes_low = minutes_high = serving_low = serving_high = 0.0
+        for flow in touchpoint.flows:
+            if flow.minutes is not None:
+                minutes_low += flow.minutes.low
+                minutes_high += flow.minutes.high
+            if role_of[flow.source] in _SERVING:
+                cost = cost_of(flow, process.scale)
+                serving_low += cost.low
+                serving_high += cost.high
         for key, groups in (
             (touchpoint.practice, piece.practices),
             (touchpoint.channel, piece.channels),
             (touchpoint.stage, piece.stages),
         ):
             if key is not None:
-                groups.setdefault(key, Disparities()).take(
+                group = groups.get(key)
+                if group is None:
+                    group = groups[key] = Disparities()
+                group.take(
                     volume, scored.disparity, scored.praxis if groups is piece.practices else None
                 )
+                if groups is not piece.practices:
+                    if minutes_high:
+                        hours = Interval(volume * minutes_low / 60, volume * minutes_high / 60)
+                        group.effort = _plus(group.effort, hours)
+                    group.spend(unit, weight * serving_low, weight * serving_high, volume)
     for exchange in score.exchanges:
         if exchange.disparity is None:
             continue
@@ -338,6 +392,8 @@ def piece_of(result: AuditedFile, uneven: float = 0.5) -> LedgerPiece:
         )
         net = score.net.get(party, ZERO)
         totals.net = Interval(factor * net.low, factor * net.high)
+        if score.journey is not None and party in score.journey.effort:
+            totals.effort = score.journey.effort[party]
         totals.not_valued = party in score.not_valued
     piece.flows = {pair: Interval(low, high) for pair, (low, high) in flows.items()}
     for party in sorted(taking_part):

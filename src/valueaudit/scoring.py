@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
 from valueaudit.interval import ZERO, Interval
+from valueaudit.journey import Journey, journey
 from valueaudit.model import NotValued
 
 if TYPE_CHECKING:
@@ -323,6 +324,10 @@ class ProcessScore:
     net: dict[str, Interval] = field(default_factory=dict)
     #: the parties that receive a not-valued flow somewhere: their net is not certain
     not_valued: frozenset[str] = frozenset()
+    #: evidence, effort and waiting (SPEC §4.14–§4.15)
+    journey: Journey | None = None
+    #: the shares of the value received resting on each evidence category
+    evidence: dict[str, Interval] = field(default_factory=dict)
 
 
 def cost_of(flow: Flow, scale: float) -> Interval:
@@ -423,6 +428,7 @@ def score_process(process: Process) -> ProcessScore:
             minus(received_low, cost_high + fixed), minus(received_high, cost_low + fixed)
         )
     not_valued = frozenset(p for exchange in exchanges for p in exchange.not_valued)
+    travelled = journey(process, [scored.volume for scored in touchpoint_scores])
     return ProcessScore(
         disparity=process_disparity,
         clarity=exact / flows if flows else None,
@@ -433,6 +439,8 @@ def score_process(process: Process) -> ProcessScore:
         exchanges=exchanges,
         net=net,
         not_valued=not_valued,
+        journey=travelled,
+        evidence=shares(travelled.evidence_value),
     )
 
 

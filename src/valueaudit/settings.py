@@ -61,6 +61,10 @@ class Settings:
     early_payment_window_days: int = 10
     #: VA401 fires only for a payment of at least this amount (SPEC §4.12).
     early_payment_min_amount: float = 1000.0
+    #: VA305: evidence older than this many days on the day of the run is stale.
+    evidence_max_age_days: int = 365
+    #: VA206: a customer's minutes at one touchpoint from which it is an effort hotspot.
+    effort_hotspot_minutes: float = 30.0
     fail_on: str = "error"
     exclude: tuple[str, ...] = ()
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)

@@ -124,6 +124,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "understandings": m.ELEMENT_STATES,
     "engagements": m.ELEMENT_STATES,
     "outcome": m.OUTCOMES,
+    "source": m.EVIDENCE_SOURCES,
 }
 _WHAT: dict[str, str] = {
     "parties": "at least 2 parties are needed for an exchange",

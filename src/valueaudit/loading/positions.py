@@ -130,6 +130,7 @@ class LoadedFile:
         gain: float | None = None,
         exchange: str | None = None,
         unit: str | None = None,
+        evidence: str | None = None,
     ) -> Finding:
         """A finding of rule ``code`` placed at the value at ``path`` (its key with
         ``at_key``), or at an explicit ``position``. The loader's own findings are errors;
@@ -156,6 +157,7 @@ class LoadedFile:
             content_hash=content,
             exchange=exchange,
             unit=None if gain is None else unit,
+            evidence=None if gain is None else evidence,
         )
 
     def position(self, offset: int) -> tuple[int, int]:

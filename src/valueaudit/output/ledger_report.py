@@ -31,6 +31,8 @@ PARTY_HEADERS = (
     "processes",
 )
 GROUP_HEADERS = ("touchpoints", "disparity")
+#: The columns channels and stages add: hours spent there, the cost to serve (SPEC §4.16).
+SERVING_HEADERS = ("effort h", "cost to serve", "per occurrence")
 
 
 def ratio_text(totals: PartyTotals) -> str:
@@ -100,18 +102,41 @@ def group_tables(ledger: Ledger) -> list[tuple[str, list[str], list[list[str]]]]
         if not groups:
             continue
         practices = title == "Practices"
-        headers = [title[:-1].lower(), *GROUP_HEADERS, *(["praxis"] if practices else [])]
+        extra = ["praxis"] if practices else list(SERVING_HEADERS)
+        headers = [title[:-1].lower(), *GROUP_HEADERS, *extra]
         rows = [
             [
                 key,
                 str(figures.touchpoints),
                 interval(figures.disparity),
-                *([praxis_text(figures)] if practices else []),
+                *([praxis_text(figures)] if practices else serving_cells(figures)),
             ]
             for key, figures in sorted(groups.items())
         ]
         tables.append((title, headers, rows))
     return tables
+
+
+def serving_cells(figures: Disparities) -> list[str]:
+    """Hours spent, and the cost to serve per period and per occurrence, each unit's
+    (``6.62 EUR``, ``1,200 pts``; ``–`` when nothing is recorded)."""
+    serving = [
+        (unit, total, each)
+        for unit, (total, each) in figures.cost_to_serve().items()
+        if total.high > 0
+    ]
+
+    def amounts(pick: int) -> str:
+        shown = []
+        for unit, *values in serving:
+            value = values[pick]
+            if value is not None:
+                suffix = "pts" if unit == POINTS else unit
+                shown.append(f"{interval(value, grouping=True)} {suffix}")
+        return "; ".join(shown) or "–"
+
+    effort = "–" if figures.effort.high <= 0 else interval(figures.effort, grouping=True)
+    return [effort, amounts(0), amounts(1)]
 
 
 def praxis_text(figures: Disparities) -> str:

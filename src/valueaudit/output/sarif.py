@@ -112,6 +112,7 @@ def _result(finding: Finding, fingerprint: str, codes: dict[str, int]) -> dict[s
     if finding.gain is not None:
         properties["gain"] = round(finding.gain, 4)
         properties["unit"] = finding.unit or "points"
+        properties["evidence"] = finding.evidence or "assumed"
     if finding.exchange is not None:
         properties["exchange"] = finding.exchange
     if properties:

@@ -26,6 +26,7 @@ from valueaudit.findings import (
     count_by_severity,
     opportunities,
 )
+from valueaudit.journey import LABEL_TEXT
 from valueaudit.numbers import gain_text, interval, percent
 from valueaudit.output import SEVERITY_STYLE, Options, console, print_whole, text_console
 from valueaudit.output.diff_report import Sections
@@ -261,6 +262,7 @@ class ScanWriter:
                     "  ",
                     opportunity.place,
                     (opportunity.also_text, "dim"),
+                    (_rests_on(opportunity), "yellow"),
                 ),
                 soft_wrap=True,
             )
@@ -269,6 +271,12 @@ class ScanWriter:
         more = self.opportunities.seen - len(best)
         if more > 0:
             out.print(f"… and {more} more (all of them in --format json or markdown)\n")
+
+
+def _rests_on(opportunity: Opportunity) -> str:
+    """`` · rests on assumptions`` (or ``partly``), nothing when the figures are backed."""
+    text = LABEL_TEXT.get(opportunity.evidence)
+    return f" · {text}" if text else ""
 
 
 class DiffWriter:
@@ -329,7 +337,7 @@ class PortfolioWriter(PortfolioPieces):
         for title, headers, cells in rows.group_tables(ledger):
             table = Table(title=title, box=box.SIMPLE_HEAVY, title_justify="left")
             for header in headers:
-                numeric = header in rows.GROUP_HEADERS
+                numeric = header in (*rows.GROUP_HEADERS, *rows.SERVING_HEADERS)
                 table.add_column(
                     header,
                     justify="right" if numeric else "left",

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from valueaudit.findings import Severity, YamlPath
+from valueaudit.journey import label
 
 if TYPE_CHECKING:
     from valueaudit.model import Flow, Process
@@ -119,6 +120,21 @@ class AuditContext:
         if touchpoint is None or not self._exchange_named:
             return None
         return self._exchange_named.get(touchpoint)
+
+    def evidence_of(self, draft: Draft) -> str:
+        """What a finding with a gain rests on (SPEC §4.14): its money flow (a path to
+        one flow, as VA401's), its touchpoint's exchange, or the whole process."""
+        touchpoints = self.process.touchpoints
+        path = draft.path
+        if len(path) >= 4 and path[0] == "touchpoints" and path[2] == "flows":
+            i, j = path[1], path[3]
+            if isinstance(i, int) and isinstance(j, int) and draft.unit is not None:
+                return label((touchpoints[i].flows[j],))
+        if draft.touchpoint is not None:
+            index = next(k for k, t in enumerate(touchpoints) if t.id == draft.touchpoint)
+            exchange = self.exchange_at(index)
+            return label([f for k in exchange.touchpoints for f in touchpoints[k].flows])
+        return label([f for t in touchpoints for f in t.flows])
 
     def where(self, exchange: ExchangeScore) -> str:
         """An exchange as messages name it: ``'checkout'`` for a touchpoint on its own,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from valueaudit.findings import Severity
+from valueaudit.journey import age_in_days, dated_evidence
 from valueaudit.numbers import interval, number, percent
 from valueaudit.rules.base import AuditContext, Draft, rule
 from valueaudit.scoring import at_least
@@ -291,4 +293,48 @@ def low_confidence(ctx: AuditContext) -> Iterator[Draft]:
         )
 
 
-RULES = (parity_not_clear, probably_uneven, one_sided_valuation, low_confidence)
+@rule(
+    "VA305",
+    "stale-evidence",
+    Severity.INFO,
+    "Stale evidence: an `as_of` date older than `evidence.max-age-days` (default 365).",
+    bad="""
+- {from: clinic, to: patient, gives: consultation, kind: service, value: 6,
+   evidence: {source: measured, ref: "patient survey", as_of: 2019-05-01}}
+""",
+    good="""
+- {from: clinic, to: patient, gives: consultation, kind: service, value: 6,
+   evidence: {source: measured, ref: "patient survey 2026", as_of: 2026-05-01}}
+""",
+)
+def stale_evidence(ctx: AuditContext) -> Iterator[Draft]:
+    """**What it finds.** An ``evidence`` object (on a flow, a touchpoint, the process or
+    a party) whose ``as_of`` date is more than ``evidence.max-age-days`` (default 365)
+    before the day of the run.
+
+    **Why it matters.** A measurement is a fact about the day it was taken. Prices,
+    volumes and waiting times drift; a verdict that rests on a figure from three years ago
+    may no longer hold. Re-measure before acting on it, or say that the old figure still
+    stands (a newer ``as_of``).
+    """
+    today = ctx.settings.today or dt.date.today()
+    most = ctx.settings.evidence_max_age_days
+    for path, evidence, what in dated_evidence(ctx.process):
+        age = age_in_days(evidence, today)
+        if age <= most:
+            continue
+        assert evidence.as_of is not None
+        at = path[1]
+        touchpoint = ctx.process.touchpoints[at].id if isinstance(at, int) else None
+        source = f"{evidence.source}" + (f" ({evidence.ref})" if evidence.ref else "")
+        yield Draft(
+            path,
+            f"stale evidence for {what}: {source} as of {evidence.as_of.isoformat()}, "
+            f"{age:,} days ago (evidence.max-age-days {most:,})",
+            touchpoint=touchpoint,
+            suggestion=f"Re-measure {what} before acting on it, or give the date it was "
+            "last confirmed.",
+        )
+
+
+RULES = (parity_not_clear, probably_uneven, one_sided_valuation, low_confidence, stale_evidence)

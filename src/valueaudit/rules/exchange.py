@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from valueaudit.findings import Severity
 from valueaudit.interval import Interval
+from valueaudit.journey import minutes_given
 from valueaudit.numbers import interval, number
 from valueaudit.rules.base import AuditContext, Draft, rule
 from valueaudit.scoring import at_least, below_zero, same
@@ -373,10 +374,78 @@ def process_does_not_pay(ctx: AuditContext) -> Iterator[Draft]:
         )
 
 
+@rule(
+    "VA206",
+    "effort-hotspot",
+    Severity.INFO,
+    "Effort hotspot: the touchpoint where a customer or prospect spends the most minutes, "
+    "at least `effort.hotspot-minutes` (default 30).",
+    bad="""
+- id: waiting-room
+  flows:
+    - {from: patient, to: clinic, gives: time in the waiting room, kind: time, value: 0,
+       cost: 4, minutes: 70}
+""",
+    good="""
+- id: waiting-room
+  flows:
+    - {from: patient, to: clinic, gives: arrival at the booked time, kind: time, value: 0,
+       cost: 1, minutes: 10}
+""",
+)
+def effort_hotspot(ctx: AuditContext) -> Iterator[Draft]:
+    """**What it finds.** The touchpoint of a process where a party with role
+    ``customer`` or ``prospect`` spends the most minutes per occurrence of that
+    touchpoint (the ``minutes`` of the flows it gives there: filling in a form, waiting,
+    travelling), when those are certainly at least ``effort.hotspot-minutes`` (default
+    30). One finding per process; its gain is the customer's hours per period there.
+
+    **Why it matters.** Journey maps put the pains first: 70 minutes in a waiting room,
+    an evening of paperwork. Time is what a customer gives without a price on it, and the
+    touchpoint where most of it goes is the first place to save it (a booked slot, a
+    pre-filled form, a call-back instead of a queue).
+    """
+    process = ctx.process
+    customers = [p for p in process.parties if process.role_of(p) in _CUSTOMERS]
+    if not customers:
+        return
+    best: tuple[float, int, str, Interval] | None = None
+    for index, touchpoint in enumerate(process.touchpoints):
+        if not any(f.minutes is not None for f in touchpoint.flows):
+            continue
+        for party in customers:
+            spent = minutes_given(process, index, party)
+            if spent.high <= 0:
+                continue
+            # the most minutes by the middle of the range; a tie keeps the first
+            if best is None or (spent.mid > best[0] and not same(spent.mid, best[0])):
+                best = (spent.mid, index, party, spent)
+    threshold = ctx.settings.effort_hotspot_minutes
+    if best is None or not at_least(best[3].low, threshold):
+        return
+    _, index, party, spent = best
+    touchpoint = process.touchpoints[index]
+    volume = ctx.score.touchpoints[index].volume
+    hours = Interval(volume * spent.low / 60, volume * spent.high / 60)
+    name = ctx.name(party)
+    yield Draft(
+        ("touchpoints", index),
+        f"effort hotspot at '{touchpoint.id}': {says(name, 'spends')} "
+        f"{interval(spent)} minutes there each time ({interval(hours, grouping=True)} hours "
+        f"per period; threshold {number(threshold)} minutes)",
+        touchpoint=touchpoint.id,
+        suggestion=f"Cut the time {name} {verb(name, 'spends')} at '{touchpoint.id}' (a "
+        "booked slot, a pre-filled form, a call-back instead of a queue).",
+        gain=hours.mid,
+        unit="hours",
+    )
+
+
 RULES = (
     one_sided_exchange,
     high_disparity,
     uneven_process,
     customer_loses,
     process_does_not_pay,
+    effort_hotspot,
 )

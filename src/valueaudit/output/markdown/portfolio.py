@@ -77,7 +77,8 @@ def portfolio_lines(
     for title, headers, cells in rows.group_tables(ledger):
         table, note = cut([[md(cell) for cell in row] for row in cells], title.lower())
         lines += [f"{mark} {title}", ""]
-        lines += table_lines(headers, "lrr" + "l" * (len(headers) - 3), table)
+        numbers = "l" if headers[-1] == "praxis" else "r"
+        lines += table_lines(headers, "lrr" + numbers * (len(headers) - 3), table)
         lines += [*note, ""]
     if findings:
         table, note = cut(

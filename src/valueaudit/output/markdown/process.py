@@ -60,10 +60,11 @@ def opportunity_table(found: Sequence[Opportunity], *, with_process: bool) -> li
                 gain_text(opportunity.gain, opportunity.unit),
                 f"{finding.code} {RULES[finding.code].name}{opportunity.also_text}",
                 md(where),
+                opportunity.evidence,
                 md(finding.suggestion or finding.message),
             ]
         )
-    return table_lines(["#", "gain", "rule", "where", "suggestion"], "rrlll", rows)
+    return table_lines(["#", "gain", "rule", "where", "rests on", "suggestion"], "rrllll", rows)
 
 
 def process_section(result: FileResult, process: Process, score: ProcessScore) -> str:
