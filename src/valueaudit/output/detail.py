@@ -15,7 +15,8 @@ from rich.text import Text
 
 from valueaudit.engine import FileResult
 from valueaudit.interval import Interval
-from valueaudit.model import Flow, NotValued, Process
+from valueaudit.journey import minutes_per_occurrence
+from valueaudit.model import Evidence, Flow, NotValued, Process
 from valueaudit.numbers import interval, number, percent
 from valueaudit.output import MAX_PARTY_COLUMNS, exchange_verdicts, print_whole
 from valueaudit.output.text import finding_line
@@ -48,7 +49,18 @@ def _flow_line(flow: Flow) -> Text:
     if flow.amount is not None:
         due = f", due in {flow.timing.due_days} days" if flow.timing else ""
         parts.append(f"  amount {number(flow.amount, grouping=True)}{due}")
+    if flow.minutes is not None:
+        parts.append(f"  {interval(flow.minutes)} min")
+    parts.append((f"  [{_rests_on(flow.evidence)}]", "dim"))
     return Text.assemble("      ", *parts)
+
+
+def _rests_on(evidence: Evidence | None) -> str:
+    """What a number rests on: ``measured: booking system, 2026-06-30`` or ``unstated``."""
+    if evidence is None:
+        return "unstated"
+    details = [x for x in (evidence.ref, evidence.as_of and evidence.as_of.isoformat()) if x]
+    return evidence.source + (f": {', '.join(details)}" if details else "")
 
 
 def render(result: FileResult, console: Console) -> None:
@@ -72,6 +84,8 @@ def render(result: FileResult, console: Console) -> None:
                 ("channel", touchpoint.channel),
                 ("stage", touchpoint.stage),
                 ("volume", number(score.volume, grouping=True)),
+                ("volume rests on", touchpoint.evidence and _rests_on(touchpoint.evidence)),
+                ("waited", _days(touchpoint.wait_days)),
             )
             if value
         )
@@ -213,6 +227,7 @@ def _exchanges_and_nets(process: Process, scores: ProcessScore, console: Console
         f"{p} {interval(v, grouping=True)}{'*' if p in scores.not_valued else ''}"
         for p, v in scores.net.items()
     )
+    _journey(process, scores, console)
     console.print(
         Text(
             f"Net per period{unit} (received less what giving costs, and fixed costs)", style="bold"
@@ -224,6 +239,36 @@ def _exchanges_and_nets(process: Process, scores: ProcessScore, console: Console
             Text("    * receives a not-valued flow: its net leaves that flow out", style="dim")
         )
     console.print()
+
+
+def _days(days: float | None) -> str | None:
+    return None if days is None else f"{number(days)} days"
+
+
+def _journey(process: Process, scores: ProcessScore, console: Console) -> None:
+    """What the value rests on, and the time it costs (SPEC §4.14–§4.15)."""
+    shares = ", ".join(
+        f"{kind} {interval(Interval(share.low * 100, share.high * 100))}%"
+        for kind, share in scores.evidence.items()
+        if share.high > 0
+    )
+    console.print(Text("Evidence (share of the value received resting on it)", style="bold"))
+    volume = _rests_on(process.evidence)
+    console.print(
+        Text(f"    {shares or 'no value received'} · the volume: {volume}"), soft_wrap=True
+    )
+    journey = scores.journey
+    if journey is not None and (journey.effort or journey.waiting is not None):
+        console.print(Text("Effort and waiting", style="bold"))
+        for party, hours in journey.effort.items():
+            each = minutes_per_occurrence(hours, process.volume)
+            per = f" ({interval(each)} minutes each time)" if each is not None else ""
+            console.print(
+                Text(f"    {party}: {interval(hours, grouping=True)} hours per period{per}"),
+                soft_wrap=True,
+            )
+        if journey.waiting is not None:
+            console.print(Text(f"    waiting along the chain: {_days(journey.waiting)}"))
 
 
 def _bar(value: Interval, top: float) -> Text:
