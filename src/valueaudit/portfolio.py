@@ -453,6 +453,8 @@ class Ledger(LedgerPiece):
     shard: str | None = None
     #: VA601's ``thresholds.exchange-ratio``, which the simulated share is about.
     threshold: float = 1 / 3
+    #: VA203's ``thresholds.process-disparity``: the quadrant chart's midline.
+    uneven: float = 0.4
     #: The most uneven processes' points (at most :data:`MOST_POINTS`).
     points: TopN[ProcessPoint] = field(default_factory=lambda: TopN(MOST_POINTS, _point_key))
 

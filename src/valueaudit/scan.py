@@ -166,7 +166,13 @@ class Scan:
         self.scoring = scoring
         self.baseline = baseline
         self.ledger: Ledger | None = (
-            Ledger(shard=shard, threshold=settings.exchange_ratio_threshold) if scoring else None
+            Ledger(
+                shard=shard,
+                threshold=settings.exchange_ratio_threshold,
+                uneven=settings.process_disparity_threshold,
+            )
+            if scoring
+            else None
         )
         #: process id -> the first file that declares it (valid ones, in path order)
         self._first: dict[str, str] = {}

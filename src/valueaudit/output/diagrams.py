@@ -40,6 +40,12 @@ def mermaid(text: object) -> str:
     return _END_WORD.sub(lambda m: f"#{ord(m.group()[0])};{m.group()[1:]}", encoded)
 
 
+def coordinate(value: float) -> str:
+    """A number as Mermaid's lexers read it: at most 2 decimals, no trailing zeros, never
+    in exponent notation (``1``, not ``1.00`` or ``1e+06``)."""
+    return number(round(value, 2), 2)
+
+
 def plain(text: object, fallback: str) -> str:
     """User text for a diagram that reads ASCII only and takes no entity codes (Sankey,
     quadrant): accents dropped (``Ünïcødé`` is ``Unicde``), then letters, digits, spaces
@@ -85,6 +91,8 @@ def sequence_diagram(
                 value = "not valued"
             else:
                 value = "?" if flow.value is None else interval(flow.value, grouping=True)
+            if flow.minutes is not None:  # the giver's time (SPEC §4.15)
+                value += f"; {interval(flow.minutes)} min"
             label = mermaid(f"{flow.gives} ({value})")
             lines.append(f"    {aliases[flow.source]}->>{aliases[flow.target]}: {label}")
         if band:
@@ -129,7 +137,7 @@ def sankey(ledger: Ledger) -> list[str]:
     for value, giver, receiver in links[:SANKEY_FLOWS]:
         source = _csv(says(name(giver), "gives"))
         target = _csv(says(name(receiver), "receives"))
-        lines.append(f"{source},{target},{round(value, 2):g}")
+        lines.append(f"{source},{target},{coordinate(value)}")
     lines.append("```")
     if len(links) > SANKEY_FLOWS:
         lines += ["", f"The {SANKEY_FLOWS} largest of {len(links)} flows between parties."]
@@ -148,14 +156,20 @@ def sankey(ledger: Ledger) -> list[str]:
 
 def quadrant(ledger: Ledger) -> list[str]:
     """The most uneven processes by clarity (how much of their value is known exactly)
-    and disparity (a range at its middle): "uneven and unclear" is the top right."""
+    and disparity (a range at its middle): "uneven and unclear" is the top right.
+
+    Mermaid splits the chart at 0.5; the vertical axis is rescaled so that its midline is
+    VA203's threshold (``thresholds.process-disparity``), and the chart says so. Each
+    point's name is quoted, so an id that is a Mermaid keyword (``x-axis``,
+    ``quadrant-1``, ``classDef``) stays a name."""
     points = ledger.points.best()
     if not points:
         return []
+    threshold = ledger.uneven
     lines = [
         "```mermaid",
         "quadrantChart",
-        "    title Processes by clarity and disparity",
+        f"    title Processes by clarity and disparity, midline at disparity {number(threshold)}",
         "    x-axis Clear --> Unclear",
         "    y-axis Even --> Uneven",
         "    quadrant-1 Uneven and unclear",
@@ -165,7 +179,25 @@ def quadrant(ledger: Ledger) -> list[str]:
     ]
     for point in sorted(points, key=lambda p: p.process):
         x = min(max(1 - point.clarity, 0.0), 1.0)
-        y = min(max(point.disparity.mid, 0.0), 1.0)
-        lines.append(f"    {plain(point.process, 'process')}: [{x:.2f}, {y:.2f}]")
-    lines.append("```")
+        y = _rescaled(min(max(point.disparity.mid, 0.0), 1.0), threshold)
+        name = plain(point.process, "process")
+        lines.append(f'    "{name}": [{coordinate(x)}, {coordinate(y)}]')
+    lines += [
+        "```",
+        "",
+        f"A process above the middle line has a disparity of {number(threshold)} or more "
+        "(VA203's threshold): the vertical axis is stretched below it and squeezed above it "
+        "so that the line sits there.",
+    ]
     return lines
+
+
+def _rescaled(disparity: float, threshold: float) -> float:
+    """A disparity on an axis whose middle is ``threshold``: linear on each side."""
+    if threshold <= 0:
+        return 0.5 + disparity / 2
+    if threshold >= 1:
+        return disparity / 2
+    if disparity <= threshold:
+        return 0.5 * disparity / threshold
+    return 0.5 + 0.5 * (disparity - threshold) / (1 - threshold)

@@ -16,7 +16,7 @@ from valueaudit.findings import (
 )
 from valueaudit.numbers import gain_text, interval, number, percent
 from valueaudit.output import MAX_PARTY_COLUMNS, exchange_verdicts
-from valueaudit.output.diagrams import mermaid, sequence_diagram
+from valueaudit.output.diagrams import coordinate, mermaid, sequence_diagram
 from valueaudit.rules import RULES
 from valueaudit.scoring import leading_parties, running_balance
 
@@ -160,7 +160,7 @@ def _balance(process: Process, score: ProcessScore) -> list[str]:
         lines += ["```mermaid", "pie", "    title Value received over the chain"]
         for party, value in totals.items():
             label = mermaid(f"{process.party_name(party)}: {value_cell(value)}")
-            lines.append(f'    "{label}" : {round(value.mid, 2):g}')
+            lines.append(f'    "{label}" : {coordinate(value.mid)}')
         lines += ["```", ""]
         if any(not v.is_point for v in totals.values()):
             lines += ["A range is drawn at its middle.", ""]
@@ -260,7 +260,7 @@ def _how_sure(simulation: ProcessSimulation, process: Process, score: ProcessSco
         ),
     )
     labels = ", ".join(f'"{mermaid(m.gives)}"' for m in top)
-    bars = ", ".join(f"{round(m.share, 2):g}" for m in top)
+    bars = ", ".join(coordinate(m.share) for m in top)
     lines += [
         "",
         "```mermaid",
