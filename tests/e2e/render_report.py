@@ -2,7 +2,9 @@
 
     python tests/e2e/render_report.py [--out DIR]
 
-Writes the report for ``processes/`` plus a file of hostile names (simulating, so the
+Writes the report for ``processes/`` plus a file of hostile names and two of the
+diagrams' edge cases (a process id that is a Mermaid keyword, a point at exactly
+(1, 1), a pie of millions; simulating, so the
 "what to measure first" charts are in it), turns the Markdown
 into HTML with ``marked`` (raw HTML passes through, as on a careless renderer, so an
 escaping bug shows up as a live element), runs every Mermaid block through
@@ -122,6 +124,8 @@ def build_report(out: Path) -> Path:
             "report",
             "processes/",
             str(HERE / "hostile.yaml"),
+            str(HERE / "x-axis.yaml"),  # the diagrams' edge cases
+            str(HERE / "quadrant-1.yaml"),
             "-o",
             str(report),
             "--fail-on",

@@ -236,7 +236,7 @@ class ScanWriter:
         ranked = rows.ranked_parties(ledger)
         for key, figures in ranked[:SHORT_PARTIES]:
             cells = rows.party_row(key, figures)
-            table.add_row(Text(cells[0]), cells[2], cells[3], cells[4], cells[6], cells[8])
+            table.add_row(Text(cells[0]), cells[2], cells[3], cells[4], cells[6], cells[9])
         print_whole(self.console, table)
         if len(ranked) > SHORT_PARTIES:
             self.console.print(

@@ -63,10 +63,17 @@ def portfolio_lines(
         "parties",
     )
     headers = rows.party_headers(ledger)
-    # two tables, the values and the touchpoints, sharing the party column: as one, with
-    # ranges in every column, it would not fit GitHub's 948 px column
-    split = headers.index("favoured")
-    lines += table_lines(headers[:split], "ll" + "r" * (split - 2), [r[:split] for r in parties])
+    # three tables sharing the party column: what it receives and gives, what that costs
+    # it, where it wins and loses; as one, with ranges in every column, it would not fit
+    # GitHub's 948 px column
+    costs, split = headers.index("cost"), headers.index("favoured")
+    lines += table_lines(headers[:costs], "ll" + "r" * (costs - 2), [r[:costs] for r in parties])
+    lines += ["", "What giving costs each, and its net (SPEC §4.9):", ""]
+    lines += table_lines(
+        [headers[0], *headers[costs:split]],
+        "l" + "r" * (split - costs),
+        [[r[0], *r[costs:split]] for r in parties],
+    )
     lines += ["", "Where each is favoured and where it loses (touchpoints):", ""]
     lines += table_lines(
         [headers[0], *headers[split:]],
