@@ -110,6 +110,7 @@ def _run(rule: Rule, ctx: AuditContext, loaded: LoadedFile) -> Iterator[Finding]
             exchange=ctx.exchange_of(draft.touchpoint),
             unit=draft.unit or ctx.process.unit,
             evidence=None if draft.gain is None else ctx.evidence_of(draft),
+            helps=draft.helps,
         )
 
 

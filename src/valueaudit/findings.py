@@ -69,6 +69,8 @@ class Finding(NamedTuple):
     #: What a finding with a gain rests on (SPEC §4.14): ``backed``, ``mixed`` or
     #: ``assumed``.
     evidence: str | None = None
+    #: Who acting on it would help (a party's name), where one party is.
+    helps: str | None = None
 
     @property
     def identity(self) -> tuple[str, str, str, str, str]:

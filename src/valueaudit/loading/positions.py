@@ -131,6 +131,7 @@ class LoadedFile:
         exchange: str | None = None,
         unit: str | None = None,
         evidence: str | None = None,
+        helps: str | None = None,
     ) -> Finding:
         """A finding of rule ``code`` placed at the value at ``path`` (its key with
         ``at_key``), or at an explicit ``position``. The loader's own findings are errors;
@@ -158,6 +159,7 @@ class LoadedFile:
             exchange=exchange,
             unit=None if gain is None else unit,
             evidence=None if gain is None else evidence,
+            helps=helps,
         )
 
     def position(self, offset: int) -> tuple[int, int]:

@@ -47,6 +47,8 @@ class Draft:
     unit: str | None = None
     #: placed at the key of ``path`` rather than its value (a party's declaration)
     at_key: bool = False
+    #: the party (as messages name it) acting on it would help (the report's Decisions)
+    helps: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

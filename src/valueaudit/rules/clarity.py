@@ -196,6 +196,7 @@ def probably_uneven(ctx: AuditContext) -> Iterator[Draft]:
             suggestion=f"{lead}If it is uneven, give {least} more value at {where}, or "
             f"ask less of {it_or_them(least)}.",
             gain=verdict.p_above * exchange.gap,
+            helps=least,
         )
 
 

@@ -80,6 +80,7 @@ def one_sided_exchange(ctx: AuditContext) -> Iterator[Draft]:
                     "confirmation, information, a faster next step), or record the value "
                     f"{says(name, 'does')} receive here.",
                     gain=exchange.gap,
+                    helps=name,
                 )
 
 
@@ -133,6 +134,7 @@ def high_disparity(ctx: AuditContext) -> Iterator[Draft]:
             f"at {where}, or ask less of {it_or_them(loser)}, to move the exchange "
             "towards parity.",
             gain=exchange.gap,
+            helps=loser,
         )
 
 
@@ -222,6 +224,7 @@ def uneven_process(ctx: AuditContext) -> Iterator[Draft]:
         f"process '{ctx.process.id}' is uneven: {' and '.join(reasons)}",
         suggestion=suggestion,
         gain=gap,
+        helps=None if party is None else ctx.name(party),
     )
 
 
@@ -306,6 +309,7 @@ def customer_loses(ctx: AuditContext) -> Iterator[Draft]:
                 suggestion=f"Make {where} cheaper for {name} (fewer steps, less waiting, "
                 f"pre-filled data) or give {name} more there.",
                 gain=-net.mid if exchange.volume > 0 else 0.0,
+                helps=name,
             )
 
 
@@ -371,6 +375,7 @@ def process_does_not_pay(ctx: AuditContext) -> Iterator[Draft]:
             "removed, a volume that covers the fixed cost), or decide who subsidises it.",
             gain=-net.mid,
             at_key=True,
+            helps=name,
         )
 
 
@@ -438,6 +443,7 @@ def effort_hotspot(ctx: AuditContext) -> Iterator[Draft]:
         "booked slot, a pre-filled form, a call-back instead of a queue).",
         gain=hours.mid,
         unit="hours",
+        helps=name,
     )
 
 

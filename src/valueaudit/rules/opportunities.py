@@ -95,6 +95,7 @@ def early_payment(ctx: AuditContext) -> Iterator[Draft]:
             f"within {window} days (e.g. '{number(discount * 100 * 0.75)}% {window}, "
             f"net {due}').",
             gain=per_period,
+            helps=f"{ctx.name(flow.target)} and {ctx.name(flow.source)}",
             unit=currency or (None if ctx.process.in_points else ctx.process.unit) or "money",
         )
 
@@ -159,6 +160,7 @@ def feedback_loop_open(ctx: AuditContext) -> Iterator[Draft]:
             f"where {says(ctx.name(flow.target), 'tells')} {ctx.name(flow.source)} what "
             f"changed because of '{flow.gives}'.",
             gain=score.volume * worth / 2,
+            helps=ctx.name(flow.source),
         )
 
 

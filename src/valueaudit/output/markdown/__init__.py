@@ -21,13 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
-from valueaudit.findings import (
-    Finding,
-    Opportunity,
-    RankedOpportunities,
-    Severity,
-    opportunities,
-)
+from valueaudit.findings import Finding, Opportunity, Severity, opportunities
 from valueaudit.output import Options
 from valueaudit.output.files import Spool
 from valueaudit.output.ledger_report import PortfolioPieces
@@ -39,13 +33,19 @@ if TYPE_CHECKING:
     from valueaudit.model import Process
     from valueaudit.scan import Summary
 from valueaudit.output.markdown.cells import SEVERITY_ICON, md, plural, table_lines, unbroken
+from valueaudit.output.markdown.decisions import (
+    Decisions,
+    Effort,
+    Wait,
+    customer_effort,
+    customer_wait,
+)
 from valueaudit.output.markdown.diff import DiffWriter
 from valueaudit.output.markdown.portfolio import REPORT_PORTFOLIO_ROWS, portfolio_lines
-from valueaudit.output.markdown.process import opportunity_table, process_section, summary_row
+from valueaudit.output.markdown.process import process_section, summary_row
 
 #: GitHub's limit for a job summary is 1 MiB; stay a little under it.
 MAX_BYTES = 1_000_000
-TOP_OPPORTUNITIES = 10
 #: Rows of the "files that could not be audited" table, at most.
 MAX_UNREADABLE_ROWS = 200
 
@@ -59,6 +59,8 @@ class Piece:
     unreadable: tuple[list[str], ...]
     opportunities: tuple[Opportunity, ...]
     fired: frozenset[str]
+    effort: Effort | None = None
+    wait: Wait | None = None
 
 
 def prepare(result: FileResult, options: Options) -> Piece:
@@ -67,9 +69,10 @@ def prepare(result: FileResult, options: Options) -> Piece:
     where the report can keep it: for the first ``--max-processes`` files (a file further
     on cannot be among the first that many processes)."""
     process, score = result.process, result.score
-    row = section = None
+    row = section = effort = wait = None
     if process is not None and score is not None:
         row = summary_row(process, score, result.findings)
+        effort, wait = customer_effort(process, score), customer_wait(process, score)
         if result.index < options.max_processes and _may_fit(process, result.findings):
             section = process_section(result, process, score)
     unreadable: tuple[list[str], ...] = ()
@@ -86,6 +89,8 @@ def prepare(result: FileResult, options: Options) -> Piece:
         unreadable,
         tuple(opportunities(result.findings)),
         frozenset(f.code for f in result.findings),
+        effort,
+        wait,
     )
 
 
@@ -110,14 +115,13 @@ class ScanWriter:
         self.processes = 0
         self.unreadable: list[list[str]] = []
         self.unreadable_left = 0
-        self.opportunities = RankedOpportunities(TOP_OPPORTUNITIES)
+        self.decisions = Decisions()
         self.fired: set[str] = set()
 
     def add(self, piece: Piece) -> None:
         """Take one file's part: its row, its section, its opportunities."""
         self.fired.update(piece.fired)
-        for opportunity in piece.opportunities:
-            self.opportunities.push(opportunity)
+        self.decisions.add(piece.opportunities, piece.effort, piece.wait)
         if piece.row is not None:
             self.processes += 1
             if len(self.rows) < self.most:
@@ -170,6 +174,7 @@ class ScanWriter:
             )
             + f" · valueaudit {__version__}",
             "",
+            *self.decisions.lines(),
         ]
         if totals.ledger is not None and totals.ledger.parties:
             lines += ["## Portfolio", ""]
@@ -201,14 +206,6 @@ class ScanWriter:
             )
             if self.processes > len(self.rows):
                 lines.append(f"\n…and {self.processes - len(self.rows)} more processes.")
-            lines.append("")
-        best = self.opportunities.best()
-        if best:
-            lines += ["### Top opportunities", ""]
-            lines += opportunity_table(best, with_process=True)
-            if self.opportunities.seen > len(best):
-                more = self.opportunities.seen - len(best)
-                lines.append(f"\n…and {more} more, by process below.")
             lines.append("")
         return "\n".join(lines) + "\n"
 

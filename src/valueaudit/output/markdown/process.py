@@ -133,8 +133,24 @@ def process_section(result: FileResult, process: Process, score: ProcessScore) -
         lines += ["### Opportunities", ""]
         lines += opportunity_table(found, with_process=False)
         lines.append("")
-    if findings:
-        lines += ["### Findings", ""]
+    # each finding once: those behind an opportunity are in its row (its codes), with
+    # their messages here only when they are the rest
+    behind = {(f.code, f.exchange or f.touchpoint) for o in found for f in _behind(o, findings)}
+    rest = [f for f in findings if (f.code, f.exchange or f.touchpoint) not in behind]
+    if found:
+        lines += ["The findings behind them:", ""]
+        lines += table_lines(
+            ["line", "rule", "message"],
+            "rll",
+            (
+                [f"{f.line}:{f.column}", f.code, md(f.message)]
+                for o in found
+                for f in _behind(o, findings)
+            ),
+        )
+        lines.append("")
+    if rest:
+        lines += ["### Other findings" if found else "### Findings", ""]
         lines += table_lines(
             ["line", "rule", "severity", "message"],
             "rlll",
@@ -145,11 +161,22 @@ def process_section(result: FileResult, process: Process, score: ProcessScore) -
                     f"{SEVERITY_ICON[f.severity]} {f.severity.value}",
                     md(f.message),
                 ]
-                for f in findings
+                for f in rest
             ),
         )
         lines.append("")
     return "\n".join(lines) + "\n"
+
+
+def _behind(opportunity: Opportunity, findings: Sequence[Finding]) -> list[Finding]:
+    """The findings an opportunity merges: its own and those of the codes it lists at the
+    same place."""
+    lead = opportunity.finding
+    codes = {lead.code, *opportunity.also}
+    place = lead.exchange or lead.touchpoint
+    if not opportunity.also:
+        return [lead]
+    return [f for f in findings if f.code in codes and (f.exchange or f.touchpoint) == place]
 
 
 def _balance(process: Process, score: ProcessScore) -> list[str]:
