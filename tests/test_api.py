@@ -23,6 +23,7 @@ def test_load_returns_a_validated_model():
         "name": "Acme Ltd",
         "role": "provider",
         "fixed_cost": None,
+        "evidence": None,
     }
 
 

@@ -171,6 +171,7 @@ def test_json_shape(project: Path):
         "suggestion",
         "gain",
         "unit",
+        "evidence",
     ]
     assert (uneven["code"], uneven["severity"], uneven["line"], uneven["column"]) == (
         "VA202",
@@ -446,7 +447,7 @@ def test_a_file_that_breaks_fixes_nothing_in_the_baseline(project: Path):
     [
         ("valueaudit scan -f s", ["sarif", "sarif:"]),
         ("valueaudit diff a b -f j", ["json", "json:"]),
-        ("valueaudit explain VA20", ["VA201", "VA202", "VA203", "VA204", "VA205"]),
+        ("valueaudit explain VA20", ["VA201", "VA202", "VA203", "VA204", "VA205", "VA206"]),
         ("valueaudit scan --select VA9", ["VA9", "VA901", "VA902"]),
         ("valueaudit scan --ignore va40", ["va401", "va402", "va403", "va404"]),
     ],

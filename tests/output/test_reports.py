@@ -37,7 +37,10 @@ def report_for(*paths: Path, options: Options | None = None) -> str:
 def test_report_structure():
     text = report_for(ROOT / "processes")
     assert text.startswith("# valueaudit report\n")
-    assert "## Summary" in text and "### Top opportunities" in text
+    # Decisions first, then the portfolio, then the processes (SPEC §7 rev. 3)
+    order = [text.index(h) for h in ("## Decisions", "## Portfolio", "## Summary", "## broadband")]
+    assert order == sorted(order) and text.index("## Decisions") == text.index("\n## ") + 1
+    assert "### Top opportunities" not in text  # the Decisions say it once
     assert text.count("```mermaid\nsequenceDiagram") == 6
     assert text.count("```mermaid\npie") == 6
     assert "## invoice-payment: Invoice payment" in text
@@ -47,12 +50,18 @@ def test_report_structure():
     assert "| 3 | payment | 2 | 8 |" in text  # what customer and company receive there
     assert "p0->>p1: payment #40;8#41;" in text
     assert "## Rules that fired" in text and "| VA401 | early-payment |" in text
-    # the top opportunity is the early payment: 1200 x 65.75
-    first = text.split("### Top opportunities")[1].split("\n")[4]
-    assert first.startswith(
-        "| 1 | 78,904.11 EUR | VA401 early-payment | invoice-payment › payment |"
-    )
-    assert "| 1 | 78,904.11 EUR | VA401 early-payment | payment |" in text  # its section
+    # the first decision in money is the early payment: 1,200 × 65.75, for both parties
+    decisions = text.split("## Decisions")[1].split("\n## ")[0]
+    money = decisions.split("**In EUR**")[1].strip().splitlines()[0]
+    assert money.startswith("1. **invoice-payment › payment**: Offer Business customer")
+    assert "Helps Acme Ltd and Business customer. 78,904.11 EUR a period (VA401)" in money
+    assert "rests on assumptions" in money  # no evidence is given in the examples
+    assert "1. **mortgage-application › application**" in decisions  # the points' first
+    row = "| 1 | 78,904.11 EUR | VA401 early-payment | payment | assumed |"
+    assert row in text  # its process's section
+    # each finding once in a process's section: behind an opportunity, or among the rest
+    complaint = text.split("## broadband-complaint")[1].split("\n## ")[0]
+    assert complaint.count("one-sided exchange at 'follow-up-survey'") == 1
 
 
 def _table_rows(text: str) -> list[str]:
@@ -82,7 +91,7 @@ def test_hostile_names_cannot_break_tables_html_or_diagrams():
                 assert re.fullmatch(r'"[A-Za-z0-9 .\'&/()-]+","[A-Za-z0-9 .\'&/()-]+",[\d.]+', line)
                 continue
             if kind == "quadrantChart" and line.endswith("]"):  # a point: name: [x, y]
-                assert re.fullmatch(r"    [A-Za-z0-9 .'&/()-]+: \[[\d.]+, [\d.]+\]", line), line
+                assert re.fullmatch(r'    "[A-Za-z0-9 .\'&/()-]+": \[[\d.]+, [\d.]+\]', line), line
                 continue
             if kind == "quadrantChart" and "-->" in line:
                 continue  # an axis, which the report writes itself

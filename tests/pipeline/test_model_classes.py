@@ -72,7 +72,7 @@ def test_suppressions_know_exactly_the_rule_codes():
     [
         ((), [f.alias or name for name, f in m.Process.model_fields.items()]),
         (("touchpoints", 3, "flows", 0), ["from", "to", *list(m.Flow.model_fields)[2:]]),
-        (("parties", "customer"), ["name", "role", "fixed_cost"]),
+        (("parties", "customer"), ["name", "role", "fixed_cost", "evidence"]),
         (("touchpoints", 0, "suppress", 1), ["rule", "reason", "touchpoint", "expires"]),
         (("touchpoints", 0, "id"), None),
         (("touchpoints",), None),

@@ -121,7 +121,8 @@ def test_text_and_markdown_show_the_same_ledger():
     report = runner.invoke(app, ["portfolio", str(HERE), "-f", "markdown"]).stdout
     report = report.replace("\u2060", "")  # what keeps each value on one line
     assert report.startswith("# valueaudit portfolio")
-    assert "| customer | customer | 68–70 | 75–95 | 0.72–0.93 | 64–68 | 0–6 |" in report
+    assert "| customer | customer | 68–70 | 75–95 | 0.72–0.93 |" in report
+    assert "| customer | 64–68 | 0–6 | – |" in report  # cost, net, effort
     assert "| customer | 2 | 2 of 5 | 4 |" in report  # favoured, losing, processes
     refused = runner.invoke(app, ["portfolio", str(HERE), "-f", "sarif"])
     assert refused.exit_code == 2
@@ -358,8 +359,11 @@ def test_the_report_draws_where_the_value_goes_and_the_processes_by_hand():
     quadrant = report.split("```mermaid\nquadrantChart\n", 1)[1].split("```", 1)[0]
     assert "quadrant-1 Uneven and unclear" in quadrant  # the top right
     # a: 3 of its 4 flows have exact values (clarity 75%); c: none of its 2 (a range,
-    # and a flow without a value)
-    assert "    a: [0.25, " in quadrant and "    c: [1.00, " in quadrant
+    # and a flow without a value). The vertical axis puts VA203's 0.4 in the middle:
+    # a's disparity [(10 × 0.5 + 5/7) / 15, (10 × 0.5 + 5 × 0.6) / 15], at its middle
+    # 0.457, sits at 0.5 + 0.5 × 0.057 / 0.6 = 0.55; c's [0, 1] at 0.5 + 0.5 × 0.1 / 0.6
+    assert '    "a": [0.25, 0.55]' in quadrant and '    "c": [1, 0.58]' in quadrant
+    assert "midline at disparity 0.4" in quadrant
 
 
 def test_simulated_portfolio_says_how_often_a_ratio_is_at_most_the_threshold(tmp_path: Path):
