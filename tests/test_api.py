@@ -51,10 +51,12 @@ def test_load_raises_with_findings(tmp_path: Path):
 def test_audit_ranks_opportunities(monkeypatch):
     monkeypatch.chdir(ROOT)
     result = valueaudit.audit()
-    assert len(result.processes) == 6
+    assert len(result.processes) == 7
     ranked = result.opportunities()
-    # money first (EUR), then points, each ranked by gain (SPEC §4.10)
-    assert [o.unit for o in ranked[:2]] == ["EUR", "points"]
+    # money first (EUR), then points, then hours, each ranked by gain (SPEC §4.10)
+    units = [o.unit for o in ranked]
+    assert units == sorted(units, key=lambda u: {"points": 1, "hours": 2}.get(u, 0))
+    assert units[:3] == ["EUR", "EUR", "points"] and units[-1] == "hours"
     assert ranked[0].finding.code == "VA401"
     points = [o.gain for o in ranked if o.unit == "points"]
     assert points == sorted(points, reverse=True)

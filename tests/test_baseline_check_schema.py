@@ -79,7 +79,7 @@ def test_bad_baseline_is_a_usage_error(project: Path, content: str):
 def test_check_reports_only_validity(project: Path):
     result = runner.invoke(app, ["check"])
     assert result.exit_code == 0
-    assert "6 files, 6 processes: 0 errors, 0 warnings, 0 info" in result.stdout
+    assert "7 files, 7 processes: 0 errors, 0 warnings, 0 info" in result.stdout
     (project / "processes/bad.yaml").write_text("valueaudit: 1\nid: x\nid: y\n")
     result = runner.invoke(app, ["check", "processes/bad.yaml", "processes/complaint.yaml"])
     assert result.exit_code == 1

@@ -89,15 +89,15 @@ def test_a_frame_without_pandas_says_how_to_get_it(
     for frame in (result.touchpoints_frame, result.findings_frame, result.parties_frame):
         with pytest.raises(MissingPandasError, match="pip install pandas"):
             frame()
-    assert result.to_dict()["summary"]["processes"] == 6  # the rest needs no pandas
+    assert result.to_dict()["summary"]["processes"] == 7  # the rest needs no pandas
 
 
 def test_a_notebook_shows_short_summaries(result: AuditResult):
     assert repr(result) == (
-        "<AuditResult: 6 files, 6 valid processes, 0 errors, 14 warnings, 10 info>"
+        "<AuditResult: 7 files, 7 valid processes, 0 errors, 16 warnings, 15 info>"
     )
     summary = result._repr_markdown_()
-    assert summary.startswith("**valueaudit**: 6 files, 0 errors, 14 warnings, 10 info")
+    assert summary.startswith("**valueaudit**: 7 files, 0 errors, 16 warnings, 15 info")
     assert "| broadband-complaint | 3 | 0.5–0.7 | provider | 6 |" in summary
     assert "| 78,904.11 EUR | VA401 | invoice-payment › payment |" in summary
     # one opportunity per exchange, with the codes behind it (SPEC §4.12)

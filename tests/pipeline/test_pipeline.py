@@ -58,7 +58,7 @@ def test_in_memory_render_equals_the_stream(monkeypatch):
     rendered = render("json", audit_files(files, Settings()), Options(Settings()))
     assert rendered == GOLDEN.read_text(encoding="utf-8")
     document = json.loads(rendered)
-    assert document["summary"]["files"] == 7
+    assert document["summary"]["files"] == 8
 
 
 def test_a_cross_file_duplicate_is_a_scan_level_finding(tmp_path: Path, monkeypatch):

@@ -330,8 +330,8 @@ def stale_evidence(ctx: AuditContext) -> Iterator[Draft]:
         source = f"{evidence.source}" + (f" ({evidence.ref})" if evidence.ref else "")
         yield Draft(
             path,
-            f"stale evidence for {what}: {source} as of {evidence.as_of.isoformat()}, "
-            f"{age:,} days ago (evidence.max-age-days {most:,})",
+            f"stale evidence for {what}: {source} as of {evidence.as_of.isoformat()}, more "
+            f"than {most:,} days before the run (evidence.max-age-days)",
             touchpoint=touchpoint,
             suggestion=f"Re-measure {what} before acting on it, or give the date it was "
             "last confirmed.",

@@ -165,7 +165,9 @@ def _losing_reasons(scan: ScanView, totals: PartyTotals, unit: str) -> Iterator[
             f"{what} (received less what giving costs {it_or_them(name)} and "
             f"{its} fixed costs)"
         )
-    if ratio_at_most(totals, threshold):
+    # what a party receives is not all valued when a flow to it is not valued: its ratio,
+    # like its net, is then not certain (SPEC §4.11)
+    if not totals.not_valued and ratio_at_most(totals, threshold):
         # the most it gets back per unit given is bounded here (ratio_at_most)
         low, high = totals.exchange_ratio or (0.0, 0.0)
         ratio = interval(Interval(low, high if high is not None else low))
