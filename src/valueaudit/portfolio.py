@@ -354,10 +354,11 @@ def piece_of(result: AuditedFile, uneven: float = 0.5) -> LedgerPiece:
             if flow.minutes is not None:
                 minutes_low += flow.minutes.low
                 minutes_high += flow.minutes.high
-            if role_of[flow.source] in _SERVING:
-                cost = cost_of(flow, process.scale)
-                serving_low += cost.low
-                serving_high += cost.high
+            # recorded costs only: a partner's payment to a provider moves money between
+            # them, it does not serve the customer
+            if flow.cost is not None and role_of[flow.source] in _SERVING:
+                serving_low += flow.cost.low
+                serving_high += flow.cost.high
         for key, groups in (
             (touchpoint.practice, piece.practices),
             (touchpoint.channel, piece.channels),
