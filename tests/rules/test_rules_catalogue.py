@@ -528,3 +528,23 @@ def test_early_payment_needs_the_minimum_amount(audit, amount: float, fires: boo
     assert found == (["VA401"] if fires else [])
     lower = Settings(select=("VA401",), early_payment_min_amount=500)
     assert [f.code for f in audit(text, settings=lower).findings] == ["VA401"]
+
+
+@pytest.mark.parametrize("due", [375, 36_500])
+def test_va401_has_no_discount_to_offer_when_paying_early_is_worth_the_whole_amount(
+    audit, due: int
+):
+    """A cost of capital of 100% and 365 days early: the break-even discount is 100%, and
+    the payer's return would divide by 0 (an internal error before); 36,500 days gave a
+    discount of 9997% and a negative return. No finding, no error."""
+    text = BASE.replace("touchpoints:\n", "assumptions: {cost_of_capital: 1}\ntouchpoints:\n") + tp(
+        "pay",
+        "{from: customer, to: company, gives: money, kind: money, value: 5, amount: 5000, "
+        f"timing: {{due_days: {due}}}}}",
+    )
+    result = audit(text, settings=Settings(select=("VA401",)))
+    assert result.findings == () and not result.scan_errors
+    assert all(not f.errors for f in result.files)
+    sane = text.replace(f"due_days: {due}", "due_days: 200")
+    [finding] = audit(sane, settings=Settings(select=("VA401",))).findings
+    assert "Break-even discount 52.05%" in finding.message

@@ -81,6 +81,10 @@ def early_payment(ctx: AuditContext) -> Iterator[Draft]:
             continue
         per_period = per_payment * score.volume
         discount = break_even_discount(rate, due, window)
+        if discount >= 1:
+            # paying that early would be worth the whole amount or more: terms this long
+            # have no discount to offer (and the payer's return would divide by 0)
+            continue
         annual = implied_annual_return(discount, days_early)
         yield Draft(
             ("touchpoints", i, "flows", j),
