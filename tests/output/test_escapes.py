@@ -4,6 +4,7 @@ characters. Each gets a finding at its place, and no output carries it raw."""
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -138,3 +139,48 @@ def test_messages_about_an_invalid_file_are_escaped_too(tmp_path: Path, text: st
     assert result.exit_code == 1
     assert not [c for c in RAW if c in result.stdout]
     assert "\x1f" not in result.stdout
+
+
+# --- file names are user text (issue 26 items 1-3) ------------------------------------
+
+HOSTILE_NAMES = [
+    "bad\n::error file=README.md,line=1::injected.yaml",
+    "::warning file=README.md,line=1::x.yaml",
+    "a\n\n<img src=x onerror=alert(1)>\n\n.yaml",
+    "pipe | in | name.yaml",
+]
+
+
+@pytest.fixture
+def hostile_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    for name in HOSTILE_NAMES:
+        (tmp_path / name).write_text("valueaudit: 1\nid: [\n")
+    # enough findings that the github format also lists every one as a plain line
+    for k in range(12):
+        (tmp_path / f"broken-{k:02d}.yaml").write_text("valueaudit: 1\nid: [\n")
+    return tmp_path
+
+
+@pytest.mark.parametrize("name", ["text", "github"])
+def test_no_line_of_a_log_starts_a_workflow_command_valueaudit_did_not_mean(
+    hostile_names: Path, name: str
+):
+    output = runner.invoke(app, ["scan", ".", "-f", name]).stdout
+    for line in output.splitlines():
+        if line.startswith("::"):
+            # valueaudit's own commands, whose file parameter is escaped
+            assert name == "github", line
+            assert line.startswith(("::error file=", "::notice title=valueaudit::")), line
+            assert "\n" not in line and "::error file=README.md" not in line, line
+    assert "bad\\n::error file=README.md,line=1::injected.yaml:3:1 VA101" in output
+    assert "./::warning file=README.md,line=1::x.yaml:3:1 VA101" in output
+
+
+def test_a_file_name_cannot_break_the_report(hostile_names: Path):
+    report = runner.invoke(app, ["report", "."]).stdout
+    assert "<img" not in report and "onerror=alert(1)&gt;" in report
+    table = report.split("## Files that could not be audited")[1].split("\n\n")[1]
+    rows = [line for line in table.splitlines() if line.startswith("|")]
+    assert {len(re.split(r"(?<!\\)\|", line)) for line in rows} == {6}  # 4 cells
+    assert "pipe \\| in \\| name.yaml" in report

@@ -238,6 +238,24 @@ def _trimmed(out: TextIO) -> TextIO:
     return cast(TextIO, TrimmedLines(out))  # a text stream, as rich wants one
 
 
+def shown_file(path: str) -> str:
+    """A file's path as a log line may start with it: control characters shown as escapes
+    (a newline cannot start a line of its own), and ``./`` before a path that starts
+    with ``:``, so that no line valueaudit writes is read as a workflow command
+    (``::error …``) by GitHub Actions or another CI. File names are user text."""
+    from valueaudit.hints import escape_unsafe
+
+    shown = escape_unsafe(path)
+    if any(c in shown for c in _LINE_BREAKS):
+        shown = "".join(ascii(c)[1:-1] if c in _LINE_BREAKS else c for c in shown)
+    return f"./{shown}" if shown.startswith(":") else shown
+
+
+#: What a log or a terminal may take for the end of a line (``escape_unsafe`` keeps the
+#: newlines of text, such as a message over two lines; a file name has none).
+_LINE_BREAKS = frozenset("\n\t\u2028\u2029")
+
+
 def exchange_verdicts(
     process: Process, score: ProcessScore, simulation: ProcessSimulation
 ) -> Iterator[tuple[str, Verdict]]:

@@ -24,6 +24,7 @@ from valueaudit.diff import (
 )
 from valueaudit.findings import POINTS, Finding
 from valueaudit.interval import Interval
+from valueaudit.output import shown_file
 from valueaudit.output.files import Spool
 from valueaudit.rules.changes import net_falls
 from valueaudit.scoring import same
@@ -39,19 +40,19 @@ LISTS = (
 
 
 def _finding(finding: Finding) -> str:
-    where = finding.process or finding.file
+    where = finding.process or shown_file(finding.file)
     if finding.touchpoint:
         where += f" › {finding.touchpoint}"
     return f"{finding.code} at {where}: {finding.message}"
 
 
 def _process(result: Side) -> str:
-    return f"{result.process_id} ({result.file})"
+    return f"{result.process_id} ({shown_file(result.file)})"
 
 
 def change_title(change: ProcessChange) -> str:
     """The heading of a changed process's block."""
-    return f"process {change.id} ({change.old.file} → {change.new.file})"
+    return f"process {change.id} ({shown_file(change.old.file)} → {shown_file(change.new.file)})"
 
 
 def evenness(before: Interval | None, after: Interval | None) -> str:

@@ -17,7 +17,7 @@ import operator
 from typing import TYPE_CHECKING, TextIO
 
 from valueaudit.findings import SORT_KEY, Finding, Severity, TopN
-from valueaudit.output import Options
+from valueaudit.output import Options, shown_file
 from valueaudit.output.files import Spool
 from valueaudit.rules import RULES
 
@@ -94,7 +94,9 @@ class ScanWriter:
         """Keep one file's best findings per level, and all of them as plain lines."""
         for annotation in piece:
             self.levels[-annotation[0][0]].push(annotation)
-        lines = (f"{f.file}:{f.line}:{f.column} {f.code} {f.message}\n" for _, f in piece)
+        lines = (
+            f"{shown_file(f.file)}:{f.line}:{f.column} {f.code} {f.message}\n" for _, f in piece
+        )
         self.lines.write("".join(lines))
 
     def finish(self, totals: Summary) -> None:

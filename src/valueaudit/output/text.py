@@ -28,7 +28,14 @@ from valueaudit.findings import (
 )
 from valueaudit.journey import LABEL_TEXT
 from valueaudit.numbers import gain_text, interval, percent
-from valueaudit.output import SEVERITY_STYLE, Options, console, print_whole, text_console
+from valueaudit.output import (
+    SEVERITY_STYLE,
+    Options,
+    console,
+    print_whole,
+    shown_file,
+    text_console,
+)
 from valueaudit.output.diff_report import Sections
 from valueaudit.output.ledger_report import PortfolioPieces
 from valueaudit.scoring import at_least
@@ -47,7 +54,7 @@ TOP_OPPORTUNITIES = 10
 def finding_line(finding: Finding) -> Text:
     """``file:line:col CODE message``, the code coloured by severity."""
     return Text.assemble(
-        (f"{finding.file}:{finding.line}:{finding.column}", "bold"),
+        (f"{shown_file(finding.file)}:{finding.line}:{finding.column}", "bold"),
         " ",
         (finding.code, SEVERITY_STYLE[finding.severity]),
         " ",
@@ -114,7 +121,9 @@ def findings_block(
         return ""
     buffer = io.StringIO()
     # one print of the whole block: rich's cost is mostly per print
-    heading = f"{file} (portfolio, across all processes)" if across else file
+    heading = (
+        f"{shown_file(file)} (portfolio, across all processes)" if across else shown_file(file)
+    )
     lines = [Text(heading, style="bold underline"), *map(finding_line, findings)]
     text_console(buffer, options).print(*lines, "", sep="\n", soft_wrap=True)
     return buffer.getvalue()

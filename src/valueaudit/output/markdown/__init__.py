@@ -77,7 +77,7 @@ def prepare(result: FileResult, options: Options) -> Piece:
             section = process_section(result, process, score)
     unreadable: tuple[list[str], ...] = ()
     if not result.valid:
-        where = f"`{result.file.replace('`', '')}`"
+        where = md(result.file)
         unreadable = tuple(
             [where, f"{x.line}:{x.column}", x.code, md(x.message)]
             for x in result.findings

@@ -74,7 +74,7 @@ def process_section(result: FileResult, process: Process, score: ProcessScore) -
     lines = [
         f"## {md(process.id)}: {md(process.title)}",
         "",
-        f"`{result.file.replace('`', '')}` · volume {number(process.volume, grouping=True)} · "
+        f"{md(result.file)} · volume {number(process.volume, grouping=True)} · "
         f"disparity {interval(score.disparity)} · clarity {clarity_cell(score.clarity)}"
         f" · favoured {md(score.favoured or '–')}",
         "",
