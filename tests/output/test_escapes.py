@@ -184,3 +184,46 @@ def test_a_file_name_cannot_break_the_report(hostile_names: Path):
     rows = [line for line in table.splitlines() if line.startswith("|")]
     assert {len(re.split(r"(?<!\\)\|", line)) for line in rows} == {6}  # 4 cells
     assert "pipe \\| in \\| name.yaml" in report
+
+
+def test_user_text_is_never_rich_markup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Issue 26 item 4: channel and stage names in the portfolio's text, and paths in
+    --show-settings, are shown as written: `[/]` ended in an internal error, `[link=…]`
+    became a terminal hyperlink, a folder named `[client] processes` lost its name."""
+    folder = tmp_path / "[client] processes"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    text = (
+        BASE + '  - id: pay\n    channel: "[/]"\n    stage: "[link=https://evil.example]x"\n'
+        "    flows:\n"
+        "      - {from: customer, to: company, gives: money, kind: money, value: 4}\n"
+    )
+    (folder / "p.yaml").write_text(text)
+    result = runner.invoke(app, ["portfolio", "."], env={"FORCE_COLOR": "1", "COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    assert "[/]" in result.stdout and "[link=https://evil.example]x" in result.stdout
+    assert "\x1b]8;" not in result.stdout  # no hyperlink escape
+    settings = runner.invoke(app, ["scan", ".", "--show-settings"])
+    assert settings.exit_code == 0, settings.output
+    assert "[client] processes" in settings.stdout
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        'select = ["\\u001b]0;pwned\\u0007VA1"]',
+        'severity = {"\\u001b[2JVA1" = "error"}',
+        'fail-on = "\\u001b[2J"',
+    ],
+)
+def test_configuration_errors_quote_values_escaped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setting: str
+):
+    """Issue 26 item 5: a value holding ESC or OSC sequences is shown as escapes, so an
+    error cannot clear the screen or retitle the terminal of whoever runs valueaudit."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text(f"[tool.valueaudit]\n{setting}\n")
+    result = runner.invoke(app, ["scan", "."])
+    assert result.exit_code == 2
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "\\x1b" in result.stderr

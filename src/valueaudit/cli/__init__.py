@@ -23,6 +23,7 @@ from valueaudit.cli import (
 )
 from valueaudit.cli.app import app
 from valueaudit.cli.run import EXIT_OK, EXIT_USAGE
+from valueaudit.hints import escape_unsafe
 
 #: pydantic's wording, which typer's option parsing lets through, in ours.
 _PYDANTIC_WORDS = (
@@ -63,7 +64,8 @@ def _invoke() -> int:
         if callable(describe) and isinstance(exit_code, int):
             context = getattr(error, "ctx", None)
             where = f"{context.command_path} --help" if context is not None else "--help"
-            print(f"valueaudit: error: {plain_usage(str(describe()))} ({where})", file=sys.stderr)
+            message = escape_unsafe(plain_usage(str(describe())))  # it may quote an argument
+            print(f"valueaudit: error: {message} ({where})", file=sys.stderr)
             return exit_code
         raise
     return code if isinstance(code, int) else EXIT_OK

@@ -13,6 +13,7 @@ import typer
 from valueaudit.cli.run import EXIT_USAGE
 from valueaudit.cli.signals import StdoutClosed
 from valueaudit.errors import UsageError
+from valueaudit.hints import escape_unsafe
 from valueaudit.version import version_line
 
 if TYPE_CHECKING:
@@ -43,7 +44,8 @@ def _command(function: Command) -> Command:
         try:
             code = function(*args, **kwargs)
         except UsageError as error:
-            print(f"valueaudit: error: {error}", file=sys.stderr)
+            # a message may quote a configuration value or a path: user text, escaped
+            print(f"valueaudit: error: {escape_unsafe(str(error))}", file=sys.stderr)
             code = EXIT_USAGE
         except BrokenPipeError:
             raise StdoutClosed from None

@@ -66,17 +66,20 @@ def _write(file: str, text: str) -> None:
 
 def _show_settings(resolved: ResolvedSettings) -> int:
     from rich.table import Table
+    from rich.text import Text
 
     from valueaudit.config import describe
+    from valueaudit.hints import escape_unsafe
     from valueaudit.output import print_whole
     from valueaudit.paths import display_path
 
     found = display_path(resolved.file) if resolved.file else "none found"
-    table = Table(title=f"Settings (file: {found})", title_justify="left")
+    title = Text(f"Settings (file: {escape_unsafe(found)})")
+    table = Table(title=title, title_justify="left")
     for header in ("setting", "value", "source"):
         table.add_column(header, overflow="fold")
     for row in describe(resolved):
-        table.add_row(*row)
+        table.add_row(*(Text(escape_unsafe(cell)) for cell in row))  # paths are user text
     print_whole(console(sys.stdout, stdout=True), table)
     return EXIT_OK
 

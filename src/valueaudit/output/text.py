@@ -341,7 +341,8 @@ class PortfolioWriter(PortfolioPieces):
                 no_wrap=not name_column,
             )
         for party, party_totals in rows.ranked_parties(ledger):
-            parties.add_row(*rows.party_row(party, party_totals, ledger))
+            # every cell as Text: names are user text, never rich markup
+            parties.add_row(*map(Text, rows.party_row(party, party_totals, ledger)))
         print_whole(self.console, parties)
         for title, headers, cells in rows.group_tables(ledger):
             table = Table(title=title, box=box.SIMPLE_HEAVY, title_justify="left")
@@ -354,7 +355,7 @@ class PortfolioWriter(PortfolioPieces):
                     overflow="ellipsis" if numeric else "fold",
                 )
             for row in cells:
-                table.add_row(*row)
+                table.add_row(*map(Text, row))
             print_whole(self.console, table)
         if totals.findings:
             self.console.print(Text("Findings across all processes", style="bold"))
