@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -166,3 +169,39 @@ def test_example_workflows_set_up_python_and_guard_the_upload_from_forks(name: s
                     guard
                 )
                 assert guard.startswith("always() && ")
+
+
+BASELINE_ENTRY = (
+    '{"valueaudit_baseline": 1, "findings": [{"file": "a.yaml", "process": "p", "path": "", '
+    '"code": "VA202", "content_hash": "x", "count": %s}]}'
+)
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda p: os.mkfifo(p), "not a regular file"),  # read, it would hang
+        (lambda p: p.symlink_to("/dev/zero"), "not a regular file"),  # read without end
+        (lambda p: p.write_text("[" * 100_000), "nested too deep"),
+        (lambda p: p.write_text(BASELINE_ENTRY % "Infinity"), "count must be a whole number"),
+        (lambda p: p.write_text(BASELINE_ENTRY % ("9" * 5000)), "not a valueaudit baseline"),
+        (lambda p: p.write_text(BASELINE_ENTRY % "-1000"), "count must be a whole number"),
+        (lambda p: p.write_text(BASELINE_ENTRY % "10000000000"), "from 1 to 1,000,000,000"),
+    ],
+    ids=["fifo", "dev-zero", "deep", "infinity", "5000-digits", "negative", "huge"],
+)
+def test_a_baseline_that_is_not_one_is_a_usage_error_not_a_hang(project: Path, make, reason: str):
+    """Issue 26 items 8-9: every one of these hung, read without end, or ended in a
+    traceback (exit 1), or was accepted and reported "fixed: -1000"."""
+    path = project / "b.json"
+    make(path)
+    result = subprocess.run(
+        [sys.executable, "-m", "valueaudit", "scan", "--baseline", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=project,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "b.json: not a valueaudit baseline (" in result.stderr
+    assert reason in result.stderr and "Traceback" not in result.stderr

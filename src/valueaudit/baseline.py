@@ -8,12 +8,15 @@ break it. Findings are matched as a multiset: a key recorded twice hides two fin
 from __future__ import annotations
 
 import json
+import os
+import stat
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TextIO
 
 from valueaudit.findings import Finding
+from valueaudit.hints import escape_unsafe
 from valueaudit.version import __version__
 
 if TYPE_CHECKING:
@@ -87,23 +90,57 @@ class BaselineWriter:
         self.out.write(json.dumps(values, ensure_ascii=False, indent=2) + "\n")
 
 
+#: A baseline larger than this is refused: far above a real one (about 200 bytes a
+#: finding), and a bound for what a hostile path (``/dev/zero``) could make us read.
+MAX_BASELINE_BYTES = 256 * 1024 * 1024
+#: The most findings one baseline entry may count.
+MAX_COUNT = 10**9
+
+
+def _read_regular(path: Path) -> bytes:
+    """A regular file's bytes, at most :data:`MAX_BASELINE_BYTES`: a FIFO, a device or a
+    folder is refused without blocking on it (``O_NONBLOCK``)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(path, flags)
+    with os.fdopen(descriptor, "rb") as opened:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise BaselineError(f"{path}: not a valueaudit baseline (not a regular file)")
+        data = opened.read(MAX_BASELINE_BYTES + 1)
+    if len(data) > MAX_BASELINE_BYTES:
+        raise BaselineError(
+            f"{path}: not a valueaudit baseline (larger than {MAX_BASELINE_BYTES // 2**20} MiB)"
+        )
+    return data
+
+
 def read_baseline(path: Path) -> Counter[Key]:
-    """The identities a baseline file records, with their counts."""
+    """The identities a baseline file records, with their counts. Anything else (not a
+    regular file, too large, not JSON, nested too deep, counts that are not whole numbers
+    from 1 to a billion) is a :class:`BaselineError`, never a traceback."""
     try:
-        document: Any = json.loads(path.read_text(encoding="utf-8"))
+        document: Any = json.loads(_read_regular(path).decode("utf-8"))
     except FileNotFoundError:
         raise BaselineError(f"baseline not found: {path}") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise BaselineError(f"{path}: not a valueaudit baseline ({error})") from None
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
+        reason = (
+            "nested too deep" if isinstance(error, RecursionError) else escape_unsafe(str(error))
+        )
+        raise BaselineError(f"{path}: not a valueaudit baseline ({reason})") from None
     if not isinstance(document, dict) or document.get("valueaudit_baseline") != 1:
         raise BaselineError(f"{path}: not a valueaudit baseline (valueaudit_baseline: 1 missing)")
     counts: Counter[Key] = Counter()
     try:
         for entry in document["findings"]:
             key = tuple(str(entry[k]) for k in ("file", "process", "path", "code", "content_hash"))
-            counts[key] += int(entry.get("count", 1))  # type: ignore[index]
-    except (KeyError, TypeError, ValueError) as error:
-        raise BaselineError(f"{path}: malformed entry ({error})") from None
+            count = entry.get("count", 1)
+            if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_COUNT:
+                raise ValueError(f"count must be a whole number from 1 to {MAX_COUNT:,}")
+            counts[key] += count  # type: ignore[index]
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        reason = escape_unsafe(str(error))
+        raise BaselineError(
+            f"{path}: not a valueaudit baseline (malformed entry: {reason})"
+        ) from None
     return counts
 
 
