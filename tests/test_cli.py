@@ -468,3 +468,41 @@ def test_no_arguments_print_the_help():
     completed = subprocess.run([sys.executable, "-m", "valueaudit"], capture_output=True, text=True)
     assert "Usage:" in completed.stdout + completed.stderr
     assert "valueaudit: error" not in completed.stderr
+
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = Path(sys.executable).parent / "valueaudit"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    "args",
+    [["--version"], ["scan", "processes/invoice-payment.yaml"], ["rules"], ["explain", "VA202"]],
+    ids=["version", "scan", "rules", "explain"],
+)
+def test_a_standard_output_that_cannot_be_written_is_one_line_and_exit_2(args: list[str]):
+    """Issue 26 item 11: a full disk under `> out.txt` (here /dev/full) ended every
+    command in a traceback with exit 1, the "findings" code."""
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [str(SCRIPT), *args], stdout=full, stderr=subprocess.PIPE, text=True, cwd=ROOT
+        )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        "valueaudit: cannot write to standard output: No space left on device"
+    ]
+
+
+@pytest.mark.parametrize("args", [["scan", "processes/"], ["rules"], ["report", "processes/"]])
+def test_a_standard_output_that_is_not_utf8_gets_every_line(args: list[str]):
+    """Issue 26 item 12: redirected to a cp1252 file (Windows), text and Markdown failed at
+    the first '–' or '›' and `rules` ended in a traceback. Characters the encoding cannot
+    hold are replaced."""
+    environment = dict(os.environ, PYTHONIOENCODING="cp1252", NO_COLOR="1")
+    done = subprocess.run(
+        [str(SCRIPT), *args], capture_output=True, cwd=ROOT, env=environment, check=False
+    )
+    assert done.returncode in (0, 1), done.stderr
+    assert b"Traceback" not in done.stderr and b"bug in valueaudit" not in done.stderr
+    text = done.stdout.decode("cp1252")
+    assert text.count("\n") > 10

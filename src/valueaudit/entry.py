@@ -16,7 +16,13 @@ from valueaudit.version import version_line
 def main() -> None:
     """Run the command line (:func:`valueaudit.cli.main`)."""
     if sys.argv[1:] == ["--version"]:
-        print(version_line())
+        try:
+            print(version_line(), flush=True)
+        except BrokenPipeError:
+            sys.exit(141)  # a closed pipe: quiet, as the shell's own tools are
+        except OSError as error:
+            print(f"valueaudit: cannot write to standard output: {error.strerror}", file=sys.stderr)
+            sys.exit(2)
         return
     from valueaudit.cli import main as run_cli
 

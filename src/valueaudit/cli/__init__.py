@@ -75,6 +75,7 @@ def main() -> None:
     """Run the command line; exit with the command's code."""
     # valueaudit uses no pydantic plugins; looking for them scans every installed package
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    signals.guard_stdout()
     sys.exit(signals.interruptible(_invoke))
 
 

@@ -3,6 +3,7 @@ every temporary file removed on the way."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -11,12 +12,73 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     pass
 
-from valueaudit.cli.run import EXIT_BROKEN_PIPE
+from valueaudit.cli.run import EXIT_BROKEN_PIPE, EXIT_USAGE
 
 
 class StdoutClosed(BaseException):
     """The reader of stdout went away (``| head``); a BaseException, so that nothing on
     the way mistakes it for an error of its own."""
+
+
+class StdoutFailed(BaseException):
+    """Standard output could not be written (a full disk under ``> out.txt``,
+    ``/dev/full``): a BaseException, so that no writer takes it for a bug of its own."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+class GuardedStdout:
+    """Standard output that turns a failed write into :class:`StdoutFailed` (a closed
+    pipe stays a :class:`BrokenPipeError`), delegating everything else."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            written: int = self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise StdoutFailed(error) from None
+        return written
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise StdoutFailed(error) from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def guard_stdout() -> None:
+    """Make standard output safe to write: characters its encoding cannot hold are
+    replaced (a Windows redirect in cp1252 still gets every line), and a failed write
+    ends the run with one line and exit 2 (:func:`interruptible`)."""
+    stream = sys.stdout
+    if stream is None or isinstance(stream, GuardedStdout):
+        return
+    if (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8":
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+    sys.stdout = GuardedStdout(stream)
+
+
+def cannot_write(error: OSError) -> int:
+    """One line on stderr for a standard output that cannot be written; exit 2. What is
+    left to flush goes to /dev/null, so exiting cannot fail again."""
+    reason = error.strerror or str(error)
+    print(f"valueaudit: cannot write to standard output: {reason}", file=sys.stderr)
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return EXIT_USAGE
 
 
 class Stopped(BaseException):
@@ -63,6 +125,8 @@ def interruptible(command: Callable[[], int]) -> int:
     except Stopped as stopped:
         print("valueaudit: interrupted; no file was left half-written", file=sys.stderr)
         return stopped.code
+    except StdoutFailed as failed:
+        return cannot_write(failed.error)
     except (BrokenPipeError, StdoutClosed):
         # the reader of stdout went away (``| head``): stop quietly, as the shell's own
         # tools do; stdout goes to /dev/null so that flushing at exit cannot fail again
