@@ -151,7 +151,7 @@ def test_unreadable_files_are_listed(tmp_path: Path):
     scan = audit_files([(tmp_path / "bad.yaml", "bad.yaml")], Settings())
     text = render("markdown", scan, Options(Settings()))
     assert "## Files that could not be audited" in text
-    assert "| `bad.yaml` | 2:1 | VA101 |" in text
+    assert "| bad.yaml | 2:1 | VA101 |" in text
 
 
 # --- diff ------------------------------------------------------------------------
