@@ -66,6 +66,14 @@ def apply_suppressions(
     today = settings.today or dt.date.today()
     hidden: set[int] = set()
     notes: list[Finding] = []
+    # the findings by rule and by rule and touchpoint: each entry looks only at its own
+    # (linear in entries and findings, not their product)
+    by_rule: dict[str, list[int]] = {}
+    by_place: dict[tuple[str, str | None], list[int]] = {}
+    for n, finding in enumerate(findings):
+        if finding.code not in UNSUPPRESSIBLE:
+            by_rule.setdefault(finding.code, []).append(n)
+            by_place.setdefault((finding.code, finding.touchpoint), []).append(n)
     for entry in _entries(process):
         rule = entry.suppression.rule
         where = f" at '{entry.touchpoint}'" if entry.touchpoint else ""
@@ -82,13 +90,10 @@ def apply_suppressions(
                 )
             )
             continue
-        matched = [
-            n
-            for n, finding in enumerate(findings)
-            if finding.code == rule
-            and finding.code not in UNSUPPRESSIBLE
-            and (entry.touchpoint is None or finding.touchpoint == entry.touchpoint)
-        ]
+        if entry.touchpoint is None:
+            matched = by_rule.get(rule, [])
+        else:
+            matched = by_place.get((rule, entry.touchpoint), [])
         hidden.update(matched)
         used = entry.touchpoint is not None and (rule, entry.touchpoint) in set_aside
         # the portfolio rules are judged after every file: whether a process-wide

@@ -132,11 +132,33 @@ class AuditContext:
             i, j = path[1], path[3]
             if isinstance(i, int) and isinstance(j, int) and draft.unit is not None:
                 return label((touchpoints[i].flows[j],))
+        # one label per exchange and one for the process, however many findings ask
         if draft.touchpoint is not None:
-            index = next(k for k, t in enumerate(touchpoints) if t.id == draft.touchpoint)
-            exchange = self.exchange_at(index)
-            return label([f for k in exchange.touchpoints for f in touchpoints[k].flows])
-        return label([f for t in touchpoints for f in t.flows])
+            index = self._touchpoint_index.get(draft.touchpoint)
+            if index is not None:
+                position = self.score.touchpoints[index].exchange
+                found = self._labels.get(position)
+                if found is None:
+                    exchange = self.score.exchanges[position]
+                    flows = [f for k in exchange.touchpoints for f in touchpoints[k].flows]
+                    found = self._labels[position] = label(flows)
+                return found
+        found = self._labels.get(-1)
+        if found is None:
+            found = self._labels[-1] = label([f for t in touchpoints for f in t.flows])
+        return found
+
+    @functools.cached_property
+    def _touchpoint_index(self) -> dict[str, int]:
+        index: dict[str, int] = {}
+        for k, touchpoint in enumerate(self.process.touchpoints):
+            index.setdefault(touchpoint.id, k)
+        return index
+
+    @functools.cached_property
+    def _labels(self) -> dict[int, str]:
+        """Evidence labels found so far, by exchange position (-1: the process)."""
+        return {}
 
     def where(self, exchange: ExchangeScore) -> str:
         """An exchange as messages name it: ``'checkout'`` for a touchpoint on its own,

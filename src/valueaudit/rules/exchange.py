@@ -56,20 +56,16 @@ def one_sided_exchange(ctx: AuditContext) -> Iterator[Draft]:
     for exchange in ctx.score.exchanges:
         first = touchpoints[exchange.first]
         where = ctx.where(exchange)
+        gives_by: dict[str, set[str]] | None = None  # what each party gives here, once
         for party, value in exchange.received.items():
             # an internal party (a back office) is not a side that can be short-changed
             if value.high == 0 and ctx.process.role_of(party) != "internal":
-                given = " and ".join(
-                    f"'{gives}'"
-                    for gives in sorted(
-                        {
-                            f.gives
-                            for i in exchange.touchpoints
-                            for f in touchpoints[i].flows
-                            if f.source == party
-                        }
-                    )
-                )
+                if gives_by is None:
+                    gives_by = {}
+                    for i in exchange.touchpoints:
+                        for f in touchpoints[i].flows:
+                            gives_by.setdefault(f.source, set()).add(f.gives)
+                given = " and ".join(f"'{gives}'" for gives in sorted(gives_by.get(party, ())))
                 name = ctx.name(party)
                 yield Draft(
                     ("touchpoints", exchange.first),

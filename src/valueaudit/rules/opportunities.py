@@ -4,6 +4,7 @@ purchase)."""
 from __future__ import annotations
 
 from collections.abc import Container, Iterator
+from typing import TYPE_CHECKING
 
 from valueaudit.findings import Severity
 from valueaudit.numbers import number
@@ -14,6 +15,9 @@ from valueaudit.scoring import (
     implied_annual_return,
 )
 from valueaudit.wording import says, verb
+
+if TYPE_CHECKING:
+    from valueaudit.model import Flow
 
 
 def _money(amount: float, currency: str | None) -> str:
@@ -264,6 +268,9 @@ def purchase_without_aftercare(ctx: AuditContext) -> Iterator[Draft]:
     """
     reported: set[int] = set()  # one finding per touchpoint
     aftercare: Container[int] | None = None  # found when first needed
+    # per touchpoint, the first product or service each giver gives each receiver: one
+    # pass over its flows, however many payments it holds
+    goods_at: dict[int, dict[tuple[str, str], Flow]] = {}
     for i, _, flow in ctx.flows_of_kind("money"):
         if (
             i in reported
@@ -272,14 +279,14 @@ def purchase_without_aftercare(ctx: AuditContext) -> Iterator[Draft]:
         ):
             continue
         touchpoint = ctx.process.touchpoints[i]
-        goods = [
-            back
-            for back in touchpoint.flows
-            if back.source == flow.target
-            and back.target == flow.source
-            and back.kind in ("product", "service")
-        ]
-        if not goods:
+        goods_here = goods_at.get(i)
+        if goods_here is None:
+            goods_here = goods_at[i] = {}
+            for back in touchpoint.flows:
+                if back.kind in ("product", "service"):
+                    goods_here.setdefault((back.source, back.target), back)
+        good = goods_here.get((flow.target, flow.source))
+        if good is None:
             continue
         if aftercare is None:
             aftercare = ctx.reaching(
@@ -289,11 +296,12 @@ def purchase_without_aftercare(ctx: AuditContext) -> Iterator[Draft]:
             )
         if i in aftercare:
             continue
+        reported.add(i)
         yield Draft(
             ("touchpoints", i),
             f"purchase at '{touchpoint.id}' ({says(ctx.name(flow.source), 'pays')} "
             f"{ctx.name(flow.target)} for "
-            f"'{goods[0].gives}') has no later helping or delivering touchpoint",
+            f"'{good.gives}') has no later helping or delivering touchpoint",
             touchpoint=touchpoint.id,
             suggestion=f"Add a touchpoint after '{touchpoint.id}' with practice helping "
             f"or delivering (onboarding, a check-in, support) for {ctx.name(flow.source)}.",
