@@ -235,12 +235,32 @@ def _start_worker(prepare: Callable[[FileResult], Any]) -> None:
     _prepare = prepare
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # forked with the main process's SIGINT and SIGTERM blocked (see iter_audited): only
+    # now that the worker's own handlers are set may they arrive
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     if sys.platform == "linux":
         import ctypes
 
         set_parent_death_signal = 1  # PR_SET_PDEATHSIG, prctl(2)
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(set_parent_death_signal, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def _signals_blocked() -> Iterator[None]:
+    """SIGINT and SIGTERM held back in this thread (and in processes forked meanwhile)."""
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _light(result: FileResult) -> FileResult:
@@ -310,13 +330,28 @@ def iter_audited(
                         return
                 yield job
 
-        with context.Pool(workers, initializer=_start_worker, initargs=(prepare,)) as pool:
-            try:
-                for done in pool.imap(_audit_job, feed(), chunksize=chunk):
-                    in_flight.release()
-                    yield done
-            finally:
-                stopping.set()
+        # A worker forked while the main process's own SIGTERM handler is installed would
+        # run it (and unwind while holding the pool's queue lock, so that the pool's
+        # shutdown waited on that lock for ever): the signals stay blocked across the
+        # forks, and each worker unblocks them once its own handlers are set.
+        with _signals_blocked():
+            pool = context.Pool(workers, initializer=_start_worker, initargs=(prepare,))
+        finished = False
+        try:
+            for done in pool.imap(_audit_job, feed(), chunksize=chunk):
+                in_flight.release()
+                yield done
+            finished = True
+        finally:
+            stopping.set()
+            if finished:
+                # every result is in: let the workers leave on their own (terminate()
+                # signals workers that may be holding a queue's lock)
+                pool.close()
+                pool.join()
+            else:
+                pool.terminate()
+                pool.join()
     else:
         previous, _prepare = _prepare, prepare
         try:
