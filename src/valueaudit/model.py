@@ -616,8 +616,7 @@ class Process(_Record):
     def _repr_markdown_(self) -> str:
         """What a notebook shows: the process's name and its chain of touchpoints."""
 
-        def cell(text: object) -> str:
-            return " ".join(str(text).split()).replace("|", "\\|")
+        from valueaudit.mdtext import md as cell
 
         lines = [f"**{cell(self.title)}** (`{self.id}`): {len(self.touchpoints)} touchpoints", ""]
         lines += ["| touchpoint | practice | flows |", "|---|---|---|"]

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from valueaudit.findings import count_by_severity
+from valueaudit.mdtext import md
 from valueaudit.scan import ScanResult
 from valueaudit.settings import Settings
 
@@ -49,8 +50,8 @@ def _ends(prefix: str, value: Interval | None) -> dict[str, float | None]:
 
 
 def _cell(text: object) -> str:
-    """Text for a Markdown table cell: one line, no column breaks."""
-    return " ".join(str(text).split()).replace("|", "\\|")
+    """User text for a Markdown table cell, escaped as the report escapes it."""
+    return md(text)
 
 
 @dataclass(frozen=True)

@@ -227,3 +227,19 @@ def test_configuration_errors_quote_values_escaped(
     assert result.exit_code == 2
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
     assert "\\x1b" in result.stderr
+
+
+def test_bare_urls_and_addresses_in_user_text_are_no_links():
+    """Issue 26 item 2b: GitHub turns a bare URL, a www. name or an e-mail address into
+    a live link; in user text each is defused (a backslash before its last character,
+    which renders as nothing)."""
+    from valueaudit.mdtext import md
+
+    text = md(
+        "Reset your password at https://evil.example/login, www.evil.example or a@evil.example"
+    )
+    assert "https://" not in text and "www." not in text and "a@evil" not in text
+    assert text == (
+        "Reset your password at https\\://evil.example/login, www\\.evil.example or "
+        "a\\@evil.example"
+    )

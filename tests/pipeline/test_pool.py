@@ -42,4 +42,3 @@ def test_hundreds_of_short_runs_with_workers_all_end():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "done"
-

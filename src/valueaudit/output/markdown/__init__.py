@@ -32,7 +32,8 @@ if TYPE_CHECKING:
     from valueaudit.engine import FileResult
     from valueaudit.model import Process
     from valueaudit.scan import Summary
-from valueaudit.output.markdown.cells import SEVERITY_ICON, md, plural, table_lines, unbroken
+from valueaudit.mdtext import md
+from valueaudit.output.markdown.cells import SEVERITY_ICON, plural, table_lines, unbroken
 from valueaudit.output.markdown.decisions import (
     Decisions,
     Effort,

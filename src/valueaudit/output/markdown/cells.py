@@ -18,27 +18,6 @@ if TYPE_CHECKING:
 
 SEVERITY_ICON = {Severity.ERROR: "🔴", Severity.WARNING: "🟠", Severity.INFO: "🔵"}
 
-_MARKDOWN_SPECIAL = re.compile(r"[\\`*\[\]|~$]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
-#: What starts a block at the start of a line: a heading (``# ``), a list item (``- ``,
-#: ``+ ``, ``1. ``); a quote's ``>`` is an entity already.
-_MAY_START_A_BLOCK = frozenset("#+-0123456789")
-_BLOCK_START = re.compile(r"^(?:\d{1,9}(?=[.)](?:\s|$))|(?=#{1,6}(?:\s|$))|(?=[+-](?:\s|$)))")
-
-
-def md(text: object) -> str:
-    """User text for a Markdown paragraph or table cell: one line, no HTML, no markup.
-
-    Only what would change the rendering is escaped, so the source stays readable:
-    code, emphasis, links, strikethrough, math (GitHub's ``$``), table pipes, an
-    underscore at the edge of a word (one inside it is no emphasis), and a line that
-    would start a heading, a list or a quote. ``<``, ``>`` and ``&`` become entities."""
-    flat = " ".join(str(text).split())
-    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    flat = _MARKDOWN_SPECIAL.sub(r"\\\g<0>", flat)
-    if flat[:1] in _MAY_START_A_BLOCK:
-        flat = _BLOCK_START.sub(r"\g<0>\\", flat, count=1)
-    return flat
-
 
 def plural(count: int, word: str) -> str:
     if count == 1 or word == "info":

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 from valueaudit.findings import TopN, unit_rank
 from valueaudit.journey import LABEL_TEXT, minutes_per_occurrence
+from valueaudit.mdtext import md
 from valueaudit.numbers import gain_text, interval, number
-from valueaudit.output.markdown.cells import md
 
 if TYPE_CHECKING:
     from valueaudit.findings import Opportunity

@@ -13,7 +13,8 @@ from valueaudit.output.files import Spool
 
 if TYPE_CHECKING:
     from valueaudit.diff import DiffPart, DiffTotals, ProcessChange
-from valueaudit.output.markdown.cells import md, table_lines
+from valueaudit.mdtext import md
+from valueaudit.output.markdown.cells import table_lines
 
 
 def change_rows(change: ProcessChange) -> list[list[str]]:

@@ -14,7 +14,8 @@ from valueaudit.output.diagrams import quadrant, sankey
 
 if TYPE_CHECKING:
     from valueaudit.portfolio import Ledger
-from valueaudit.output.markdown.cells import SEVERITY_ICON, md, table_lines
+from valueaudit.mdtext import md
+from valueaudit.output.markdown.cells import SEVERITY_ICON, table_lines
 
 #: Rows of each table of the report's Portfolio section (``portfolio`` shows all).
 REPORT_PORTFOLIO_ROWS = 20

@@ -25,10 +25,10 @@ if TYPE_CHECKING:
     from valueaudit.model import Process
     from valueaudit.scoring import ProcessScore
     from valueaudit.simulation import ProcessSimulation
+from valueaudit.mdtext import md
 from valueaudit.output.markdown.cells import (
     SEVERITY_ICON,
     clarity_cell,
-    md,
     table_lines,
     value_cell,
 )
