@@ -118,6 +118,8 @@ def _read(path: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{display_path(path)}: invalid TOML: {error}") from None
+    except RecursionError:  # valid TOML may nest deeper than Python's parser goes
+        raise ConfigError(f"{display_path(path)}: invalid TOML: nested too deep") from None
     except UnicodeDecodeError as error:
         raise ConfigError(
             f"{display_path(path)}: not valid UTF-8 (byte 0x{error.object[error.start]:02x} "
@@ -197,7 +199,10 @@ def _apply_file(
                 )
             settings = replace(settings, fail_on=value)
         elif key == "exclude":
-            settings = replace(settings, exclude=tuple(_strings(value, key, where)))
+            patterns = tuple(_strings(value, key, where))
+            for pattern in patterns:
+                _check_pattern(pattern, key, where)
+            settings = replace(settings, exclude=patterns)
         elif key == "per-file-ignores":
             settings = replace(settings, per_file_ignores=_per_file(value, where))
         elif key == "severity":
@@ -279,10 +284,25 @@ def _codes(value: object, key: str, where: str) -> tuple[str, ...]:
 def _per_file(value: object, where: str) -> dict[str, tuple[str, ...]]:
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: per-file-ignores must be a table of pattern = [codes]")
+    for pattern in value:
+        _check_pattern(str(pattern), "per-file-ignores", where)
     return {
         str(pattern): _codes(codes, f"per-file-ignores '{pattern}'", where)
         for pattern, codes in value.items()
     }
+
+
+def _check_pattern(pattern: str, key: str, where: str) -> None:
+    """A gitignore-style pattern, compiled now: a bad one is a configuration error when
+    the file is read, not an error in every file later."""
+    from valueaudit.settings import matches
+
+    try:
+        matches("x", pattern)
+    except Exception as error:  # pathspec raises re.error and its own errors
+        raise ConfigError(
+            f"{where}: {key}: bad pattern {escape_unsafe(repr(pattern))[:80]} ({error})"
+        ) from None
 
 
 def _severities(value: object, where: str) -> dict[str, Severity]:
@@ -369,13 +389,15 @@ def _ratio(value: object, where: str) -> float:
     problem = f"{where}: thresholds.exchange-ratio must be a number above 0, or a fraction"
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ConfigError(f'{problem} such as "1/3"')
+    shown = escape_unsafe(repr(value))[:80]
     try:
         ratio = Fraction(value.strip() if isinstance(value, str) else value)
+        number = float(ratio)
     except (ValueError, ZeroDivisionError, OverflowError):
-        raise ConfigError(f'{problem} such as "1/3", got {value!r}') from None
-    if ratio <= 0:
-        raise ConfigError(f'{problem} such as "1/3", got {value!r}')
-    return float(ratio)
+        raise ConfigError(f'{problem} such as "1/3", got {shown}') from None
+    if not 0 < number <= MAX_RATIO or not math.isfinite(number):
+        raise ConfigError(f'{problem} such as "1/3", at most {MAX_RATIO:g}, got {shown}')
+    return number
 
 
 def _with_simulation(settings: Settings, key: str, number: object, where: str) -> Settings:
@@ -396,6 +418,13 @@ def _with_simulation(settings: Settings, key: str, number: object, where: str) -
     return replace(settings, simulate=replace(settings.simulate, **{key: number}))
 
 
+#: The largest value of each limit: far above any real file, and within what the loader
+#: can use (a byte count, a depth Python's parser reaches, a count of values).
+_LIMIT_MOST = {"file-size-mb": 1024, "nesting-depth": DEPTH_CEILING, "alias-expansion": 10**9}
+#: The largest exchange ratio VA601 may compare with.
+MAX_RATIO = 1e6
+
+
 def _limits(settings: Settings, value: object, where: str) -> tuple[Settings, list[str]]:
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: limits must be a table ({', '.join(LIMITS)})")
@@ -404,8 +433,14 @@ def _limits(settings: Settings, value: object, where: str) -> tuple[Settings, li
     for key, number in value.items():
         if key not in LIMITS:
             raise ConfigError(f"{where}: unknown limit '{key}'{did_you_mean(key, LIMITS)}")
-        if isinstance(number, bool) or not isinstance(number, int | float) or number <= 0:
-            raise ConfigError(f"{where}: limits.{key} must be a positive number")
+        most = _LIMIT_MOST[key]
+        if (
+            isinstance(number, bool)
+            or not isinstance(number, int | float)
+            or not math.isfinite(number)
+            or not 0 < number <= most
+        ):
+            raise ConfigError(f"{where}: limits.{key} must be a number above 0, at most {most:,}")
         if key == "file-size-mb":
             limits = replace(limits, file_bytes=int(number * 1024 * 1024))
         elif key == "nesting-depth":

@@ -243,3 +243,39 @@ def test_a_fully_excluded_scan_says_so(project: Path):
     empty.mkdir()
     result = runner.invoke(app, ["scan", "empty"])
     assert "no process files (*.yaml, *.yml) in empty: none found" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("setting", "words"),
+    [
+        ("x = " + "[" * 100_000 + "]" * 100_000, "invalid TOML: nested too deep"),
+        ('thresholds = {exchange-ratio = "1e400"}', "thresholds.exchange-ratio must be"),
+        ('thresholds = {exchange-ratio = "1/' + "9" * 400 + '"}', "at most 1e+06"),
+        ("limits = {file-size-mb = inf}", "limits.file-size-mb must be a number above 0"),
+        ("limits = {nesting-depth = nan}", "limits.nesting-depth must be a number above 0"),
+        ("limits = {alias-expansion = inf}", "at most 1,000,000,000"),
+        ("limits = {file-size-mb = 9223372036854775807}", "at most 1,024"),
+        ('exclude = ["[z-a]"]', "exclude: bad pattern '[z-a]'"),
+        ('per-file-ignores = {"[z-a]" = ["VA2"]}', "per-file-ignores: bad pattern '[z-a]'"),
+    ],
+    ids=[
+        "deep",
+        "1e400",
+        "400-digits",
+        "inf-size",
+        "nan-depth",
+        "inf-alias",
+        "huge",
+        "exclude",
+        "ignores",
+    ],
+)
+def test_configuration_values_out_of_range_are_usage_errors(
+    project: Path, setting: str, words: str
+):
+    """Issue 26 items 19-21: each of these ended in a traceback, or in an internal error
+    for every file. Exit 2, naming the key and the allowed range."""
+    (project / "valueaudit.toml").write_text(setting + "\n")
+    result = runner.invoke(app, ["scan"])
+    assert result.exit_code == 2, result.output
+    assert words in result.stderr
