@@ -319,3 +319,25 @@ def test_an_unquoted_comma_inside_braces_gets_the_quoting_hint(audit):
     (unknown,) = [f for f in result.findings if "unknown key" in f.message]
     assert "unknown key 'John'" in unknown.message
     assert "quote text that has commas" in unknown.message
+
+
+def test_two_byte_order_marks_and_utf32_are_named(tmp_path):
+    """Issue 26 item 17: a file with two BOMs shifted every column by one; a UTF-32 file
+    was called UTF-16."""
+    from valueaudit.scan import audit_files
+    from valueaudit.settings import Settings
+
+    two = tmp_path / "two.yaml"
+    two.write_bytes(b"\xef\xbb\xbf\xef\xbb\xbfvalueaudit: 1\nid: [\n")
+    wide = tmp_path / "wide.yaml"
+    wide.write_bytes("valueaudit: 1\n".encode("utf-32"))
+    result = audit_files([(two, "two.yaml"), (wide, "wide.yaml")], Settings(), jobs=1)
+    messages = [(f.file, f.code, f.message) for f in result.findings]
+    assert messages == [
+        (
+            "two.yaml",
+            "VA109",
+            "file starts with two byte order marks; save it as UTF-8 with at most one",
+        ),
+        ("wide.yaml", "VA109", "file is UTF-32 encoded; save it as UTF-8"),
+    ]

@@ -65,6 +65,11 @@ def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
 
 
 def decode_text(data: bytes, loaded: LoadedFile) -> str | None:
+    """The text of a UTF-8 file (one byte order mark accepted), or ``None`` with a VA109
+    saying which encoding it is in instead."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16's
+        loaded.finding("VA109", "file is UTF-32 encoded; save it as UTF-8", position=(1, 1))
+        return None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         loaded.finding("VA109", "file is UTF-16 encoded; save it as UTF-8", position=(1, 1))
         return None
@@ -86,4 +91,12 @@ def decode_text(data: bytes, loaded: LoadedFile) -> str | None:
             position=_byte_position(data, error.start),
         )
         return None
-    return text.removeprefix("\ufeff")
+    text = text.removeprefix("\ufeff")
+    if text.startswith("\ufeff"):  # a second mark would shift every column by one
+        loaded.finding(
+            "VA109",
+            "file starts with two byte order marks; save it as UTF-8 with at most one",
+            position=(1, 1),
+        )
+        return None
+    return text
