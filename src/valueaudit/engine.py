@@ -247,6 +247,26 @@ def _start_worker(prepare: Callable[[FileResult], Any]) -> None:
             ctypes.CDLL(None, use_errno=True).prctl(set_parent_death_signal, signal.SIGKILL)
 
 
+def _workers_available() -> bool:
+    """Whether worker processes can be started: their pool needs POSIX semaphores, which
+    some containers (no ``/dev/shm``) lack. Without them, one process does the work and
+    says so once (a warning on the ``valueaudit`` logger)."""
+    try:
+        import multiprocessing
+
+        multiprocessing.get_context("fork").Lock()
+    except (OSError, ImportError, ValueError) as error:
+        import logging
+
+        logging.getLogger("valueaudit").warning(
+            "valueaudit: worker processes are not available here (%s); auditing in one "
+            "process",
+            error,
+        )
+        return False
+    return True
+
+
 @contextlib.contextmanager
 def _signals_blocked() -> Iterator[None]:
     """SIGINT and SIGTERM held back in this thread (and in processes forked meanwhile)."""
@@ -309,7 +329,7 @@ def iter_audited(
         (index, path, display, settings, validate_only)
         for index, (path, display) in enumerate(sorted(files, key=lambda file: file[1]))
     ]
-    if jobs > 1 and len(work) > 1:
+    if jobs > 1 and len(work) > 1 and _workers_available():
         import multiprocessing
         import threading
 

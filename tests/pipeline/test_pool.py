@@ -42,3 +42,25 @@ def test_hundreds_of_short_runs_with_workers_all_end():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "done"
+
+
+def test_without_posix_semaphores_one_process_does_the_work(monkeypatch, caplog):
+    """Issue 26 item 16: without /dev/shm (some containers) a run with workers ended in
+    a traceback; it falls back to one process and says so."""
+    import multiprocessing.context
+
+    from valueaudit.scan import audit_files
+    from valueaudit.settings import Settings
+
+    def no_semaphores(self, *args, **kwargs):  # what SemLock raises without /dev/shm
+        raise FileNotFoundError(2, "No such file or directory")
+
+    monkeypatch.setattr(multiprocessing.context.BaseContext, "Lock", no_semaphores)
+    files = [
+        (ROOT / "processes/complaint.yaml", "complaint.yaml"),
+        (ROOT / "processes/invoice-payment.yaml", "invoice-payment.yaml"),
+    ]
+    with caplog.at_level("WARNING", logger="valueaudit"):
+        result = audit_files(files, Settings(), jobs=2)
+    assert [f.file for f in result.files] == ["complaint.yaml", "invoice-payment.yaml"]
+    assert "worker processes are not available here" in caplog.text
