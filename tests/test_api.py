@@ -8,6 +8,7 @@ import pydantic
 import pytest
 
 import valueaudit
+from valueaudit.settings import Limits, Settings, Simulation
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,3 +61,21 @@ def test_audit_ranks_opportunities(monkeypatch):
     assert ranked[0].finding.code == "VA401"
     points = [o.gain for o in ranked if o.unit == "points"]
     assert points == sorted(points, reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda: Settings(simulate=Simulation(samples=-1)), "simulate.samples must be a whole"),
+        (lambda: Settings(simulate=Simulation(samples=10**9)), "from 0 to 100,000"),
+        (lambda: Settings(disparity_threshold=float("nan")), "thresholds.disparity must be"),
+        (lambda: Settings(exchange_ratio_threshold=0), "thresholds.exchange-ratio must be"),
+        (lambda: Settings(limits=Limits(depth=10**6)), "limits.nesting-depth must be"),
+        (lambda: Settings(fail_on="sometimes"), "fail-on must be one of"),
+    ],
+)
+def test_settings_made_in_code_are_checked_as_the_configuration_is(make, words: str):
+    """Issue 26 item 18: `audit(..., settings=...)` took what the configuration file
+    refuses: samples=-1 gave an internal error per file, 10**9 would allocate 8 GB."""
+    with pytest.raises(ValueError, match=words):
+        make()

@@ -259,8 +259,7 @@ def _workers_available() -> bool:
         import logging
 
         logging.getLogger("valueaudit").warning(
-            "valueaudit: worker processes are not available here (%s); auditing in one "
-            "process",
+            "valueaudit: worker processes are not available here (%s); auditing in one process",
             error,
         )
         return False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +20,20 @@ FAIL_ON_CHOICES = ("error", "warning", "info", "never")
 DEPTH_CEILING = 500
 
 
+class SettingsError(ValueError):
+    """Settings out of the range the configuration file allows (the API checks what the
+    file's reader would)."""
+
+
+def _check(condition: bool, message: str) -> None:
+    if not condition:
+        raise SettingsError(message)
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
 @dataclass(frozen=True)
 class Limits:
     """Bounds on what one file may make valueaudit do (VA109 beyond them)."""
@@ -29,6 +44,20 @@ class Limits:
     depth: int = 100
     #: Values aliases may add beyond the file's own size (a "billion laughs" stops here).
     alias_expansion: int = 100_000
+
+    def __post_init__(self) -> None:
+        _check(
+            isinstance(self.file_bytes, int) and 0 < self.file_bytes <= 1024 * 1024 * 1024,
+            "limits.file-size-mb must be a number above 0, at most 1,024",
+        )
+        _check(
+            isinstance(self.depth, int) and 0 < self.depth <= DEPTH_CEILING,
+            f"limits.nesting-depth must be a number above 0, at most {DEPTH_CEILING}",
+        )
+        _check(
+            isinstance(self.alias_expansion, int) and 0 < self.alias_expansion <= 10**9,
+            "limits.alias-expansion must be a number above 0, at most 1,000,000,000",
+        )
 
 
 #: The most draws ``--simulate`` takes: a touchpoint of 100 uncertain flows then holds
@@ -44,6 +73,22 @@ class Simulation:
     samples: int = 0
     seed: int = 0
     likely: float = 0.8
+
+    def __post_init__(self) -> None:
+        # the configuration's own words (valueaudit.config checks the file the same way)
+        whole = isinstance(self.samples, int) and not isinstance(self.samples, bool)
+        _check(
+            whole and 0 <= self.samples <= MAX_SAMPLES,
+            f"simulate.samples must be a whole number from 0 to {MAX_SAMPLES:,}",
+        )
+        _check(
+            isinstance(self.seed, int) and not isinstance(self.seed, bool) and self.seed >= 0,
+            "simulate.seed must be a whole number, at least 0",
+        )
+        _check(
+            _number(self.likely) and 0 < self.likely <= 1,
+            "simulate.likely must be a number above 0, at most 1",
+        )
 
 
 @dataclass(frozen=True)
@@ -79,6 +124,38 @@ class Settings:
     simulate: Simulation = field(default_factory=Simulation)
     # Answers of enabled(), asked for every rule of every file.
     _enabled: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        """The checks the configuration file's reader makes, for settings made in code
+        (``valueaudit.audit(..., settings=...)``)."""
+        for name, value in (
+            ("thresholds.disparity", self.disparity_threshold),
+            ("thresholds.process-disparity", self.process_disparity_threshold),
+        ):
+            _check(_number(value) and 0 <= value <= 1, f"{name} must be a number from 0 to 1")
+        _check(
+            _number(self.exchange_ratio_threshold) and 0 < self.exchange_ratio_threshold <= 1e6,
+            "thresholds.exchange-ratio must be a number above 0, at most 1e+06",
+        )
+        _check(
+            isinstance(self.early_payment_window_days, int) and self.early_payment_window_days >= 0,
+            "early-payment-window-days must be a whole number of days >= 0",
+        )
+        _check(
+            _number(self.early_payment_min_amount) and self.early_payment_min_amount >= 0,
+            "early-payment-min-amount must be an amount >= 0",
+        )
+        _check(
+            isinstance(self.evidence_max_age_days, int) and 0 <= self.evidence_max_age_days <= 1e9,
+            "evidence.max-age-days must be a whole number of days >= 0",
+        )
+        _check(
+            _number(self.effort_hotspot_minutes) and 0 <= self.effort_hotspot_minutes <= 1e9,
+            "effort.hotspot-minutes must be a number of minutes >= 0",
+        )
+        _check(
+            self.fail_on in FAIL_ON_CHOICES, f"fail-on must be one of {', '.join(FAIL_ON_CHOICES)}"
+        )
 
     def enabled(self, code: str) -> bool:
         """Whether a rule runs: selected (by code or prefix, all when empty), not ignored."""
