@@ -341,3 +341,27 @@ def test_two_byte_order_marks_and_utf32_are_named(tmp_path):
         ),
         ("wide.yaml", "VA109", "file is UTF-32 encoded; save it as UTF-8"),
     ]
+
+
+def test_the_alias_budget_counts_text_not_only_values(tmp_path):
+    """Issue 26 item 27: one anchored 100 KB name used by 300 parties passed every limit
+    in a 135 KB file and wrote 331 MB of JSON. An alias costs the text it copies too."""
+    from valueaudit.scan import audit_files
+    from valueaudit.settings import Settings
+
+    parties = "".join(f"  p{k}: {{name: *n, role: customer}}\n" for k in range(300))
+    big = tmp_path / "big.yaml"
+    big.write_text(
+        f"valueaudit: 1\nid: big\ndescription: &n {'x' * 100_000}\nparties:\n{parties}"
+        "touchpoints:\n  - id: t\n"
+    )
+    [finding] = audit_files([(big, "big.yaml")], Settings(), jobs=1).findings
+    assert finding.code == "VA109"
+    assert "aliases expand to too many values or too much text" in finding.message
+    # a few short aliases, as analysts write them, are fine
+    small = tmp_path / "small.yaml"
+    small.write_text(
+        "valueaudit: 1\nid: small\nparties:\n  a: &p {role: customer}\n  b: *p\n"
+        "touchpoints:\n  - id: t\n"
+    )
+    assert all(f.code != "VA109" for f in audit_files([(small, "s.yaml")], Settings()).findings)
