@@ -140,6 +140,26 @@ def _parse_cost(raw: object, info: ValidationInfo, *, value: bool = False) -> In
     if raw is None:
         return None
     scale = float((info.context or {}).get("scale", DEFAULT_SCALE))
+    shapes = (
+        "a number, a range [low, high] or not-valued"
+        if value
+        else "a number or a range [low, high]"
+    )
+    low, high = _read_range(raw, shapes, "a finite number", not_valued_hint=value)
+    if low < 0 or high > scale:
+        raise PydanticCustomError(
+            "value_scale",
+            "{got} is outside the value scale 0..{scale}",
+            {"got": _show(raw), "scale": _plain(scale)},
+        )
+    return Interval(low, high) if _is_number(raw) else WrittenRange(low, high)
+
+
+def _read_range(
+    raw: object, shapes: str, finite: str, *, not_valued_hint: bool = False
+) -> tuple[float, float]:
+    """A number or ``[low, high]`` as its two ends, finite and in order; the errors say
+    which ``shapes`` were expected and what a finite one is (``finite``)."""
     if _is_number(raw):
         low = high = _float(raw)
     elif isinstance(raw, tuple | list) and len(raw) == 2 and all(_is_number(x) for x in raw):
@@ -152,13 +172,8 @@ def _parse_cost(raw: object, info: ValidationInfo, *, value: bool = False) -> In
             hint = "; remove the quotes"
         elif isinstance(raw, str) and _EXPONENT.fullmatch(raw.strip()):
             hint = "; YAML reads 1e3 as text: write 1000 or 1.0e+3"
-        elif value and isinstance(raw, str) and raw.strip().lower().startswith("not"):
+        elif not_valued_hint and isinstance(raw, str) and raw.strip().lower().startswith("not"):
             hint = f"; did you mean '{NOT_VALUED_TEXT}'?"
-        shapes = (
-            "a number, a range [low, high] or not-valued"
-            if value
-            else "a number or a range [low, high]"
-        )
         raise PydanticCustomError(
             "value_shape",
             "expected {shapes}, got {got}{hint}",
@@ -166,7 +181,7 @@ def _parse_cost(raw: object, info: ValidationInfo, *, value: bool = False) -> In
         )
     if not (math.isfinite(low) and math.isfinite(high)):
         raise PydanticCustomError(
-            "value_finite", "expected a finite number, got {got}", {"got": _show(raw)}
+            "value_finite", "expected {finite}, got {got}", {"finite": finite, "got": _show(raw)}
         )
     if low > high:
         raise PydanticCustomError(
@@ -174,13 +189,7 @@ def _parse_cost(raw: object, info: ValidationInfo, *, value: bool = False) -> In
             "range [{low}, {high}] has low > high",
             {"low": _plain(low), "high": _plain(high)},
         )
-    if low < 0 or high > scale:
-        raise PydanticCustomError(
-            "value_scale",
-            "{got} is outside the value scale 0..{scale}",
-            {"got": _show(raw), "scale": _plain(scale)},
-        )
-    return Interval(low, high) if _is_number(raw) else WrittenRange(low, high)
+    return low, high
 
 
 _EXPONENT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+")
@@ -194,31 +203,11 @@ def _parse_minutes(raw: object) -> Interval | None:
     """``minutes``: a number or ``[low, high]``, each at least 0."""
     if raw is None:
         return None
-    if _is_number(raw):
-        low = high = _float(raw)
-    elif isinstance(raw, tuple | list) and len(raw) == 2 and all(_is_number(x) for x in raw):
-        low, high = _float(raw[0]), _float(raw[1])
-    else:
-        from valueaudit.hints import describe
-
-        raise PydanticCustomError(
-            "value_shape",
-            "expected {shapes}, got {got}{hint}",
-            {
-                "shapes": "a number of minutes or a range [low, high]",
-                "got": describe(raw),
-                "hint": "",
-            },
-        )
-    if not (math.isfinite(low) and math.isfinite(high)) or high > MAX_MINUTES:
+    shapes = "a number of minutes or a range [low, high]"
+    low, high = _read_range(raw, shapes, "a finite number of minutes")
+    if high > MAX_MINUTES:
         raise PydanticCustomError(
             "value_finite", "expected a finite number of minutes, got {got}", {"got": _show(raw)}
-        )
-    if low > high:
-        raise PydanticCustomError(
-            "range_order",
-            "range [{low}, {high}] has low > high",
-            {"low": _plain(low), "high": _plain(high)},
         )
     if low < 0:
         raise PydanticCustomError("value_scale", "{got} minutes is below 0", {"got": _show(raw)})

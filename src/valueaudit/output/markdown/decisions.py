@@ -4,10 +4,11 @@ on), and the customer effort and waiting that matter most."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from valueaudit.findings import TopN, unit_rank
+from valueaudit.findings import RankedOpportunities, TopN
 from valueaudit.journey import LABEL_TEXT, minutes_per_occurrence
 from valueaudit.mdtext import md
 from valueaudit.numbers import gain_text, interval, number
@@ -79,19 +80,14 @@ class Decisions:
     """What the Decisions section keeps of the stream: bounded top lists."""
 
     def __init__(self) -> None:
-        self.opportunities: dict[str, TopN[Opportunity]] = {}
+        self.opportunities = RankedOpportunities(DECISIONS_SHOWN)
         self.efforts: TopN[Effort] = TopN(DECISIONS_SHOWN, lambda e: (-e.hours, e.text))
         self.waits: TopN[Wait] = TopN(DECISIONS_SHOWN, lambda w: (-w.days, w.text))
 
     def add(self, found: tuple[Opportunity, ...], effort: Effort | None, wait: Wait | None) -> None:
         """Take one file's opportunities, customer effort and waiting."""
-        from valueaudit.findings import opportunity_key
-
         for opportunity in found:
-            kept = self.opportunities.get(opportunity.unit)
-            if kept is None:
-                kept = self.opportunities[opportunity.unit] = TopN(DECISIONS_SHOWN, opportunity_key)
-            kept.push(opportunity)
+            self.opportunities.push(opportunity)
         if effort is not None:
             self.efforts.push(effort)
         if wait is not None:
@@ -99,8 +95,8 @@ class Decisions:
 
     def lines(self) -> list[str]:
         """The section, or nothing when there is nothing to decide."""
-        efforts, waits = self.efforts.best(), self.waits.best()
-        if not self.opportunities and not efforts and not waits:
+        best, efforts, waits = self.opportunities.best(), self.efforts.best(), self.waits.best()
+        if not best and not efforts and not waits:
             return []
         lines = [
             "## Decisions",
@@ -109,9 +105,10 @@ class Decisions:
             "(measure first where it rests on assumptions); then the customers' time.",
             "",
         ]
-        for unit in sorted(self.opportunities, key=unit_rank):
+        # best() lists each unit's best together, units in their order
+        for unit, ranked in itertools.groupby(best, key=lambda o: o.unit):
             lines += [f"**In {_UNIT_TITLE.get(unit, unit)}**", ""]
-            for rank, opportunity in enumerate(self.opportunities[unit].best(), start=1):
+            for rank, opportunity in enumerate(ranked, start=1):
                 lines.append(f"{rank}. {_sentence(opportunity)}")
             lines.append("")
         if efforts:
