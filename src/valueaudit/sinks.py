@@ -133,21 +133,31 @@ class Sinks:
             self._guard(output, lambda o=output, i=item: o.writer.add(i))  # type: ignore[misc]
 
     def finish(self, totals: object) -> None:
+        """End every output, then put the files in place: all of them, or, when one
+        cannot be written (a full disk), none, so no output is replaced while another
+        keeps its old text."""
         for output in self.items:
             self._guard(output, lambda o=output: o.writer.finish(totals))  # type: ignore[misc]
-        for output in self.items:
-            if output.target is None:
-                continue
+        files = [o for o in self.items if o.target is not None]
+        for output in files:
             if output.broken:
                 output.target.discard()
                 continue
             try:
-                output.target.commit()
+                output.target.prepare()
             except OSError as error:
                 output.failure = error.strerror or str(error)
-        failed = [o for o in self.items if o.failure is not None]
+        failed = [o for o in files if o.failure is not None]
         if failed:
+            self.discard()
             raise UsageError(f"cannot write {failed[0].target.path}: {failed[0].failure}")
+        try:
+            for output in files:
+                if not output.broken:
+                    output.target.place()
+        except OSError as error:
+            self.discard()
+            raise UsageError(f"cannot write {output.target.path}: {error.strerror}") from None
         sys.stdout.flush()
 
     def discard(self) -> None:

@@ -19,6 +19,7 @@ from valueaudit.cli import app
 from valueaudit.output import files
 
 runner = CliRunner()
+EXAMPLES = Path(__file__).parents[2] / "processes"
 
 PROCESS = BASE + (
     "  - id: pay\n"
@@ -215,3 +216,95 @@ def test_awkward_output_paths_never_lose_an_input(tmp_path: Path, targets, basel
     assert (d / "link-to-input").is_symlink()
     assert not [p for p in d.rglob(".*.tmp")], "a temporary file was left behind"
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+class _Disk:
+    """A disk with ``free`` bytes left, shared by every file valueaudit writes: the
+    writes past it fail with ENOSPC, as a real full disk fails them (at a write or at
+    the flush before the rename)."""
+
+    def __init__(self, free: int) -> None:
+        self.free = free
+        self.real_open = os.fdopen
+
+    def open(self, descriptor: int, mode: str = "r", **options: object):
+        import io
+
+        if "w" not in mode:  # reading (a process file, a baseline) is not ours to fail
+            return self.real_open(descriptor, mode, **options)
+        disk = self
+
+        class Raw(io.RawIOBase):
+            def writable(self) -> bool:
+                return True
+
+            def fileno(self) -> int:
+                return descriptor
+
+            def write(self, data) -> int:  # type: ignore[override]
+                if len(data) > disk.free:
+                    raise OSError(28, "No space left on device")
+                disk.free -= len(data)
+                return os.write(descriptor, data)
+
+            def close(self) -> None:
+                if not self.closed:
+                    os.close(descriptor)
+                super().close()
+
+        return io.TextIOWrapper(
+            io.BufferedWriter(Raw()), encoding="utf-8", newline=options.get("newline")
+        )
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["scan", "{d}", "-f", "json:{o}/a.json", "-f", "markdown:{o}/b.md"],
+        ["scan", "{d}", "-f", "sarif:{o}/a.json", "--write-baseline", "{o}/b.md"],
+        ["report", "{d}", "-o", "{o}/a.json"],
+        ["portfolio", "{d}", "-f", "json:{o}/a.json", "-f", "markdown:{o}/b.md"],
+        ["diff", "{d}", "{d}", "-f", "json:{o}/a.json", "-f", "markdown:{o}/b.md"],
+        ["schema", "-o", "{o}/a.json"],
+        ["new", "fresh", "-o", "{o}/a.json"],
+    ],
+)
+def test_a_full_disk_is_one_line_and_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, arguments: list[str]
+):
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.setattr(files.os, "fdopen", _Disk(0).open)
+    # the examples: outputs larger than a write buffer, so writing fails mid-stream
+    argv = [a.format(d=EXAMPLES, o=out) for a in arguments]
+    result = runner.invoke(app, argv)
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "cannot write " in result.output and "No space left on device" in result.output
+    assert "Traceback" not in result.output
+    assert sorted(p.name for p in out.iterdir()) == []
+
+
+@pytest.mark.parametrize("room", [0, 200, 2_000])
+def test_with_a_little_space_no_output_is_replaced_while_another_fails(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, room: int
+):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.json").write_text("old a", encoding="utf-8")
+    (out / "b.md").write_text("old b", encoding="utf-8")
+    json_size = len(runner.invoke(app, ["scan", str(folder), "-f", "json"]).output.encode())
+    # room for the JSON (written first) and for `room` bytes of the report
+    monkeypatch.setattr(files.os, "fdopen", _Disk(json_size + room).open)
+    result = runner.invoke(
+        app, ["scan", str(folder), "-f", f"json:{out}/a.json", "-f", f"markdown:{out}/b.md"]
+    )
+    assert result.exit_code == 2, result.output
+    assert f"cannot write {out}/b.md: No space left on device" in result.output
+    assert (out / "a.json").read_text(encoding="utf-8") == "old a"
+    assert (out / "b.md").read_text(encoding="utf-8") == "old b"
+    assert _leftovers(out) == []

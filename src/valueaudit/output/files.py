@@ -94,13 +94,26 @@ class AtomicFile:
         self.stream: TextIO = os.fdopen(handle, "w", encoding="utf-8", newline="\n")
 
     def commit(self, *, overwrite: bool = True) -> None:
-        """Put the written file in place. Without ``overwrite`` it gets its name by a
-        hard link, which fails with :class:`FileExistsError` if the name is taken."""
+        """Put the written file in place (:meth:`prepare`, then :meth:`place`)."""
+        self.prepare()
+        self.place(overwrite=overwrite)
+
+    def prepare(self) -> None:
+        """Get the whole text onto the disk, with its mode, without putting it in place:
+        a full disk fails here (:class:`OSError`), and the temporary file is gone."""
         try:
             self.stream.flush()
             os.fsync(self.stream.fileno())
             os.fchmod(self.stream.fileno(), _mode_for(self._target))
             self.stream.close()
+        except BaseException:
+            self.discard()
+            raise
+
+    def place(self, *, overwrite: bool = True) -> None:
+        """Give the prepared file its name. Without ``overwrite`` it gets it by a hard
+        link, which fails with :class:`FileExistsError` if the name is taken."""
+        try:
             if overwrite:
                 os.replace(self._temporary, self._target)
             else:
@@ -109,8 +122,10 @@ class AtomicFile:
             self.discard()
 
     def discard(self) -> None:
-        """Forget what was written; the target is untouched."""
-        self.stream.close()
+        """Forget what was written; the target is untouched. Closing flushes, and on a
+        full disk that fails again: the file is closed all the same, and removed."""
+        with contextlib.suppress(OSError):
+            self.stream.close()
         with contextlib.suppress(OSError):
             os.unlink(self._temporary)
 
@@ -124,11 +139,21 @@ class DeviceFile:
         self.stream: TextIO = path.open("w", encoding="utf-8", newline="\n")
 
     def commit(self) -> None:
+        """Flush what is left, and close."""
+        self.prepare()
+        self.place()
+
+    def prepare(self) -> None:
         """Flush what is left; a full device (``/dev/full``) fails here at the latest."""
         try:
             self.stream.flush()
-        finally:
+        except BaseException:
             self.discard()
+            raise
+
+    def place(self) -> None:
+        """Close: what a device was given is already in place."""
+        self.discard()
 
     def discard(self) -> None:
         """Stop writing (what a device was given cannot be taken back)."""
