@@ -251,3 +251,27 @@ def test_a_path_inside_a_folder_without_search_permission(tmp_path: Path, monkey
 
     monkeypatch.setattr(Path, "stat", refuse)
     assert discover([target]) == [(target, display_path(target))]
+
+
+def test_a_file_inside_a_folder_without_search_permission_is_va109(tmp_path: Path, monkeypatch):
+    # neither opened nor even looked at: every system call on it is refused
+    target = tmp_path / "locked" / "p.yaml"
+    real_open, real_stat = os.open, os.stat
+
+    def refused(real):  # type: ignore[no-untyped-def]
+        def call(name: object, *args: object, **kwargs: object) -> object:
+            if Path(os.fsdecode(name)) == target:  # type: ignore[arg-type]
+                raise PermissionError(13, "Permission denied", str(name))
+            return real(name, *args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(os, "open", refused(real_open))
+    monkeypatch.setattr(os, "stat", refused(real_stat))
+    scan = audit_files([(target, "locked/p.yaml")], Settings())
+    assert scan.errors == []
+    [finding] = scan.findings
+    assert (finding.code, finding.line, finding.column) == ("VA109", 1, 1)
+    assert finding.message == (
+        "cannot reach it: Permission denied (a folder on its path cannot be searched)"
+    )

@@ -103,3 +103,19 @@ def test_show_settings_says_where_the_root_came_from(repository: Path):
     out = runner.invoke(app, ["scan", "--show-settings"]).stdout
     row = next(line for line in out.splitlines() if " root " in f" {line} ")
     assert repository.resolve().as_posix() in row and "git work tree" in row
+
+
+def test_distinct_files_get_distinct_paths_inside_and_outside_the_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # ``a/b/x.yaml`` is ``b/x.yaml`` from the root ``a``; ``./b/x.yaml`` is beside it
+    write(tmp_path / "a" / "b" / "x.yaml", UNEVEN)
+    write(tmp_path / "b" / "x.yaml", UNEVEN.replace("id: sample", "id: beside"))
+    (tmp_path / "a" / "link.yaml").symlink_to(tmp_path / "b" / "x.yaml")
+    monkeypatch.chdir(tmp_path)
+    out = runner.invoke(app, ["scan", ".", "--root", "a", "-f", "json"]).stdout
+    document = json.loads(out)
+    assert document["summary"]["files"] == 3
+    shown = {process["file"] for process in document["processes"]}
+    # the link is inside the root as written, though its file is not
+    assert shown == {"b/x.yaml", "../b/x.yaml", "link.yaml"}

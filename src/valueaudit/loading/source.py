@@ -20,9 +20,7 @@ def read_bytes(path: Path, loaded: LoadedFile) -> bytes | None:
         loaded.finding("VA109", "cannot read: this is a directory", position=(1, 1))
         return None
     except OSError as error:
-        reason = error.strerror or str(error)
-        where = "folder" if path.is_dir() else "file"
-        loaded.finding("VA109", f"cannot read the {where}: {reason}", position=(1, 1))
+        loaded.finding("VA109", _cannot_open(path, error), position=(1, 1))
         return None
     try:
         status = os.fstat(handle)
@@ -56,6 +54,19 @@ def read_bytes(path: Path, loaded: LoadedFile) -> bytes | None:
         loaded.finding("VA109", "file is too large to be a process", position=(1, 1))
         return None
     return data
+
+
+def _cannot_open(path: Path, error: OSError) -> str:
+    """Why ``path`` cannot be opened, saying whether it is a file or a folder when that
+    can be seen; inside a folder that cannot be searched, not even that can."""
+    reason = error.strerror or str(error)
+    try:
+        kind = "folder" if stat.S_ISDIR(os.stat(path).st_mode) else "file"
+    except PermissionError:
+        return f"cannot reach it: {reason} (a folder on its path cannot be searched)"
+    except OSError:
+        return f"cannot read it: {reason}"
+    return f"cannot read the {kind}: {reason}"
 
 
 def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
