@@ -15,17 +15,33 @@ _AUTOLINK = re.compile(r"(?i)(?:https?|ftp|mailto):(?=/)|\bwww\.|@(?=\w)|:/(?=/)
 #: ``+ ``, ``1. ``); a quote's ``>`` is an entity already.
 _MAY_START_A_BLOCK = frozenset("#+-0123456789")
 _BLOCK_START = re.compile(r"^(?:\d{1,9}(?=[.)](?:\s|$))|(?=#{1,6}(?:\s|$))|(?=[+-](?:\s|$)))")
+#: The most characters of a name a report shows: a longer one keeps its start and end,
+#: so that the report stays under GitHub's 1 MiB job summary whatever names it holds.
+NAME_CHARACTERS = 120
+#: The most characters of a sentence (a finding's message or suggestion) it shows.
+PROSE_CHARACTERS = 600
 
 
-def md(text: object) -> str:
+def shortened(text: str, limit: int) -> str:
+    """``text`` if it has at most ``limit`` characters, else its start and its end with
+    `` … `` between (the end of a message holds its figures; of a name, what tells it
+    from its neighbours)."""
+    if len(text) <= limit:
+        return text
+    half = (limit - 3) // 2
+    return f"{text[:half]} … {text[len(text) - half :]}"
+
+
+def md(text: object, limit: int = NAME_CHARACTERS) -> str:
     """User text for a Markdown paragraph or table cell: one line, no HTML, no markup.
 
     Only what would change the rendering is escaped, so the source stays readable:
     code, emphasis, links, strikethrough, math (GitHub's ``$``), table pipes, an
     underscore at the edge of a word (one inside it is no emphasis), and a line that
     would start a heading, a list or a quote. ``<``, ``>`` and ``&`` become entities, and
-    a bare URL, ``www.`` name or e-mail address is no live link (GitHub's autolinks)."""
-    flat = " ".join(str(text).split())
+    a bare URL, ``www.`` name or e-mail address is no live link (GitHub's autolinks).
+    Text longer than ``limit`` characters is :func:`shortened`."""
+    flat = shortened(" ".join(str(text).split()), limit)
     flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     flat = _MARKDOWN_SPECIAL.sub(r"\\\g<0>", flat)
     flat = _AUTOLINK.sub(lambda m: m.group()[:-1] + "\\" + m.group()[-1], flat)
@@ -34,4 +50,4 @@ def md(text: object) -> str:
     return flat
 
 
-__all__ = ["md"]
+__all__ = ["NAME_CHARACTERS", "PROSE_CHARACTERS", "md", "shortened"]

@@ -22,9 +22,8 @@ def absolute(path: Path) -> Path:
 def display_path(path: Path, root: Path | None = None) -> str:
     """A file path as outputs show it, always with ``/``: relative to ``root`` (default:
     the current folder) when the file, or the path as written, is inside it; else
-    relative to it with ``..`` (absolute where no relative path exists, as across
-    Windows drives). Distinct files never share a display path: ``b/x.yaml`` under the
-    root and ``b/x.yaml`` beside it are ``b/x.yaml`` and ``../b/x.yaml``."""
+    absolute. Distinct files never share a display path: ``b/x.yaml`` under the root
+    and ``b/x.yaml`` beside it are ``b/x.yaml`` and ``/…/b/x.yaml``."""
     base = absolute(root or Path.cwd())
     written = Path(os.path.abspath(path))
     for candidate in (absolute(path), written):
@@ -32,10 +31,7 @@ def display_path(path: Path, root: Path | None = None) -> str:
             return candidate.relative_to(base).as_posix()
         except ValueError:
             continue
-    try:
-        return Path(os.path.relpath(written, base)).as_posix()
-    except ValueError:
-        return written.as_posix()
+    return written.as_posix()
 
 
 def output_root(

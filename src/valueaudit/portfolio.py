@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from valueaudit.draws import DrawStore
 from valueaudit.findings import POINTS, TopN
 from valueaudit.interval import Interval
 from valueaudit.scoring import at_least, cost_of, same
@@ -263,6 +264,9 @@ class LedgerPiece:
     #: of ``samples`` values, or a number where every draw is the same).
     draws: dict[EntryKey, tuple[Any, Any]] = field(default_factory=dict)
     samples: int = 0
+    #: With ``--simulate``: the entries whose draws a process could not keep (too many
+    #: parties for the memory bound): they get no simulated figure.
+    unsimulated: set[EntryKey] = field(default_factory=set)
 
 
 class AuditedFile(Protocol):
@@ -415,7 +419,9 @@ def piece_of(result: AuditedFile, uneven: float = 0.5) -> LedgerPiece:
         piece.draws = {
             (p, unit): (factor * simulation.received[p], factor * simulation.given[p])
             for p in sorted(taking_part)
+            if p not in simulation.unkept
         }
+        piece.unsimulated = {(p, unit) for p in simulation.unkept if p in taking_part}
     return piece
 
 
@@ -458,6 +464,8 @@ class Ledger(LedgerPiece):
     uneven: float = 0.4
     #: The most uneven processes' points (at most :data:`MOST_POINTS`).
     points: TopN[ProcessPoint] = field(default_factory=lambda: TopN(MOST_POINTS, _point_key))
+    #: With ``--simulate``: per entry, the sums of its draws, in bounded memory.
+    store: DrawStore | None = None
 
     def add(self, piece: LedgerPiece) -> None:
         """Add one file's part. A party's name and role are those of its first file."""
@@ -476,21 +484,32 @@ class Ledger(LedgerPiece):
             self.flows[pair] = _plus(self.flows.get(pair, ZERO), value)
         self.not_valued |= piece.not_valued
         self.samples = self.samples or piece.samples
+        if piece.samples and self.store is None:
+            self.store = DrawStore(piece.samples)
         for party, (received, given) in piece.draws.items():
-            before = self.draws.get(party, (0.0, 0.0))
-            self.draws[party] = (before[0] + received, before[1] + given)
+            if party not in self.unsimulated:
+                assert self.store is not None
+                self.store.add((party, "received"), received)
+                self.store.add((party, "given"), given)
+        for party in piece.unsimulated - self.unsimulated:
+            self.unsimulated.add(party)
+            if self.store is not None:
+                self.store.discard((party, "received"))
+                self.store.discard((party, "given"))
 
     def p_ratio_at_most(self, party: EntryKey) -> float | None:
         """With ``--simulate``: the share of draws in which the party's exchange ratio is
         at or below :attr:`threshold` (a draw in which it gives nothing does not count);
-        ``None`` without simulation. Memory: two arrays of draws per distinct party."""
-        if party not in self.draws:
+        ``None`` without simulation, or for a party one of whose processes had too many
+        parties to keep the draws of. Memory: bounded (:class:`DrawStore`)."""
+        if self.store is None or (party, "received") not in self.store:
             return None
         import numpy as np
 
         from valueaudit.scoring import TOLERANCE
 
-        received, given = (np.broadcast_to(x, self.samples) for x in self.draws[party])
+        sums = [self.store.get((party, side)) for side in ("received", "given")]
+        received, given = (np.broadcast_to(0.0 if x is None else x, self.samples) for x in sums)
         bound = self.threshold * given
         at_most = (given > 0) & (received <= bound + TOLERANCE * np.abs(bound))
         return float(np.mean(at_most))

@@ -355,3 +355,53 @@ def test_table_values_stay_on_one_line():
     )
     assert f"| applicants | customer | 2,750–{joiner}3,500 |" in text
     assert "| --- | --- |" in text  # the alignment rows are left alone
+
+
+def test_the_whole_report_stays_under_the_limit_whatever_the_names(tmp_path: Path):
+    """Every part of the report repeats user text (the decisions, the portfolio's tables
+    and diagrams, the summary, the sections, the files that could not be audited): with
+    names of 40,000 characters, of ampersands that escape to five bytes each, and more
+    processes and unreadable files than fit, it stays under 1 MiB, and each long name is
+    shown by its start and its end."""
+    long = "&" * 40_000
+    for k in range(30):
+        text = f"""\
+valueaudit: 1
+id: p{k}
+name: "{long} title {k}"
+parties:
+  customer: {{role: customer, name: "{long} customer {k}"}}
+  company: {{role: provider, name: "{long} company {k}"}}
+touchpoints:
+  - id: pay
+    name: "{long} touchpoint"
+    channel: "{long} channel {k}"
+    stage: "{long} stage {k}"
+    flows:
+      - {{from: customer, to: company, gives: "{long} money", kind: money, value: 9}}
+      - {{from: company, to: customer, gives: "{long} goods", kind: product, value: 1}}
+"""
+        (tmp_path / f"p{k:02}.yaml").write_text(text, encoding="utf-8")
+    deep = tmp_path / ("d" * 200) / ("e" * 200) / ("f" * 200)
+    deep.mkdir(parents=True)
+    for k in range(400):
+        (deep / f"{'&' * 200}{k:03}.yaml").write_text(f"id: [{long}\n", encoding="utf-8")
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            str(tmp_path),
+            "--max-processes",
+            "10000",
+            "--fail-on",
+            "never",
+            "-o",
+            str(tmp_path / "r.md"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    report = (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert len(report.encode()) <= markdown.MAX_BYTES
+    for part in ("## Portfolio", "## Summary", "## Files that could not be audited"):
+        assert part in report, part
+    assert re.search(r'"&{58} … &{47} customer 0 gives"', report)  # the Sankey's node

@@ -306,3 +306,106 @@ def test_an_exchange_is_simulated_from_draws_of_its_parties_totals(audit):
     assert exchange["touchpoints"] == ["advice", "fee"]
     assert exchange["simulation"]["p_above"] == pytest.approx(1 / 3, abs=0.03)
     assert all("simulation" not in t for t in document["processes"][0]["touchpoints"])
+
+
+def _wide(flows: int, parties: int = 2) -> str:
+    """One exchange of ``flows`` ranged flows among ``parties`` parties (and a customer)."""
+    declared = "".join(f"  p{k}: {{role: partner}}\n" for k in range(parties))
+    lines = [
+        FLOW % ("customer", f"p{k % parties}", f"g{k}", "[1, 3]") for k in range(flows // 2)
+    ] + [FLOW % (f"p{k % parties}", "customer", f"h{k}", "[1, 4]") for k in range(flows // 2)]
+    head = BASE.replace("  company: {role: provider}\n", "  company: {role: provider}\n" + declared)
+    return (
+        head
+        + touchpoint("pay", *lines)
+        + touchpoint("fee", FLOW % ("customer", "company", "fee", "[0, 2]"))
+    )
+
+
+def test_draws_in_blocks_are_the_draws_made_at_once(audit, monkeypatch: pytest.MonkeyPatch):
+    """Blocks change memory, never a figure: the same verdicts, to the last bit, with
+    blocks of a few draws as with one block."""
+    import numpy as np
+
+    from valueaudit import simulation
+
+    text = _wide(12, parties=3)
+    whole = simulation_of(audit, text, simulated(999, seed=4))
+    monkeypatch.setattr(simulation, "BLOCK_BYTES", 8 * 40)  # blocks of a draw or a few
+    blocked = simulation_of(audit, text, simulated(999, seed=4))
+    assert (blocked.exchanges, blocked.process) == (whole.exchanges, whole.process)
+    for party, draws in whole.received.items():
+        assert np.array_equal(blocked.received[party], draws), party
+        assert np.array_equal(blocked.given[party], whole.given[party]), party
+    assert blocked.process is not None and blocked.process.measure_first
+
+
+def test_memory_stays_bounded_however_many_flows_are_drawn(audit, monkeypatch):
+    """800 ranged flows at 20,000 draws: all kept, their draws would take 128 MB; made in
+    blocks and drawn again one flow at a time for "measure first", a few MB."""
+    import tracemalloc
+
+    from valueaudit import simulation
+
+    monkeypatch.setattr(simulation, "BLOCK_BYTES", 1024 * 1024)
+    text = _wide(800)
+    tracemalloc.start()
+    try:
+        result = simulation_of(audit, text, simulated(20_000))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(result.process.measure_first) == 801
+    assert peak < 16 * 1024 * 1024, peak
+
+
+def test_a_process_keeps_the_draws_of_as_many_parties_as_memory_allows(audit, monkeypatch):
+    """Beyond PARTY_DRAWS_BYTES a process's parties are not kept, and are said to be: the
+    portfolio then gives them no simulated ratio rather than one from part of the draws."""
+    from valueaudit import simulation
+
+    samples = 1000
+    monkeypatch.setattr(simulation, "PARTY_DRAWS_BYTES", 16 * samples * 3)  # three parties
+    text = _wide(12, parties=4)
+    result = simulation_of(audit, text, simulated(samples))
+    # declaration order: customer, company, p0, p1, p2, p3
+    assert set(result.received) == {"customer", "company", "p0"}
+    assert result.unkept == {"p1", "p2", "p3"}
+    document = audit(text, settings=simulated(samples)).document()
+    ratios = {p["id"]: "p_ratio_at_most" in p for p in document["portfolio"]["parties"]}
+    assert ratios == {
+        "customer": True,
+        "company": True,
+        "p0": True,
+        "p1": False,
+        "p2": False,
+        "p3": False,
+    }
+
+
+def test_the_ledger_spills_draws_and_gives_the_same_ratios(tmp_path: Path, monkeypatch):
+    """Files whose parties are their own: the ledger keeps two arrays of draws per
+    party. Held to two arrays in memory, the rest in its temporary file, it gives the
+    same figures as with room for all (SPEC §4.7: memory independent of the files)."""
+    from valueaudit import draws
+
+    for k in range(12):
+        parties = BASE.replace("  customer:", f"  c{k}:").replace("  company:", f"  s{k}:")
+        text = parties.replace("id: sample", f"id: p{k}") + touchpoint(
+            "pay",
+            FLOW % (f"c{k}", f"s{k}", "money", "[1, 3]"),
+            FLOW % (f"s{k}", f"c{k}", "goods", "[0, 4]"),
+        )
+        (tmp_path / f"p{k:02}.yaml").write_text(text, encoding="utf-8")
+
+    def portfolio() -> dict:
+        arguments = ["portfolio", str(tmp_path), "--simulate", "500", "-f", "json", "-j", "1"]
+        result = runner.invoke(app, arguments)
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    roomy = portfolio()
+    monkeypatch.setattr(draws, "LEDGER_DRAWS_BYTES", 2 * 8 * 500)
+    assert portfolio() == roomy
+    shares = [p["p_ratio_at_most"] for p in roomy["portfolio"]["parties"]]
+    assert len(shares) == 24 and 0 < sum(shares) < 24

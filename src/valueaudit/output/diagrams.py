@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from valueaudit.findings import Finding, Severity, unit_rank
+from valueaudit.mdtext import NAME_CHARACTERS, PROSE_CHARACTERS, shortened
 from valueaudit.numbers import interval, number
 from valueaudit.wording import says
 
@@ -32,10 +33,11 @@ SANKEY_FLOWS = 30
 PROBLEM_BAND = "rgba(255, 99, 71, 0.15)"
 
 
-def mermaid(text: object) -> str:
+def mermaid(text: object, limit: int = NAME_CHARACTERS) -> str:
     """User text for a Mermaid label: every character outside a small safe set becomes
-    an entity code (``#35;``), and the keyword ``end`` is defused."""
-    flat = " ".join(str(text).split())
+    an entity code (``#35;``), and the keyword ``end`` is defused; beyond ``limit``
+    characters it is :func:`~valueaudit.mdtext.shortened`."""
+    flat = shortened(" ".join(str(text).split()), limit)
     encoded = _MERMAID_UNSAFE.sub(lambda m: f"#{ord(m.group())};", flat)
     return _END_WORD.sub(lambda m: f"#{ord(m.group()[0])};{m.group()[1:]}", encoded)
 
@@ -49,12 +51,13 @@ def coordinate(value: float) -> str:
 def plain(text: object, fallback: str) -> str:
     """User text for a diagram that reads ASCII only and takes no entity codes (Sankey,
     quadrant): accents dropped (``Ünïcødé`` is ``Unicde``), then letters, digits, spaces
-    and plain punctuation only; ``fallback`` when nothing is left."""
+    and plain punctuation only; ``fallback`` when nothing is left. Shortened beyond
+    :data:`~valueaudit.mdtext.NAME_CHARACTERS`."""
     import unicodedata
 
     ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
     kept = " ".join(_PLAIN_UNSAFE.sub(" ", ascii_text).split())
-    return kept or fallback
+    return shortened(kept, NAME_CHARACTERS) if kept else shortened(fallback, NAME_CHARACTERS)
 
 
 def sequence_diagram(
@@ -84,8 +87,9 @@ def sequence_diagram(
         if band:
             lines.append(f"    rect {PROBLEM_BAND}")
             favoured = process.party_name(scored.favoured) if scored.favoured else "no one"
-            note += f": D {interval(scored.disparity)}, favours {favoured}"
-        lines.append(f"    Note over {first},{last}: {mermaid(note)}")
+            note += f": D {interval(scored.disparity)}, favours "
+            note += shortened(favoured, NAME_CHARACTERS)
+        lines.append(f"    Note over {first},{last}: {mermaid(note, PROSE_CHARACTERS)}")
         for flow in touchpoint.flows:
             if not flow.valued:
                 value = "not valued"

@@ -32,8 +32,14 @@ if TYPE_CHECKING:
     from valueaudit.engine import FileResult
     from valueaudit.model import Process
     from valueaudit.scan import Summary
-from valueaudit.mdtext import md
-from valueaudit.output.markdown.cells import SEVERITY_ICON, plural, table_lines, unbroken
+from valueaudit.mdtext import PROSE_CHARACTERS, md
+from valueaudit.output.markdown.cells import (
+    SEVERITY_ICON,
+    plural,
+    table_lines,
+    table_row,
+    unbroken,
+)
 from valueaudit.output.markdown.decisions import (
     Decisions,
     Effort,
@@ -49,6 +55,20 @@ from valueaudit.output.markdown.process import process_section, summary_row
 MAX_BYTES = 1_000_000
 #: Rows of the "files that could not be audited" table, at most.
 MAX_UNREADABLE_ROWS = 200
+#: The most bytes the summary table's rows take, and the unreadable files' rows: long
+#: names are shortened (:func:`~valueaudit.mdtext.md`), and these keep many rows of them
+#: within the limit too.
+TABLE_BYTES = MAX_BYTES // 4
+
+
+def _within(rows: list[list[str]], most: int) -> int:
+    """How many of ``rows``, from the first, fit in ``most`` bytes as table lines."""
+    used = 0
+    for count, row in enumerate(rows):
+        used += len(table_row(row).encode()) + 1
+        if used > most:
+            return count
+    return len(rows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +100,7 @@ def prepare(result: FileResult, options: Options) -> Piece:
     if not result.valid:
         where = md(result.file)
         unreadable = tuple(
-            [where, f"{x.line}:{x.column}", x.code, md(x.message)]
+            [where, f"{x.line}:{x.column}", x.code, md(x.message, PROSE_CHARACTERS)]
             for x in result.findings
             if x.severity is Severity.ERROR
         )
@@ -141,12 +161,13 @@ class ScanWriter:
     def finish(self, totals: Summary) -> None:
         """Write the report: summary, the sections that fit, unreadable files, glossary."""
         self.fired.update(f.code for f in totals.findings)
+        del self.rows[_within(self.rows, TABLE_BYTES) :]
         head = self._summary(totals)
         tail = _glossary(sorted(self.fired))
         unreadable = self._unreadable_section()
         budget = MAX_BYTES - len((head + tail + unreadable).encode()) - 1000
         kept = characters = 0
-        for size, size_bytes in self.sizes:
+        for size, size_bytes in self.sizes[: len(self.rows)]:
             if size_bytes > budget:
                 break
             kept += 1
@@ -213,6 +234,9 @@ class ScanWriter:
     def _unreadable_section(self) -> str:
         if not self.unreadable:
             return ""
+        fit = _within(self.unreadable, TABLE_BYTES)
+        self.unreadable_left += len(self.unreadable) - fit
+        del self.unreadable[fit:]
         lines = ["## Files that could not be audited", ""]
         lines += table_lines(["file", "line", "rule", "message"], "lrll", self.unreadable)
         if self.unreadable_left:

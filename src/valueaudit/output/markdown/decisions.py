@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from valueaudit.findings import RankedOpportunities, TopN
 from valueaudit.journey import LABEL_TEXT, minutes_per_occurrence
-from valueaudit.mdtext import md
+from valueaudit.mdtext import PROSE_CHARACTERS, md
 from valueaudit.numbers import gain_text, interval, number
 
 if TYPE_CHECKING:
@@ -124,8 +124,8 @@ class Decisions:
 
 def _sentence(opportunity: Opportunity) -> str:
     finding = opportunity.finding
-    what = md(finding.suggestion or finding.message)
-    helps = f" Helps {md(finding.helps)}." if finding.helps else ""
+    what = md(finding.suggestion or finding.message, PROSE_CHARACTERS)
+    helps = f" Helps {md(finding.helps, PROSE_CHARACTERS)}." if finding.helps else ""
     rests = LABEL_TEXT.get(opportunity.evidence, "backed by measured or published figures")
     codes = finding.code + (f", also {', '.join(opportunity.also)}" if opportunity.also else "")
     return (

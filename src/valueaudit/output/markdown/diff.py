@@ -13,7 +13,7 @@ from valueaudit.output.files import Spool
 
 if TYPE_CHECKING:
     from valueaudit.diff import DiffPart, DiffTotals, ProcessChange
-from valueaudit.mdtext import md
+from valueaudit.mdtext import PROSE_CHARACTERS, md
 from valueaudit.output.markdown.cells import table_lines
 
 
@@ -86,7 +86,7 @@ class DiffWriter:
         self.body.write(f"## {md(title)}\n\n")
 
     def _line(self, text: str) -> None:
-        self.body.write(f"- {md(text)}\n")
+        self.body.write(f"- {md(text, PROSE_CHARACTERS)}\n")
 
     def _change(self, change: ProcessChange) -> None:
         """A changed process: its figures as a whole, then a table of the touchpoints
@@ -106,13 +106,15 @@ class DiffWriter:
     def add(self, part: DiffPart) -> None:
         """Write or keep one part of the diff."""
         for finding in part.worse:
-            self.worse.write(f"- ⚠️ {md(finding.message)} ({md(finding.file)}:{finding.line})\n")
+            self.worse.write(
+                f"- ⚠️ {md(finding.message, PROSE_CHARACTERS)} ({md(finding.file)}:{finding.line})\n"
+            )
         self.sections.add(part)
 
     def finish(self, totals: DiffTotals) -> None:
         """Write the report: the summary, the parties worse off, then the rest."""
         self.sections.finish(totals)
-        self.out.write(f"# valueaudit diff\n\n{md(totals.line())}\n\n")
+        self.out.write(f"# valueaudit diff\n\n{md(totals.line(), PROSE_CHARACTERS)}\n\n")
         if not self.worse.empty:
             self.out.write("## Parties worse off\n\n")
             self.worse.copy_to(self.out)

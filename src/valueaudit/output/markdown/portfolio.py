@@ -14,7 +14,7 @@ from valueaudit.output.diagrams import quadrant, sankey
 
 if TYPE_CHECKING:
     from valueaudit.portfolio import Ledger
-from valueaudit.mdtext import md
+from valueaudit.mdtext import PROSE_CHARACTERS, md
 from valueaudit.output.markdown.cells import SEVERITY_ICON, table_lines
 
 #: Rows of each table of the report's Portfolio section (``portfolio`` shows all).
@@ -94,7 +94,7 @@ def portfolio_lines(
                 [
                     f"{SEVERITY_ICON[f.severity]} {f.code}",
                     md(f"{f.file}:{f.line}"),
-                    md(f.message),
+                    md(f.message, PROSE_CHARACTERS),
                 ]
                 for f in findings
             ],

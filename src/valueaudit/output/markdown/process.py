@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from valueaudit.model import Process
     from valueaudit.scoring import ProcessScore
     from valueaudit.simulation import ProcessSimulation
-from valueaudit.mdtext import md
+from valueaudit.mdtext import PROSE_CHARACTERS, md
 from valueaudit.output.markdown.cells import (
     SEVERITY_ICON,
     clarity_cell,
@@ -61,7 +61,7 @@ def opportunity_table(found: Sequence[Opportunity], *, with_process: bool) -> li
                 f"{finding.code} {RULES[finding.code].name}{opportunity.also_text}",
                 md(where),
                 opportunity.evidence,
-                md(finding.suggestion or finding.message),
+                md(finding.suggestion or finding.message, PROSE_CHARACTERS),
             ]
         )
     return table_lines(["#", "gain", "rule", "where", "rests on", "suggestion"], "rrllll", rows)
@@ -143,7 +143,7 @@ def process_section(result: FileResult, process: Process, score: ProcessScore) -
             ["line", "rule", "message"],
             "rll",
             (
-                [f"{f.line}:{f.column}", f.code, md(f.message)]
+                [f"{f.line}:{f.column}", f.code, md(f.message, PROSE_CHARACTERS)]
                 for o in found
                 for f in _behind(o, findings)
             ),
@@ -159,7 +159,7 @@ def process_section(result: FileResult, process: Process, score: ProcessScore) -
                     f"{f.line}:{f.column}",
                     f.code,
                     f"{SEVERITY_ICON[f.severity]} {f.severity.value}",
-                    md(f.message),
+                    md(f.message, PROSE_CHARACTERS),
                 ]
                 for f in rest
             ),
@@ -221,7 +221,10 @@ def _judged_together(process: Process, score: ProcessScore) -> list[str]:
     rows = [
         [
             md(exchange.id or ""),
-            md(", ".join(process.touchpoints[i].id for i in exchange.touchpoints)),
+            md(
+                ", ".join(process.touchpoints[i].id for i in exchange.touchpoints),
+                PROSE_CHARACTERS,
+            ),
             interval(exchange.disparity),
             md(exchange.favoured or "–"),
         ]
