@@ -8,6 +8,7 @@ remembers where its value came from, for ``--show-settings``.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -257,7 +258,9 @@ def _with_codes(settings: Settings, key: str, codes: tuple[str, ...]) -> Setting
 
 def _strings(value: object, key: str, where: str) -> list[str]:
     if isinstance(value, str):
-        raise ConfigError(f'{where}: {key} must be a list of strings, like ["{value}"]')
+        raise ConfigError(
+            f"{where}: {key} must be a list of strings, like [{json.dumps(value)[:80]}]"
+        )
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{where}: {key} must be a list of strings")
     return list(value)

@@ -27,6 +27,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from valueaudit.engine import FileResult, apply_settings
 from valueaudit.findings import POINTS, Finding, content_digest, format_path
+from valueaudit.hints import one_line
 from valueaudit.interval import ZERO, Interval
 from valueaudit.numbers import interval, number
 from valueaudit.rules import RULES, changes
@@ -370,15 +371,15 @@ def worse_off(old: Side, new: Side) -> tuple[Finding, ...]:
             Finding(
                 code=rule.code,
                 severity=rule.severity,
-                message=changes.worse_off_message(
-                    name, new.process_id or "", before, after, new.unit
+                message=one_line(
+                    changes.worse_off_message(name, new.process_id or "", before, after, new.unit)
                 ),
                 file=new.file,
                 line=line,
                 column=column,
                 process=new.process_id,
                 path=format_path(("parties", party)),
-                suggestion=changes.worse_off_suggestion(name),
+                suggestion=one_line(changes.worse_off_suggestion(name)),
                 content_hash=content_digest(party),
             )
         )

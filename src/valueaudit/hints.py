@@ -12,6 +12,16 @@ from collections.abc import Iterable
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+_LINE_BREAKS = re.compile("[\r\n\x85\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: a line break a name brought into a message is shown as an
+    escape (``\\n``), so that what follows it cannot start a line of a log (a CI's
+    ``::add-mask::``) or of a report."""
+    return _LINE_BREAKS.sub(lambda m: ascii(m.group())[1:-1], text)
+
+
 def has_unsafe(text: str) -> bool:
     """Whether ``text`` holds a character :func:`escape_unsafe` would escape."""
     return _UNSAFE.search(text) is not None

@@ -47,6 +47,8 @@ def md(text: object, limit: int = NAME_CHARACTERS) -> str:
     flat = _AUTOLINK.sub(lambda m: m.group()[:-1] + "\\" + m.group()[-1], flat)
     if flat[:1] in _MAY_START_A_BLOCK:
         flat = _BLOCK_START.sub(r"\g<0>\\", flat, count=1)
+    elif flat[:1] == ":":  # at the start of a line, a CI log's workflow command (``::error``)
+        flat = "\\" + flat
     return flat
 
 

@@ -37,6 +37,7 @@ from valueaudit.findings import (
     opportunities,
     opportunity_key,
 )
+from valueaudit.hints import one_line
 from valueaudit.portfolio import Declaration, Ledger, LedgerPiece, declarations_of, piece_of
 from valueaudit.rules import SCAN_RULES, Rule
 from valueaudit.rules.base import ScanDraft
@@ -293,13 +294,13 @@ class Scan:
         return Finding(
             code=rule.code,
             severity=rule.severity,
-            message=draft.message,
+            message=one_line(draft.message),
             file=file,
             line=line,
             column=column,
             process=process,
             path=path,
-            suggestion=draft.suggestion,
+            suggestion=None if draft.suggestion is None else one_line(draft.suggestion),
             content_hash=content_digest(draft.about),
         )
 

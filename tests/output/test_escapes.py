@@ -177,6 +177,26 @@ def test_no_line_of_a_log_starts_a_workflow_command_valueaudit_did_not_mean(
     assert "./::warning file=README.md,line=1::x.yaml:3:1 VA101" in output
 
 
+@pytest.mark.parametrize("fmt", ["text", "github", "junit", "markdown"])
+def test_a_name_with_a_line_break_cannot_start_a_log_line(tmp_path: Path, fmt: str):
+    """A name (not only a file name) holding a line break and a workflow command: the
+    messages that quote it show the break as ``\\n``; a line a name starts (a table row,
+    a portfolio line) gets a word joiner first; a file name starting with ``:`` in a
+    JUnit body is ``./``-prefixed; none starts with ``::``."""
+    name = "\\n::add-mask::secret"
+    text = BASE.replace("company: {role: provider}", f'company: {{role: provider, name: "{name}"}}')
+    text += "  - id: pay\n    flows:\n"
+    text += "      - {from: customer, to: company, gives: money, kind: money, value: 4}\n"
+    (tmp_path / "::x.yaml").write_text(text, encoding="utf-8")
+    arguments = ["scan", str(tmp_path), "--root", str(tmp_path), "-f", fmt, "--fail-on", "never"]
+    output = runner.invoke(app, arguments).stdout
+    assert "add-mask" in output
+    for line in output.splitlines():
+        if line.lstrip().startswith("::"):
+            assert fmt == "github" and line.startswith(("::warning file=", "::notice ")), line
+            assert "::add-mask::" not in line.replace("%3A", ":")[2:].split("::", 1)[0], line
+
+
 def test_a_file_name_cannot_break_the_report(hostile_names: Path):
     report = runner.invoke(app, ["report", "."]).stdout
     assert "<img" not in report and "onerror=alert(1)&gt;" in report

@@ -265,3 +265,283 @@ def text_mutations(draw: Any) -> str:
 @given(text_mutations())
 def test_text_mutations(text: str) -> None:
     through_everything(text.encode("utf-8"))
+
+
+# --- hostile file names, configurations, baselines and encodings (issue 26) ----------
+
+#: Pieces of text that meant something to a terminal, a CI log, Markdown or rich.
+HOSTILE_PIECES = st.sampled_from(
+    [
+        "\n",
+        "\r",
+        "::",
+        "::error file=README.md,line=1::x",
+        "::add-mask::",
+        "|",
+        "<img src=x onerror=alert(1)>",
+        "javascript:alert(1)",
+        "[/]",
+        "[link=https://evil.example]x[/link]",
+        "[bold red]",
+        "\x1b[2J",
+        "\x1b]8;;http://e.example\x07",
+        "\u202e",
+        "https://evil.example/login",
+        "www.evil.example",
+        "a@b.example",
+        "`",
+        "*",
+        "_",
+        "%0A",
+        "\t",
+        " ",
+        "é",
+        "🙂",
+        "# ",
+        "- ",
+        "1. ",
+        "> ",
+        "&amp;",
+        "$x$",
+    ]
+)
+HOSTILE_TEXT = st.lists(
+    st.one_of(HOSTILE_PIECES, st.text(alphabet="abXY09.-_ ", max_size=4)), min_size=1, max_size=6
+).map("".join)
+#: Where a GitHub log line may start with ``::``: valueaudit's own commands, with every
+#: property escaped (no ``:`` or ``,`` of a file name left raw).
+OWN_COMMAND = re.compile(r"::(error|warning|notice)(?: [^:\r\n]*)?::[^\r\n]*")
+RAW_AUTOLINK = re.compile(r"(?i)(?:https?|ftp|mailto)://|(?<!\\)\bwww\.|(?<![\\\w])@\w")
+#: A fenced block (the diagrams): GitHub makes no links in one.
+FENCED = re.compile(r"^```.*?^```$", re.MULTILINE | re.DOTALL)
+
+
+def _file_name(text: str) -> str | None:
+    """``text`` as a file name this system can hold, or ``None``."""
+    name = text.replace("/", "_").replace("\0", "_") + ".yaml"
+    return name if len(name.encode()) <= 250 else None
+
+
+def _process_named(name: str) -> str:
+    """A valid process whose names are all ``name`` (quoted for YAML)."""
+    quoted = json.dumps(name, ensure_ascii=False)
+    return (
+        f"valueaudit: 1\nid: hostile\nname: {quoted}\n"
+        f"parties:\n  customer: {{role: customer, name: {quoted}}}\n"
+        f"  company: {{role: provider, name: {quoted}}}\n"
+        f"touchpoints:\n  - id: pay\n    channel: {quoted}\n    stage: {quoted}\n"
+        "    flows:\n"
+        f"      - {{from: customer, to: company, gives: {quoted}, kind: money, value: 9}}\n"
+        "      - {from: company, to: customer, gives: x, kind: product, value: [0, 2]}\n"
+    )
+
+
+def _check_log_lines(name: str, text: str) -> None:
+    for line in LINE_BREAK.split(text):
+        if line.startswith("::"):
+            assert name == "github" and OWN_COMMAND.fullmatch(line), (name, line)
+
+
+@FUZZ
+@given(HOSTILE_TEXT, st.booleans())
+def test_hostile_file_names_and_names_inject_nothing(text: str, broken: bool) -> None:
+    """A file name (and every name in the file) made of what means something to GitHub
+    Actions, Markdown, HTML, rich or a terminal: no output line starts a workflow command
+    valueaudit did not mean, the report holds no HTML and no live link, and the rich
+    outputs of the CLI do not break."""
+    from typer.testing import CliRunner
+
+    from valueaudit.cli import app
+    from valueaudit.discovery import discover
+
+    name = _file_name(text)
+    if name is None:
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        try:
+            path.write_text("id: [\n" if broken else _process_named(text), encoding="utf-8")
+        except OSError:  # a name this file system refuses
+            return
+        files = discover([Path(folder)], root=Path(folder))
+        assert len(files) == 1
+        result = audit_files(files, SETTINGS)
+        assert not result.errors, result.errors
+        for fmt in FORMATS:
+            out = render(fmt, result, Options(SETTINGS))
+            _check_log_lines(fmt, out)
+            if fmt in HUMAN_FORMATS:
+                assert not has_unsafe(out), fmt
+            if fmt == "markdown":
+                assert "<" not in out
+                prose = FENCED.sub("", out)
+                assert not RAW_AUTOLINK.search(prose), RAW_AUTOLINK.search(prose)
+            if fmt == "junit":
+                ET.fromstring(out)
+            if fmt in ("json", "gitlab", "sarif"):
+                json.loads(out, parse_constant=_no_constants)
+        runner = CliRunner()
+        for command in (["scan", folder, "--fail-on", "never"], ["portfolio", folder]):
+            shown = runner.invoke(app, [*command, "--root", folder])
+            assert shown.exit_code in (0, 2), shown.output
+            assert shown.exception is None or isinstance(shown.exception, SystemExit)
+            assert "Traceback" not in shown.output and "internal error" not in shown.output
+            _check_log_lines("text", shown.stdout)
+            assert not has_unsafe(shown.output)
+
+
+#: Values a configuration may hold, valid TOML all (a key's own type or not).
+CONFIG_VALUES = st.recursive(
+    st.one_of(
+        HOSTILE_TEXT,
+        st.sampled_from(["VA2", "VA201", "va1", "E", "", "[z-a]", "**/x/", "1e400", "1/0", "inf"]),
+        st.integers(-(2**63), 2**63 - 1),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.booleans(),
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(HOSTILE_TEXT, inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+CONFIG_KEYS = st.sampled_from(
+    [
+        "select",
+        "ignore",
+        "fail-on",
+        "exclude",
+        "per-file-ignores",
+        "severity",
+        "early-payment-window-days",
+        "early-payment-min-amount",
+        "thresholds.disparity",
+        "thresholds.process-disparity",
+        "thresholds.exchange-ratio",
+        "limits.file-size-mb",
+        "limits.nesting-depth",
+        "limits.alias-expansion",
+        "simulate.samples",
+        "simulate.seed",
+        "simulate.likely",
+        "evidence.max-age-days",
+        "effort.hotspot-minutes",
+        "report.max-processes",
+        "unknown-key",
+    ]
+)
+
+
+def _toml(value: Any) -> str:
+    """A value as TOML (strings as basic strings, tables inline)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if value != value:
+            return "nan"
+        if value in (float("inf"), float("-inf")):
+            return "inf" if value > 0 else "-inf"
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return "{" + ", ".join(f"{json.dumps(k)} = {_toml(v)}" for k, v in value.items()) + "}"
+
+
+@FUZZ
+@given(st.dictionaries(CONFIG_KEYS, CONFIG_VALUES, max_size=4), st.booleans())
+def test_hostile_configuration_values_are_one_line_errors(
+    entries: dict[str, Any], pyproject: bool
+) -> None:
+    """Any value under any key, in valueaudit.toml or pyproject.toml: the run works, or
+    stops with exit 2 and one escaped line; never a traceback or an internal error."""
+    from typer.testing import CliRunner
+
+    from valueaudit.cli import app
+
+    prefix = "tool.valueaudit." if pyproject else ""
+    lines = []
+    for key, value in entries.items():
+        table, _, leaf = key.rpartition(".")
+        lines.append(f"[{prefix}{table}]" if table else f"[{prefix.rstrip('.')}]" if prefix else "")
+        lines.append(f"{json.dumps(leaf)} = {_toml(value)}")
+    with tempfile.TemporaryDirectory() as folder:
+        config = Path(folder) / ("pyproject.toml" if pyproject else "valueaudit.toml")
+        config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        process = Path(folder) / "p.yaml"
+        process.write_text(_process_named("shop"), encoding="utf-8")
+        result = CliRunner().invoke(app, ["scan", str(process), "--config", str(config)])
+    assert result.exit_code in (0, 1, 2), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    assert not has_unsafe(result.output)
+    if result.exit_code == 2:
+        [line] = result.stderr.splitlines()
+        assert line.startswith("valueaudit: error: ")
+
+
+BASELINE_ENTRY = st.fixed_dictionaries(
+    {},
+    optional={
+        "file": CONFIG_VALUES,
+        "process": CONFIG_VALUES,
+        "path": CONFIG_VALUES,
+        "code": st.one_of(st.sampled_from(["VA203", "VA999", ""]), CONFIG_VALUES),
+        "content_hash": CONFIG_VALUES,
+        "count": st.one_of(st.integers(-5, 10**30), CONFIG_VALUES),
+        "message": CONFIG_VALUES,
+    },
+)
+BASELINES = st.one_of(
+    st.binary(max_size=300),
+    st.fixed_dictionaries(
+        {"valueaudit_baseline": st.one_of(st.just(1), CONFIG_VALUES)},
+        optional={"version": CONFIG_VALUES, "findings": st.lists(BASELINE_ENTRY, max_size=4)},
+    ).map(lambda document: json.dumps(document).encode()),
+    CONFIG_VALUES.map(lambda value: json.dumps(value).encode()),
+)
+
+
+@FUZZ
+@given(BASELINES)
+def test_hostile_baselines_are_one_line_errors(baseline: bytes) -> None:
+    """A baseline of any bytes or any JSON: used, or refused with exit 2 and one line."""
+    from typer.testing import CliRunner
+
+    from valueaudit.cli import app
+
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "baseline.json").write_bytes(baseline)
+        process = Path(folder) / "p.yaml"
+        process.write_text(_process_named("shop"), encoding="utf-8")
+        result = CliRunner().invoke(
+            app, ["scan", str(process), "--baseline", str(Path(folder) / "baseline.json")]
+        )
+    assert result.exit_code in (0, 1, 2), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    assert not has_unsafe(result.output)
+    if result.exit_code == 2:
+        [line] = result.stderr.splitlines()
+        assert line.startswith("valueaudit: error: ")
+
+
+ENCODINGS = st.sampled_from(
+    ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "latin-1", "cp1252"]
+)
+
+
+@FUZZ
+@given(st.sampled_from(EXAMPLE_TEXTS), ENCODINGS, st.integers(0, 2), HOSTILE_TEXT)
+def test_files_in_any_encoding(text: str, encoding: str, boms: int, name: str) -> None:
+    """A process written in another encoding, with zero to two UTF-8 byte order marks
+    before it and a hostile name inside: VA109 naming the encoding, or audited, with
+    every position on its line."""
+    text = text.replace("name:", f"name: {json.dumps(name, ensure_ascii=False)} #", 1)
+    try:
+        data = b"\xef\xbb\xbf" * boms + text.encode(encoding)
+    except UnicodeEncodeError:
+        return
+    through_everything(data)

@@ -23,7 +23,7 @@ from valueaudit.cli import (
 )
 from valueaudit.cli.app import app
 from valueaudit.cli.run import EXIT_OK, EXIT_USAGE
-from valueaudit.hints import escape_unsafe
+from valueaudit.hints import escape_unsafe, one_line
 
 #: pydantic's wording, which typer's option parsing lets through, in ours.
 _PYDANTIC_WORDS = (
@@ -64,7 +64,8 @@ def _invoke() -> int:
         if callable(describe) and isinstance(exit_code, int):
             context = getattr(error, "ctx", None)
             where = f"{context.command_path} --help" if context is not None else "--help"
-            message = escape_unsafe(plain_usage(str(describe())))  # it may quote an argument
+            # it may quote an argument: user text, escaped, on one line
+            message = one_line(escape_unsafe(plain_usage(str(describe()))))
             print(f"valueaudit: error: {message} ({where})", file=sys.stderr)
             return exit_code
         raise

@@ -13,7 +13,7 @@ import typer
 from valueaudit.cli.run import EXIT_USAGE
 from valueaudit.cli.signals import StdoutClosed
 from valueaudit.errors import UsageError
-from valueaudit.hints import escape_unsafe
+from valueaudit.hints import escape_unsafe, one_line
 from valueaudit.version import version_line
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def _command(function: Command) -> Command:
             code = function(*args, **kwargs)
         except UsageError as error:
             # a message may quote a configuration value or a path: user text, escaped
-            print(f"valueaudit: error: {escape_unsafe(str(error))}", file=sys.stderr)
+            print(f"valueaudit: error: {one_line(escape_unsafe(str(error)))}", file=sys.stderr)
             code = EXIT_USAGE
         except BrokenPipeError:
             raise StdoutClosed from None

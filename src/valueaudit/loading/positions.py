@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from valueaudit.findings import Finding, Severity, YamlPath, content_digest, format_path
+from valueaudit.hints import one_line
 from valueaudit.settings import Limits
 
 if TYPE_CHECKING:
@@ -146,20 +147,20 @@ class LoadedFile:
         return Finding(
             code=code,
             severity=severity,
-            message=message,
+            message=one_line(message),
             file=self.file,
             line=line,
             column=column,
             process=self.process.id if self.process is not None else self.raw_id,
             touchpoint=touchpoint,
             path=format_path(path),
-            suggestion=suggestion,
+            suggestion=None if suggestion is None else one_line(suggestion),
             gain=gain,
             content_hash=content,
             exchange=exchange,
             unit=None if gain is None else unit,
             evidence=None if gain is None else evidence,
-            helps=helps,
+            helps=None if helps is None else one_line(helps),
         )
 
     def position(self, offset: int) -> tuple[int, int]:

@@ -167,8 +167,21 @@ def text_console(out: TextIO, options: Options) -> Console:
     )
 
 
+#: What starts a CI log's command when a line begins with it (after spaces): GitHub
+#: Actions' ``::error …``, Azure Pipelines' ``##vso[…]`` and ``##[group]``.
+_LOG_COMMANDS = ("::", "##[", "##vso[")
+
+
+def defused(line: str) -> str:
+    """A line of output that no CI reads as a command: one that would start like one
+    (a name at the start of a line may be ``::add-mask::…``) gets an invisible word
+    joiner first, which log parsers do not trim as they trim spaces."""
+    return "\u2060" + line if line.lstrip().startswith(_LOG_COMMANDS) else line
+
+
 class TrimmedLines(io.TextIOBase):
-    """Text written through, less the spaces rich pads lines with at their end."""
+    """Text written through, less the spaces rich pads lines with at their end, and with
+    no line a CI could take for a command (:func:`defused`)."""
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
@@ -177,12 +190,13 @@ class TrimmedLines(io.TextIOBase):
     def write(self, text: str) -> int:
         head, newline, self.pending = (self.pending + text).rpartition("\n")
         if newline:
-            self.out.write("\n".join(line.rstrip(" ") for line in head.split("\n")) + "\n")
+            lines = (defused(line.rstrip(" ")) for line in head.split("\n"))
+            self.out.write("\n".join(lines) + "\n")
         return len(text)
 
     def flush(self) -> None:
         if self.pending:
-            self.out.write(self.pending)
+            self.out.write(defused(self.pending))
             self.pending = ""
         self.out.flush()
 

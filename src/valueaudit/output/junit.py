@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, TextIO
 
 from valueaudit.findings import Finding, Severity
-from valueaudit.output import Options
+from valueaudit.output import Options, shown_file
 from valueaudit.output.files import Spool
 
 if TYPE_CHECKING:
@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 
 
 def _lines(findings: list[Finding]) -> str:
-    return "\n".join(f"{f.file}:{f.line}:{f.column} {f.code} {f.message}" for f in findings)
+    return "\n".join(
+        f"{shown_file(f.file)}:{f.line}:{f.column} {f.code} {f.message}" for f in findings
+    )
 
 
 def _count(number: int, noun: str) -> str:
