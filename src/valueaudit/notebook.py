@@ -38,8 +38,7 @@ def _pandas() -> Any:
         return importlib.import_module("pandas")
     except ImportError:
         raise MissingPandasError(
-            "valueaudit's DataFrames need pandas, which is not installed: pip install pandas "
-            '(or pip install "valueaudit[notebook]")'
+            "valueaudit's DataFrames need pandas, which is not installed: pip install pandas"
         ) from None
 
 
