@@ -25,6 +25,7 @@ SETTINGS = (
     "select",
     "ignore",
     "fail-on",
+    "paths",
     "exclude",
     "per-file-ignores",
     "severity",
@@ -199,6 +200,11 @@ def _apply_file(
                     f"{where}: fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, got {value!r}"
                 )
             settings = replace(settings, fail_on=value)
+        elif key == "paths":
+            paths = tuple(_strings(value, key, where))
+            if not paths or any(not path.strip() or "\0" in path for path in paths):
+                raise ConfigError(f"{where}: paths must name at least one folder or file")
+            settings = replace(settings, paths=paths)
         elif key == "exclude":
             patterns = tuple(_strings(value, key, where))
             for pattern in patterns:
@@ -463,6 +469,7 @@ def describe(resolved: ResolvedSettings) -> list[tuple[str, str, str]]:
         "select": ", ".join(s.select) or "(all rules)",
         "ignore": ", ".join(s.ignore) or "(none)",
         "fail-on": s.fail_on,
+        "paths": ", ".join(s.paths) or "processes",
         "exclude": ", ".join(s.exclude) or "(none)",
         "per-file-ignores": "; ".join(
             f"{pattern}: {', '.join(codes)}" for pattern, codes in s.per_file_ignores.items()

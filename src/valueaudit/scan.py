@@ -16,7 +16,7 @@ the baseline to them, and hands everything on in one :class:`Summary`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -162,6 +162,7 @@ class Scan:
         scoring: bool = True,
         baseline: BaselineFilter | None = None,
         shard: str | None = None,
+        known_ids: Mapping[str, str] | None = None,
     ) -> None:
         self.settings = settings
         self.scoring = scoring
@@ -175,8 +176,9 @@ class Scan:
             if scoring
             else None
         )
-        #: process id -> the first file that declares it (valid ones, in path order)
-        self._first: dict[str, str] = {}
+        #: process id -> the first file that declares it (valid ones, in path order),
+        #: after the files known but not audited (``known_ids``: ``check`` of some files)
+        self._first: dict[str, str] = dict(known_ids or {})
         #: process id declared again -> every file that declares it, in path order
         self.duplicate_ids: dict[str, list[str]] = {}
         #: a file declaring an id declared before -> (its id, line, column): only those
@@ -313,12 +315,16 @@ def scan_events(
     *,
     validate_only: bool = False,
     shard: str | None = None,
+    known_ids: Mapping[str, str] | None = None,
 ) -> Iterator[FileDone | ScanDone]:
     """Audit ``files`` and yield each one's :class:`FileDone` in path order, then the
     :class:`ScanDone`. The bugs met are in each result's ``errors`` and, for the
-    scan-level rules, in the :class:`ScanDone`'s."""
+    scan-level rules, in the :class:`ScanDone`'s. ``known_ids`` (process id -> file)
+    are ids declared by files not audited here: a file declaring one is VA104."""
     step = replace(step, disparity_threshold=settings.disparity_threshold)
-    scan = Scan(settings, scoring=step.scoring, baseline=step.baseline, shard=shard)
+    scan = Scan(
+        settings, scoring=step.scoring, baseline=step.baseline, shard=shard, known_ids=known_ids
+    )
     for result, prepared in iter_audited(files, settings, step, jobs, validate_only=validate_only):
         scan.add(result, prepared)
         yield FileDone(result, prepared)

@@ -111,6 +111,10 @@ class Settings:
     #: VA206: a customer's minutes at one touchpoint from which it is an effort hotspot.
     effort_hotspot_minutes: float = 30.0
     fail_on: str = "error"
+    #: Where the process files are (``paths``): what a run searches when it is given no
+    #: path, and where ``check`` learns the process ids it is not asked to check,
+    #: relative to :attr:`root`. Empty: ``processes/`` in the current folder.
+    paths: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: Folder that ``exclude`` and ``per-file-ignores`` patterns are relative to.
@@ -179,6 +183,12 @@ class Settings:
             if matches(relative, pattern)
             for prefix in prefixes
         )
+
+    def search_paths(self) -> list[Path]:
+        """The folders (or files) :attr:`paths` names, or ``processes/``."""
+        if not self.paths:
+            return [Path("processes")]
+        return [(self.root or Path.cwd()) / path for path in self.paths]
 
     def excluded(self, file: str) -> bool:
         """Whether a discovered file is left out of the scan (``exclude``)."""

@@ -138,7 +138,11 @@ def check(
     jobs: JobsOption = 1,
     debug: DebugOption = False,
 ) -> int:
-    """Validate process files only (VA1xx): fast, for pre-commit hooks and editors."""
+    """Validate process files only (VA1xx): fast, for pre-commit hooks and editors.
+
+    Given files, it also reads the ids of the other process files under the configured
+    paths (default processes/), so a file that reuses one of their ids is VA104 even
+    when only it is checked (pre-commit passes only the staged files)."""
     resolved = resolve_settings(["VA1"], None, fail_on, config, root)
     request = ScanRequest(
         paths=paths or [],
@@ -148,6 +152,7 @@ def check(
         quiet=True,
         validate_only=True,
         debug=debug,
+        learn_ids=True,
     )
     return run_scan(request)
 

@@ -58,6 +58,10 @@ class ScanRequest:
     max_processes: int = DEFAULT_MAX_PROCESSES
     #: Write the portfolio ledger (``valueaudit portfolio``) instead of the scan.
     portfolio: bool = False
+    #: ``check`` given files: learn the ids of the other process files under the
+    #: configured ``paths``, so a file reusing one is VA104 (pre-commit passes only the
+    #: files staged, and splits a long list over several calls).
+    learn_ids: bool = False
 
 
 def _discover(paths: list[Path], settings: Settings) -> list[tuple[Path, str]]:
@@ -71,7 +75,7 @@ def _discover(paths: list[Path], settings: Settings) -> list[tuple[Path, str]]:
             return True
         return False
 
-    searched = paths or [DEFAULT_PATH]
+    searched = paths or settings.search_paths()
     try:
         found = discover(searched, excluded, settings.paths_root)
     except MissingPathError as error:
@@ -81,6 +85,27 @@ def _discover(paths: list[Path], settings: Settings) -> list[tuple[Path, str]]:
         why = f"all {len(left_out)} were excluded (exclude)" if left_out else "none found"
         print(f"valueaudit: no process files (*.yaml, *.yml) in {where}: {why}", file=sys.stderr)
     return found
+
+
+def _known_ids(checked: list[tuple[Path, str]], settings: Settings) -> dict[str, str]:
+    """The process ids of the files under the configured ``paths`` that are not being
+    checked (id -> display path, the first in path order), read from the start of each
+    file only (:func:`~valueaudit.loading.peek_id`). Paths that do not exist add none."""
+    from valueaudit.discovery import discover
+    from valueaudit.loading import peek_id
+    from valueaudit.paths import absolute
+
+    searched = [path for path in settings.search_paths() if path.exists()]
+    if not searched:
+        return {}
+    being_checked = {absolute(path) for path, _ in checked}
+    known: dict[str, str] = {}
+    for path, display in discover(searched, settings.excluded, settings.paths_root):
+        if absolute(path) not in being_checked:
+            process_id = peek_id(path, settings.limits)
+            if process_id is not None:
+                known.setdefault(process_id, display)
+    return known
 
 
 def run_scan(request: ScanRequest) -> int:
@@ -140,6 +165,7 @@ def run_scan(request: ScanRequest) -> int:
             jobs,
             validate_only=request.validate_only,
             shard=request.shard,
+            known_ids=_known_ids(files, settings) if request.learn_ids and request.paths else None,
         )
         enabled = progress.wanted(quiet=request.quiet, disabled=request.no_progress)
         failing = False

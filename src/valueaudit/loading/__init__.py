@@ -19,7 +19,7 @@ from pathlib import Path
 from valueaudit.hints import escape_unsafe
 from valueaudit.loading.positions import DEFAULT_LIMITS, LoadedFile
 from valueaudit.loading.source import decode_text, read_bytes
-from valueaudit.loading.tree import depth_ok, read_document
+from valueaudit.loading.tree import depth_ok, first_id, read_document
 from valueaudit.paths import display_path
 from valueaudit.settings import Limits
 
@@ -40,6 +40,18 @@ def load_file(
     return load_text(text, loaded)
 
 
+def peek_id(path: Path, limits: Limits = DEFAULT_LIMITS) -> str | None:
+    """A process file's top-level ``id`` as written, read from the start of the file
+    only as far as the id (YAML events, no values built): ``check`` learns the ids of the
+    files it is not asked to check this way (VA104 across files, for pre-commit), at a
+    small fraction of a load. ``None`` when the file cannot be read or has no plain id
+    before anything goes wrong; the full load of a checked file says what."""
+    loaded = LoadedFile(str(path), limits)
+    data = read_bytes(path, loaded)
+    text = None if data is None else decode_text(data, loaded)
+    return None if text is None else first_id(text)
+
+
 def load_text(text: str, loaded: LoadedFile) -> LoadedFile:
     """Read a process from text already read (used by :func:`load_file` and tests)."""
     loaded.text = text
@@ -57,4 +69,4 @@ def load_text(text: str, loaded: LoadedFile) -> LoadedFile:
     return loaded
 
 
-__all__ = ["DEFAULT_LIMITS", "LoadedFile", "load_file", "load_text"]
+__all__ = ["DEFAULT_LIMITS", "LoadedFile", "load_file", "load_text", "peek_id"]

@@ -152,6 +152,49 @@ def _parser_message(error: yaml.MarkedYAMLError, loaded: LoadedFile) -> str:
     return message
 
 
+_RESOLVER = yaml.resolver.Resolver()
+
+
+def _text(event: yaml.Event) -> str | None:
+    """A scalar event's value if it is a string as the loader reads it (not a number,
+    a boolean or null; no tag); else ``None``."""
+    if not isinstance(event, yaml.ScalarEvent) or event.tag not in (None, "!"):
+        return None
+    tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+    return event.value if tag == _STR else None
+
+
+def first_id(text: str) -> str | None:
+    """The top-level ``id`` of a YAML document if it is a plain string scalar, from the
+    parser's events up to it (nothing after it is read). ``None`` otherwise, and for
+    text that is not YAML before the id."""
+    depth = 0
+    expecting_key = True  # at depth 1: the next scalar is a key
+    found = False  # the last key at depth 1 was ``id``
+    try:
+        for event in yaml.parse(text, Loader=_BaseLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                if found:
+                    return None
+                depth += 1
+                if depth == 2:  # a value at depth 1 starts
+                    expecting_key = True
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+                if depth == 0:
+                    return None
+            elif depth == 1 and isinstance(event, yaml.ScalarEvent | yaml.AliasEvent):
+                if found:
+                    return _text(event)
+                found = (
+                    expecting_key and isinstance(event, yaml.ScalarEvent) and (event.value == "id")
+                )
+                expecting_key = not expecting_key
+    except yaml.YAMLError:
+        return None
+    return None
+
+
 def read_document(text: str, loaded: LoadedFile) -> tuple[Any, Spot] | None:
     """The document's values and spots, or ``None`` with a finding saying why not. A
     syntax error anywhere is the file's only finding: what was met before it is moot."""

@@ -121,9 +121,10 @@ def findings_block(
         return ""
     buffer = io.StringIO()
     # one print of the whole block: rich's cost is mostly per print
-    heading = (
-        f"{shown_file(file)} (portfolio, across all processes)" if across else shown_file(file)
-    )
+    heading = shown_file(file)
+    if across:  # VA104 alone is about files; the portfolio rules about all processes
+        only_ids = all(finding.code == "VA104" for finding in findings)
+        heading += " (across all files)" if only_ids else " (portfolio, across all processes)"
     lines = [Text(heading, style="bold underline"), *map(finding_line, findings)]
     text_console(buffer, options).print(*lines, "", sep="\n", soft_wrap=True)
     return buffer.getvalue()
