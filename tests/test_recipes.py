@@ -107,7 +107,7 @@ def test_the_version_is_written_in_one_place():
         ROOT / ".pre-commit-hooks.yaml",
         *EXAMPLES.iterdir(),
         *(ROOT / "src/valueaudit").rglob("*.py"),
-        *(ROOT / "src/valueaudit/templates").iterdir(),
+        *(p for p in (ROOT / "src/valueaudit/templates").rglob("*") if p.is_file()),
     ]:
         if path.name != "version.py" and __version__ in path.read_text(encoding="utf-8"):
             written.append(path.name)

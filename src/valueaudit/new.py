@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from importlib import resources
 from pathlib import Path
@@ -10,6 +11,10 @@ from valueaudit.model import SLUG_PATTERN
 from valueaudit.output.files import write_atomic
 
 TEMPLATES = ("purchase", "complaint", "prospect-query", "payment")
+#: The process format's JSON Schema, at the top of a repository (``valueaudit init``).
+SCHEMA_FILE = "valueaudit.schema.json"
+#: The first line of a process file: it points the YAML language server at the schema.
+MODELINE = "# yaml-language-server: $schema={schema}\n"
 
 
 class NewProcessError(Exception):
@@ -27,6 +32,21 @@ def render_template(template: str, process_id: str) -> str:
     text = resources.files("valueaudit").joinpath(f"templates/{template}.yaml").read_text("utf-8")
     name = process_id.replace("-", " ").capitalize()
     return text.replace("__ID__", process_id).replace("__NAME__", name)
+
+
+def find_schema(folder: Path) -> Path | None:
+    """The schema file in ``folder`` or the nearest folder above it, if any."""
+    for candidate in (folder.absolute(), *folder.absolute().parents):
+        if (candidate / SCHEMA_FILE).is_file():
+            return candidate / SCHEMA_FILE
+    return None
+
+
+def starter_text(template: str, process_id: str, target: Path, schema: Path) -> str:
+    """A template's text for ``target``, its first line pointing editors at ``schema``
+    (relative to the file's folder: ``../valueaudit.schema.json`` under processes/)."""
+    relative = os.path.relpath(schema.absolute(), target.absolute().parent)
+    return MODELINE.format(schema=Path(relative).as_posix()) + render_template(template, process_id)
 
 
 def write_new(path: Path, text: str) -> None:

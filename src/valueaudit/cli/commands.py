@@ -374,8 +374,9 @@ def new(
         ),
     ] = None,
 ) -> int:
-    """Write a commented starter process from a template."""
-    from valueaudit.new import NewProcessError, render_template, write_new
+    """Write a commented starter process from a template (its first line points editors
+    at valueaudit.schema.json, the nearest one above it or the current folder's)."""
+    from valueaudit.new import SCHEMA_FILE, NewProcessError, find_schema, starter_text, write_new
 
     if output is None:
         folder = DEFAULT_PATH if DEFAULT_PATH.is_dir() else Path(".")
@@ -384,12 +385,49 @@ def new(
         target = Path(output) / f"{process_id}.yaml"
     else:
         target = output_file(output)
+    schema = find_schema(target.parent)
     try:
-        write_new(target, render_template(template.value, process_id))
+        text = starter_text(template.value, process_id, target, schema or Path(SCHEMA_FILE))
+        write_new(target, text)
     except NewProcessError as error:
         raise UsageError(str(error)) from None
     typer.echo(
         f"wrote {target.as_posix()} (template: {template.value}); next: valueaudit show "
         f"{target.as_posix()}"
+    )
+    if schema is None:
+        typer.echo(
+            f"its first line points editors at {SCHEMA_FILE}, which is not there yet: "
+            f"valueaudit schema -o {SCHEMA_FILE} (or valueaudit init) writes it"
+        )
+    return EXIT_OK
+
+
+@_command
+def init(
+    folder: Annotated[
+        Path, typer.Argument(help="The repository to set up. Default: the current folder.")
+    ] = Path("."),
+) -> int:
+    """Set a repository up: the format's schema, a starter process, valueaudit.toml, a
+    pre-commit hook and a GitHub workflow. Nothing that exists is overwritten."""
+    from valueaudit.init import initialise
+
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: not a folder")
+    try:
+        done = initialise(folder)
+    except OSError as error:
+        raise UsageError(f"cannot write {error.filename}: {error.strerror or error}") from None
+    for item in done:
+        shown = item.path.relative_to(folder).as_posix()
+        typer.echo(f"wrote {shown}" if item.wrote else f"kept  {shown} ({item.why})")
+    typer.echo(
+        "\nnext:\n"
+        "  valueaudit scan                     audit processes/ (start from the example)\n"
+        "  pre-commit install                  check process files on every commit\n"
+        "  git add . && git commit             the workflow audits every pull request\n"
+        "editors with the YAML language server check process files against "
+        "valueaudit.schema.json as you type"
     )
     return EXIT_OK
