@@ -174,7 +174,10 @@ def test_junit_reads_in_a_well_kept_parser(project: Path, tmp_path: Path):
             assert results[0].text.count("\n") + 1 == len(failing)
         infos = [f for f in mine if f["severity"] == "info"]
         assert (case.system_out or "").count(" VA") == len(infos)
-        assert case.classname == suite.name.removesuffix(" (portfolio)")
+        # Jenkins splits a classname at its last dot: none is left; GitLab reads `file`
+        file = suite.name.removesuffix(" (portfolio)")
+        assert case.classname == file.removesuffix(".yaml") and "." not in case.classname
+        assert case._elem.get("file") == file
 
 
 def test_gitlab_code_quality(project: Path):
@@ -283,3 +286,18 @@ def test_github_without_crowding_has_no_closing_notice(tmp_path: Path):
     result = runner.invoke(app, ["scan", str(tmp_path), "-f", "github"])
     assert all(line.startswith("::") for line in result.stdout.splitlines())
     assert "title=valueaudit::" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("file", "classname"),
+    [
+        ("processes/x.yaml", "processes/x"),
+        ("processes/x.yml", "processes/x"),
+        ("v1.2/team.b/x.yaml", "v1_2/team_b/x"),
+        ("noext", "noext"),
+    ],
+)
+def test_a_junit_classname_has_no_dot_for_jenkins_to_split(file: str, classname: str):
+    from valueaudit.output.junit import class_name
+
+    assert class_name(file) == classname

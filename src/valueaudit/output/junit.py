@@ -1,7 +1,8 @@
 """The ``junit`` format: JUnit XML as CI servers read it.
 
 A ``testsuite`` per file and a ``testcase`` per process (named by the process id, or by
-the file when it could not be read); the scan-level findings (VA104 across files,
+the file when it could not be read; its ``classname`` the file's path without dots, as
+Jenkins shows it, and its ``file`` the path, which GitLab links); the scan-level findings (VA104 across files,
 VA6xx) make one
 more testsuite, ``FILE (portfolio)``, for each file they are placed in. A testcase
 fails when it has error or warning findings, whatever ``--fail-on`` says (SPEC §7, as
@@ -30,6 +31,15 @@ def _lines(findings: list[Finding]) -> str:
     )
 
 
+def class_name(file: str) -> str:
+    """A testcase's ``classname`` as Jenkins shows it well: Jenkins splits a classname
+    at its last dot into a package and a class (``processes/x.yaml`` would be class
+    ``yaml`` of package ``processes/x``), so the file's suffix is left out and any
+    other dot becomes ``_`` (``processes/x``). The ``file`` attribute keeps the path."""
+    stem = file.removesuffix(".yaml").removesuffix(".yml")
+    return stem.replace(".", "_")
+
+
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
@@ -48,7 +58,9 @@ def _suite(file: str, name: str, findings: tuple[Finding, ...], *, across: bool)
         skipped="0",
         time="0",
     )
-    case = ET.SubElement(suite, "testcase", classname=file, name=name, file=file, time="0")
+    case = ET.SubElement(
+        suite, "testcase", classname=class_name(file), name=name, file=file, time="0"
+    )
     if failing:
         counts = ", ".join(
             _count(sum(1 for f in failing if f.severity is s), s.value)
