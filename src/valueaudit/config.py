@@ -27,6 +27,7 @@ SETTINGS = (
     "fail-on",
     "paths",
     "exclude",
+    "respect-gitignore",
     "per-file-ignores",
     "severity",
     "thresholds",
@@ -205,6 +206,10 @@ def _apply_file(
             if not paths or any(not path.strip() or "\0" in path for path in paths):
                 raise ConfigError(f"{where}: paths must name at least one folder or file")
             settings = replace(settings, paths=paths)
+        elif key == "respect-gitignore":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where}: respect-gitignore must be true or false")
+            settings = replace(settings, respect_gitignore=value)
         elif key == "exclude":
             patterns = tuple(_strings(value, key, where))
             for pattern in patterns:
@@ -471,6 +476,7 @@ def describe(resolved: ResolvedSettings) -> list[tuple[str, str, str]]:
         "fail-on": s.fail_on,
         "paths": ", ".join(s.paths) or "processes",
         "exclude": ", ".join(s.exclude) or "(none)",
+        "respect-gitignore": str(s.respect_gitignore).lower(),
         "per-file-ignores": "; ".join(
             f"{pattern}: {', '.join(codes)}" for pattern, codes in s.per_file_ignores.items()
         )

@@ -116,6 +116,9 @@ class Settings:
     #: relative to :attr:`root`. Empty: ``processes/`` in the current folder.
     paths: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    #: Leave out of folder scans what the repository's ``.gitignore`` files ignore
+    #: (``respect-gitignore``; as ruff does).
+    respect_gitignore: bool = True
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: Folder that ``exclude`` and ``per-file-ignores`` patterns are relative to.
     root: Path | None = None

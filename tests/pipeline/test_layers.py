@@ -21,7 +21,12 @@ COMMAND_LINE = {
 }
 #: What may use the outputs: the command line, ``new``, which writes a starter file, and
 #: the notebook API's results (``to_dict`` is the JSON writer's document).
-ABOVE_THE_OUTPUTS = COMMAND_LINE | {"valueaudit.new", "valueaudit.notebook", "valueaudit.sinks"}
+ABOVE_THE_OUTPUTS = COMMAND_LINE | {
+    "valueaudit.init",
+    "valueaudit.new",
+    "valueaudit.notebook",
+    "valueaudit.sinks",
+}
 
 
 def _module_name(path: Path) -> str:

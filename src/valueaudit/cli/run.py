@@ -77,7 +77,9 @@ def _discover(paths: list[Path], settings: Settings) -> list[tuple[Path, str]]:
 
     searched = paths or settings.search_paths()
     try:
-        found = discover(searched, excluded, settings.paths_root)
+        found = discover(
+            searched, excluded, settings.paths_root, gitignore=settings.respect_gitignore
+        )
     except MissingPathError as error:
         raise UsageError(f"path not found: {error}") from None
     if not found:  # an empty scan passes; say so, or CI never notices it audits nothing
@@ -100,7 +102,10 @@ def _known_ids(checked: list[tuple[Path, str]], settings: Settings) -> dict[str,
         return {}
     being_checked = {absolute(path) for path, _ in checked}
     known: dict[str, str] = {}
-    for path, display in discover(searched, settings.excluded, settings.paths_root):
+    found = discover(
+        searched, settings.excluded, settings.paths_root, gitignore=settings.respect_gitignore
+    )
+    for path, display in found:
         if absolute(path) not in being_checked:
             process_id = peek_id(path, settings.limits)
             if process_id is not None:

@@ -2,9 +2,9 @@
 
 A ``testsuite`` per file and a ``testcase`` per process (named by the process id, or by
 the file when it could not be read; its ``classname`` the file's path without dots, as
-Jenkins shows it, and its ``file`` the path, which GitLab links); the scan-level findings (VA104 across files,
-VA6xx) make one
-more testsuite, ``FILE (portfolio)``, for each file they are placed in. A testcase
+Jenkins shows it, and its ``file`` the path, which GitLab links); the scan-level
+findings (VA104 across files, VA6xx) make one more testsuite, ``FILE (portfolio)``, for
+each file they are placed in. A testcase
 fails when it has error or warning findings, whatever ``--fail-on`` says (SPEC §7, as
 ruff and Trivy do: the report shows the problems, the exit code decides the job); its
 ``failure`` lists them, one per line as ``file:line:col CODE message``. Info findings
