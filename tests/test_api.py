@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pydantic
 import pytest
+from typer.testing import CliRunner
 
 import valueaudit
+from valueaudit.cli import app
 from valueaudit.settings import Limits, Settings, Simulation
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,3 +82,46 @@ def test_settings_made_in_code_are_checked_as_the_configuration_is(make, words: 
     refuses: samples=-1 gave an internal error per file, 10**9 would allocate 8 GB."""
     with pytest.raises(ValueError, match=words):
         make()
+
+
+UNKNOWN_PARTY = (
+    "valueaudit: 1\nid: typo\nparties:\n  customer: {role: customer}\n"
+    "  company: {role: provider}\ntouchpoints:\n  - id: pay\n    flows:\n"
+    "      - {from: customer, to: compnay, gives: money, kind: money, value: 4}\n"
+)
+
+
+def test_load_rejects_what_check_rejects(tmp_path: Path):
+    """A party reference that names no party is VA103 for `check`; `load` refuses it
+    too, rather than returning a model of a broken chain."""
+    path = tmp_path / "typo.yaml"
+    path.write_text(UNKNOWN_PARTY)
+    checked = CliRunner().invoke(app, ["check", str(path)])
+    assert checked.exit_code == 1 and "VA103" in checked.stdout
+    with pytest.raises(valueaudit.InvalidProcessError) as caught:
+        valueaudit.load(path)
+    assert [f.code for f in caught.value.findings] == ["VA103"]
+
+
+def test_audit_uses_the_configuration_the_cli_uses(tmp_path: Path, monkeypatch):
+    """The same files give the notebook what they give the CLI: the nearest
+    [tool.valueaudit] from the current folder, or config=."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "processes").mkdir()
+    for name in ("complaint.yaml", "restaurant-dinner.yaml", "prospect-query.yaml"):
+        (tmp_path / "processes" / name).write_text((ROOT / "processes" / name).read_text())
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.valueaudit]\nignore = ["VA302", "VA502"]\n'
+        "[tool.valueaudit.thresholds]\ndisparity = 0.9\n"
+    )
+    cli = json.loads(CliRunner().invoke(app, ["scan", "-f", "json"]).stdout)
+    assert valueaudit.audit().to_dict()["summary"] == cli["summary"]
+    default = valueaudit.audit(settings=Settings()).to_dict()["summary"]["findings"]
+    assert default != cli["summary"]["findings"]  # the configuration changed something
+    other = tmp_path / "strict.toml"
+    other.write_text('select = ["VA1"]\n')
+    strict = valueaudit.audit(config=other).to_dict()
+    assert {f["code"][:3] for f in strict["findings"]} <= {"VA1"}
+    (tmp_path / "pyproject.toml").write_text("[tool.valueaudit]\nfail-on = 3\n")
+    with pytest.raises(valueaudit.ConfigError, match="fail-on"):
+        valueaudit.audit()

@@ -142,3 +142,26 @@ def test_the_readme_api_example_prints_what_the_readme_shows(monkeypatch: pytest
         exec(compile(found["code"], "README.md", "exec"), {})
     assert printed.getvalue() == found["out"]
     assert valueaudit.Severity is Severity and valueaudit.AuditResult is AuditResult
+
+
+@pytest.mark.parametrize("frame", ["touchpoints_frame", "findings_frame", "parties_frame"])
+def test_frames_load_in_polars_as_in_pandas(result: AuditResult, frame: str):
+    """Every value is a plain number or text (an interval as _low and _high columns),
+    so polars builds the same table pandas does, without pyarrow."""
+    import polars
+
+    pandas_frame = getattr(result, frame)()
+    polars_frame = getattr(result, frame)(library="polars")
+    assert isinstance(polars_frame, polars.DataFrame)
+    assert polars_frame.columns == list(pandas_frame.columns)
+    assert polars_frame.height == len(pandas_frame)
+    for column in pandas_frame.columns:
+        values = pandas_frame[column].tolist()
+        assert not any(isinstance(v, list | dict | tuple) for v in values), column
+        plain = [None if v != v else v for v in values]  # pandas' NaN is polars' null
+        assert polars_frame[column].to_list() == plain, column
+
+
+def test_a_frame_library_must_be_one_valueaudit_knows(result: AuditResult):
+    with pytest.raises(ValueError, match="pandas, polars"):
+        result.findings_frame(library="spark")

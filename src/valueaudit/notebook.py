@@ -3,12 +3,13 @@
 :class:`AuditResult` is the scan's :class:`~valueaudit.scan.ScanResult` (files,
 findings, the portfolio ledger, :meth:`opportunities`) plus the views a notebook wants:
 :meth:`~AuditResult.to_dict`, the document ``scan -f json`` writes (through the same
-writer); pandas DataFrames of the touchpoints, findings and parties, an interval as
-``_low`` and ``_high`` columns; and a short ``repr`` and a Markdown summary, so that a
-cell shows a readable table rather than thousands of characters.
+writer); DataFrames of the touchpoints, findings and parties (pandas, or polars with
+``library="polars"``), every value a plain number or text (an interval always as
+``_low`` and ``_high`` columns, never a list); and a short ``repr`` and a Markdown
+summary, so that a cell shows a readable table rather than thousands of characters.
 
-pandas is optional: it is imported only when a frame is asked for, and its absence is
-a clear :class:`MissingPandasError`.
+pandas and polars are optional: the one asked for is imported only when a frame is,
+and its absence is a clear :class:`MissingPandasError` (an ``ImportError``).
 """
 
 from __future__ import annotations
@@ -29,17 +30,29 @@ if TYPE_CHECKING:
 SUMMARY_ROWS = 10
 
 
+#: The DataFrame libraries a frame can be made with.
+LIBRARIES = ("pandas", "polars")
+
+
 class MissingPandasError(ImportError):
-    """A DataFrame was asked for, and pandas is not installed."""
+    """A DataFrame was asked for, and its library (pandas, or polars) is not installed."""
 
 
-def _pandas() -> Any:
+def _frame(rows: list[dict[str, Any]], columns: list[str], library: str) -> Any:
+    """A DataFrame of ``rows`` (plain values only) with ``columns``, in ``library``."""
+    if library not in LIBRARIES:
+        raise ValueError(f"library must be one of {', '.join(LIBRARIES)}, not {library!r}")
     try:
-        return importlib.import_module("pandas")
+        module = importlib.import_module(library)
     except ImportError:
         raise MissingPandasError(
-            "valueaudit's DataFrames need pandas, which is not installed: pip install pandas"
+            f"valueaudit's DataFrames need {library}, which is not installed: "
+            f"pip install {library}"
         ) from None
+    if library == "polars":  # every row read for the types: a column may start empty
+        records = [{column: row.get(column) for column in columns} for row in rows]
+        return module.DataFrame(records, schema=columns, infer_schema_length=None)
+    return module.DataFrame(rows, columns=columns)
 
 
 def _ends(prefix: str, value: Interval | None) -> dict[str, float | None]:
@@ -68,10 +81,11 @@ class AuditResult(ScanResult):
         values: dict[str, Any] = documents.plain_values(documents.ScanDocument, self.document())
         return values
 
-    def touchpoints_frame(self) -> Any:
+    def touchpoints_frame(self, library: str = "pandas") -> Any:
         """One row per touchpoint of every scored process, in file order: its process,
         position, id, name, practice, channel, stage, volume, disparity (``_low`` and
-        ``_high``), the party it favours, its praxis and its findings."""
+        ``_high``), the party it favours, its praxis and its findings. ``library`` is
+        ``pandas`` or ``polars``."""
         rows = []
         for result in self.processes:
             process, score = result.process, result.score
@@ -96,22 +110,24 @@ class AuditResult(ScanResult):
                         "findings": counts.get(touchpoint.id, 0),
                     }
                 )
-        return _pandas().DataFrame(rows, columns=_TOUCHPOINT_COLUMNS)
+        return _frame(rows, _TOUCHPOINT_COLUMNS, library)
 
-    def findings_frame(self) -> Any:
+    def findings_frame(self, library: str = "pandas") -> Any:
         """One row per finding, in the order of :attr:`findings` (file order; the
-        portfolio's last), with the fields of ``scan -f json``."""
+        portfolio's last), with the fields of ``scan -f json``. ``library`` is ``pandas``
+        or ``polars``."""
         from valueaudit.documents import finding_document
 
         rows = [{**finding_document(f), "severity": f.severity.value} for f in self.findings]
-        return _pandas().DataFrame(rows, columns=_FINDING_COLUMNS)
+        return _frame(rows, _FINDING_COLUMNS, library)
 
-    def parties_frame(self) -> Any:
+    def parties_frame(self, library: str = "pandas") -> Any:
         """One row per party of the portfolio ledger (by id across files, and unit),
         sorted by id: name, role, unit, received, given, exchange ratio, cost and net
         (``_low`` and ``_high``; the ratio's high end is empty when what it gives may be
         0), the touchpoints where it is favoured and losing, the exchanges it takes part
-        in and loses at an uneven one, and its processes."""
+        in and loses at an uneven one, and its processes. ``library`` is ``pandas`` or
+        ``polars``."""
         from valueaudit.documents import ledger_document
 
         rows = []
@@ -130,7 +146,7 @@ class AuditResult(ScanResult):
                     **_ends("net", party["net"]),
                 }
             )
-        return _pandas().DataFrame(rows, columns=_PARTY_COLUMNS)
+        return _frame(rows, _PARTY_COLUMNS, library)
 
     def _counts(self) -> str:
         counts = count_by_severity(self.findings)
