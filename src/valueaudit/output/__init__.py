@@ -16,6 +16,7 @@ memory, for the Python API and tests.
 
 from __future__ import annotations
 
+import copy
 import importlib
 import io
 from collections.abc import Callable, Iterator
@@ -24,6 +25,8 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO, TypeVar, cast
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
+    from rich.table import Table
+    from rich.text import TextType
 
     from valueaudit.engine import FileResult
     from valueaudit.model import Process
@@ -230,15 +233,22 @@ WIDEST = 10_000
 
 
 def print_whole(out: Console, renderable: RenderableType) -> None:
-    """Print a table or a panel. In a terminal it fits the window (its name columns
-    fold first; numbers never do). Elsewhere it takes its natural width, however wide,
-    so that no line is hard-wrapped and no column cut (SPEC §7): a piped table is read
-    by scripts, and CI logs scroll sideways."""
-    if out.is_terminal:
-        out.print(renderable)
-        return
+    """Print a table or a panel. In a terminal it fits the window: a table too wide for
+    it is printed as several, each with the first column again and as many of the
+    others as fit (:func:`_split`), its name columns folding first; a number is never
+    cut. Elsewhere it takes its natural width, however wide, so that no line is
+    hard-wrapped and no column cut (SPEC §7): a piped table is read by scripts, and CI
+    logs scroll sideways."""
     from rich.measure import Measurement
+    from rich.table import Table
 
+    if out.is_terminal:
+        if isinstance(renderable, Table):
+            for part in _split(out, renderable):
+                out.print(part)
+        else:
+            out.print(renderable)
+        return
     natural = Measurement.get(out, out.options.update(width=WIDEST), renderable).maximum
     width = out.width
     out.width = max(width, natural)  # rich caps print(width=…) at the console's width
@@ -246,6 +256,49 @@ def print_whole(out: Console, renderable: RenderableType) -> None:
         out.print(renderable)
     finally:
         out.width = width
+
+
+def _split(out: Console, table: Table) -> list[Table]:
+    """``table`` as tables that each fit ``out``'s width, keeping its first column in
+    each and the others in order: as many as fit their widest cell, and at least one (a
+    column that cannot fit folds, never cuts)."""
+    from rich.measure import Measurement
+
+    columns = table.columns
+    if len(columns) < 3:
+        return [table]
+
+    def part(chosen: list[int], title: TextType | None) -> Table:
+        piece = copy.copy(table)  # the same box, style and title, without columns
+        piece.columns = []
+        piece.rows = []
+        piece.title = title
+        for index in chosen:
+            column = columns[index]
+            piece.add_column(
+                column.header,
+                justify=column.justify,
+                no_wrap=column.no_wrap,
+                overflow="fold",  # when nothing else helps: a number breaks, never cut
+                min_width=column.min_width,
+            )
+        for row in range(table.row_count):
+            piece.add_row(*(columns[index]._cells[row] for index in chosen))
+        return piece
+
+    def natural(chosen: list[int]) -> int:
+        options = out.options.update(width=WIDEST)
+        return Measurement.get(out, options, part(chosen, None)).maximum
+
+    if natural(list(range(len(columns)))) <= out.width:
+        return [table]
+    parts: list[list[int]] = [[0]]
+    for index in range(1, len(columns)):
+        if len(parts[-1]) > 1 and natural([*parts[-1], index]) > out.width:
+            parts.append([0])
+        parts[-1].append(index)
+    continued = f"{table.title} (continued)" if table.title else None
+    return [part(chosen, table.title if k == 0 else continued) for k, chosen in enumerate(parts)]
 
 
 def _trimmed(out: TextIO) -> TextIO:

@@ -9,7 +9,7 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
-from valueaudit.output import SEVERITY_STYLE
+from valueaudit.output import SEVERITY_STYLE, print_whole
 from valueaudit.rules import DIFF_RULES, PORTFOLIO_RULES, Rule
 from valueaudit.suppress import UNSUPPRESSIBLE
 
@@ -82,13 +82,13 @@ def render_explain(rule: Rule, console: Console) -> None:
     console.print()
     console.print(Markdown(rule.doc))
     console.print()
-    console.print(Text("Example", style="bold"))
-    console.print(
-        Syntax(rule.bad, "yaml", theme="ansi_dark", background_color="default", word_wrap=True)
-    )
-    console.print(Text("Better", style="bold"))
-    console.print(
-        Syntax(rule.good, "yaml", theme="ansi_dark", background_color="default", word_wrap=True)
-    )
+    # the examples whole: wrapped in a terminal, at their own width when piped (a line of
+    # YAML cut short would drop what the example is about)
+    for title, example in (("Example", rule.bad), ("Better", rule.good)):
+        console.print(Text(title, style="bold"))
+        print_whole(
+            console,
+            Syntax(example, "yaml", theme="ansi_dark", background_color="default", word_wrap=True),
+        )
     console.print(Text("How to suppress", style="bold"))
     console.print(Markdown(how_to_suppress(rule)))
