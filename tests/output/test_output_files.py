@@ -308,3 +308,22 @@ def test_with_a_little_space_no_output_is_replaced_while_another_fails(
     assert (out / "a.json").read_text(encoding="utf-8") == "old a"
     assert (out / "b.md").read_text(encoding="utf-8") == "old b"
     assert _leftovers(out) == []
+
+
+def test_a_console_stream_outliving_its_output_closes_quietly():
+    """Python 3.13 reports an exception raised while an io object is finalised ("Exception
+    ignored in: TrimmedLines … I/O operation on closed file"): with nothing left to
+    write, closing after the output was closed raises nothing."""
+    import io
+
+    from valueaudit.output import TrimmedLines
+
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding="utf-8")  # as a test runner's standard output
+    lines = TrimmedLines(out)
+    lines.write("done  \n")
+    out.flush()
+    assert raw.getvalue() == b"done\n"
+    out.close()
+    lines.close()  # what the finaliser does
+    assert lines.closed

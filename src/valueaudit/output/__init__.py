@@ -201,7 +201,11 @@ class TrimmedLines(io.TextIOBase):
         if self.pending:
             self.out.write(defused(self.pending))
             self.pending = ""
-        self.out.flush()
+        # a console can outlive the stream it wrote to (a test runner's, closed after
+        # the command): finalised then, with nothing left to write, it must not fail
+        # (Python 3.13 reports what a finaliser's close raises)
+        if not self.out.closed:
+            self.out.flush()
 
 
 def console(out: TextIO, *, stdout: bool) -> Console:
@@ -230,6 +234,8 @@ def console(out: TextIO, *, stdout: bool) -> Console:
 
 #: The widest a table or panel grows when not printed to a terminal.
 WIDEST = 10_000
+#: The narrowest a name column folds to in a terminal, when it sets no minimum.
+FOLDED = 8
 
 
 def print_whole(out: Console, renderable: RenderableType) -> None:
@@ -268,7 +274,7 @@ def _split(out: Console, table: Table) -> list[Table]:
     if len(columns) < 3:
         return [table]
 
-    def part(chosen: list[int], title: TextType | None) -> Table:
+    def part(chosen: list[int], title: TextType | None, *, folded: bool = False) -> Table:
         piece = copy.copy(table)  # the same box, style and title, without columns
         piece.columns = []
         piece.rows = []
@@ -281,20 +287,23 @@ def _split(out: Console, table: Table) -> list[Table]:
                 no_wrap=column.no_wrap,
                 overflow="fold",  # when nothing else helps: a number breaks, never cut
                 min_width=column.min_width,
+                # measured folded: a name column as narrow as it may get
+                max_width=(column.min_width or FOLDED) if folded and not column.no_wrap else None,
             )
         for row in range(table.row_count):
             piece.add_row(*(columns[index]._cells[row] for index in chosen))
         return piece
 
-    def natural(chosen: list[int]) -> int:
+    def least(chosen: list[int]) -> int:
+        """The narrowest the part can be: its name columns folded, numbers whole."""
         options = out.options.update(width=WIDEST)
-        return Measurement.get(out, options, part(chosen, None)).maximum
+        return Measurement.get(out, options, part(chosen, None, folded=True)).maximum
 
-    if natural(list(range(len(columns)))) <= out.width:
-        return [table]
+    if least(list(range(len(columns)))) <= out.width:
+        return [table]  # it fits once its names fold
     parts: list[list[int]] = [[0]]
     for index in range(1, len(columns)):
-        if len(parts[-1]) > 1 and natural([*parts[-1], index]) > out.width:
+        if len(parts[-1]) > 1 and least([*parts[-1], index]) > out.width:
             parts.append([0])
         parts[-1].append(index)
     continued = f"{table.title} (continued)" if table.title else None
