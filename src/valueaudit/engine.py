@@ -168,10 +168,13 @@ def audit_loaded(
             except Exception as error:  # one broken rule must not hide the others
                 errors.append(internal_error(loaded.file, f"rule {rule.code}", error))
 
-    if process is None:
-        return finish(loaded.findings)
-    ctx = AuditContext(process, settings)
     findings = list(loaded.findings)
+    if process is None:
+        if loaded.repaired is not None:  # the structure of the rest of the file, too
+            ctx = AuditContext(loaded.repaired, settings)
+            run(STRUCTURE_RULES, always=True)
+        return finish(findings)
+    ctx = AuditContext(process, settings)
     run(STRUCTURE_RULES, always=True)
     if _fatal(findings) or errors:
         return finish(findings)

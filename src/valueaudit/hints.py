@@ -75,6 +75,11 @@ def yaml_hint(problem: str, line: str, column: int) -> str:
         if ": " in before.strip():  # `gives: time: 20 minutes`
             return "a value that contains ': ' must be quoted"
         return _INDENTATION
+    if problem.startswith("did not find expected '-' indicator"):
+        return (
+            "check the indentation: the items of a list each start with '- ' in the same "
+            "column, and the other keys of an item line up under its first key"
+        )
     if problem.startswith(("did not find expected key", "expected <block end>")):
         if "\t" in line[: len(line) - len(line.lstrip())]:
             return "use spaces, not tabs, to indent"

@@ -641,6 +641,17 @@ def validate_process(data: object, scale: float = DEFAULT_SCALE) -> Process:
 def keys_at(loc: tuple[str | int, ...]) -> list[str] | None:
     """The keys allowed in the mapping at ``loc`` (a path of an error), as a file writes
     them; ``None`` when ``loc`` is not a part of the format."""
+    model = model_at(loc)
+    return None if model is None else _keys(model)
+
+
+def _keys(model: type[BaseModel]) -> list[str]:
+    return [field.alias or name for name, field in model.model_fields.items()]
+
+
+def model_at(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
+    """The model of the mapping at ``loc``, or ``None`` when ``loc`` is no mapping of the
+    format."""
     model: type[BaseModel] = Process
     parts = list(loc)
     while parts:
@@ -658,7 +669,30 @@ def keys_at(loc: tuple[str | int, ...]) -> list[str] | None:
             return None
         del parts[:containers]
         model = inner
-    return [field.alias or name for name, field in model.model_fields.items()]
+    return model
+
+
+def misplaced(loc: tuple[str | int, ...], key: str) -> str | None:
+    """Where a key unknown in the mapping at ``loc`` belongs, in words, when the format
+    has it one level in or out: inside one of this mapping's own keys (``due_days``
+    beside ``timing`` belongs inside it), or in the mapping around this one."""
+    model = model_at(loc)
+    if model is None:
+        return None
+    for name, field in model.model_fields.items():
+        found = _inner_model(field.annotation)
+        if found is not None and key in _keys(found[0]):
+            home = field.alias or name
+            return f"it belongs inside '{home}' ({home}: {{{key}: ...}})"
+    outer = list(loc)
+    while outer and isinstance(outer[-1], int):  # out of the list holding this mapping
+        outer.pop()
+    if outer:
+        owner = outer.pop()  # the key holding this mapping (or the list of them)
+        around = model_at(tuple(outer))
+        if around is not None and key in _keys(around):
+            return f"it belongs one level out, beside '{owner}'"
+    return None
 
 
 def _inner_model(annotation: Any) -> tuple[type[BaseModel], int] | None:

@@ -46,8 +46,7 @@ def _frame(rows: list[dict[str, Any]], columns: list[str], library: str) -> Any:
         module = importlib.import_module(library)
     except ImportError:
         raise MissingPandasError(
-            f"valueaudit's DataFrames need {library}, which is not installed: "
-            f"pip install {library}"
+            f"valueaudit's DataFrames need {library}, which is not installed: pip install {library}"
         ) from None
     if library == "polars":  # every row read for the types: a column may start empty
         records = [{column: row.get(column) for column in columns} for row in rows]

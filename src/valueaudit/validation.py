@@ -104,7 +104,72 @@ def _validate(data: dict[str, Any], loaded: LoadedFile) -> m.Process | None:
                 continue
             path, message, at_key = _explain(detail, loaded)
             loaded.finding("VA102", message, path, at_key=at_key)
+        loaded.repaired = _repaired(data, details, scale)
         return None
+
+
+#: Stand-ins for a required text that is wrong, so that the rest of the file can be
+#: checked (no structure rule quotes them; a file with a VA102 error is not scored). An
+#: id has none: the findings about a touchpoint name it.
+_STAND_INS: dict[str, str] = {"gives": "?", "name": "?"}
+_REPAIR_ROUNDS = 3
+
+
+def _repaired(data: dict[str, Any], details: list[ErrorDetails], scale: float) -> m.Process | None:
+    """A model of the file with each shape problem set aside, for the structure checks:
+    an unknown or wrong optional key is dropped, a wrong choice becomes the first valid
+    one, a wrong party reference the first declared party, a wrong text a stand-in;
+    list items keep their places, so every finding points where it should. ``None``
+    when the problems cannot be set aside (the parties, an id, a missing key with no
+    stand-in)."""
+    import copy
+
+    fixed = copy.deepcopy(data)
+    for _ in range(_REPAIR_ROUNDS):
+        for detail in details:
+            if _follows_from_others(detail, details):
+                continue
+            if not _set_aside(fixed, tuple(detail["loc"]), detail["type"]):
+                return None
+        try:
+            return m.validate_process(fixed, scale)
+        except ValidationError as error:
+            details = error.errors(include_url=False)
+    return None
+
+
+def _set_aside(data: dict[str, Any], loc: tuple[Any, ...], kind: str) -> bool:
+    """Set one problem aside in ``data`` (see :func:`_repaired`); whether it could be."""
+    if not loc or loc[0] in ("parties", "valueaudit"):
+        return False
+    container: Any = data
+    place: tuple[Any, ...] = ()
+    for part in loc[:-1]:  # as far as the plain values go (unions add type names)
+        if (isinstance(container, dict) and part in container) or (
+            isinstance(container, list | tuple) and isinstance(part, int) and part < len(container)
+        ):
+            container = container[part]
+        else:
+            break
+        place += (part,)
+    key = loc[len(place)]
+    if not isinstance(container, dict) or not isinstance(key, str):
+        return False
+    model = m.model_at(place)
+    fields = {} if model is None else {f.alias or n: f for n, f in model.model_fields.items()}
+    if kind == "extra_forbidden" or (key in fields and not fields[key].is_required()):
+        container.pop(key, None)
+        return True
+    parties = data.get("parties")
+    if key in _CHOICES:
+        container[key] = _CHOICES[key][0]
+    elif key in ("from", "to") and isinstance(parties, dict) and parties:
+        container[key] = next(iter(parties))
+    elif key in _STAND_INS:
+        container[key] = _STAND_INS[key]
+    else:
+        return False
+    return True
 
 
 def _follows_from_others(detail: ErrorDetails, details: list[ErrorDetails]) -> bool:
@@ -144,7 +209,9 @@ def _explain(detail: ErrorDetails, loaded: LoadedFile) -> tuple[YamlPath, str, b
     if kind == "extra_forbidden":
         allowed = m.keys_at(loc[:-1]) or []
         where = _owner_name(loc[:-1])
-        message = f"unknown key '{name}' in {where}{did_you_mean(name, allowed)}"
+        home = m.misplaced(loc[:-1], name)
+        hint = f"; {home}" if home else did_you_mean(name, allowed)
+        message = f"unknown key '{name}' in {where}{hint}"
         if (" " in name or value is None) and loaded.is_flow_mapping(loc[:-1]):
             message += "; inside {...} a comma ends the value: quote text that has commas"
         return loc, message, True

@@ -96,6 +96,10 @@ class LoadedFile:
     root: Spot | None = None
     text: str = ""
     process: Process | None = None
+    #: When ``process`` is ``None`` for shape problems (VA102): a model of the file with
+    #: those parts set aside, for the structure checks only (party references, ids,
+    #: ``next``), so that one ``check`` shows every independent error.
+    repaired: Process | None = None
     raw_id: str | None = None
     #: The document as plain values (mappings as dicts, sequences as tuples), once read.
     data: Any = None

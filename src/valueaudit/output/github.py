@@ -120,7 +120,8 @@ class ScanWriter:
             f"valueaudit: {errors} error{'s' * (errors != 1)}, {warnings} "
             f"warning{'s' * (warnings != 1)}, {counts['info']} info in {totals.files} "
             f"file{'s' * (totals.files != 1)}; GitHub shows {SHOWN_PER_LEVEL} of "
-            "each level, the best by gain: the log above, the job summary (-f markdown) or "
-            "code scanning (-f sarif) has them all"
+            "each level, the best by gain: the log above lists every one, and so does code "
+            "scanning (-f sarif); the job summary (-f markdown) ranks them, within its size "
+            "limit"
         )
         self.out.write(f"::notice title=valueaudit::{escape_data(summary)}\n")
