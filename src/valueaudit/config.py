@@ -455,8 +455,12 @@ def _limits(settings: Settings, value: object, where: str) -> tuple[Settings, li
             or not 0 < number <= most
         ):
             raise ConfigError(f"{where}: limits.{key} must be a number above 0, at most {most:,}")
-        if key == "file-size-mb":
-            limits = replace(limits, file_bytes=int(number * 1024 * 1024))
+        if key != "file-size-mb" and number != int(number):  # 0.5 levels or aliases: no
+            raise ConfigError(
+                f"{where}: limits.{key} must be a whole number from 1 to {most:,}, got {number}"
+            )
+        if key == "file-size-mb":  # a part of a byte is a byte
+            limits = replace(limits, file_bytes=math.ceil(number * 1024 * 1024))
         elif key == "nesting-depth":
             if int(number) > DEPTH_CEILING:
                 raise ConfigError(f"{where}: limits.nesting-depth can be at most {DEPTH_CEILING}")

@@ -257,6 +257,9 @@ def test_a_fully_excluded_scan_says_so(project: Path):
         ("limits = {file-size-mb = 9223372036854775807}", "at most 1,024"),
         ('exclude = ["[z-a]"]', "exclude: bad pattern '[z-a]'"),
         ('per-file-ignores = {"[z-a]" = ["VA2"]}', "per-file-ignores: bad pattern '[z-a]'"),
+        # found by the long fuzz run: int(0.5) levels is 0, which Settings refused
+        ("limits = {nesting-depth = 0.5}", "limits.nesting-depth must be a whole number"),
+        ("limits = {alias-expansion = 2.5}", "limits.alias-expansion must be a whole number"),
     ],
     ids=[
         "deep",
@@ -268,6 +271,8 @@ def test_a_fully_excluded_scan_says_so(project: Path):
         "huge",
         "exclude",
         "ignores",
+        "half-a-level",
+        "half-an-alias",
     ],
 )
 def test_configuration_values_out_of_range_are_usage_errors(
@@ -279,3 +284,10 @@ def test_configuration_values_out_of_range_are_usage_errors(
     result = runner.invoke(app, ["scan"])
     assert result.exit_code == 2, result.output
     assert words in result.stderr
+
+
+def test_a_file_size_limit_below_a_byte_is_a_byte(project: Path):
+    (project / "valueaudit.toml").write_text("limits = {file-size-mb = 1e-12}\n")
+    result = runner.invoke(app, ["scan", "-f", "json", "--fail-on", "never"])
+    assert result.exit_code == 0, result.output
+    assert "file is too large to be a process" in result.stdout
