@@ -205,3 +205,38 @@ def test_a_baseline_that_is_not_one_is_a_usage_error_not_a_hang(project: Path, m
     assert result.returncode == 2, result.stderr
     assert "b.json: not a valueaudit baseline (" in result.stderr
     assert reason in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_baseline_survives_unrelated_edits_and_sees_related_ones(project: Path):
+    """Issue 27 item 12: an entry is keyed by what its finding is about (its touchpoint
+    and what it says), not by the whole touchpoint's text or its place in the list: an
+    unrelated flow's text, a new touchpoint before it and moved lines keep it hidden;
+    changing what it says (a value it quotes) brings it back."""
+    path = project / "processes/mortgage-application.yaml"
+    text = path.read_text()
+    assert runner.invoke(app, ["scan", "-q", "--write-baseline", "b.json"]).exit_code == 0
+    # the exchange's VA202 and VA204 quote values; this flow's text is not one of them
+    edited = text.replace("gives: upload receipt,", "gives: receipt of the upload,")
+    assert edited != text
+    added = edited.replace(
+        "touchpoints:\n",
+        "touchpoints:\n  - id: brochure\n    flows:\n"
+        "      - {from: bank, to: applicants, gives: brochure, kind: information, value: 0}\n"
+        "      - {from: applicants, to: bank, gives: contact details, kind: information,"
+        " value: 0}\n",
+        1,
+    )
+    path.write_text("# a comment\n" + added)
+    document = findings("--baseline", "b.json")
+    new = [(f["code"], f["touchpoint"]) for f in document["findings"]]
+    assert all(touchpoint == "brochure" for _, touchpoint in new), new  # only the new one
+    assert document["summary"]["baseline"]["fixed"] == 0
+    # a value the finding quotes changes: it is about something else now, and comes back
+    path.write_text(
+        added.replace(
+            "gives: documents, kind: information, value: 6,",
+            "gives: documents, kind: information, value: 7,",
+        )
+    )
+    back = [(f["code"], f["touchpoint"]) for f in findings("--baseline", "b.json")["findings"]]
+    assert any(t != "brochure" for _, t in back), back

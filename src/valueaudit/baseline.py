@@ -1,8 +1,10 @@
 """Baselines: report only findings that are new since a recorded state.
 
-A baseline file lists findings by file, process, YAML path, rule and a digest of the
-offending content, with a count, never by line number, so moving lines does not
-break it. Findings are matched as a multiset: a key recorded twice hides two findings.
+A baseline file lists findings by file, process, rule and a digest of what each is
+about (its touchpoint and its message: :func:`~valueaudit.findings.about_digest`), with
+a count, never by line number or place in a list, so moving lines, adding a touchpoint
+or editing an unrelated flow does not break it (the YAML path is written for people).
+Findings are matched as a multiset: a key recorded twice hides two findings.
 """
 
 from __future__ import annotations
@@ -32,21 +34,22 @@ class Ending(Protocol):
 
 
 BASELINE_VERSION: Literal[1] = 1
-Key = tuple[str, str, str, str, str]
+Key = tuple[str, str, str, str]
 
 
 class BaselineError(Exception):
     """The baseline file cannot be read."""
 
 
-def prepare(result: FileResult, options: object = None) -> tuple[tuple[Key, str], ...]:
-    """What a baseline records of one file: each finding's identity and message."""
+def prepare(result: FileResult, options: object = None) -> tuple[tuple[Key, str, str], ...]:
+    """What a baseline records of one file: each finding's identity, message and path."""
     return entries(result.findings)
 
 
-def entries(findings: Iterable[Finding]) -> tuple[tuple[Key, str], ...]:
-    """Each finding's identity and message."""
-    return tuple((finding.identity, finding.message) for finding in findings)
+def entries(findings: Iterable[Finding]) -> tuple[tuple[Key, str, str], ...]:
+    """Each finding's identity, message and YAML path (the path is for people to read:
+    the identity leaves it out, so a touchpoint added before does not break it)."""
+    return tuple((finding.identity, finding.message, finding.path) for finding in findings)
 
 
 class BaselineWriter:
@@ -56,13 +59,13 @@ class BaselineWriter:
     def __init__(self, out: TextIO, options: object = None) -> None:
         self.out = out
         self.counts: Counter[Key] = Counter()
-        self.messages: dict[Key, str] = {}
+        self.messages: dict[Key, tuple[str, str]] = {}
 
-    def add(self, piece: tuple[tuple[Key, str], ...]) -> None:
+    def add(self, piece: tuple[tuple[Key, str, str], ...]) -> None:
         """Record one file's findings."""
-        for key, message in piece:
+        for key, message, path in piece:
             self.counts[key] += 1
-            self.messages.setdefault(key, message)
+            self.messages.setdefault(key, (message, path))
 
     def finish(self, summary: Ending) -> None:
         """Write the baseline file, the scan-level findings included."""
@@ -73,11 +76,11 @@ class BaselineWriter:
             {
                 "file": key[0],
                 "process": key[1],
-                "path": key[2],
-                "code": key[3],
-                "content_hash": key[4],
+                "path": self.messages[key][1],
+                "code": key[2],
+                "content_hash": key[3],
                 "count": self.counts[key],
-                "message": self.messages[key],
+                "message": self.messages[key][0],
             }
             for key in sorted(self.counts)
         ]
@@ -131,7 +134,7 @@ def read_baseline(path: Path) -> Counter[Key]:
     counts: Counter[Key] = Counter()
     try:
         for entry in document["findings"]:
-            key = tuple(str(entry[k]) for k in ("file", "process", "path", "code", "content_hash"))
+            key = tuple(str(entry[k]) for k in ("file", "process", "code", "content_hash"))
             count = entry.get("count", 1)
             if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_COUNT:
                 raise ValueError(f"count must be a whole number from 1 to {MAX_COUNT:,}")

@@ -6,6 +6,7 @@ import enum
 import hashlib
 import heapq
 import operator
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Generic, NamedTuple, TypeVar
 
@@ -73,10 +74,12 @@ class Finding(NamedTuple):
     helps: str | None = None
 
     @property
-    def identity(self) -> tuple[str, str, str, str, str]:
-        """What a finding is about, without its line: file, process, YAML path, rule and
-        the digest of the offending content. Baselines are keyed by it."""
-        return (self.file, self.process or "", self.path, self.code, self.content_hash)
+    def identity(self) -> tuple[str, str, str, str]:
+        """What a finding is about, without its line or its place in a list: file,
+        process, rule and the digest of what it is about (:func:`about_digest`).
+        Baselines and fingerprints are keyed by it, so an edit elsewhere in the same
+        touchpoint, or a touchpoint added before it, leaves it as it was."""
+        return (self.file, self.process or "", self.code, self.content_hash)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:
@@ -94,6 +97,17 @@ def content_digest(text: str) -> str:
     """A short, stable digest of some text with its white space folded."""
     folded = " ".join(text.split())
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()[:16]
+
+
+#: What a message may say of where, rather than what: a line, a place in a list.
+_WHERE = re.compile(r"\bline \d+|\[\d+\]")
+
+
+def about_digest(touchpoint: str | None, message: str) -> str:
+    """The digest of what a finding is about: its touchpoint's id and its message (which
+    quotes the ids, names and figures it concerns), less any line number or list index
+    in it. A change that alters neither (an unrelated flow, a moved line) keeps it."""
+    return content_digest(f"{touchpoint or ''}\x1f{_WHERE.sub('', message)}")
 
 
 def count_by_severity(findings: Sequence[Finding]) -> dict[str, int]:

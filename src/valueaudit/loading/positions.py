@@ -15,7 +15,14 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from valueaudit.findings import Finding, Severity, YamlPath, content_digest, format_path
+from valueaudit.findings import (
+    Finding,
+    Severity,
+    YamlPath,
+    about_digest,
+    content_digest,
+    format_path,
+)
 from valueaudit.hints import one_line
 from valueaudit.settings import Limits
 
@@ -142,12 +149,12 @@ class LoadedFile:
         ``at_key``), or at an explicit ``position``. The loader's own findings are errors;
         rules pass their severity."""
         if position is not None:
-            (line, column), content = position, content_digest(message)
+            line, column = position
         elif at_key:
             line, column = self.locate(path, at_key=True)
-            content = self.place(path)[2]
         else:
-            line, column, content = self.place(path)
+            line, column, _ = self.place(path)
+        content = about_digest(touchpoint, message)
         return Finding(
             code=code,
             severity=severity,
