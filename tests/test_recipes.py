@@ -72,7 +72,12 @@ def test_valueaudit_is_installed_from_one_commit_of_its_repository():
             assert install == (
                 '"valueaudit @ git+https://github.com/valueaudit/valueaudit@${VALUEAUDIT_REF}"'
             )
-    if (ROOT / ".git").exists():  # a clone: the commit is one of main's
+    shallow = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--is-shallow-repository"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    if shallow == "false":  # a full clone: the commit is one of main's
         found = subprocess.run(
             ["git", "-C", str(ROOT), "cat-file", "-e", f"{commit}^{{commit}}"],
             capture_output=True,
