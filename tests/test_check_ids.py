@@ -125,3 +125,16 @@ def test_peek_id_reads_no_file_it_cannot(tmp_path: Path):
     assert peek_id(tmp_path / "missing.yaml") is None
     (tmp_path / "ok.yaml").write_text("valueaudit: 1\nid: fine\n")
     assert peek_id(tmp_path / "ok.yaml") == "fine"
+
+
+def test_a_file_outside_the_configured_paths_is_not_compared_with_them(repository: Path):
+    """A to-be version kept elsewhere shares its as-is's id on purpose (diff pairs them by
+    id): checking it alone is no VA104."""
+    (repository / "examples").mkdir()
+    (repository / "examples" / "taken-to-be.yaml").write_text(process("taken"))
+    assert _va104("examples/taken-to-be.yaml") == []
+    # with a file under processes/ in the same call, that one is still compared
+    (repository / "processes" / "new.yaml").write_text(process("other"))
+    assert _va104("examples/taken-to-be.yaml", "processes/new.yaml") == [
+        ("processes/new.yaml", "duplicate process id 'other' (also in processes/sub/other.yaml)")
+    ]

@@ -163,6 +163,7 @@ class Scan:
         baseline: BaselineFilter | None = None,
         shard: str | None = None,
         known_ids: Mapping[str, str] | None = None,
+        learning: frozenset[str] = frozenset(),
     ) -> None:
         self.settings = settings
         self.scoring = scoring
@@ -176,9 +177,12 @@ class Scan:
             if scoring
             else None
         )
-        #: process id -> the first file that declares it (valid ones, in path order),
-        #: after the files known but not audited (``known_ids``: ``check`` of some files)
-        self._first: dict[str, str] = dict(known_ids or {})
+        #: process id -> the first file that declares it (valid ones, in path order)
+        self._first: dict[str, str] = {}
+        #: ids declared by files known but not audited (``check`` of some files), and the
+        #: audited files that are compared with them (those among the same files)
+        self._known: Mapping[str, str] = known_ids or {}
+        self._learning = learning
         #: process id declared again -> every file that declares it, in path order
         self.duplicate_ids: dict[str, list[str]] = {}
         #: a file declaring an id declared before -> (its id, line, column): only those
@@ -204,6 +208,8 @@ class Scan:
         process_id = result.process_id
         if result.valid and process_id is not None:
             first = self._first.setdefault(process_id, result.file)
+            if first == result.file and result.file in self._learning:
+                first = self._known.get(process_id, first)
             if first != result.file:
                 self.duplicate_ids.setdefault(process_id, [first]).append(result.file)
                 self._again_at[result.file] = (process_id, *result.id_position)
@@ -316,14 +322,21 @@ def scan_events(
     validate_only: bool = False,
     shard: str | None = None,
     known_ids: Mapping[str, str] | None = None,
+    learning: frozenset[str] = frozenset(),
 ) -> Iterator[FileDone | ScanDone]:
     """Audit ``files`` and yield each one's :class:`FileDone` in path order, then the
     :class:`ScanDone`. The bugs met are in each result's ``errors`` and, for the
     scan-level rules, in the :class:`ScanDone`'s. ``known_ids`` (process id -> file)
-    are ids declared by files not audited here: a file declaring one is VA104."""
+    are ids declared by files not audited here: a file of ``learning`` (display paths)
+    declaring one is VA104."""
     step = replace(step, disparity_threshold=settings.disparity_threshold)
     scan = Scan(
-        settings, scoring=step.scoring, baseline=step.baseline, shard=shard, known_ids=known_ids
+        settings,
+        scoring=step.scoring,
+        baseline=step.baseline,
+        shard=shard,
+        known_ids=known_ids,
+        learning=learning,
     )
     for result, prepared in iter_audited(files, settings, step, jobs, validate_only=validate_only):
         scan.add(result, prepared)

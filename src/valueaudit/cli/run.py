@@ -89,18 +89,29 @@ def _discover(paths: list[Path], settings: Settings) -> list[tuple[Path, str]]:
     return found
 
 
-def _known_ids(checked: list[tuple[Path, str]], settings: Settings) -> dict[str, str]:
+def _known_ids(
+    checked: list[tuple[Path, str]], settings: Settings
+) -> tuple[dict[str, str], frozenset[str]]:
     """The process ids of the files under the configured ``paths`` that are not being
     checked (id -> display path, the first in path order), read from the start of each
-    file only (:func:`~valueaudit.loading.peek_id`). Paths that do not exist add none."""
+    file only (:func:`~valueaudit.loading.peek_id`), and the checked files that are
+    among them (display paths): only those are compared with the ids (a to-be version
+    kept elsewhere may share its as-is's id). Paths that do not exist add none."""
     from valueaudit.discovery import discover
     from valueaudit.loading import peek_id
     from valueaudit.paths import absolute
 
-    searched = [path for path in settings.search_paths() if path.exists()]
+    searched = [absolute(path) for path in settings.search_paths() if path.exists()]
     if not searched:
-        return {}
-    being_checked = {absolute(path) for path, _ in checked}
+        return {}, frozenset()
+    being_checked = {absolute(path): display for path, display in checked}
+    learning = frozenset(
+        display
+        for path, display in being_checked.items()
+        if any(path.is_relative_to(folder) for folder in searched)
+    )
+    if not learning:
+        return {}, frozenset()
     known: dict[str, str] = {}
     found = discover(
         searched, settings.excluded, settings.paths_root, gitignore=settings.respect_gitignore
@@ -110,7 +121,7 @@ def _known_ids(checked: list[tuple[Path, str]], settings: Settings) -> dict[str,
             process_id = peek_id(path, settings.limits)
             if process_id is not None:
                 known.setdefault(process_id, display)
-    return known
+    return known, learning
 
 
 def run_scan(request: ScanRequest) -> int:
@@ -163,6 +174,11 @@ def run_scan(request: ScanRequest) -> int:
             steps.append((baselines.prepare, None))
         # every run that scores keeps the ledger; `check` does not score
         step = FileStep(tuple(steps), baseline_filter, scoring=not request.validate_only)
+        known_ids, learning = (
+            _known_ids(files, settings)
+            if request.learn_ids and request.paths
+            else ({}, frozenset())
+        )
         events = scan_events(
             files,
             settings,
@@ -170,7 +186,8 @@ def run_scan(request: ScanRequest) -> int:
             jobs,
             validate_only=request.validate_only,
             shard=request.shard,
-            known_ids=_known_ids(files, settings) if request.learn_ids and request.paths else None,
+            known_ids=known_ids,
+            learning=learning,
         )
         enabled = progress.wanted(quiet=request.quiet, disabled=request.no_progress)
         failing = False
