@@ -390,6 +390,18 @@ def test_hostile_file_names_and_names_inject_nothing(text: str, broken: bool) ->
             assert not has_unsafe(shown.output)
 
 
+def _runs_or_refuses_in_one_line(result: Any) -> None:
+    """A CLI run on hostile input: it works (0, 1), or stops with exit 2 and one escaped
+    line; never a traceback or an internal error."""
+    assert result.exit_code in (0, 1, 2), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    assert not has_unsafe(result.output)
+    if result.exit_code == 2:
+        [line] = result.stderr.splitlines()
+        assert line.startswith("valueaudit: error: ")
+
+
 #: Values a configuration may hold, valid TOML all (a key's own type or not).
 CONFIG_VALUES = st.recursive(
     st.one_of(
@@ -473,13 +485,7 @@ def test_hostile_configuration_values_are_one_line_errors(
         process = Path(folder) / "p.yaml"
         process.write_text(_process_named("shop"), encoding="utf-8")
         result = CliRunner().invoke(app, ["scan", str(process), "--config", str(config)])
-    assert result.exit_code in (0, 1, 2), result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert "Traceback" not in result.output and "internal error" not in result.output
-    assert not has_unsafe(result.output)
-    if result.exit_code == 2:
-        [line] = result.stderr.splitlines()
-        assert line.startswith("valueaudit: error: ")
+    _runs_or_refuses_in_one_line(result)
 
 
 BASELINE_ENTRY = st.fixed_dictionaries(
@@ -519,13 +525,7 @@ def test_hostile_baselines_are_one_line_errors(baseline: bytes) -> None:
         result = CliRunner().invoke(
             app, ["scan", str(process), "--baseline", str(Path(folder) / "baseline.json")]
         )
-    assert result.exit_code in (0, 1, 2), result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert "Traceback" not in result.output and "internal error" not in result.output
-    assert not has_unsafe(result.output)
-    if result.exit_code == 2:
-        [line] = result.stderr.splitlines()
-        assert line.startswith("valueaudit: error: ")
+    _runs_or_refuses_in_one_line(result)
 
 
 ENCODINGS = st.sampled_from(
